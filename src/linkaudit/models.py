@@ -1,0 +1,240 @@
+"""The typed values that flow between the pipeline stages.
+
+    Document -> Reference(halves, FoundUrl) -> Link -> Page -> CheckResult -> Snapshot -> LinkReport -> Report
+
+All are frozen dataclasses; collections are tuples so values can be shared between tasks safely.
+Dates are ISO-8601 strings (``YYYY-MM-DD``, or ``YYYY`` / ``YYYY-MM`` when the citation is that coarse);
+times are ISO-8601 UTC strings with a ``Z`` suffix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .status import Status
+
+
+class DocumentKind(str, Enum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input, decoded. ``name`` is how reports refer to it (a path as given, or ``<stdin>``)."""
+
+    name: str
+    kind: DocumentKind
+    text: str
+    encoding: str
+    path: str | None = None  # filesystem path when read from a file (None for stdin)
+
+
+class FindingKind(str, Enum):
+    GLUED_URLS = "glued_urls"
+    SCHEME_ADDED = "scheme_added"
+    URL_ONLY_IN_ONE_HALF = "url_only_in_one_half"
+    URLS_DIFFER_BETWEEN_HALVES = "urls_differ_between_halves"
+    DATES_DIFFER_BETWEEN_HALVES = "dates_differ_between_halves"
+    HOMEPAGE_ONLY = "homepage_only"
+    IBID_UNRESOLVED = "ibid_unresolved"
+    LISTS_DISAGREE = "lists_disagree"
+    MARKER_WITHOUT_NOTE = "marker_without_note"
+    NOTE_WITHOUT_MARKER = "note_without_marker"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong with a reference, in one sentence: what is wrong and what to do."""
+
+    kind: FindingKind
+    reference: str  # Reference.id
+    message: str
+    url: str | None = None
+
+
+class Repair(str, Enum):
+    """A change made to a URL as written so that it can be fetched."""
+
+    GLUED = "glued_urls"  # split from a URL or word glued before it
+    SCHEME_ADDED = "scheme_added"
+    TRAILING_PUNCTUATION = "trailing_punctuation"
+    WHITESPACE = "whitespace"  # non-breaking/inner spaces, `https:   //`
+    HYPHEN_WRAP = "hyphen_wrap"  # rejoined over a line break
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class FoundUrl:
+    """A URL found in text: as written (``raw``) and as repaired (``url``)."""
+
+    url: str
+    raw: str
+    start: int  # offset of ``raw`` in the text it was found in
+    end: int
+    repairs: tuple[Repair, ...] = ()
+
+
+@dataclass(frozen=True)
+class Half:
+    """One language half of a note: the original (e.g. ``ru``) or its translation (``en``)."""
+
+    lang: str
+    text: str
+    authors: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One note / bibliography entry (or, outside any list, a paragraph carrying URLs)."""
+
+    id: str  # "<document>#<list><number>", e.g. "notes.txt#B2"
+    document: str
+    text: str
+    line: int  # 1-based line of the reference's start in the document
+    list: str | None = None  # "A", "B", … in reading order
+    number: str | None = None
+    ibid_of: str | None = None  # id of the reference an "Ibid." repeats
+    halves: tuple[Half, ...] = ()
+    urls: tuple[str, ...] = ()  # repaired URLs in order of appearance, unique
+    found: tuple[FoundUrl, ...] = ()  # every URL occurrence with its repairs
+
+    def cited_date(self, url: str) -> str | None:
+        """The date of the half that cites ``url`` (the original half first), else any half's date."""
+        for half in self.halves:
+            if url in half.urls and half.date:
+                return half.date
+        for half in self.halves:
+            if half.date:
+                return half.date
+        return None
+
+    def titles(self) -> tuple[str, ...]:
+        return tuple(h.title for h in self.halves if h.title)
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    document: Document
+    references: tuple[Reference, ...]
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A unique normalized URL and everything that cites it."""
+
+    url: str  # as repaired, first form seen
+    normalized: str  # scheme/host lowercased, IDN in punycode, path percent-encoded, default port dropped
+    references: tuple[str, ...]  # Reference ids
+    cited_date: str | None = None  # earliest date among the citing halves
+    cited_titles: tuple[str, ...] = ()  # titles of the citing halves (for title_match)
+    host: str = ""  # normalized host (lowercase, punycode) used for per-host limits and shards
+
+
+@dataclass(frozen=True)
+class Page:
+    """What one fetch brought back, after redirects, decoded in its real charset."""
+
+    url: str
+    final_url: str
+    http_status: int
+    redirects: tuple[str, ...] = ()  # every URL after the first, in order, ending at final_url
+    content_type: str | None = None
+    charset: str | None = None
+    text: str = ""  # decoded body (possibly truncated at the size cap)
+    title: str | None = None
+    truncated: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict on one link."""
+
+    url: str
+    normalized: str
+    status: Status
+    http_status: int | None = None
+    final_url: str | None = None
+    redirects: tuple[str, ...] = ()
+    detail: str = ""
+    title: str | None = None
+    title_match: bool | None = None
+    attempts: int = 0
+    checked_at: str = ""
+    elapsed_ms: int | None = None
+    from_cache: bool = False
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """An archived copy of a URL."""
+
+    url: str  # replay URL a reader follows
+    timestamp: str  # 14-digit YYYYMMDDhhmmss
+    original: str  # the URL as the archive holds it
+    archive: str  # "wayback" or the Memento TimeGate base URL
+    verified: bool = False
+    distance_days: int | None = None  # snapshot date minus cited date (negative: before)
+    detail: str = ""
+    raw_url: str | None = None  # the unmodified capture (Wayback ``id_``), used for verification
+
+
+@dataclass(frozen=True)
+class History:
+    """What earlier runs said of a link (from the store)."""
+
+    first_broken_at: str | None = None
+    last_ok_at: str | None = None
+    broken_runs: int = 0
+    confirmed: bool = False
+    checks: tuple[tuple[str, str], ...] = ()  # recent (checked_at, status), oldest first
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    link: Link
+    result: CheckResult
+    archive: Snapshot | None = None
+    history: History | None = None
+    saved: str | None = None  # Save Page Now capture URL, when --save submitted it
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One earlier run, for the trend chart."""
+
+    run_id: int
+    started_at: str
+    links: int
+    broken: int
+
+
+@dataclass(frozen=True)
+class Report:
+    generated_at: str
+    tool_version: str
+    documents: tuple[str, ...]
+    references: tuple[Reference, ...]
+    links: tuple[LinkReport, ...]
+    findings: tuple[Finding, ...]
+    trend: tuple[RunSummary, ...] = ()
+    offline: bool = False
+    lang: str = "en"
+    shard: str | None = None
+    notes: tuple[str, ...] = field(default=())  # run-level remarks (archive pass time-boxed, …)
