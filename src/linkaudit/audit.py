@@ -1,0 +1,228 @@
+"""Audit: runs the stages in order. The only place that knows the whole pipeline.
+
+    inputs -> references -> links -> check (+ store cache/history) -> archive -> Report
+
+Everything else is a stage that takes one typed value and gives the next; the CLI turns the outcome into files
+and an exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import BinaryIO
+
+from aiohttp.abc import AbstractResolver
+
+from . import __version__
+from .archive import find_replacements, save_pages
+from .check.engine import Checker, is_offline
+from .config import Config
+from .inputs import collect
+from .links import collect_links, exclude, select_shard
+from .models import (
+    CheckResult,
+    History,
+    Link,
+    LinkReport,
+    ParsedDocument,
+    Report,
+    RunSummary,
+    Snapshot,
+)
+from .observer import NullObserver, Observer
+from .references import parse_document
+from .status import ExitCode, FailOn, Status
+from .store import Store
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    report: Report
+    exit_code: ExitCode
+
+
+def load_documents(paths: Sequence[str], *, stdin: BinaryIO | None = None) -> list[ParsedDocument]:
+    """Read and parse the inputs (no network). Raises inputs.InputError for unreadable input."""
+    return [parse_document(document) for document in collect(paths, stdin=stdin)]
+
+
+def exit_code_for(report: Report, fail_on: FailOn) -> ExitCode:
+    if report.offline:
+        return ExitCode.AUDIT_FAILED
+    if fail_on is FailOn.NEVER:
+        return ExitCode.OK
+    for item in report.links:
+        if not item.result.status.is_broken:
+            continue
+        if fail_on is FailOn.BROKEN or (item.history is not None and item.history.confirmed):
+            return ExitCode.BROKEN
+    return ExitCode.OK
+
+
+class Audit:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        resolver: AbstractResolver | None = None,
+        observer: Observer | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.config = config
+        self.resolver = resolver
+        self.observer: Observer = observer or NullObserver()
+        self.clock: Clock = clock or utc_now
+
+    def run(self, parsed: Sequence[ParsedDocument]) -> Outcome:
+        return asyncio.run(self.run_async(parsed))
+
+    async def run_async(self, parsed: Sequence[ParsedDocument]) -> Outcome:
+        config = self.config
+        links = select_shard(collect_links(parsed), config.shard)
+        links, excluded = exclude(links, config.exclude)
+        with ExitStack() as stack:
+            store: Store | None = None
+            if config.store is not None:
+                store = stack.enter_context(
+                    Store(
+                        config.store,
+                        clock=self.clock,
+                        confirm_runs=config.confirm_runs,
+                        confirm_days=config.confirm_days,
+                    )
+                )
+            documents = tuple(p.document.name for p in parsed)
+            shard = f"{config.shard[0]}/{config.shard[1]}" if config.shard else None
+            run_id = store.begin_run(documents, shard) if store is not None else 0
+            notes: list[str] = []
+            ordered = [*links, *excluded]
+            snapshots: dict[str, Snapshot] = {}
+            saved: dict[str, str] = {}
+            histories: dict[str, History] = {}
+            checker = Checker(config, resolver=self.resolver, observer=self.observer, clock=self.clock)
+            async with checker:
+                results, fetched = await self._check(checker, links, store, run_id, notes)
+                results.update(self._excluded(excluded))
+                offline = bool(fetched) and is_offline([results[link.normalized] for link in fetched])
+                if offline:
+                    notes.append(
+                        "No cited host could be reached at all: this machine looks offline, "
+                        "so nothing is reported as rot."
+                    )
+                else:
+                    if store is not None:
+                        histories = {
+                            link.normalized: store.history(link.normalized, current=results[link.normalized])
+                            for link in ordered
+                        }
+                    snapshots, saved = await self._archive(checker, ordered, results, store, notes)
+            broken = sum(1 for link in ordered if results[link.normalized].status.is_broken)
+            if store is not None:
+                store.finish_run(run_id, links=len(ordered), broken=broken, offline=offline)
+            trend: tuple[RunSummary, ...] = store.trend() if store is not None else ()
+        report = Report(
+            generated_at=iso(self.clock()),
+            tool_version=__version__,
+            documents=documents,
+            references=tuple(r for p in parsed for r in p.references),
+            links=tuple(
+                LinkReport(
+                    link=link,
+                    result=results[link.normalized],
+                    archive=snapshots.get(link.normalized),
+                    history=histories.get(link.normalized),
+                    saved=saved.get(link.normalized),
+                )
+                for link in ordered
+            ),
+            findings=tuple(f for p in parsed for f in p.findings),
+            trend=trend,
+            offline=offline,
+            lang=config.lang,
+            shard=shard,
+            notes=tuple(notes),
+        )
+        return Outcome(report=report, exit_code=exit_code_for(report, config.fail_on))
+
+    async def _check(
+        self, checker: Checker, links: Sequence[Link], store: Store | None, run_id: int, notes: list[str]
+    ) -> tuple[dict[str, CheckResult], list[Link]]:
+        """Results for every link: from the cache when fresh, else fetched (each recorded as it completes)."""
+        results: dict[str, CheckResult] = {}
+        to_fetch: list[Link] = []
+        for link in links:
+            cached = None
+            if store is not None and not self.config.refresh:
+                cached = store.cached_result(link.normalized, self.config.cache_ttl_ok)
+            if cached is not None:
+                results[link.normalized] = replace(cached, url=link.url)
+            else:
+                to_fetch.append(link)
+        if results:
+            notes.append(f"{len(results)} link(s) checked recently were taken from the cache (--refresh to recheck).")
+
+        def record(result: CheckResult) -> None:
+            if store is not None:
+                store.record_check(run_id, result)
+
+        fetched = await checker.check(to_fetch, on_result=record) if to_fetch else []
+        for link, result in zip(to_fetch, fetched):
+            results[link.normalized] = result
+        return results, to_fetch
+
+    async def _archive(
+        self,
+        checker: Checker,
+        links: Sequence[Link],
+        results: dict[str, CheckResult],
+        store: Store | None,
+        notes: list[str],
+    ) -> tuple[dict[str, Snapshot], dict[str, str]]:
+        snapshots: dict[str, Snapshot] = {}
+        saved: dict[str, str] = {}
+        if not self.config.archive:
+            return snapshots, saved
+        broken = [(link, results[link.normalized]) for link in links if results[link.normalized].status.is_broken]
+        try:
+            if broken:
+                snapshots = await find_replacements(
+                    broken,
+                    self.config,
+                    fetch_page=checker.fetch_page,
+                    session=checker.session,
+                    store=store,
+                    observer=self.observer,
+                )
+            if self.config.save:
+                live = [link for link in links if results[link.normalized].status.is_success]
+                saved = await save_pages(live, self.config, session=checker.session, store=store)
+        except Exception as exc:  # an archive failure never fails the run
+            notes.append(f"The archive pass stopped early: {exc}")
+        return snapshots, saved
+
+    def _excluded(self, links: Sequence[Link]) -> dict[str, CheckResult]:
+        now = iso(self.clock())
+        return {
+            link.normalized: CheckResult(
+                url=link.url,
+                normalized=link.normalized,
+                status=Status.SKIPPED,
+                detail="excluded by configuration",
+                checked_at=now,
+            )
+            for link in links
+        }

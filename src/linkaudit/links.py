@@ -1,0 +1,104 @@
+"""Links: the unique normalized URLs of all references, each with everything that cites it.
+
+A URL cited by ten notes is fetched once; its cited date is the earliest date among the citing halves, since the
+archived copy should show the page as the first author to cite it saw it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from .models import Link, ParsedDocument
+from .references.urls import normalize_url, url_host
+
+
+@dataclass
+class _Pending:
+    url: str
+    normalized: str
+    host: str
+    references: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+
+
+def collect_links(parsed: Sequence[ParsedDocument]) -> tuple[Link, ...]:
+    pending: dict[str, _Pending] = {}
+    for document in parsed:
+        for reference in document.references:
+            for url in reference.urls:
+                try:
+                    normalized = normalize_url(url)
+                    host = url_host(normalized)
+                except ValueError:
+                    normalized, host = url, ""
+                entry = pending.get(normalized)
+                if entry is None:
+                    entry = pending[normalized] = _Pending(url=url, normalized=normalized, host=host)
+                if reference.id not in entry.references:
+                    entry.references.append(reference.id)
+                date = reference.cited_date(url)
+                if date:
+                    entry.dates.append(date)
+                for title in reference.titles():
+                    if title not in entry.titles:
+                        entry.titles.append(title)
+    return tuple(
+        Link(
+            url=p.url,
+            normalized=p.normalized,
+            references=tuple(p.references),
+            cited_date=min(p.dates) if p.dates else None,
+            cited_titles=tuple(p.titles),
+            host=p.host,
+        )
+        for p in pending.values()
+    )
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` (1 <= K <= N) as a pair; ValueError with a readable message otherwise."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match:
+        raise ValueError(f"shard must look like K/N (e.g. 1/4), not {text!r}")
+    k, n = int(match.group(1)), int(match.group(2))
+    if n < 1 or not 1 <= k <= n:
+        raise ValueError(f"shard {text!r}: K must be between 1 and N")
+    return k, n
+
+
+def shard_of(host: str, count: int) -> int:
+    """The 1-based shard a host belongs to: stable across runs and machines (not Python's salted hash)."""
+    digest = hashlib.sha256(host.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
+
+
+def select_shard(links: Sequence[Link], shard: tuple[int, int] | None) -> tuple[Link, ...]:
+    """Only the links whose host hashes to shard K of N: all URLs of a host stay in one shard."""
+    if shard is None:
+        return tuple(links)
+    k, n = shard
+    return tuple(link for link in links if shard_of(link.host or link.normalized, n) == k)
+
+
+def exclude(links: Sequence[Link], patterns: Sequence[str]) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+    """(kept, excluded) by the configured URL regexes."""
+    if not patterns:
+        return tuple(links), ()
+    compiled = [re.compile(p) for p in patterns]
+    kept: list[Link] = []
+    dropped: list[Link] = []
+    for link in links:
+        (dropped if any(c.search(link.url) for c in compiled) else kept).append(link)
+    return tuple(kept), tuple(dropped)
+
+
+def merge_link(a: Link, b: Link) -> Link:
+    """The same normalized URL seen in two places (e.g. two shard reports)."""
+    refs = a.references + tuple(r for r in b.references if r not in a.references)
+    titles = a.cited_titles + tuple(t for t in b.cited_titles if t not in a.cited_titles)
+    dates = [d for d in (a.cited_date, b.cited_date) if d]
+    return replace(a, references=refs, cited_titles=titles, cited_date=min(dates) if dates else None)
