@@ -1,0 +1,120 @@
+"""GitHub Actions output: workflow-command annotations on the cited lines, and the job's step summary.
+
+Annotations put each broken citation next to the document line in the pull request view; the summary
+shows the Markdown report on the run page. GitHub parses both from plain text, so every value is escaped.
+"""
+
+from collections.abc import Iterable
+from pathlib import Path, PurePath
+
+from ..models import Finding, LinkReport, Reference, Report
+
+# GitHub refuses a step summary over 1 MiB; beyond it the report artifact has the rest.
+STEP_SUMMARY_LIMIT = 1024 * 1024
+TRUNCATION_NOTE = "\n\n*The summary was cut at GitHub's size limit: the full report is in the artifact.*\n"
+
+
+def escape_data(text: str) -> str:
+    """Escapes the message part of a workflow command (after ``::``)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escapes a property value (``file=``, ``title=`` …), where ``:`` and ``,`` are separators."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(kind: str, message: str, properties: Iterable[tuple[str, str]] = ()) -> str:
+    """One workflow command line, e.g. ``::warning file=a.txt,line=3,title=…::message``."""
+    listed = ",".join(f"{name}={escape_property(value)}" for name, value in properties)
+    return f"::{kind}{' ' + listed if listed else ''}::{escape_data(message)}"
+
+
+def annotations(report: Report, documents_root: Path | None = None) -> list[str]:
+    """Warning annotations for broken links (confirmed ones first) and reference findings.
+
+    GitHub shows only the first few annotations of a step, so the surest rot comes first.
+    """
+    references = {reference.id: reference for reference in report.references}
+    broken = [item for item in report.links if item.result.status.is_broken]
+    broken.sort(key=lambda item: not (item.history is not None and item.history.confirmed))
+    lines: list[str] = []
+    for item in broken:
+        for reference_id in item.link.references or ("",):
+            reference = references.get(reference_id)
+            lines.append(_broken_link(item, reference_id, reference, documents_root))
+    lines.extend(
+        _finding(finding, references.get(finding.reference), documents_root) for finding in report.findings
+    )
+    return list(dict.fromkeys(lines))
+
+
+def _broken_link(
+    item: LinkReport, reference_id: str, reference: Reference | None, documents_root: Path | None
+) -> str:
+    result = item.result
+    confirmed = item.history is not None and item.history.confirmed
+    title = f"{'Confirmed broken' if confirmed else 'Broken'} link ({result.status})"
+    code = f" (HTTP {result.http_status})" if result.http_status is not None else ""
+    parts = [f"{result.status}{code}: {item.link.url}"]
+    if reference_id:
+        parts.append(f"cited in {reference_id}")
+    if result.detail:
+        parts.append(result.detail)
+    if item.history is not None and item.history.first_broken_at:
+        parts.append(f"broken since {item.history.first_broken_at} ({item.history.broken_runs} runs)")
+    if item.archive is not None:
+        parts.append(f"archived copy: {item.archive.url}")
+    message = " — ".join(parts)
+    location = _location(reference, documents_root, item.link.url)
+    return command("warning", message, [*location, ("title", title)])
+
+
+def _finding(finding: Finding, reference: Reference | None, documents_root: Path | None) -> str:
+    message = f"{finding.message} ({finding.reference})"
+    title = f"Reference problem ({finding.kind})"
+    location = _location(reference, documents_root, finding.url)
+    return command("warning", message, [*location, ("title", title)])
+
+
+def _location(
+    reference: Reference | None, documents_root: Path | None, url: str | None
+) -> list[tuple[str, str]]:
+    """``file`` (relative to ``documents_root`` when under it) and ``line`` of a reference or its URL."""
+    if reference is None or reference.document.startswith("<"):
+        return []
+    path = PurePath(reference.document)
+    if documents_root is not None:
+        absolute = Path(path) if path.is_absolute() else Path.cwd() / path
+        try:
+            path = absolute.resolve().relative_to(documents_root.resolve())
+        except ValueError:
+            pass
+    return [("file", path.as_posix()), ("line", str(_line_of(reference, url)))]
+
+
+def _line_of(reference: Reference, url: str | None) -> int:
+    if url is None:
+        return reference.line
+    for found in reference.found:
+        if found.url != url:
+            continue
+        if reference.text[found.start : found.end] == found.raw:  # offsets are within the reference text
+            return reference.line + reference.text.count("\n", 0, found.start)
+        break
+    return reference.line
+
+
+def append_step_summary(markdown: str, path: str) -> None:
+    """Appends Markdown to the file named by ``GITHUB_STEP_SUMMARY``, cut to fit GitHub's limit."""
+    target = Path(path)
+    used = target.stat().st_size if target.exists() else 0
+    room = STEP_SUMMARY_LIMIT - used
+    text = markdown if markdown.endswith("\n") else markdown + "\n"
+    encoded = text.encode("utf-8")
+    if len(encoded) > room:
+        note = TRUNCATION_NOTE.encode("utf-8")
+        keep = max(room - len(note), 0)
+        text = encoded[:keep].decode("utf-8", "ignore") + (TRUNCATION_NOTE if room >= len(note) else "")
+    with target.open("a", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)

@@ -1,0 +1,439 @@
+"""The SQLite history and cache: what earlier runs saw of each link, and which archive lookups were made.
+
+One failed check proves little (servers have bad days), so rot is confirmed only when a link stays broken over
+several runs and days; the store keeps that evidence. Every check commits at once (WAL, short transactions),
+so a run that is killed keeps what it learned and two runs may share one file.
+
+Errors: ``StoreError`` (the file is not a usable store) is the only exception this module raises.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .models import CheckResult, History, RunSummary, Snapshot
+from .status import Status
+
+BUSY_TIMEOUT_SECONDS = 30.0
+RECENT_CHECKS = 10
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+# Each migration brings the schema from version N to N+1 (PRAGMA user_version); never edit a published one,
+# append a new one instead.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            documents TEXT NOT NULL DEFAULT '[]',
+            shard TEXT,
+            links INTEGER,
+            broken INTEGER,
+            offline INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE checks (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            normalized TEXT NOT NULL,
+            checked_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            http_status INTEGER,
+            final_url TEXT,
+            detail TEXT NOT NULL DEFAULT '',
+            title TEXT,
+            title_match INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            redirects TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE INDEX checks_by_url ON checks(normalized, checked_at)",
+    ),
+    (
+        """CREATE TABLE archive_lookups (
+            archive TEXT NOT NULL,
+            url TEXT NOT NULL,
+            cited_date TEXT NOT NULL DEFAULT '',
+            looked_up_at TEXT NOT NULL,
+            snapshot TEXT,
+            detail TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (archive, url, cited_date)
+        )""",
+        "CREATE INDEX checks_by_run ON checks(run_id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_OWN_TABLES = frozenset({"runs", "checks", "archive_lookups", "sqlite_sequence"})
+_SNAPSHOT_FIELDS = frozenset(f.name for f in fields(Snapshot))
+
+
+class StoreError(Exception):
+    """The store file cannot be used (not SQLite, corrupt, from a newer linkaudit, locked too long)."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def format_time(moment: datetime) -> str:
+    """ISO-8601 UTC with a ``Z``, fixed width so that text order is time order."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
+
+
+def parse_time(text: str) -> datetime:
+    """Reads the ISO-8601 forms the pipeline writes (``Z`` or an offset; naive means UTC)."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+class Store:
+    """History of checks and cache of results and archive lookups, in one SQLite file."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        confirm_runs: int = 3,
+        confirm_days: float = 3.0,
+    ) -> None:
+        self.path = Path(path)
+        self._clock = clock or _utc_now
+        self.confirm_runs = confirm_runs
+        self.confirm_days = confirm_days
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create its directory: {exc.strerror or exc}") from exc
+        try:
+            self._connection = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot open the store: {exc}") from exc
+        try:
+            with self._guard():
+                self._prepare()
+        except BaseException:
+            self._connection.close()
+            raise
+
+    # -- lifecycle ---------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _guard(self) -> Iterator[sqlite3.Connection]:
+        """Serializes use of the connection across threads and turns SQLite errors into ``StoreError``."""
+        with self._lock:
+            try:
+                yield self._connection
+            except sqlite3.Error as exc:
+                if self._connection.in_transaction:
+                    self._connection.rollback()
+                raise StoreError(f"{self.path}: {_describe(exc)}") from exc
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A short write transaction; the write lock is taken at once so it cannot fail half-way on BUSY."""
+        with self._guard() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.execute("COMMIT")
+
+    def _prepare(self) -> None:
+        connection = self._connection
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        version = self._schema_version()  # fails here on a file that is not SQLite
+        self._refuse_newer(version)
+        if version == 0:
+            self._refuse_foreign()
+        # WAL: readers never block the writer and a killed writer loses only its open transaction.
+        connection.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable against a killed process (not a power cut), and much faster per commit.
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        if version < SCHEMA_VERSION:
+            self._migrate()
+
+    def _schema_version(self) -> int:
+        row = self._connection.execute("PRAGMA user_version").fetchone()
+        return int(row[0])
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer linkaudit (schema {version}; this version reads up to "
+                f"{SCHEMA_VERSION}): upgrade linkaudit or use another --store"
+            )
+
+    def _refuse_foreign(self) -> None:
+        rows = self._connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        names = {row[0] for row in rows}
+        foreign = sorted(names - _OWN_TABLES)
+        if foreign:
+            raise StoreError(
+                f"{self.path} is an SQLite database but not a linkaudit store"
+                f" (it has tables {', '.join(foreign)})"
+            )
+
+    def _migrate(self) -> None:
+        connection = self._connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._schema_version()  # another process may have migrated while this one waited
+            self._refuse_newer(version)
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number]:
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.execute("COMMIT")
+
+    # -- runs --------------------------------------------------------------------------------------------
+
+    def now(self) -> str:
+        return format_time(self._clock())
+
+    def begin_run(self, documents: Sequence[str], shard: str | None = None) -> int:
+        with self._transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO runs (started_at, documents, shard) VALUES (?, ?, ?)",
+                (self.now(), json.dumps(list(documents), ensure_ascii=False), shard),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, *, links: int, broken: int, offline: bool) -> None:
+        """Closes a run. An offline run's failures say nothing about the links, so they are deleted."""
+        with self._transaction() as connection:
+            connection.execute(
+                "UPDATE runs SET finished_at = ?, links = ?, broken = ?, offline = ? WHERE id = ?",
+                (self.now(), links, broken, int(offline), run_id),
+            )
+            if offline:
+                successes = [str(status) for status in Status if status.is_success]
+                marks = ", ".join("?" for _ in successes)
+                connection.execute(
+                    f"DELETE FROM checks WHERE run_id = ? AND status NOT IN ({marks})", (run_id, *successes)
+                )
+
+    def trend(self, limit: int = 30) -> tuple[RunSummary, ...]:
+        """The last ``limit`` finished, online runs, oldest first."""
+        with self._guard() as connection:
+            rows = connection.execute(
+                "SELECT id, started_at, links, broken FROM runs"
+                " WHERE finished_at IS NOT NULL AND offline = 0 ORDER BY started_at DESC, id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return tuple(
+            RunSummary(run_id=row[0], started_at=row[1], links=row[2] or 0, broken=row[3] or 0)
+            for row in reversed(rows)
+        )
+
+    # -- checks ------------------------------------------------------------------------------------------
+
+    def record_check(self, run_id: int, result: CheckResult) -> None:
+        """Stores one result and commits at once. Results served from the cache are not new evidence."""
+        if result.from_cache:
+            return
+        checked_at = format_time(parse_time(result.checked_at)) if result.checked_at else self.now()
+        with self._guard() as connection:
+            connection.execute(
+                "INSERT INTO checks (run_id, url, normalized, checked_at, status, http_status, final_url,"
+                " detail, title, title_match, attempts, redirects)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    run_id,
+                    result.url,
+                    result.normalized,
+                    checked_at,
+                    str(result.status),
+                    result.http_status,
+                    result.final_url,
+                    result.detail,
+                    result.title,
+                    None if result.title_match is None else int(result.title_match),
+                    result.attempts,
+                    json.dumps(list(result.redirects), ensure_ascii=False),
+                ),
+            )
+
+    def cached_result(self, normalized: str, ttl_ok: float) -> CheckResult | None:
+        """The newest check of the URL when it succeeded less than ``ttl_ok`` seconds ago; errors never."""
+        with self._guard() as connection:
+            row = connection.execute(
+                "SELECT url, normalized, checked_at, status, http_status, final_url, detail, title,"
+                " title_match, attempts, redirects FROM checks WHERE normalized = ?"
+                " ORDER BY checked_at DESC, id DESC LIMIT 1",
+                (normalized,),
+            ).fetchone()
+        if row is None:
+            return None
+        status = _status(row[3])
+        if status is None or not status.is_success:
+            return None
+        age = (self._clock() - parse_time(row[2])).total_seconds()
+        if age >= ttl_ok:
+            return None
+        return CheckResult(
+            url=row[0],
+            normalized=row[1],
+            status=status,
+            http_status=row[4],
+            final_url=row[5],
+            redirects=tuple(json.loads(row[10])),
+            detail=row[6],
+            title=row[7],
+            title_match=None if row[8] is None else bool(row[8]),
+            attempts=row[9],
+            checked_at=row[2],
+            from_cache=True,
+        )
+
+    def history(self, normalized: str, *, current: CheckResult | None = None) -> History:
+        """The current broken streak of a URL (``current`` counts even if not recorded yet).
+
+        Broken means ``Status.is_broken``; a success ends the streak; blocked, skipped and invalid checks
+        neither count nor break it. The streak is confirmed once it covers ``confirm_runs`` runs spanning
+        ``confirm_days`` days (the rule Internet Archive's IABot applies before calling a link dead).
+        """
+        observations = self._observations(normalized)
+        if current is not None:
+            checked_at = format_time(parse_time(current.checked_at)) if current.checked_at else self.now()
+            entry = (checked_at, str(current.status), None)
+            if not any(row[0] == checked_at and row[1] == entry[1] for row in observations[:1]):
+                observations.insert(0, entry)
+        streak: list[tuple[str, Status, int | None]] = []
+        last_ok_at: str | None = None
+        for checked_at, status_text, run_id in observations:  # newest first
+            status = _status(status_text)
+            if status is None:
+                continue
+            if status.is_success:
+                last_ok_at = checked_at
+                break
+            if status.is_broken:
+                streak.append((checked_at, status, run_id))
+        runs = {run_id if run_id is not None else -1 for _, _, run_id in streak}
+        confirmed = False
+        if streak:
+            span = parse_time(streak[0][0]) - parse_time(streak[-1][0])
+            confirmed = len(runs) >= self.confirm_runs and span >= timedelta(days=self.confirm_days)
+        recent = tuple((row[0], row[1]) for row in reversed(observations[:RECENT_CHECKS]))
+        return History(
+            first_broken_at=streak[-1][0] if streak else None,
+            last_ok_at=last_ok_at,
+            broken_runs=len(runs),
+            confirmed=confirmed,
+            checks=recent,
+        )
+
+    def _observations(self, normalized: str) -> list[tuple[str, str, int | None]]:
+        """Checks of a URL, newest first, down to its newest success; an offline run's failures never."""
+        successes = tuple(str(status) for status in Status if status.is_success)
+        marks = ", ".join("?" for _ in successes)
+        observations: list[tuple[str, str, int | None]] = []
+        with self._guard() as connection:
+            cursor = connection.execute(
+                "SELECT checks.checked_at, checks.status, checks.run_id FROM checks"
+                " JOIN runs ON runs.id = checks.run_id"
+                f" WHERE checks.normalized = ? AND (runs.offline = 0 OR checks.status IN ({marks}))"
+                " ORDER BY checks.checked_at DESC, checks.id DESC",
+                (normalized, *successes),
+            )
+            seen_success = False
+            for row in cursor:
+                observations.append((row[0], row[1], row[2]))
+                seen_success = seen_success or row[1] in successes
+                if seen_success and len(observations) >= RECENT_CHECKS:
+                    break
+            cursor.close()
+        return observations
+
+    # -- archive lookups ---------------------------------------------------------------------------------
+
+    def get_archive_lookup(
+        self, archive: str, url: str, cited_date: str | None, max_age: float | None = None
+    ) -> tuple[Snapshot | None, str] | None:
+        """A remembered lookup: (snapshot or None when the archive had none, detail); None if never asked."""
+        with self._guard() as connection:
+            row = connection.execute(
+                "SELECT looked_up_at, snapshot, detail FROM archive_lookups"
+                " WHERE archive = ? AND url = ? AND cited_date = ?",
+                (archive, url, cited_date or ""),
+            ).fetchone()
+        if row is None:
+            return None
+        if max_age is not None and (self._clock() - parse_time(row[0])).total_seconds() >= max_age:
+            return None
+        snapshot = None if row[1] is None else _snapshot_from_json(row[1])
+        return snapshot, row[2]
+
+    def put_archive_lookup(
+        self, archive: str, url: str, cited_date: str | None, snapshot: Snapshot | None, detail: str
+    ) -> None:
+        encoded = None if snapshot is None else json.dumps(asdict(snapshot), ensure_ascii=False)
+        with self._guard() as connection:
+            connection.execute(
+                "INSERT INTO archive_lookups (archive, url, cited_date, looked_up_at, snapshot, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (archive, url, cited_date) DO UPDATE SET"
+                " looked_up_at = excluded.looked_up_at, snapshot = excluded.snapshot,"
+                " detail = excluded.detail",
+                (archive, url, cited_date or "", self.now(), encoded, detail),
+            )
+
+
+def _status(text: str) -> Status | None:
+    """A stored status; None for one this version does not know (written by a newer linkaudit)."""
+    try:
+        return Status(text)
+    except ValueError:
+        return None
+
+
+def _snapshot_from_json(text: str) -> Snapshot:
+    data: dict[str, Any] = json.loads(text)
+    return Snapshot(**{key: value for key, value in data.items() if key in _SNAPSHOT_FIELDS})
+
+
+def _describe(error: sqlite3.Error) -> str:
+    message = str(error)
+    if "not a database" in message or "malformed" in message:
+        return f"not a usable linkaudit store ({message}); move it away or pass another --store"
+    if "locked" in message or "busy" in message:
+        return f"the store stayed locked by another process ({message})"
+    return message
