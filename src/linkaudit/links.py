@@ -1,7 +1,7 @@
 """Links: the unique normalized URLs of all references, each with everything that cites it.
 
-A URL cited by ten notes is fetched once; its cited date is the earliest date among the citing halves, since the
-archived copy should show the page as the first author to cite it saw it.
+A URL cited by ten notes is fetched once; its cited date is the earliest date among the citing halves,
+since the archived copy should show the page as the first author to cite it saw it.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from .models import Link, ParsedDocument
 from .references.urls import normalize_url, url_host
@@ -95,10 +95,3 @@ def exclude(links: Sequence[Link], patterns: Sequence[str]) -> tuple[tuple[Link,
         (dropped if any(c.search(link.url) for c in compiled) else kept).append(link)
     return tuple(kept), tuple(dropped)
 
-
-def merge_link(a: Link, b: Link) -> Link:
-    """The same normalized URL seen in two places (e.g. two shard reports)."""
-    refs = a.references + tuple(r for r in b.references if r not in a.references)
-    titles = a.cited_titles + tuple(t for t in b.cited_titles if t not in a.cited_titles)
-    dates = [d for d in (a.cited_date, b.cited_date) if d]
-    return replace(a, references=refs, cited_titles=titles, cited_date=min(dates) if dates else None)
