@@ -1,0 +1,424 @@
+"""One fetch of one URL: redirects followed by hand, a capped body, the real charset, the page title.
+
+Redirects are followed one hop at a time so the chain is recorded, loops are caught, and every hop passes
+the private-address guard and the per-host limit. The body is capped in decompressed bytes: a gzip bomb stops
+early.
+
+Exceptions (each carries the ``Status`` it means)::
+
+    FetchError
+    ├── InvalidUrl          invalid           not an http(s) URL, or malformed
+    ├── PrivateAddress      skipped           private/loopback target without allow_private
+    ├── DnsFailure          dns_error         the host name does not resolve
+    ├── ConnectFailure      connection_error  refused, unreachable, proxy failure
+    ├── ConnectionReset     connection_error  reset or closed mid-response
+    ├── MalformedResponse   connection_error  unparsable answer (e.g. oversized headers)
+    ├── RedirectFailure     connection_error  redirect loop, too many redirects, bad Location
+    ├── TlsFailure          tls_error         certificate or handshake failure
+    └── FetchTimeout        timeout           no complete answer in time
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import html
+import ipaddress
+import re
+import socket
+import ssl
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+import aiohttp
+from charset_normalizer import from_bytes
+from yarl import URL
+
+from ..config import Config
+from ..models import Page
+from ..status import Status
+from .resolve import PRIVATE_DETAIL, PrivateAddressError, is_private_address
+
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+TEXT_TYPES = frozenset({"application/xhtml+xml", "application/xml", "application/json"})
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+ACCEPT_LANGUAGE = "ru,kk;q=0.9,en;q=0.8,*;q=0.5"
+SNIFF_BYTES = 4096
+CHAOS_MARGIN = 0.05  # how much less clean cp1251 may read than a rare Cyrillic code page and still win
+_RARE_CYRILLIC = frozenset({"mac_cyrillic", "iso8859_5", "cp855", "cp866"})
+TITLE_LIMIT = 500
+
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_SPACE = re.compile(r"\s+")
+_LEGACY_IPV4 = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}", re.IGNORECASE)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class FetchError(Exception):
+    """A fetch that brought back no HTTP answer to judge."""
+
+    status: Status = Status.CONNECTION_ERROR
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        url: str = "",
+        redirects: tuple[str, ...] = (),
+        http_status: int | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.url = url
+        self.redirects = redirects
+        self.http_status = http_status
+
+
+class InvalidUrl(FetchError):
+    status = Status.INVALID
+
+
+class PrivateAddress(FetchError):
+    status = Status.SKIPPED
+
+
+class DnsFailure(FetchError):
+    status = Status.DNS_ERROR
+
+
+class ConnectFailure(FetchError):
+    status = Status.CONNECTION_ERROR
+
+
+class ConnectionReset(FetchError):
+    status = Status.CONNECTION_ERROR
+
+
+class MalformedResponse(FetchError):
+    status = Status.CONNECTION_ERROR
+
+
+class RedirectFailure(FetchError):
+    status = Status.CONNECTION_ERROR
+
+
+class TlsFailure(FetchError):
+    status = Status.TLS_ERROR
+
+
+class FetchTimeout(FetchError):
+    status = Status.TIMEOUT
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    max_body: int
+    max_redirects: int
+    timeout: float
+    connect_timeout: float
+    allow_private: bool
+    user_agent: str
+
+    @classmethod
+    def from_config(cls, config: Config) -> FetchSettings:
+        return cls(
+            max_body=config.max_body,
+            max_redirects=config.max_redirects,
+            timeout=config.timeout,
+            connect_timeout=config.connect_timeout,
+            allow_private=config.allow_private,
+            user_agent=config.user_agent,
+        )
+
+    @property
+    def client_timeout(self) -> aiohttp.ClientTimeout:
+        return aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout)
+
+
+Gate = Callable[[str], AbstractAsyncContextManager[object]]
+"""Given a host, a context that holds one request slot for it (the checker's limits)."""
+
+
+def no_gate(host: str) -> AbstractAsyncContextManager[object]:
+    return contextlib.nullcontext()
+
+
+def parse_target(url: str) -> URL:
+    """The URL as yarl sees it, or ``InvalidUrl`` when it is not something to fetch."""
+    try:
+        parsed = URL(url)
+        host = parsed.host
+        parsed.port  # noqa: B018 - an out-of-range port raises here
+    except (ValueError, TypeError) as exc:
+        raise InvalidUrl(f"malformed URL ({exc})", url=url) from exc
+    if parsed.scheme not in ("http", "https"):
+        scheme = f"{parsed.scheme}:" if parsed.scheme else "no scheme"
+        raise InvalidUrl(f"not an http(s) URL ({scheme})", url=url)
+    if not host:
+        raise InvalidUrl("URL without a host", url=url)
+    return parsed
+
+
+def literal_address(host: str) -> str | None:
+    """The address an IP-literal host stands for, legacy forms included (``127.1``, ``2130706433``,
+    ``0x7f.1``) since the system would read them as addresses; None for a name."""
+    host = host.strip("[]")
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    if not _LEGACY_IPV4.fullmatch(host):
+        return None
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def guard_literal_address(url: URL, allow_private: bool) -> None:
+    """Literal-IP URLs are never resolved, so the private-address guard is applied to them here."""
+    if allow_private:
+        return
+    address = literal_address(url.raw_host or "")
+    if address is not None and is_private_address(address):
+        raise PrivateAddress(PRIVATE_DETAIL, url=str(url))
+
+
+async def fetch(
+    session: aiohttp.ClientSession,
+    url: str,
+    settings: FetchSettings,
+    *,
+    gate: Gate = no_gate,
+) -> Page:
+    """GET ``url`` following redirects by hand; a ``Page`` for any HTTP answer, else a ``FetchError``."""
+    current = parse_target(url)
+    redirects: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    while True:
+        guard_literal_address(current, settings.allow_private)
+        seen.add((str(current), _cookies_for(session, current)))
+        async with gate(current.raw_host or ""):
+            try:
+                async with session.get(
+                    current,
+                    allow_redirects=False,
+                    timeout=settings.client_timeout,
+                    headers={"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE},
+                ) as response:
+                    location = response.headers.get("Location")
+                    if response.status in REDIRECT_CODES and location:
+                        status = response.status
+                    else:
+                        return await _read_page(response, url, tuple(redirects), settings.max_body)
+            except FetchError:
+                raise
+            except (aiohttp.ClientError, OSError, asyncio.TimeoutError, ValueError) as exc:
+                raise translate_error(exc, url=url, redirects=tuple(redirects)) from exc
+        current = _next_hop(current, location, status, url, redirects, seen, session, settings)
+
+
+def _next_hop(
+    current: URL,
+    location: str,
+    status: int,
+    url: str,
+    redirects: list[str],
+    seen: set[tuple[str, str]],
+    session: aiohttp.ClientSession,
+    settings: FetchSettings,
+) -> URL:
+    chain = tuple(redirects)
+    try:
+        target = current.join(URL(location.strip()))
+        target.port  # noqa: B018 - an out-of-range port raises here
+    except (ValueError, TypeError) as exc:
+        raise RedirectFailure(
+            f"bad redirect Location {location!r}", url=url, redirects=chain, http_status=status
+        ) from exc
+    if target.scheme not in ("http", "https") or not target.host:
+        raise RedirectFailure(
+            f"redirect to a non-http URL {location!r}", url=url, redirects=chain, http_status=status
+        )
+    target = target.with_fragment(None)
+    if (str(target), _cookies_for(session, target)) in seen:
+        raise RedirectFailure(
+            f"redirect loop at {target}", url=url, redirects=(*chain, str(target)), http_status=status
+        )
+    if len(redirects) >= settings.max_redirects:
+        raise RedirectFailure(
+            f"too many redirects (more than {settings.max_redirects})",
+            url=url,
+            redirects=chain,
+            http_status=status,
+        )
+    redirects.append(str(target))
+    return target
+
+
+def _cookies_for(session: aiohttp.ClientSession, url: URL) -> str:
+    """A redirect back to a URL is a loop only if no cookie changed meanwhile (cookie-check redirects)."""
+    return session.cookie_jar.filter_cookies(url).output(header="", sep=";")
+
+
+def _is_text(mime: str | None) -> bool:
+    if mime is None:
+        return True
+    return mime.startswith("text/") or mime in TEXT_TYPES or mime.endswith("+xml")
+
+
+async def _read_page(
+    response: aiohttp.ClientResponse, url: str, redirects: tuple[str, ...], max_body: int
+) -> Page:
+    raw_type = response.headers.get("Content-Type")
+    mime = response.content_type if raw_type else None
+    headers = tuple((key, value) for key, value in response.headers.items())
+    if not _is_text(mime):
+        return Page(url, str(response.url), response.status, redirects, mime, headers=headers)
+    body, truncated = await read_capped(response, max_body)
+    text, charset = decode_body(body, response.charset if raw_type else None, truncated=truncated)
+    return Page(
+        url=url,
+        final_url=str(response.url),
+        http_status=response.status,
+        redirects=redirects,
+        content_type=mime,
+        charset=charset,
+        text=text,
+        title=extract_title(text),
+        truncated=truncated,
+        headers=headers,
+    )
+
+
+async def read_capped(response: aiohttp.ClientResponse, max_body: int) -> tuple[bytes, bool]:
+    """At most ``max_body`` decompressed bytes of the body, and whether more was left unread."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_any():
+        room = max_body - size
+        if len(chunk) > room:
+            chunks.append(chunk[:room])
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), False
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def _decodes(body: bytes, encoding: str, truncated: bool) -> str | None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        return str(decoder.decode(body, final=not truncated))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def decode_body(body: bytes, declared: str | None, *, truncated: bool = False) -> tuple[str, str]:
+    """Text in the page's real charset: BOM, else Content-Type, else <meta>, else detection.
+
+    A declared charset the bytes do not decode in (a lying header) gives way to the next source.
+    """
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body.decode(encoding, errors="replace").lstrip("\ufeff"), encoding
+    match = _META_CHARSET.search(body[:SNIFF_BYTES])
+    meta = match.group(1).decode("ascii", "replace") if match else None
+    for candidate in (_codec(declared), _codec(meta)):
+        if candidate is None:
+            continue
+        text = _decodes(body, candidate, truncated)
+        if text is not None:
+            return text, candidate
+    encoding = _codec(detect_charset(body)) or "utf-8"
+    return body.decode(encoding, errors="replace"), encoding
+
+
+def detect_charset(body: bytes) -> str | None:
+    """charset-normalizer's guess, except that cp1251 wins over the rare Cyrillic code pages it reads alike.
+
+    Mac and ISO Cyrillic differ from cp1251 in a few letters (Е, Ё), and score as well on short pages;
+    on the web cp1251 is by far the likelier.
+    """
+    if not body:
+        return None
+    matches = from_bytes(body)
+    best = matches.best()
+    if best is None:
+        return None
+    if best.encoding in _RARE_CYRILLIC:
+        for match in matches:
+            if match.encoding == "cp1251" and match.chaos <= best.chaos + CHAOS_MARGIN:
+                return "cp1251"
+    return str(best.encoding)
+
+
+def extract_title(text: str) -> str | None:
+    match = _TITLE.search(text)
+    if match is None:
+        return None
+    title = _SPACE.sub(" ", html.unescape(match.group(1))).strip()
+    return title[:TITLE_LIMIT] or None
+
+
+def translate_error(exc: BaseException, *, url: str = "", redirects: tuple[str, ...] = ()) -> FetchError:
+    """The ``FetchError`` an aiohttp/OS failure means."""
+    kind, detail = _classify_error(exc)
+    return kind(detail, url=url, redirects=redirects)
+
+
+def _classify_error(exc: BaseException) -> tuple[type[FetchError], str]:
+    # Order matters: aiohttp's exception classes inherit widely (a DNS error is a connector error, an OSError)
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        if isinstance(exc.os_error, PrivateAddressError):
+            return PrivateAddress, PRIVATE_DETAIL
+        return DnsFailure, f"host {exc.host} does not resolve"
+    if isinstance(exc, PrivateAddressError):
+        return PrivateAddress, PRIVATE_DETAIL
+    if isinstance(exc, (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError, ssl.SSLError)):
+        return TlsFailure, f"TLS failure: {_reason(exc)}"
+    if isinstance(exc, asyncio.TimeoutError):
+        return FetchTimeout, "timed out"
+    if isinstance(exc, aiohttp.ClientProxyConnectionError):
+        return ConnectFailure, f"cannot reach the proxy: {_reason(exc)}"
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return ConnectFailure, f"the proxy refused: {exc.status} {exc.message}"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return ConnectFailure, f"cannot connect: {_reason(exc)}"
+    if isinstance(exc, aiohttp.InvalidURL):
+        return InvalidUrl, f"malformed URL ({exc})"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        return MalformedResponse, f"malformed response: {exc.message}"
+    if isinstance(exc, _RESETS):
+        return ConnectionReset, f"connection reset: {_reason(exc)}"
+    return MalformedResponse, f"malformed response: {_reason(exc)}"
+
+
+_RESETS = (
+    aiohttp.ServerDisconnectedError,
+    aiohttp.ClientPayloadError,
+    aiohttp.ClientOSError,
+    ConnectionError,
+)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return exc.os_error.strerror or str(exc.os_error) or type(exc.os_error).__name__
+    text = str(exc).strip()
+    return text or type(exc).__name__

@@ -1,0 +1,139 @@
+"""The one retry policy: which outcomes are worth another request, and how long to wait before it.
+
+Transient trouble (429, 408, 5xx, timeouts, resets) is retried with exponential backoff and jitter, honouring
+``Retry-After``; definitive answers (404, 410, other 4xx) and DNS failures never are, since asking again
+only delays the report and burdens the site. Nothing else in linkaudit decides what is retryable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, retry_if_result, stop_after_attempt
+
+from ..config import Config
+from ..models import Page
+from .fetch import ConnectionReset, FetchError, FetchTimeout
+
+RETRYABLE_ERRORS: tuple[type[FetchError], ...] = (FetchTimeout, ConnectionReset)
+
+
+def is_retryable_status(http_status: int) -> bool:
+    return http_status in (408, 429) or 500 <= http_status <= 599
+
+
+def is_retryable_error(error: BaseException) -> bool:
+    return isinstance(error, RETRYABLE_ERRORS)
+
+
+def header(page: Page, name: str) -> str | None:
+    wanted = name.lower()
+    for key, value in page.headers:
+        if key.lower() == wanted:
+            return value
+    return None
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date); None if unusable."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    moment = now if now is not None else datetime.now(timezone.utc)
+    return max(0.0, (when - moment).total_seconds())
+
+
+@dataclass(frozen=True)
+class Attempted:
+    """The last outcome of a retried operation: a page (any HTTP answer) or the error, and requests made."""
+
+    page: Page | None
+    error: FetchError | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    retries: int = 3
+    backoff_base: float = 0.5
+    retry_after_cap: float = 60.0
+    sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep, compare=False, repr=False)
+    jitter: Callable[[], float] = field(default=random.random, compare=False, repr=False)
+    clock: Callable[[], datetime] = field(
+        default=lambda: datetime.now(timezone.utc), compare=False, repr=False
+    )
+
+    @classmethod
+    def from_config(cls, config: Config) -> RetryPolicy:
+        return cls(
+            retries=max(0, config.retries),
+            backoff_base=config.backoff_base,
+            retry_after_cap=config.retry_after_cap,
+        )
+
+    def should_retry(self, outcome: Page | BaseException) -> bool:
+        if isinstance(outcome, Page):
+            return is_retryable_status(outcome.http_status)
+        return is_retryable_error(outcome)
+
+    def delay(self, attempt: int, outcome: Page | BaseException | None = None) -> float:
+        """Seconds to wait after request number ``attempt`` (1-based) before the next one."""
+        if isinstance(outcome, Page):
+            retry_after = parse_retry_after(header(outcome, "Retry-After"), now=self.clock())
+            if retry_after is not None:
+                return min(retry_after, self.retry_after_cap)
+        backoff = self.backoff_base * 2.0 ** (attempt - 1) * (0.5 + self.jitter())
+        return min(backoff, max(self.retry_after_cap, self.backoff_base))
+
+    async def run(self, operation: Callable[[], Awaitable[Page]]) -> Attempted:
+        """Call ``operation`` until it gives an answer not worth retrying or the retries are spent.
+
+        ``FetchError`` is caught and returned; any other exception is a bug and propagates.
+        """
+        attempts = 0
+
+        async def counted() -> Page:
+            nonlocal attempts
+            attempts += 1
+            return await operation()
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.retries + 1),
+            retry=retry_if_exception(self.should_retry) | retry_if_result(self.should_retry),
+            wait=self._wait,
+            sleep=self.sleep,
+            retry_error_callback=_last_outcome,
+            reraise=True,
+        )
+        try:
+            page: Page = await retrying(counted)
+        except FetchError as error:
+            return Attempted(page=None, error=error, attempts=attempts)
+        return Attempted(page=page, error=None, attempts=attempts)
+
+    def _wait(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is None:
+            return self.delay(state.attempt_number)
+        error = outcome.exception()
+        return self.delay(state.attempt_number, error if error is not None else outcome.result())
+
+
+def _last_outcome(state: RetryCallState) -> Page:
+    """Retries spent: hand back the last answer (or raise the last error) instead of tenacity's RetryError."""
+    assert state.outcome is not None
+    result: Page = state.outcome.result()
+    return result
