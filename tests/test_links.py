@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from linkaudit.links import collect_links, exclude, parse_shard, select_shard, shard_of
+from linkaudit.links import collect_links, parse_shard, select_shard, shard_of
 from linkaudit.models import Document, DocumentKind, Half, ParsedDocument, Reference
 
 
@@ -54,9 +54,3 @@ def test_bad_shard_specs_are_refused(bad: str) -> None:
     with pytest.raises(ValueError, match="shard"):
         parse_shard(bad)
 
-
-def test_exclude_patterns() -> None:
-    links = collect_links([_parsed(_ref("doc.txt#A1", ("http://a.kz/x", "http://b.kz/y"), None))])
-    kept, dropped = exclude(links, [r"^http://b\.kz"])
-    assert [link.host for link in kept] == ["a.kz"]
-    assert [link.host for link in dropped] == ["b.kz"]

@@ -22,7 +22,7 @@ from .archive import find_replacements, save_pages
 from .check.engine import Checker, is_offline
 from .config import Config
 from .inputs import collect
-from .links import collect_links, exclude, select_shard
+from .links import collect_links, select_shard
 from .models import (
     CheckResult,
     History,
@@ -35,7 +35,7 @@ from .models import (
 )
 from .observer import NullObserver, Observer
 from .references import parse_document
-from .status import ExitCode, FailOn, Status
+from .status import ExitCode, FailOn
 from .store import Store
 
 Clock = Callable[[], datetime]
@@ -93,7 +93,6 @@ class Audit:
     async def run_async(self, parsed: Sequence[ParsedDocument]) -> Outcome:
         config = self.config
         links = select_shard(collect_links(parsed), config.shard)
-        links, excluded = exclude(links, config.exclude)
         with ExitStack() as stack:
             store: Store | None = None
             if config.store is not None:
@@ -109,14 +108,12 @@ class Audit:
             shard = f"{config.shard[0]}/{config.shard[1]}" if config.shard else None
             run_id = store.begin_run(documents, shard) if store is not None else 0
             notes: list[str] = []
-            ordered = [*links, *excluded]
             snapshots: dict[str, Snapshot] = {}
             saved: dict[str, str] = {}
             histories: dict[str, History] = {}
             checker = Checker(config, resolver=self.resolver, observer=self.observer, clock=self.clock)
             async with checker:
                 results, fetched = await self._check(checker, links, store, run_id, notes)
-                results.update(self._excluded(excluded))
                 offline = bool(fetched) and is_offline([results[link.normalized] for link in fetched])
                 if offline:
                     notes.append(
@@ -127,12 +124,12 @@ class Audit:
                     if store is not None:
                         histories = {
                             link.normalized: store.history(link.normalized, current=results[link.normalized])
-                            for link in ordered
+                            for link in links
                         }
-                    snapshots, saved = await self._archive(checker, ordered, results, store, notes)
-            broken = sum(1 for link in ordered if results[link.normalized].status.is_broken)
+                    snapshots, saved = await self._archive(checker, links, results, store, notes)
+            broken = sum(1 for link in links if results[link.normalized].status.is_broken)
             if store is not None:
-                store.finish_run(run_id, links=len(ordered), broken=broken, offline=offline)
+                store.finish_run(run_id, links=len(links), broken=broken, offline=offline)
             trend: tuple[RunSummary, ...] = store.trend() if store is not None else ()
         report = Report(
             generated_at=iso(self.clock()),
@@ -147,7 +144,7 @@ class Audit:
                     history=histories.get(link.normalized),
                     saved=saved.get(link.normalized),
                 )
-                for link in ordered
+                for link in links
             ),
             findings=tuple(f for p in parsed for f in p.findings),
             trend=trend,
@@ -173,14 +170,16 @@ class Audit:
             else:
                 to_fetch.append(link)
         if results:
-            notes.append(f"{len(results)} link(s) checked recently were taken from the cache (--refresh to recheck).")
+            notes.append(
+                f"{len(results)} link(s) checked recently were taken from the cache (--refresh to recheck)."
+            )
 
         def record(result: CheckResult) -> None:
             if store is not None:
                 store.record_check(run_id, result)
 
         fetched = await checker.check(to_fetch, on_result=record) if to_fetch else []
-        for link, result in zip(to_fetch, fetched):
+        for link, result in zip(to_fetch, fetched, strict=True):
             results[link.normalized] = result
         return results, to_fetch
 
@@ -196,7 +195,9 @@ class Audit:
         saved: dict[str, str] = {}
         if not self.config.archive:
             return snapshots, saved
-        broken = [(link, results[link.normalized]) for link in links if results[link.normalized].status.is_broken]
+        broken = [
+            (link, results[link.normalized]) for link in links if results[link.normalized].status.is_broken
+        ]
         try:
             if broken:
                 snapshots = await find_replacements(
@@ -213,16 +214,3 @@ class Audit:
         except Exception as exc:  # an archive failure never fails the run
             notes.append(f"The archive pass stopped early: {exc}")
         return snapshots, saved
-
-    def _excluded(self, links: Sequence[Link]) -> dict[str, CheckResult]:
-        now = iso(self.clock())
-        return {
-            link.normalized: CheckResult(
-                url=link.url,
-                normalized=link.normalized,
-                status=Status.SKIPPED,
-                detail="excluded by configuration",
-                checked_at=now,
-            )
-            for link in links
-        }

@@ -238,8 +238,8 @@ def _print_summary(report: Report, written: Sequence[Path]) -> None:
     from .report.summary import summarize
 
     summary = summarize(report)
-    click.echo(summary.sentence)
-    counts = ", ".join(f"{count} {status}" for status, count in sorted(summary.by_status.items()) if count)
+    click.echo(summary.verdict)
+    counts = ", ".join(f"{count} {status}" for status, count in summary.by_status if count)
     if counts:
         click.echo(f"  {counts}")
     for path in written:

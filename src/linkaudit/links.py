@@ -83,15 +83,3 @@ def select_shard(links: Sequence[Link], shard: tuple[int, int] | None) -> tuple[
     k, n = shard
     return tuple(link for link in links if shard_of(link.host or link.normalized, n) == k)
 
-
-def exclude(links: Sequence[Link], patterns: Sequence[str]) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
-    """(kept, excluded) by the configured URL regexes."""
-    if not patterns:
-        return tuple(links), ()
-    compiled = [re.compile(p) for p in patterns]
-    kept: list[Link] = []
-    dropped: list[Link] = []
-    for link in links:
-        (dropped if any(c.search(link.url) for c in compiled) else kept).append(link)
-    return tuple(kept), tuple(dropped)
-

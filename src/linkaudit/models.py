@@ -96,6 +96,7 @@ class Half:
     outlet: str | None = None
     date: str | None = None
     urls: tuple[str, ...] = ()
+    accessed: str | None = None  # access date ("дата обращения", "accessed"), not the publication date
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,23 @@
+"""Archived replacements for broken citations: Wayback (CDX) and Memento archives, verified captures, SPN."""
+
+from __future__ import annotations
+
+from .base import ArchiveError, ArchiveLookup, ArchiveRateLimited, ArchiveUnavailable, RateLimiter
+from .memento import MementoLookup
+from .replacements import ArchiveCache, build_lookups, find_replacements
+from .save import save_pages
+from .wayback import WaybackLookup
+
+__all__ = [
+    "ArchiveCache",
+    "ArchiveError",
+    "ArchiveLookup",
+    "ArchiveRateLimited",
+    "ArchiveUnavailable",
+    "MementoLookup",
+    "RateLimiter",
+    "WaybackLookup",
+    "build_lookups",
+    "find_replacements",
+    "save_pages",
+]

@@ -1,0 +1,177 @@
+"""The references stage: a document's notes (and paragraphs that cite URLs) as references, with findings.
+
+Layout (notes.py) -> URLs (urls.py) -> language halves (halves.py) -> names, Ibid. and list pairing -> findings
+(findings.py, notes.py). The stage never prints and never touches the network: it reads text only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from ..models import Document, DocumentKind, Finding, FindingKind, FoundUrl, Half, ParsedDocument, Reference
+from .findings import reference_findings
+from .halves import is_translation_list, language_of, pair_lists, pair_neighbours, split_halves
+from .notes import (
+    Entry,
+    Layout,
+    ListStyle,
+    Note,
+    html_layout,
+    ibid_of,
+    markdown_layout,
+    marker_findings,
+    reconcile_lists,
+    resolve_ibids,
+    text_layout,
+)
+from .urls import find_urls, is_homepage
+
+__all__ = ["parse_document"]
+
+_UNNUMBERED = (ListStyle.BULLET,)
+
+
+def parse_document(document: Document) -> ParsedDocument:
+    """Every note of every note list, and every other paragraph carrying URLs, as references with findings."""
+    layout = _layout(document)
+    lists: list[tuple[ListStyle, list[Note]]] = []
+    for note_list in layout.lists:
+        notes = [_note(entry) for entry in note_list.entries]
+        if note_list.style in _UNNUMBERED:
+            notes = pair_neighbours(notes)
+        lists.append((note_list.style, notes))
+    lists = _pair_translation_lists(lists)
+
+    references: list[Reference] = []
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    numbered: list[tuple[str, ListStyle, Sequence[str]]] = []
+    for letter, (style, notes) in zip(_letters(), lists):
+        ids = [_unique(f"{document.name}#{letter}{note.number}", seen) for note in notes]
+        targets = resolve_ibids(notes, ids)
+        by_id: dict[str, Reference] = {}
+        for note, identifier, target in zip(notes, ids, targets, strict=True):
+            reference = _reference(document, note, identifier, letter, target, by_id)
+            by_id[identifier] = reference
+            references.append(reference)
+            if note.ibid and target is None:
+                findings.append(
+                    Finding(
+                        FindingKind.IBID_UNRESOLVED,
+                        identifier,
+                        f"Note {letter}{note.number} says “{' '.join(note.text.split())}” but no earlier note "
+                        f"of list {letter} precedes it; write out the source it means.",
+                    )
+                )
+        numbered.append((letter, style, [note.number for note in notes]))
+
+    for paragraph in layout.paragraphs:
+        found = tuple(find_urls(paragraph.text))
+        if not found:
+            continue
+        identifier = _unique(f"{document.name}#p{paragraph.line}", seen)
+        references.append(
+            Reference(
+                id=identifier,
+                document=document.name,
+                text=paragraph.text,
+                line=paragraph.line,
+                halves=split_halves(paragraph.text, found, split=False),
+                urls=_unique_urls(found),
+                found=found,
+            )
+        )
+
+    for reference in references:
+        findings.extend(reference_findings(reference))
+    findings.extend(marker_findings(layout.markers, numbered, document.name))
+    homepages = {url for reference in references for url in reference.urls if is_homepage(url)}
+    findings.extend(reconcile_lists(references, homepages))
+    return ParsedDocument(document, tuple(references), tuple(_in_reference_order(findings, references)))
+
+
+def _layout(document: Document) -> Layout:
+    if document.kind is DocumentKind.HTML:
+        return html_layout(document.text)
+    if document.kind is DocumentKind.MARKDOWN:
+        return markdown_layout(document.text)
+    return text_layout(document.text)
+
+
+def _note(entry: Entry) -> Note:
+    ibid, author = ibid_of(entry.text)
+    if ibid:
+        text = " ".join(entry.text.split())
+        return Note(entry.number, entry.text, entry.line, (), (Half(language_of(text), text),), True, author)
+    found = tuple(find_urls(entry.text))
+    return Note(entry.number, entry.text, entry.line, found, split_halves(entry.text, found))
+
+
+def _pair_translation_lists(lists: list[tuple[ListStyle, list[Note]]]) -> list[tuple[ListStyle, list[Note]]]:
+    """A Cyrillic list followed by its English rendering (ru-en journals' "REFERENCES") becomes one list."""
+    paired: list[tuple[ListStyle, list[Note]]] = []
+    index = 0
+    while index < len(lists):
+        style, notes = lists[index]
+        if index + 1 < len(lists) and is_translation_list(notes, lists[index + 1][1]):
+            paired.append((style, pair_lists(notes, lists[index + 1][1])))
+            index += 2
+        else:
+            paired.append((style, notes))
+            index += 1
+    return paired
+
+
+def _reference(
+    document: Document, note: Note, identifier: str, letter: str, target: str | None, by_id: dict[str, Reference]
+) -> Reference:
+    if note.ibid:
+        repeated = by_id.get(target) if target else None
+        urls = repeated.urls if repeated is not None else ()
+    else:
+        urls = _unique_urls(note.found)
+    return Reference(
+        id=identifier,
+        document=document.name,
+        text=note.text,
+        line=note.line,
+        list=letter,
+        number=note.number,
+        ibid_of=target,
+        halves=note.halves,
+        urls=urls,
+        found=note.found,
+    )
+
+
+def _unique_urls(found: Sequence[FoundUrl]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item.url for item in found))
+
+
+def _unique(identifier: str, seen: set[str]) -> str:
+    candidate, suffix = identifier, 2
+    while candidate in seen:
+        candidate = f"{identifier}-{suffix}"
+        suffix += 1
+    seen.add(candidate)
+    return candidate
+
+
+def _letters() -> Iterator[str]:
+    """A, B, … Z, AA, AB, …: list names in reading order."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    yield from alphabet
+    size = 2
+    while True:
+        for index in range(len(alphabet) ** size):
+            name = ""
+            for _ in range(size):
+                index, digit = divmod(index, len(alphabet))
+                name = alphabet[digit] + name
+            yield name
+        size += 1
+
+
+def _in_reference_order(findings: Sequence[Finding], references: Sequence[Reference]) -> list[Finding]:
+    position = {reference.id: index for index, reference in enumerate(references)}
+    return sorted(findings, key=lambda finding: position.get(finding.reference, len(references)))

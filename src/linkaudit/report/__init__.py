@@ -1,0 +1,115 @@
+"""Reports: one module per format, chosen through the ReportFormat enum, written atomically.
+
+Each file is first written beside its target and then moved over it, so an interrupted or failed run never
+leaves half a report where a good one was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+
+from ..models import Report
+from .base import Reporter, ReportError
+from .csv import CsvReporter
+from .html import HtmlReporter
+from .json import JsonReporter, from_dict, loads, merge, to_dict
+from .markdown import MarkdownReporter
+from .summary import Summary, summarize
+
+__all__ = [
+    "ReportError",
+    "ReportFormat",
+    "Reporter",
+    "Summary",
+    "from_dict",
+    "loads",
+    "merge",
+    "parse_formats",
+    "summarize",
+    "to_dict",
+    "write_reports",
+]
+
+
+class ReportFormat(str, Enum):
+    HTML = "html"
+    JSON = "json"
+    MD = "md"
+    CSV = "csv"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def reporter(self) -> Reporter:
+        if self is ReportFormat.HTML:
+            return HtmlReporter()
+        if self is ReportFormat.JSON:
+            return JsonReporter()
+        if self is ReportFormat.MD:
+            return MarkdownReporter()
+        if self is ReportFormat.CSV:
+            return CsvReporter()
+        raise AssertionError(f"no reporter for {self!r}")  # pragma: no cover - the enum test guards this
+
+
+_ALIASES = {"markdown": ReportFormat.MD, "htm": ReportFormat.HTML}
+
+
+def parse_formats(formats: Sequence[str | ReportFormat] | str) -> tuple[ReportFormat, ...]:
+    """Formats from names (``"html,json"`` or a list), unique, in the order given."""
+    names = formats.split(",") if isinstance(formats, str) else [str(item) for item in formats]
+    chosen: dict[ReportFormat, None] = {}
+    for name in names:
+        key = name.strip().lower()
+        if not key:
+            continue
+        try:
+            chosen.setdefault(_ALIASES.get(key) or ReportFormat(key), None)
+        except ValueError:
+            choices = ", ".join(member.value for member in ReportFormat)
+            raise ReportError(f"unknown report format {name.strip()!r} (choose from {choices})") from None
+    return tuple(chosen)
+
+
+def write_reports(report: Report, output_dir: Path, formats: Sequence[str | ReportFormat]) -> list[Path]:
+    """Write ``report`` in each format into ``output_dir`` (created if missing); the paths written."""
+    chosen = parse_formats(formats)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"cannot create {output_dir}: {exc}") from exc
+    written: list[Path] = []
+    for report_format in chosen:
+        reporter = report_format.reporter()
+        target = output_dir / reporter.file_name
+        _write_atomically(target, reporter.render(report), reporter.encoding)
+        written.append(target)
+    return written
+
+
+def _write_atomically(target: Path, text: str, encoding: str) -> None:
+    data = text.encode(encoding)
+    try:
+        mode = target.stat().st_mode & 0o777  # keep the permissions of the report being replaced
+    except OSError:
+        mode = 0o644
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException as exc:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise ReportError(f"cannot write {target}: {exc}") from exc
+        raise

@@ -1,0 +1,806 @@
+"""Judge honestly whether a 2xx answer is still the cited page: error pages served with 200 (soft 404s),
+parking / for-sale pages, deep links bounced to the home page, moves, and whether the cited title survived.
+
+Pure functions on a fetched ``Page`` (no I/O) so every rule can be tested on real-looking pages alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import importlib
+import re
+import secrets
+import string
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import cast
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from anyascii import anyascii
+
+from ..models import Link, Page
+from ..status import Status
+
+SIMILARITY_THRESHOLD = 0.9  # looks_same: near-identical visible text (Bar-Yossef et al. 2004)
+TITLE_MATCH_THRESHOLD = 0.8  # share of the cited title's words found on the page
+SHORT_PAGE_WORDS = 250  # main text this short: body phrases count (an error page says little)
+LONG_PAGE_WORDS = 800  # main text this long: a lone heading marker is an article's subject, not an error
+PARKED_PAGE_WORDS = 400  # parking pages are short; a long page mentioning a parking service is an article
+SIMILARITY_WORD_CAP = 20_000  # words compared per page in looks_same (keeps 2 MB pages fast)
+TITLE_TEXT_CHARS = 5_000  # how much of the main text may carry the cited title
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: Status
+    detail: str
+    title_match: bool | None
+
+
+# --------------------------------------------------------------------------------------------- text folding
+
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bb\u02bc\u0060\u00b4]")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def _fold(text: str) -> str:
+    """Case-, punctuation- and apostrophe-insensitive form in the original script (ё = е)."""
+    text = _APOSTROPHES.sub("", text.casefold().replace("ё", "е"))
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def _fold_latin(text: str) -> str:
+    """Like ``_fold`` but transliterated to ASCII, so «Каримов» and "Karimov" compare equal."""
+    return _NON_WORD.sub(" ", _APOSTROPHES.sub("", anyascii(text).casefold())).strip()
+
+
+def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:
+    return f" {folded_phrase} " in f" {folded_text} "
+
+
+# ------------------------------------------------------------------------------------------- page reading
+
+_FRAME_TAG = re.compile(r"<i?frame\b[^<>]*>", re.IGNORECASE)
+_META_TAG = re.compile(r"<meta\b[^<>]*>", re.IGNORECASE)
+_BODY_TAG = re.compile(r"<body\b[^<>]*>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")
+_SPACE = re.compile(r"\s+")
+_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_MARKUP_SNIFF = re.compile(r"<(?:!doctype|html|head|body|title|div|p|h1)\b", re.IGNORECASE)
+_REFRESH_URL = re.compile(r"""url\s*=\s*['"]?([^'"\s>;]+)""", re.IGNORECASE)
+HEADING_CHARS = 1_000  # a title or h1 longer than this is not a heading worth reading whole
+HEADINGS_READ = 20
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One ``<name …>…</name>`` element: its opening tag and the offsets of its content and end."""
+
+    name: str
+    opening: str
+    start: int
+    inner_start: int
+    inner_end: int
+    end: int
+
+    def inner(self, source: str) -> str:
+        return source[self.inner_start : self.inner_end]
+
+
+@cache
+def _opening(names: str) -> re.Pattern[str]:
+    return re.compile(rf"<({names})\b[^<>]*>", re.IGNORECASE)
+
+
+@cache
+def _closing(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{name}\s*>", re.IGNORECASE)
+
+
+def _blocks(source: str, names: str, *, unclosed_to_end: bool = False) -> list[_Block]:
+    """The ``names`` elements (``"main|article"``), outermost first, found in linear time.
+
+    Regular expressions with ``.*?`` go quadratic on pages with many unclosed tags; here a name whose
+    closing tag is missing is not searched again. ``unclosed_to_end``: such an element runs to the end of
+    the page (as a browser treats an unclosed ``<script>``).
+    """
+    blocks: list[_Block] = []
+    unclosed: set[str] = set()
+    position = 0
+    while (opening := _opening(names).search(source, position)) is not None:
+        name = opening.group(1).lower()
+        position = opening.end()
+        if name in unclosed:
+            continue
+        closing = _closing(name).search(source, opening.end())
+        if closing is None:
+            unclosed.add(name)
+            if unclosed_to_end:
+                end = len(source)
+                blocks.append(_Block(name, opening.group(0), opening.start(), opening.end(), end, end))
+                break
+            continue
+        blocks.append(
+            _Block(name, opening.group(0), opening.start(), opening.end(), closing.start(), closing.end())
+        )
+        position = closing.end()
+    return blocks
+
+
+def _remove(source: str, names: str, *, unclosed_to_end: bool = False) -> str:
+    pieces: list[str] = []
+    position = 0
+    for block in _blocks(source, names, unclosed_to_end=unclosed_to_end):
+        pieces.append(source[position : block.start])
+        position = block.end
+    pieces.append(source[position:])
+    return " ".join(pieces)
+
+
+def _remove_comments(source: str) -> str:
+    pieces: list[str] = []
+    position = 0
+    while (start := source.find("<!--", position)) != -1:
+        pieces.append(source[position:start])
+        end = source.find("-->", start + 4)
+        if end == -1:
+            position = len(source)
+            break
+        position = end + 3
+    pieces.append(source[position:])
+    return " ".join(pieces)
+
+
+@dataclass(frozen=True)
+class _PageView:
+    """What the rules read from a page, extracted once."""
+
+    title: str  # <title> (or Page.title), plain text
+    headings: tuple[str, ...]  # <h1> texts
+    og_title: str
+    main_text: str  # <main>/<article>, else <body> without nav/header/footer/aside
+    main_words: int
+    visible_text: str
+    machinery: str  # lowercased scripts, frames and meta refresh: where parking services hide
+    refresh_target: str | None  # a <meta http-equiv=refresh> target, absolute
+
+
+def _plain(fragment: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    return {
+        match.group(1).lower(): html.unescape(match.group(2) or match.group(3) or match.group(4) or "")
+        for match in _ATTRIBUTE.finditer(tag)
+    }
+
+
+def _is_text(page: Page) -> bool:
+    content_type = (page.content_type or "").lower()
+    if not content_type:
+        return True
+    return content_type.startswith("text/") or "html" in content_type or "xml" in content_type
+
+
+def _is_markup(page: Page) -> bool:
+    content_type = (page.content_type or "").lower()
+    if "html" in content_type:
+        return True
+    return bool(_MARKUP_SNIFF.search(page.text[:4096]))
+
+
+@lru_cache(maxsize=64)
+def _view(page: Page) -> _PageView:
+    if not _is_text(page):
+        return _PageView(page.title or "", (), "", "", 0, "", "", None)
+    if not _is_markup(page):
+        text = _SPACE.sub(" ", page.text).strip()
+        return _PageView(page.title or "", (), "", text, len(text.split()), text, "", None)
+    source = _remove_comments(page.text)
+    machinery: list[str] = []
+    for script in _blocks(source, "script", unclosed_to_end=True):
+        machinery.append(script.opening)
+        machinery.append(script.inner(source))
+    machinery.extend(_FRAME_TAG.findall(source))
+    og_title = ""
+    refresh_target: str | None = None
+    for tag in _META_TAG.findall(source):
+        attributes = _attributes(tag)
+        if attributes.get("http-equiv", "").lower() == "refresh":
+            machinery.append(tag)
+            found = _REFRESH_URL.search(attributes.get("content", ""))
+            delay = attributes.get("content", "").split(";")[0].strip()
+            if found and (not delay.isdigit() or int(delay) <= 5):
+                refresh_target = urljoin(page.final_url, found.group(1))
+        elif attributes.get("property", attributes.get("name", "")).lower() == "og:title":
+            og_title = attributes.get("content", "").strip()[:HEADING_CHARS]
+    source = _remove(source, "script|style|template|svg", unclosed_to_end=True)
+    titles = _blocks(source, "title")
+    title = page.title or (_plain(titles[0].inner(source)) if titles else "")
+    first_headings = _blocks(source, "h1")[:HEADINGS_READ]
+    headings = tuple(text for text in (_plain(block.inner(source)) for block in first_headings) if text)
+    body_tag = _BODY_TAG.search(source)
+    body = source[body_tag.end() :] if body_tag else _remove(source, "title")
+    regions = _blocks(body, "main|article")
+    main_source = " ".join(block.inner(body) for block in regions) if regions else body
+    main_text = _plain(_remove(main_source, "nav|header|footer|aside"))
+    return _PageView(
+        title=title[:HEADING_CHARS],
+        headings=tuple(heading[:HEADING_CHARS] for heading in headings),
+        og_title=og_title,
+        main_text=main_text,
+        main_words=len(main_text.split()),
+        visible_text=_plain(body),
+        machinery=" ".join(machinery).lower(),
+        refresh_target=refresh_target,
+    )
+
+
+# --------------------------------------------------------------------------------------------- soft 404
+
+# Error-page wording, folded (see ``_fold``). Headings (title, h1) may carry any of these; the body of a
+# short page only the longer, unambiguous ones (``_BODY_MARKERS``).
+_ERROR_WORDING: dict[str, str] = {
+    _fold(marker): marker
+    for marker in (
+        # Russian
+        "Страница не найдена",
+        "Страницы не существует",
+        "Страница не существует",
+        "Запрашиваемая страница не существует",
+        "Запрашиваемая страница не найдена",
+        "Запрашиваемая вами страница не найдена",
+        "Запрошенная страница не найдена",
+        "Запрашиваемая страница не может быть найдена",
+        "Такой страницы нет",
+        "Такой страницы не существует",
+        "Нет такой страницы",
+        "Страница, которую вы ищете, не существует",
+        "Страница была удалена",
+        "Страница удалена или перемещена",
+        "Документ не найден",
+        "Материал не найден",
+        "Статья не найдена",
+        "Новость не найдена",
+        "Запись не найдена",
+        "Ошибка 404",
+        "404 ошибка",
+        "По данному адресу публикаций на сайте не найдено",
+        "Похоже, здесь ничего не найдено",
+        # Kazakh
+        "Бет табылмады",
+        "Бет жоқ",
+        "Мұндай бет жоқ",
+        "Сұралған бет табылмады",
+        "Парақ табылмады",
+        "Бет табылған жоқ",
+        "Қате 404",
+        "404 қатесі",
+        # Uzbek (Latin and Cyrillic)
+        "Sahifa topilmadi",
+        "Sahifa mavjud emas",
+        "So‘ralgan sahifa topilmadi",
+        "Xato 404",
+        "404 xatosi",
+        "Саҳифа топилмади",
+        "Саҳифа мавжуд эмас",
+        "Хато 404",
+        # Tajik
+        "Саҳифа ёфт нашуд",
+        "Саҳифа пайдо нашуд",
+        "Саҳифа вуҷуд надорад",
+        "Хатои 404",
+        # Ukrainian
+        "Сторінку не знайдено",
+        "Сторінка не знайдена",
+        "Сторінки не існує",
+        "Сторінка не існує",
+        "Запитувана сторінка не існує",
+        "Помилка 404",
+        # English
+        "Page not found",
+        "404 Not Found",
+        "404 Page Not Found",
+        "Not Found",
+        "File not found",
+        "Document not found",
+        "Article not found",
+        "Content not found",
+        "Error 404",
+        "404 Error",
+        "HTTP 404",
+        "404",
+        "The page you requested could not be found",
+        "The page you requested was not found",
+        "The requested page could not be found",
+        "The requested page can't be found",
+        "The requested URL was not found on this server",
+        "The page you are looking for does not exist",
+        "The page you are looking for could not be found",
+        "The page you are looking for cannot be found",
+        "The page you are looking for might have been removed",
+        "The page you were looking for doesn't exist",
+        "That page can't be found",
+        "This page can't be found",
+        "Page cannot be found",
+        "This page does not exist",
+        "This page no longer exists",
+        "This page is no longer available",
+        "We couldn't find that page",
+        "We can't find the page you're looking for",
+        "It looks like nothing was found at this location",
+    )
+}
+_ERROR_MARKERS = tuple(sorted(_ERROR_WORDING, key=len, reverse=True))  # the most specific wording first
+_WEAK_BODY_MARKERS = frozenset(
+    _fold(marker)
+    for marker in ("Not Found", "404", "Error 404", "404 Error", "HTTP 404", "Бет жоқ", "Документ не найден")
+)
+_BODY_MARKERS = tuple(marker for marker in _ERROR_MARKERS if marker not in _WEAK_BODY_MARKERS)
+
+# Words an error heading adds around its message: «Упс! Страница не найдена», "Oops! Error 404".
+_FILLER_WORDS = frozenset(
+    _fold(word)
+    for word in (
+        "oops whoops sorry error http code status oh uh no hmm the a"
+        " упс ой увы извините к сожалению ошибка код"
+        " кешіріңіз қате"
+        " kechirasiz afsus xato кечирасиз хато"
+        " бубахшед хатои"
+        " вибачте на жаль помилка"
+    ).split()
+)
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7:/»«•]+\s+|\s*[|\u2014\u2013•«»]\s*|::")
+_ERROR_URL = re.compile(r"(?:^|[/_.=-])(?:404|not-?found|notfound|page-?not-?found|error404)(?:$|[/_.?&=-])")
+
+
+def _segments(heading: str) -> list[str]:
+    return [part for part in (_fold(piece) for piece in _TITLE_SEPARATORS.split(heading)) if part]
+
+
+def _dominant_marker(segment: str) -> str | None:
+    """The marker a heading segment consists of (allowing a filler word or a site name), if any."""
+    words = segment.split()
+    for marker in _ERROR_MARKERS:
+        if not _contains_phrase(segment, marker):
+            continue
+        marker_words = marker.split()
+        remainder = list(words)
+        for word in marker_words:
+            remainder.remove(word)
+        content = [word for word in remainder if not word.isdigit() and word not in _FILLER_WORDS]
+        if len(content) <= (0 if len(marker_words) == 1 else 1):
+            return marker
+    return None
+
+
+def _heading_marker(headings: Iterable[str]) -> str | None:
+    for heading in headings:
+        for segment in _segments(heading):
+            marker = _dominant_marker(segment)
+            if marker:
+                return _ERROR_WORDING[marker]
+    return None
+
+
+def is_error_page(page: Page) -> str | None:
+    """The error-page marker the page carries (in its title/h1, or in the body of a short page), else None.
+
+    A heading marker counts unless the main text is article-length (then the error is the article's subject),
+    except when title and h1 both carry one. Body text counts only on short pages.
+    """
+    view = _view(page)
+    title_marker = _heading_marker([view.title])
+    heading_marker = _heading_marker(view.headings)
+    if title_marker and heading_marker:
+        return title_marker
+    marker = title_marker or heading_marker
+    if marker and view.main_words <= LONG_PAGE_WORDS:
+        return marker
+    if view.main_words <= SHORT_PAGE_WORDS:
+        folded = _fold(view.main_text)
+        for heading in view.headings:  # headings were judged above, by the stricter rule
+            folded = folded.replace(_fold(heading), " | ")
+        for body_marker in _BODY_MARKERS:
+            if _contains_phrase(folded, body_marker):
+                return _ERROR_WORDING[body_marker]
+    return None
+
+
+def _error_url(link_url: str, final_url: str) -> bool:
+    """The redirect ended at an error address (``/404.html``, ``/error/notfound``) not in the citation."""
+    final_path = urlsplit(final_url).path.lower()
+    cited_path = urlsplit(link_url).path.lower()
+    return bool(_ERROR_URL.search(final_path)) and not _ERROR_URL.search(cited_path)
+
+
+# ----------------------------------------------------------------------------------------------- parked
+
+# Hosts of parking services and domain marketplaces: a redirect there, or a script/frame loading from
+# there, means the domain changed hands.
+_PARKING_HOSTS = (
+    "sedoparking.com",
+    "sedo.com",
+    "bodis.com",
+    "bodiscdn.com",
+    "parkingcrew.net",
+    "above.com",
+    "dan.com",
+    "afternic.com",
+    "hugedomains.com",
+    "parkingpage.namecheap.com",
+    "parking.reg.ru",
+    "parklogic.com",
+    "domainmarket.com",
+    "undeveloped.com",
+    "uniregistry.com",
+    "parkingpage.",
+)
+_PARKING_MACHINERY = re.compile(
+    r"(?<![a-z0-9-])(?:" + "|".join(re.escape(host) for host in _PARKING_HOSTS) + r")"
+    r"|/parking-lander|/adsense/domains/caf\.js"
+    r"|location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['\"](?:[^'\"]*/lander['\"?]|https?://ww\d+\.)"
+)
+_PARKED_PHRASES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\bthis domain (?:name )?(?:is|may be) for sale\b",
+        r"\bdomain(?: name)?(?: \S+){0,4} (?:is|may be) for sale\b",
+        r"\bbuy this domain\b",
+        r"\bthis domain is parked\b",
+        r"\bparked free courtesy of godaddy\b",
+        r"\bthis (?:web )?page is parked free\b",
+        r"\b(?:recently )?registered at namecheap\b",
+        r"\bthis domain (?:name )?has been registered\b.{0,60}\b(?:godaddy|namecheap|sedo|registrar)\b",
+        r"\binquire about this domain\b",
+        r"\bdomain parking\b",
+        r"\bдомен(?: \S+){0,3} продается\b",
+        r"\bдомен(?: \S+){0,3} выставлен на продажу\b",
+        r"\bкупить этот домен\b",
+        r"\bдомен(?: \S+){0,3} припаркован\b",
+        r"\bдомен(?: \S+){0,3} (?:был )?зарегистрирован (?:в|у|через) (?:компании |регистратора )?"
+        r"(?:reg ru|ps kz|hoster kz|nic ru|nic kz|r01|2domains|webnames|ru center|timeweb|beget)\b",
+        r"\b(?:сайт|домен)(?: \S+){0,3} размещ\w* на хостинге (?:ps kz|hoster kz|reg ru|ps cloud)\b",
+        r"\bна этом домене (?:пока |еще )?нет сайта\b",
+        r"\bдомен(?: \S+){0,3} сатылады\b",
+        r"\bdomen(?: \S+){0,3} sotiladi\b",
+        r"\bдомен(?: \S+){0,3} продається\b",
+    )
+)
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+
+
+def _on_parking_host(host: str) -> str | None:
+    for parking in _PARKING_HOSTS:
+        if parking.endswith(".") and host.startswith(parking):
+            return parking.rstrip(".")
+        if host == parking or host.endswith("." + parking):
+            return parking
+    return None
+
+
+def is_parked(page: Page) -> str | None:
+    """What shows the domain is parked or for sale (a marker, or the parking host reached), else None."""
+    cited_service = _on_parking_host(_host(page.url))
+    for url in (*page.redirects, page.final_url):
+        service = _on_parking_host(_host(url))
+        if service and service != cited_service:
+            return f"redirected to {service}"
+    view = _view(page)
+    if view.refresh_target:
+        service = _on_parking_host(_host(view.refresh_target))
+        if service and service != cited_service:
+            return f"refreshes to {service}"
+    if cited_service:
+        return None
+    if view.main_words <= PARKED_PAGE_WORDS:
+        found = _PARKING_MACHINERY.search(view.machinery)
+        if found:
+            return found.group(0)
+    headings = [_fold(text) for text in (view.title, *view.headings)]
+    short = view.main_words <= SHORT_PAGE_WORDS
+    folded_main = _fold(view.main_text) if short else ""
+    for pattern in _PARKED_PHRASES:
+        for text in (*headings, folded_main):
+            found = pattern.search(text)
+            if found:
+                return found.group(0)
+    return None
+
+
+# -------------------------------------------------------------------------------------- homepage and moves
+
+
+def _fallback_is_homepage(url: str) -> bool:
+    """A site root or a generic landing page (used when the URL module does not provide one)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    path = parts.path.lower().rstrip("/")
+    if parts.query and not all(
+        name.lower() in ("lang", "language", "hl") or name.lower().startswith("utm_")
+        for name, _ in parse_qsl(parts.query, keep_blank_values=True)
+    ):
+        return False
+    return path in _LANDING_PATHS
+
+
+_LANGUAGES = ("ru", "en", "kk", "kz", "uz", "tj", "tg", "uk", "ua", "ky", "kg", "oz", "qq")
+_LANDING_NAMES = (
+    "",
+    "index",
+    "index.php",
+    "index.html",
+    "index.htm",
+    "index.shtml",
+    "index.asp",
+    "index.aspx",
+    "default.asp",
+    "default.aspx",
+    "home",
+    "main",
+    "home.html",
+    "main.html",
+    "start",
+)
+_LANDING_PATHS = frozenset(
+    [f"/{name}".rstrip("/") for name in _LANDING_NAMES]
+    + [f"/{language}/{name}".rstrip("/") for language in _LANGUAGES for name in _LANDING_NAMES]
+)
+
+
+@lru_cache(maxsize=1)
+def _homepage_test() -> Callable[[str], bool]:
+    try:
+        module = importlib.import_module("linkaudit.references.urls")
+    except ImportError:
+        return _fallback_is_homepage
+    shared = getattr(module, "is_homepage", None)
+    return cast("Callable[[str], bool]", shared) if callable(shared) else _fallback_is_homepage
+
+
+def _is_homepage(url: str) -> bool:
+    try:
+        return _homepage_test()(url)
+    except ValueError:
+        return _fallback_is_homepage(url)
+
+
+def _comparable(url: str) -> tuple[str, str, str]:
+    """A URL with scheme, ``www.``, default port, trailing slash and percent-encoding case set aside."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return (url, "", "")
+    host = (parts.hostname or "").lower().rstrip(".")
+    host = host.removeprefix("www.")
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=~%").rstrip("/")
+    return (host, path, parts.query)
+
+
+def _same_resource(first: str, second: str) -> bool:
+    return _comparable(first) == _comparable(second)
+
+
+def _same_site(first: str, second: str) -> bool:
+    return _comparable(first)[0] == _comparable(second)[0]
+
+
+def _landing(page: Page) -> str:
+    """Where the visit ended: the final URL, or a page that only refreshes elsewhere."""
+    view = _view(page)
+    if view.refresh_target and view.main_words <= SHORT_PAGE_WORDS:
+        return view.refresh_target
+    return page.final_url
+
+
+def is_homepage_redirect(link_url: str, page: Page) -> bool:
+    """A deep link whose redirects ended at a site root or a generic landing page."""
+    landing = _landing(page)
+    if _same_resource(link_url, landing) or _is_homepage(link_url):
+        return False
+    return _is_homepage(landing)
+
+
+# -------------------------------------------------------------------------------------------- title match
+
+
+def _words_match(cited: str, found: str) -> bool:
+    if cited == found:
+        return True
+    shortest = min(len(cited), len(found))
+    if shortest < 5:
+        return False
+    common = 0
+    while common < shortest and cited[common] == found[common]:
+        common += 1
+    return common >= max(4, shortest - 3)
+
+
+def _share_found(cited_words: Sequence[str], page_words: Sequence[str]) -> float:
+    available = set(page_words)
+    found = 0
+    for word in cited_words:
+        if word in available or any(_words_match(word, other) for other in available):
+            found += 1
+    return found / len(cited_words)
+
+
+def title_match(cited_titles: Sequence[str], page: Page) -> bool | None:
+    """Whether the page still carries one of the cited titles; None when no title is cited.
+
+    Case, punctuation, quotes and script (via transliteration) are set aside; a title matches when most of
+    its words appear in the page's title, h1 or og:title, or when it appears whole near the top of the text.
+    """
+    cited = [folded for folded in (_fold_latin(title) for title in cited_titles) if folded]
+    if not cited:
+        return None
+    view = _view(page)
+    if not _is_text(page):
+        return None
+    headings = [_fold_latin(text) for text in (view.title, view.og_title, *view.headings) if text]
+    segments = [
+        _fold_latin(part) for text in (view.title, *view.headings) for part in _TITLE_SEPARATORS.split(text)
+    ]
+    opening = _fold_latin(view.main_text[:TITLE_TEXT_CHARS])
+    for title in cited:
+        words = [word for word in title.split() if len(word) > 1 or word.isdigit()] or title.split()
+        for heading in headings:
+            if _contains_phrase(heading, title):
+                return True
+            if _share_found(words, heading.split()) >= TITLE_MATCH_THRESHOLD:
+                return True
+        for segment in segments:
+            if segment and difflib.SequenceMatcher(None, title, segment).ratio() >= TITLE_MATCH_THRESHOLD:
+                return True
+        if _contains_phrase(opening, title):
+            return True
+    return False
+
+
+# -------------------------------------------------------------------------------------------- the verdict
+
+
+def classify(page: Page, link: Link) -> Verdict:
+    """The status of a link whose fetch ended in a 2xx ``page``: soft_404, parked, homepage_redirect,
+    redirected or ok, with the title match (None for homepage citations)."""
+    cited_url = link.url or page.url
+    matched = None if _is_homepage(cited_url) else title_match(link.cited_titles, page)
+    parked = is_parked(page)
+    if parked:
+        return Verdict(Status.PARKED, f"the domain shows a parking or for-sale page ({parked})", None)
+    landing = _landing(page)
+    moved = not _same_resource(cited_url, landing)
+    error = is_error_page(page)
+    if error:
+        return Verdict(Status.SOFT_404, f"answered 200 with an error page («{error}»)", None)
+    if moved and _error_url(cited_url, landing):
+        return Verdict(Status.SOFT_404, f"redirected to an error address: {landing}", None)
+    if is_homepage_redirect(cited_url, page):
+        detail = f"the deep link was redirected to the site root: {landing}"
+        return Verdict(Status.HOMEPAGE_REDIRECT, detail, None)
+    if not moved:
+        if landing != cited_url and landing != page.url:
+            return Verdict(Status.OK, f"same page at {landing}", matched)
+        return Verdict(Status.OK, "", matched)
+    if _is_homepage(cited_url) and _is_homepage(landing) and _same_site(cited_url, landing):
+        return Verdict(Status.OK, f"the site's home page is now {landing}", matched)
+    return Verdict(Status.REDIRECTED, f"moved to {landing}", matched)
+
+
+# ------------------------------------------------------------------------------------ random-sibling probe
+
+_TOKEN_ALPHABET = string.ascii_lowercase + string.digits
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
+def _token(length: int = 12) -> str:
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(length))
+
+
+def random_sibling(url: str) -> str:
+    """A random address that should not exist next to ``url``, to see how the host answers a miss.
+
+    Same directory and extension (``/news/2011/la-8f3k2q9x1z.html``); a trailing slash is kept; for
+    query-driven pages (``/index.php?id=123``) the last parameter gets a random value of the same kind.
+    """
+    parts = urlsplit(url)
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if pairs:
+            name, value = pairs[-1]
+            replacement = "9" + "".join(secrets.choice(string.digits) for _ in range(11))
+            if not value.isdigit():
+                replacement = "la-" + _token()
+            query = urlencode([*pairs[:-1], (name, replacement)])
+            return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", query, ""))
+    path = parts.path or "/"
+    directory, _, name = path.rpartition("/")
+    if not name:  # ``/news/2011/article/``: a sibling directory
+        directory, _, name = directory.rpartition("/")
+        sibling = f"{directory}/la-{_token()}/" if name else f"/la-{_token()}"
+    else:
+        extension = _EXTENSION.search(name)
+        sibling = f"{directory}/la-{_token()}{extension.group(0) if extension else ''}"
+    return urlunsplit((parts.scheme, parts.netloc, sibling, "", ""))
+
+
+def probe_key(url: str) -> tuple[str, str]:
+    """(host, directory): the pages one probe speaks for. Query-driven pages are keyed by their script
+    and parameter names (``/index.php?id``)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    path = parts.path or "/"
+    if parts.query:
+        names = "&".join(name for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+        if names:
+            return (host, f"{path}?{names}")
+    if path.endswith("/") and path != "/":
+        path = path.rstrip("/")
+    directory = path.rpartition("/")[0] + "/"
+    return (host, directory)
+
+
+# ------------------------------------------------------------------------------------------- looks_same
+
+
+def _similarity_words(page: Page) -> list[str]:
+    """The main text's words without the page's own address, which catch-all pages echo back."""
+    text = _view(page).main_text or _view(page).visible_text
+    for url in {page.url, page.final_url}:
+        path = urlsplit(url).path
+        for echoed in {url, unquote(url), path, unquote(path), path.rpartition("/")[2]}:
+            if len(echoed) > 1:
+                text = text.replace(echoed, " ")
+    return _fold(text).split()[:SIMILARITY_WORD_CAP]
+
+
+def _pairs(words: Sequence[str]) -> Counter[tuple[str, str]]:
+    padded = [*words, ""] if len(words) == 1 else words
+    return Counter(zip(padded, padded[1:], strict=False))
+
+
+def _dice(first: Sequence[str], second: Sequence[str]) -> float:
+    """Dice coefficient of the word-pair bags: 1.0 for the same text, near it for one changed word."""
+    first_pairs, second_pairs = _pairs(first), _pairs(second)
+    total = first_pairs.total() + second_pairs.total()
+    return 2 * (first_pairs & second_pairs).total() / total if total else 1.0
+
+
+def _title_without_address(page: Page) -> str:
+    title = _view(page).title
+    for url in {page.url, page.final_url}:
+        path = urlsplit(url).path
+        for echoed in (path, unquote(path), path.rpartition("/")[2]):
+            if len(echoed) > 1:
+                title = title.replace(echoed, " ")
+    return _fold(title)
+
+
+def looks_same(page: Page, probe: Page) -> bool:
+    """Whether the host answered a random sibling address (``probe``) with what it gave for the cited one:
+    the same final URL, or near-identical visible text. Then the cited page is the host's catch-all."""
+    if not 200 <= probe.http_status < 300:
+        return False
+    if _same_resource(page.final_url, probe.final_url):
+        return True
+    page_title, probe_title = _title_without_address(page), _title_without_address(probe)
+    if page_title and probe_title and difflib.SequenceMatcher(None, page_title, probe_title).ratio() < 0.8:
+        return False
+    return _dice(_similarity_words(page), _similarity_words(probe)) >= SIMILARITY_THRESHOLD

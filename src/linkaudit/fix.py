@@ -1,0 +1,197 @@
+"""A copy of a document with each broken URL followed by its archived replacement, in the style of its half.
+
+Readers of a bilingual note expect the Russian half to say «архивная копия» and the English half "archived",
+so the language is taken from the half each occurrence sits in. Writing is idempotent: an occurrence already
+followed by an archived note (or lying inside one) is left alone, so fix can run on its own output.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+
+from .archive.select import timestamp_datetime
+from .models import DocumentKind, ParsedDocument, Reference, Snapshot
+
+RUSSIAN_STYLE = frozenset({"ru", "kk", "be", "uk", "ky", "tg", "uz"})  # halves written for Russian readers
+_MONTHS_EN = (
+    "January February March April May June July August September October November December".split()
+)
+_MONTHS_RU = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
+_ARCHIVED = r"(?:archived|архивная копия)"
+# Notes written by fix (text, Markdown, HTML), to skip URLs inside them and not to write them twice.
+_NOTE = re.compile(
+    rf"\s?\(\[{_ARCHIVED}[^\]]*\]\([^)\s]*\)\)"
+    rf"|\s?\[{_ARCHIVED}[^\]]*\]"
+    rf"|\s?\[<a [^>]*>{_ARCHIVED}[^<]*</a>\]"
+)
+_FOLLOWED_BY_NOTE = re.compile(rf"\s?(?:\(\[|\[|\[<a [^>]*>){_ARCHIVED}")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SPACE = re.compile(r"\s+")
+LANGUAGE_WINDOW = 80  # characters before an occurrence that show its language when halves cannot be placed
+
+
+def format_archived(snapshot: Snapshot, lang: str) -> str:
+    """"archived 4 November 2012" or «архивная копия от 4 ноября 2012» (Kazakh and kin read Russian)."""
+    moment = timestamp_datetime(snapshot.timestamp)
+    if lang in RUSSIAN_STYLE:
+        return f"архивная копия от {moment.day} {_MONTHS_RU[moment.month - 1]} {moment.year}"
+    return f"archived {moment.day} {_MONTHS_EN[moment.month - 1]} {moment.year}"
+
+
+def archived_note(snapshot: Snapshot, lang: str, kind: DocumentKind) -> str:
+    """What fix writes after a broken URL (with its leading space)."""
+    label = format_archived(snapshot, lang)
+    if kind is DocumentKind.MARKDOWN:
+        return f" ([{label}]({snapshot.url}))"
+    if kind is DocumentKind.HTML:
+        return f' [<a href="{html.escape(snapshot.url)}">{html.escape(label)}</a>]'
+    return f" [{label}: {snapshot.url}]"
+
+
+def apply_replacements(text: str, parsed: ParsedDocument, replacements: Mapping[str, Snapshot]) -> str:
+    """``text`` with the archived replacement written after every occurrence of a replaced URL.
+
+    ``replacements`` is keyed by the URL as repaired (``Reference.urls`` / ``FoundUrl.url``).
+    """
+    notes = [match.span() for match in _NOTE.finditer(text)]
+    insertions: dict[int, str] = {}
+    starts = _reference_starts(text, parsed.references)
+    for index, reference in enumerate(parsed.references):
+        begin, verbatim = starts[index]
+        finish = next((s for s, _ in starts[index + 1 :] if s > begin), len(text))
+        halves = _half_spans(text, begin, finish, reference)
+        for url, start, end in _occurrences(text, begin, finish, reference, replacements, verbatim, notes):
+            if any(low <= start < high for low, high in notes):
+                continue
+            point = _insertion_point(text, start, end, parsed.document.kind)
+            if _FOLLOWED_BY_NOTE.match(text, point) or point in insertions:
+                continue
+            lang = _language(text, start, halves, begin)
+            insertions[point] = archived_note(replacements[url], lang, parsed.document.kind)
+    pieces = []
+    last = 0
+    for point in sorted(insertions):
+        pieces += [text[last:point], insertions[point]]
+        last = point
+    return "".join(pieces) + text[last:]
+
+
+def _reference_starts(text: str, references: Sequence[Reference]) -> list[tuple[int, bool]]:
+    """Where each reference starts: its text found verbatim from its line on (True), else its line (False).
+
+    Markdown and HTML references are plain text rendered from the markup, so they are not found verbatim.
+    """
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    found: list[tuple[int, bool]] = []
+    for reference in references:
+        line = line_starts[min(max(reference.line - 1, 0), len(line_starts) - 1)]
+        position = text.find(reference.text, line) if reference.text else -1
+        found.append((position, True) if position >= 0 else (line, False))
+    return found
+
+
+def _occurrences(
+    text: str,
+    begin: int,
+    finish: int,
+    reference: Reference,
+    replacements: Mapping[str, Snapshot],
+    verbatim: bool,
+    notes: Sequence[tuple[int, int]],
+) -> list[tuple[str, int, int]]:
+    """(repaired URL, start, end) in the document of each replaced URL the reference cites.
+
+    Offsets are relative to the reference's text; when that text is not the document's own (``verbatim``
+    False), each raw form is looked for in turn from the reference's line on.
+    """
+    located = []
+    seen: dict[str, int] = {}
+    for found in reference.found:
+        if found.url not in replacements:
+            continue
+        start = begin + found.start
+        if verbatim and text[start : start + len(found.raw)] == found.raw:
+            located.append((found.url, start, start + len(found.raw)))
+        else:
+            start = _find_outside(text, found.raw, seen.get(found.raw, begin), finish, notes)
+            if start >= 0:
+                seen[found.raw] = start + len(found.raw)
+                located.append((found.url, start, start + len(found.raw)))
+    if not reference.found:  # no positions given: the repaired URLs as written
+        for url in reference.urls:
+            if url in replacements:
+                matches = re.finditer(re.escape(url), text[:finish])
+                located += [(url, m.start(), m.end()) for m in matches if m.start() >= begin]
+    return located
+
+
+def _find_outside(text: str, needle: str, start: int, finish: int, notes: Sequence[tuple[int, int]]) -> int:
+    """The first occurrence of ``needle`` in ``text[start:finish]`` that is not inside a written note."""
+    position = text.find(needle, start, finish)
+    while position >= 0 and any(low <= position < high for low, high in notes):
+        position = text.find(needle, position + 1, finish)
+    return position
+
+
+def _insertion_point(text: str, start: int, end: int, kind: DocumentKind) -> int:
+    """Right after the URL, or after the Markdown link / autolink / HTML element it sits in."""
+    if kind is DocumentKind.MARKDOWN:
+        if text[start - 2 : start] == "](" and text[end : end + 1] == ")":
+            return end + 1
+        if text[start - 1 : start] == "<" and text[end : end + 1] == ">":
+            return end + 1
+    if kind is DocumentKind.HTML:
+        opened, closed = text.rfind("<", 0, start), text.rfind(">", 0, start)
+        if opened > closed:  # inside a tag: after the element (or the tag)
+            tag_end = text.find(">", end)
+            if tag_end < 0:
+                return end
+            if text[opened : opened + 2].lower() == "<a":
+                close = text.lower().find("</a>", tag_end)
+                return close + 4 if close >= 0 else tag_end + 1
+            return tag_end + 1
+        if text.lower().find("</a>", end) == text.find("<", end) >= 0:  # text of a link
+            return text.find("<", end) + 4
+    return end
+
+
+def _folded(text: str, begin: int, finish: int) -> tuple[str, list[int]]:
+    """``text[begin:finish]`` with every whitespace run as one space, and each character's offset."""
+    pieces: list[str] = []
+    offsets: list[int] = []
+    position = begin
+    for match in _SPACE.finditer(text, begin, finish):
+        pieces.append(text[position : match.start()])
+        offsets += range(position, match.start())
+        pieces.append(" ")
+        offsets.append(match.start())
+        position = match.end()
+    pieces.append(text[position:finish])
+    offsets += range(position, finish)
+    return "".join(pieces), offsets
+
+
+def _half_spans(text: str, begin: int, finish: int, reference: Reference) -> list[tuple[int, int, str]]:
+    """(start, end, lang) of each half found in the document (whitespace differences allowed)."""
+    folded, offsets = _folded(text, begin, finish)
+    spans = []
+    cursor = 0
+    for half in reference.halves:
+        wanted = _SPACE.sub(" ", half.text).strip()
+        at = folded.find(wanted, cursor) if wanted else -1
+        if at < 0:
+            continue
+        cursor = at + len(wanted)
+        spans.append((offsets[at], offsets[cursor - 1] + 1, half.lang))
+    return spans
+
+
+def _language(text: str, position: int, halves: Sequence[tuple[int, int, str]], begin: int) -> str:
+    for low, high, lang in halves:
+        if low <= position < high:
+            return lang
+    before = text[max(begin, position - LANGUAGE_WINDOW) : position]
+    return "ru" if len(_CYRILLIC.findall(before)) > len(_LATIN.findall(before)) else "en"

@@ -1,0 +1,222 @@
+"""Citation dates in Russian, Kazakh and English notes, as ISO strings as coarse as the note itself.
+
+Hand-written patterns cover the forms notes really use and are fast; dateparser (slow to load) is only a
+fallback for a lone date expression. Access dates ("дата обращения", "accessed") are told apart from the
+publication date, since the archive should show the page as it was when published, not when last read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_RUSSIAN_MONTHS = (
+    "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"
+)
+_RUSSIAN_ENDINGS = {"ма": ("й", "я", "е", "ю")}
+_ENGLISH_MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+)
+_KAZAKH_MONTHS = (
+    "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша",
+    "желтоқсан",
+)
+_RUSSIAN_ABBREVIATIONS = {
+    "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "авг": 8, "сен": 9, "сент": 9, "окт": 10, "ноя": 11,
+    "нояб": 11, "дек": 12,
+}
+
+
+def _month_words() -> dict[str, int]:
+    words: dict[str, int] = {}
+    for number, stem in enumerate(_RUSSIAN_MONTHS, start=1):
+        endings = _RUSSIAN_ENDINGS.get(stem, ("", "ь", "я", "е", "а"))
+        for ending in endings:
+            words[stem + ending] = number
+    for number, english in enumerate(_ENGLISH_MONTHS, start=1):
+        words[english] = number
+        words[english[:3]] = number
+    words["sept"] = 9
+    words.update(_RUSSIAN_ABBREVIATIONS)
+    return words
+
+
+_MONTH_WORDS = _month_words()
+# Any word of month length: a list of every month name would make each search crawl; words that are not
+# months are rejected after the match.
+_MONTH = r"[^\W\d_]{3,14}\.?"
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])"
+_YEAR_WORD = r"(?:\s*(?:года|год|г\.|г\b|жылғы|жылы|ж\.|ж\b|yil))?"
+
+_FLAGS = re.IGNORECASE
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<![\w.])(?P<day>{_DAY})(?:-?(?:го|е|st|nd|rd|th))?\s+(?P<month>{_MONTH}),?\s*"
+    rf"(?P<year>{_YEAR})(?!\d){_YEAR_WORD}",
+    _FLAGS,
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"(?<![\w])(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:st|nd|rd|th)?,?\s+(?P<year>{_YEAR})(?!\d)", _FLAGS
+)
+_YEAR_DAY_MONTH = re.compile(
+    rf"(?<!\d)(?P<year>{_YEAR})\s*(?:жылғы|жылы|ж\.)\s*(?P<day>{_DAY})\s+(?P<month>{_MONTH})", _FLAGS
+)
+_NUMERIC = re.compile(
+    rf"(?<![\d.])(?P<first>\d{{1,2}})(?P<separator>[./])(?P<second>\d{{1,2}})(?P=separator)(?P<year>{_YEAR})(?!\d)"
+)
+_ISO = re.compile(rf"(?<!\d)(?P<year>{_YEAR})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)")
+_MONTH_YEAR = re.compile(rf"(?<![\w])(?P<month>{_MONTH}),?\s+(?P<year>{_YEAR})(?!\d)", _FLAGS)
+_YEAR_ONLY = re.compile(rf"(?<![\w/.\-–])(?P<year>{_YEAR})(?![\d/\-])")
+
+# An access date follows one of these phrases closely (possibly after a colon or inside parentheses).
+_ACCESS = re.compile(
+    r"(?:дата\s+обращения|дата\s+доступа|обращение|обращено|просмотрено|accessed(?:\s+on)?|date\s+of\s+access"
+    r"|retrieved(?:\s+on)?|last\s+visited|viewed(?:\s+on)?|қаралған\s+күні|қаралды)\s*[:.]?\s*",
+    _FLAGS,
+)
+_ACCESS_REACH = 40  # characters after the phrase in which the access date must start
+_URL_LIKE = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:html?|php|aspx?)\S*", _FLAGS)
+
+# Precision ranks: a full date beats month + year beats a year.
+_FULL, _MONTH_PRECISION, _YEAR_PRECISION = 3, 2, 1
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A date expression found in a text: its ISO value, where it is, and how precise it is."""
+
+    iso: str
+    start: int
+    end: int
+    precision: int
+
+
+def _month_number(word: str) -> int | None:
+    word = word.lower().rstrip(".")
+    number = _MONTH_WORDS.get(word)
+    if number is not None:
+        return number
+    for index, kazakh in enumerate(_KAZAKH_MONTHS, start=1):
+        if word.startswith(kazakh):
+            return index
+    return None
+
+
+def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}" if 1 <= month <= 12 else None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _numeric(first: int, second: int, separator: str, year: int) -> str | None:
+    """``26.05.2011`` is day first; ``07/28/2020`` is month first when the day cannot be a month."""
+    if separator == "/" and first <= 12 and second > 12:
+        return _iso(year, first, second)
+    if separator == "/" and first <= 12 and second <= 12:
+        return _iso(year, first, second)
+    return _iso(year, second, first)
+
+
+def _blank_urls(text: str) -> str:
+    """The text with URLs replaced by spaces (same length), so digits in paths are never read as dates."""
+    return _URL_LIKE.sub(lambda match: " " * len(match.group(0)), text)
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Every date expression in ``text`` (URLs ignored), without overlaps, in order of appearance."""
+    if not any(character.isdigit() for character in text):
+        return []
+    text = _blank_urls(text)
+    found: list[FoundDate] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, iso: str | None, precision: int) -> None:
+        if iso is None or any(start < stop and begin < end for begin, stop in taken):
+            return
+        taken.append((start, end))
+        found.append(FoundDate(iso, start, end, precision))
+
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _YEAR_DAY_MONTH):
+        for match in pattern.finditer(text):
+            month = _month_number(match.group("month"))
+            if month is not None:
+                iso = _iso(int(match.group("year")), month, int(match.group("day")))
+                add(match.start(), match.end(), iso, _FULL)
+    for match in _ISO.finditer(text):
+        iso = _iso(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+        add(match.start(), match.end(), iso, _FULL)
+    for match in _NUMERIC.finditer(text):
+        iso = _numeric(int(match.group("first")), int(match.group("second")), match.group("separator"),
+                       int(match.group("year")))
+        add(match.start(), match.end(), iso, _FULL)
+    for match in _MONTH_YEAR.finditer(text):
+        month = _month_number(match.group("month"))
+        if month is not None:
+            add(match.start(), match.end(), _iso(int(match.group("year")), month), _MONTH_PRECISION)
+    for match in _YEAR_ONLY.finditer(text):
+        add(match.start(), match.end(), _iso(int(match.group("year"))), _YEAR_PRECISION)
+    found.sort(key=lambda item: item.start)
+    return found
+
+
+def _access_spans(text: str) -> list[tuple[int, int]]:
+    return [(match.end(), match.end() + _ACCESS_REACH) for match in _ACCESS.finditer(text)]
+
+
+def _is_access(found: FoundDate, spans: list[tuple[int, int]]) -> bool:
+    return any(begin <= found.start < end for begin, end in spans)
+
+
+def citation_dates(text: str) -> tuple[str | None, str | None]:
+    """(publication date, access date) of a note's text: ``find_date`` and ``find_access_date`` in one pass."""
+    spans = _access_spans(text)
+    found = find_dates(text)
+    candidates = [item for item in found if not _is_access(item, spans)]
+    accessed = next((item.iso for item in found if _is_access(item, spans)), None)
+    if not candidates:
+        return None, accessed
+    best = max(item.precision for item in candidates)
+    return next(item.iso for item in candidates if item.precision == best), accessed
+
+
+def find_date(text: str) -> str | None:
+    """The publication date cited in ``text``: the most precise non-access date; the first of equals wins."""
+    spans = _access_spans(text)
+    candidates = [found for found in find_dates(text) if not _is_access(found, spans)]
+    if not candidates:
+        return None
+    best = max(found.precision for found in candidates)
+    return next(found.iso for found in candidates if found.precision == best)
+
+
+def find_access_date(text: str) -> str | None:
+    """The date the cited page was last read ("дата обращения: 12.03.2020", "accessed …"), if stated."""
+    spans = _access_spans(text)
+    return next((found.iso for found in find_dates(text) if _is_access(found, spans)), None)
+
+
+def parse_date(text: str, lang: str = "ru") -> str | None:
+    """One date expression (``«3 ноября 2012 года»``, ``"October 3, 2011"``, ``"2011"``) as ISO, else None.
+
+    The hand-written forms are tried first; dateparser, loaded only when needed, reads anything else.
+    """
+    stripped = text.strip().strip("«»“”\"'()[]., ")
+    if not stripped or len(stripped) > 80:
+        return None
+    found = find_dates(stripped)
+    if len(found) == 1 and found[0].start == 0 and found[0].end >= len(stripped.rstrip(".")) - 1:
+        return found[0].iso
+    if not any(character.isdigit() for character in stripped):
+        return None
+    import dateparser  # slow to import: only when the common forms did not match
+
+    languages = [lang] if lang in ("ru", "kk", "en", "uz", "tg") else None
+    parsed = dateparser.parse(stripped, languages=languages, settings={"STRICT_PARSING": True})
+    return parsed.date().isoformat() if parsed is not None else None

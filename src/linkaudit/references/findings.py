@@ -1,0 +1,168 @@
+"""Findings about single references: what an editor must fix in a note before its links can be trusted.
+
+Each finding names one reference and says in one sentence what is wrong and what to do. Comparisons between
+the halves of a note use normalized URLs, so ``http://Izvestia.ru`` and ``http://izvestia.ru/`` agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from ..models import Finding, FindingKind, Half, Reference, Repair
+from .halves import language_name
+from .urls import is_homepage, normalize_url
+
+
+@lru_cache(maxsize=4096)
+def _normalized(url: str) -> str:
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
+
+
+_homepage = lru_cache(maxsize=4096)(is_homepage)
+
+
+def _listing(urls: Sequence[str]) -> str:
+    return ", ".join(urls)
+
+
+def _label(reference: Reference) -> str:
+    if reference.list is not None and reference.number is not None:
+        return f"Note {reference.list}{reference.number}"
+    return f"The paragraph on line {reference.line}"
+
+
+def reference_findings(
+    reference: Reference, *, homepage: Callable[[str], bool] = _homepage
+) -> list[Finding]:
+    """The findings about one reference (none for an "Ibid.", whose URLs are its original's)."""
+    if reference.ibid_of is not None:
+        return []
+    findings: list[Finding] = []
+    findings.extend(_repairs(reference))
+    findings.extend(_halves(reference))
+    homepages = [url for url in reference.urls if homepage(url)]
+    if homepages and len(homepages) == len(reference.urls):
+        what = "is a site's home page" if len(homepages) == 1 else "are home pages"
+        findings.append(
+            Finding(
+                FindingKind.HOMEPAGE_ONLY,
+                reference.id,
+                f"{_label(reference)} cites only {_listing(homepages)}, which {what}, not the cited article, "
+                f"so the citation cannot be verified; cite the article's own URL.",
+                homepages[0],
+            )
+        )
+    return findings
+
+
+def _repairs(reference: Reference) -> list[Finding]:
+    findings: list[Finding] = []
+    glued = [found for found in reference.found if Repair.GLUED in found.repairs]
+    if glued:
+        urls = list(dict.fromkeys(found.url for found in glued))
+        written = list(dict.fromkeys(_token(reference.text, found.start) for found in glued))
+        findings.append(
+            Finding(
+                FindingKind.GLUED_URLS,
+                reference.id,
+                f"{_label(reference)} writes “{'”, “'.join(written)}” with no space before a URL; it was "
+                f"read as {_listing(urls)} — put a space before each URL.",
+                urls[0],
+            )
+        )
+    schemeless = [found for found in reference.found if Repair.SCHEME_ADDED in found.repairs]
+    if schemeless:
+        raws = list(dict.fromkeys(found.raw for found in schemeless))
+        urls = list(dict.fromkeys(found.url for found in schemeless))
+        findings.append(
+            Finding(
+                FindingKind.SCHEME_ADDED,
+                reference.id,
+                f"{_label(reference)} gives {_listing(raws)} without http:// or https://; write the full "
+                f"address ({_listing(urls)} was assumed).",
+                urls[0],
+            )
+        )
+    return findings
+
+
+def _halves(reference: Reference) -> list[Finding]:
+    halves = [half for half in reference.halves if half.text]
+    if len(halves) < 2:
+        return []
+    findings: list[Finding] = []
+    names = _half_names(reference)
+    with_urls = [half for half in halves if half.urls]
+    without = [half for half in halves if not half.urls]
+    if with_urls and without:
+        cited = list(dict.fromkeys(url for half in with_urls for url in half.urls))
+        findings.append(
+            Finding(
+                FindingKind.URL_ONLY_IN_ONE_HALF,
+                reference.id,
+                f"{_label(reference)}: the {_names(with_urls, names)} half cites {_listing(cited)} but the "
+                f"{_names(without, names)} half cites no URL; add the URL to the {_names(without, names)} half.",
+                cited[0],
+            )
+        )
+    elif len(with_urls) >= 2:
+        sets = [{_normalized(url) for url in half.urls} for half in with_urls]
+        if any(other != sets[0] for other in sets[1:]):
+            described = "; ".join(f"the {names[id(h)]} half {_listing(h.urls)}" for h in with_urls)
+            findings.append(
+                Finding(
+                    FindingKind.URLS_DIFFER_BETWEEN_HALVES,
+                    reference.id,
+                    f"{_label(reference)} cites different URLs in its halves ({described}); make both halves "
+                    f"cite the same page.",
+                    with_urls[0].urls[0],
+                )
+            )
+    dated = [half for half in halves if half.date]
+    if len(dated) >= 2 and any(_dates_conflict(dated[0].date, other.date) for other in dated[1:]):
+        described = ", ".join(f"the {names[id(h)]} half {h.date}" for h in dated)
+        findings.append(
+            Finding(
+                FindingKind.DATES_DIFFER_BETWEEN_HALVES,
+                reference.id,
+                f"{_label(reference)} gives different dates ({described}); correct the wrong one, since the "
+                f"archived copy is chosen by this date.",
+            )
+        )
+    return findings
+
+
+def _token(text: str, position: int) -> str:
+    """The whitespace-delimited run of text around ``position``, as written."""
+    start = position
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = position
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end].rstrip(".,;)")
+
+
+def _half_names(reference: Reference) -> dict[int, str]:
+    """What to call each half in a message: its language, or its place when both share a language."""
+    halves = reference.halves
+    languages = [half.lang for half in halves]
+    if len(set(languages)) == len(languages):
+        return {id(half): language_name(half.lang) for half in halves}
+    ordinals = ("first", "second", "third", "fourth")
+    return {id(half): ordinals[min(index, 3)] for index, half in enumerate(halves)}
+
+
+def _names(halves: Sequence[Half], names: dict[int, str]) -> str:
+    return "/".join(dict.fromkeys(names[id(half)] for half in halves))
+
+
+def _dates_conflict(first: str | None, second: str | None) -> bool:
+    """``2012`` and ``2012-05-09`` agree (one is coarser); ``2012-05-09`` and ``2012-05-19`` do not."""
+    if not first or not second:
+        return False
+    return not (first.startswith(second) or second.startswith(first))

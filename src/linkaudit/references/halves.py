@@ -1,0 +1,448 @@
+"""Language halves: the original (Cyrillic) part of a note and its translation, each described separately.
+
+A bilingual note cites the same source twice, once per language, and the two halves drift apart (a URL or a
+date in one only). Splitting them lets the findings compare like with like; separate Russian and English lists
+are paired by position and by transliterated author names.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import replace
+from difflib import SequenceMatcher
+
+from anyascii import anyascii
+
+from ..models import FoundUrl, Half, Repair
+from .dates import citation_dates, find_dates
+from .notes import Note
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_TAJIK = set("ӣӯҷӢӮҶ")
+_UZBEK = set("ўЎ")
+_UZBEK_OR_TAJIK = set("ҳҲ")
+_KAZAKH = set("әңөұүһіӘҢӨҰҮҺІ")
+_KAZAKH_OR_UZBEK = set("қғҚҒ")
+_LANGUAGE_SHARE = 0.2  # share of Cyrillic words with a language's own letters that marks the language
+_SPLIT_MIN_LATIN = 12  # Latin letters a translation needs to count as one
+_SPLIT_MAX_CYRILLIC_SHARE = 0.05
+_CYRILLIC_SHARE = 1 / 3  # of the letters, for a text to count as Cyrillic
+
+LANGUAGE_NAMES = {"ru": "Russian", "kk": "Kazakh", "uz": "Uzbek", "tg": "Tajik", "en": "English"}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def cyrillic_language(text: str) -> str:
+    """``ru``, or ``kk``/``uz``/``tg`` when enough words use letters of those alphabets (not one outlet's name)."""
+    words = [word for word in re.findall(r"\w+", text) if _CYRILLIC.search(word)]
+    if not words:
+        return "ru"
+
+    def share(letters: set[str]) -> float:
+        return sum(1 for word in words if letters & set(word)) / len(words)
+
+    def marks(letters: set[str]) -> bool:
+        count = sum(1 for word in words if letters & set(word))
+        return share(letters) >= _LANGUAGE_SHARE or (count >= 3 and share(letters) >= _LANGUAGE_SHARE / 2)
+
+    if marks(_TAJIK):
+        return "tg"
+    if marks(_UZBEK | _UZBEK_OR_TAJIK) and not share(_KAZAKH) > share(_UZBEK | _UZBEK_OR_TAJIK):
+        return "uz"
+    if marks(_KAZAKH | _KAZAKH_OR_UZBEK):
+        return "kk"
+    return "ru"
+
+
+def language_of(text: str) -> str:
+    """The language code of one half: a Cyrillic language, ``en`` for Latin script, ``und`` without letters.
+
+    Cyrillic wins from a third of the letters on: Russian notes quote Latin outlet names, not the reverse.
+    """
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = len(_LATIN.findall(text))
+    if cyrillic and cyrillic >= _CYRILLIC_SHARE * (cyrillic + latin):
+        return cyrillic_language(text)
+    if latin:
+        return "en"
+    return "und"
+
+
+def _mask_urls(text: str, found: Sequence[FoundUrl]) -> str:
+    """``text`` with every URL blanked (same length), so their letters never count as a language."""
+    if not found:
+        return text
+    pieces: list[str] = []
+    position = 0
+    for item in sorted(found, key=lambda f: f.start):
+        start, end = max(position, item.start), min(len(text), item.end)
+        if start >= end:
+            continue
+        pieces.append(text[position:start])
+        pieces.append(" " * (end - start))
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def split_point(text: str, found: Sequence[FoundUrl] = ()) -> int | None:
+    """Where the translation starts: the first ``(`` or ``[`` after Cyrillic text from which on the note is
+    Latin (``… 2011, http://izvestia.ru (Vladimir Putin, …)``, ``… 240 c. [Adler, A. … (In Russ.)]``)."""
+    masked = _mask_urls(text, found)
+    openings = [match.start() for match in re.finditer(r"[(\[]", masked)]
+    if not openings or not _CYRILLIC.search(masked):
+        return None
+    cyrillic_at = [match.start() for match in _CYRILLIC.finditer(masked)]
+    latin_at = [match.start() for match in _LATIN.finditer(masked)]
+    total_cyrillic, total_latin = len(cyrillic_at), len(latin_at)
+    if total_cyrillic < 3:
+        return None
+    for position in openings:
+        before = bisect_left(cyrillic_at, position)
+        latin_before = bisect_left(latin_at, position)
+        latin, cyrillic = total_latin - latin_before, total_cyrillic - before
+        if before < 3 or before < latin_before or latin < _SPLIT_MIN_LATIN:
+            continue
+        if cyrillic <= max(2, _SPLIT_MAX_CYRILLIC_SHARE * (latin + cyrillic)):
+            return position
+    return None
+
+
+def _strip_translation(text: str) -> str:
+    """``(Vladimir Putin, …).`` -> ``Vladimir Putin, …``: the brackets around a translation are not its text."""
+    text = text.strip()
+    opener = text[:1]
+    if opener in "([":
+        closer = ")" if opener == "(" else "]"
+        text = text[1:]
+        trimmed = text.rstrip(" .;,")
+        if trimmed.endswith(closer) and trimmed.count(closer) > trimmed.count(opener):
+            text = trimmed[:-1]
+    return text.strip()
+
+
+def _display(text: str, found: Sequence[FoundUrl], offset: int) -> str:
+    """One line of text for reports: URLs cut by a line wrap shown whole, whitespace collapsed."""
+    pieces: list[str] = []
+    position = 0
+    for item in sorted(found, key=lambda f: f.start):
+        start, end = item.start - offset, item.end - offset
+        if start < position or start < 0 or end > len(text):
+            continue
+        if Repair.HYPHEN_WRAP in item.repairs or Repair.WHITESPACE in item.repairs:
+            pieces.append(text[position:start])
+            pieces.append(item.url)
+            position = end
+    pieces.append(text[position:])
+    return " ".join("".join(pieces).replace("**", "").split())
+
+
+def split_halves(text: str, found: Sequence[FoundUrl] = (), *, split: bool = True) -> tuple[Half, ...]:
+    """The halves of one note's text; ``found`` are the URLs in ``text`` (offsets into it).
+
+    With ``split`` false (body paragraphs, which are not bilingual notes) the text is one half.
+    """
+    if not text.strip():
+        return ()
+    point = split_point(text, found) if split else None
+    if point is None:
+        spans = [(0, len(text), text)]
+    else:
+        spans = [(0, point, text[:point]), (point, len(text), text[point:])]
+    halves: list[Half] = []
+    masked_text = _mask_urls(text, found)
+    for index, (start, end, raw) in enumerate(spans):
+        inside = [item for item in found if start <= item.start < end]
+        masked = masked_text[start:end]
+        if index == 1:
+            leading = len(raw) - len(raw.lstrip())
+            stripped = _strip_translation(raw)
+            offset = start + leading + (1 if raw.lstrip()[:1] in "([" else 0)
+            raw, masked = stripped, masked[offset - start : offset - start + len(stripped)]
+        else:
+            raw = raw.rstrip().rstrip(",;")
+            masked = masked[: len(raw)]
+            offset = start
+        halves.append(describe(raw, masked, inside, offset))
+    return tuple(halves)
+
+
+def describe(raw: str, masked: str, found: Sequence[FoundUrl], offset: int) -> Half:
+    """One half's fields: language, display text, authors, title, outlet, dates and URLs."""
+    urls: list[str] = []
+    for item in found:
+        if item.url not in urls:
+            urls.append(item.url)
+    authors, title, outlet = bibliographic_fields(masked)
+    date, accessed = citation_dates(masked)
+    return Half(
+        lang=language_of(masked),
+        text=_display(raw, found, offset),
+        authors=authors,
+        title=title,
+        outlet=outlet,
+        date=date,
+        urls=tuple(urls),
+        accessed=accessed,
+    )
+
+
+# --- authors, title, outlet ---------------------------------------------------------------------------------
+
+_UPPER = "A-ZА-ЯЁӘҒҚҢӨҰҮҺІЎҲ"
+_LOWER = "a-zа-яёәғқңөұүһіўҳӣӯҷ'’`"
+_UPPER_CLASS = f"[{_UPPER}]"
+_WRAPPED_NUMBER = re.compile(r"(?<=\d)-[ \t]*\n\s*(?=\d)")
+_INITIALS = rf"(?:[{_UPPER}][{_LOWER}]?\.\s?-?){{1,3}}"
+_SURNAME = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+_NAME = (
+    rf"(?:{_INITIALS}\s*{_SURNAME}(?![{_LOWER}])"
+    rf"|{_SURNAME}\s+(?:[{_UPPER}]\.\s?)?{_SURNAME}(?=\s*(?:[,;.(«“\"]|and\b|и\b|$))"
+    rf"|{_SURNAME},?\s+{_INITIALS})"
+)
+_AUTHORS = re.compile(rf"^\s*{_NAME}(?:\s*(?:,|;|\band\b|\bи\b|&)\s*(?:and\s+|и\s+)?{_NAME})*(?:\s*\(eds?\.\))?")
+_CITIES = (
+    r"М|Москва|СПб|Л|Санкт-Петербург|Киев|Минск|Алматы|Астана|Нур-Султан|Ташкент|Душанбе|Бишкек|Новосибирск"
+    r"|Челябинск|Екатеринбург|Казань|M|SPb|Moscow|St\.\s*Petersburg|London|New\s*York|N\.\s*Y|Oxford|Cambridge"
+    r"|Almaty|Astana|Tashkent|Berlin|Paris|Washington|Boston|Chicago|Princeton|Leiden|Cheliabinsk"
+)
+_CITY = re.compile(rf"(?:^|[.,]\s*|\s–\s)(?:{_CITIES})\s*\.?\s*:\s*", re.IGNORECASE)
+_TITLE_STOPS = re.compile(r"\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s+-\s")
+_OPEN_ALWAYS, _CLOSE_ALWAYS, _EITHER = "«„", "»", "“”\""
+_GOST_MARKS = re.compile(r"\s/\s|//|(?<=\S)/\s")
+_BOLD = re.compile(r"\*\*(?P<title>[^*\n]{3,300}?)\*\*")
+_SKIP_SEGMENT = re.compile(
+    r"^(?:№|no\.?\s*\d|n\.\s*\d|vol|т\.|том|p\.|pp\.|с\.|c\.|s\.|стр|issn|isbn|doi|or\b|или\b|под\s+ред|edited"
+    r"|ed\.|eds\.|\d)",
+    re.IGNORECASE,
+)
+_ACCESS_WORDS = re.compile(
+    r"режим\s+доступа|access\s+mode|url|available|электронный\s+ресурс|electronic\s+resource", re.I
+)
+
+
+def _quote_role(text: str, position: int) -> str:
+    """``open`` or ``close``: what a quotation mark does here (notes mix «…”, “…“ and stray marks)."""
+    character = text[position]
+    if character in _OPEN_ALWAYS:
+        return "open"
+    if character in _CLOSE_ALWAYS:
+        return "close"
+    following = text[position + 1 : position + 2]
+    return "open" if following.isalnum() or following in "«„“\"'" else "close"
+
+
+def _quoted_title(text: str) -> tuple[int, int, int, int] | None:
+    """(opening position, title start, title end, closing position) of the first quoted title, tolerating
+    mismatched marks; a title closed without an opening mark starts at the beginning (after the authors)."""
+    marks = [p for p, c in enumerate(text) if c in _OPEN_ALWAYS + _CLOSE_ALWAYS + _EITHER]
+    if not marks:
+        return None
+    first = marks[0]
+    if _quote_role(text, first) == "close":
+        authors = _AUTHORS.match(text[:first])
+        start = authors.end() if authors else 0
+        return (start, start, first, first + 1)
+    depth, nested_close = 0, -1
+    for position in marks:
+        role = _quote_role(text, position)
+        if role == "open":
+            depth += 1
+            continue
+        if text[position] in _CLOSE_ALWAYS and text[first] == "«":
+            depth = 1  # » closes the outer «…» whatever was left open inside
+        depth -= 1
+        if depth == 0:
+            return (first, first + 1, position, position + 1)
+        nested_close = position
+    if nested_close > 0:
+        return (first, first + 1, nested_close + 1, nested_close + 1)
+    return None
+
+
+def _clean(text: str) -> str:
+    text = _WRAPPED_NUMBER.sub("-", text.replace("**", ""))
+    return " ".join(text.split()).strip(" ,.;:–—-")
+
+
+def _clean_authors(text: str) -> str:
+    """Like ``_clean``, but an initial keeps its full stop (``Бейли А.``)."""
+    cleaned = " ".join(text.replace("**", "").split()).strip(" ,;:–—-")
+    return cleaned if re.search(rf"(?:^|[\s.]){_UPPER_CLASS}\.$", cleaned) else cleaned.rstrip(".")
+
+
+def bibliographic_fields(text: str) -> tuple[str | None, str | None, str | None]:
+    """(authors, title, outlet) of one half, from quoted titles (``«…»``) or GOST layout (``Title / Author``)."""
+    flat = text
+    quoted = _quoted_title(flat)
+    gost = _GOST_MARKS.search(flat) or _CITY.search(flat)
+    if quoted is not None and (gost is None or quoted[0] < gost.start()):
+        return _quoted_fields(flat, quoted)
+    bold = _BOLD.search(flat)
+    if bold is not None:
+        authors = _AUTHORS.match(flat)
+        rest = flat[bold.end() :]
+        return (_clean_authors(authors.group(0)) if authors else None, _clean(bold.group("title")), _outlet(rest))
+    return _gost_fields(flat)
+
+
+def _quoted_fields(text: str, quoted: tuple[int, int, int, int]) -> tuple[str | None, str | None, str | None]:
+    opening, start, end, closing = quoted
+    title = _clean(text[start:end]) or None
+    prefix = _clean_authors(text[:opening])
+    authors = prefix if prefix and len(prefix) <= 120 and not re.search(r"\d", prefix) else None
+    return authors, title, _outlet(text[closing:])
+
+
+def _outlet(rest: str) -> str | None:
+    """The first part after the title that is not a date, a number, pages or a URL: the outlet."""
+    segments = re.split(r",(?![^«]*»)", rest)
+    for segment in segments:
+        candidate = _clean(segment)
+        candidate = candidate.strip("“”\"«»„ ") if _is_wrapped_in_quotes(candidate) else candidate
+        if not candidate or not re.search(r"[^\W\d_]", candidate):
+            continue
+        if _SKIP_SEGMENT.match(candidate) or _ACCESS_WORDS.search(candidate) or _is_date_fragment(candidate):
+            continue
+        return candidate
+    return None
+
+
+def _is_wrapped_in_quotes(text: str) -> bool:
+    return len(text) > 2 and text[0] in "“«\"„" and text[-1] in "”»\"“" and sum(c in "“”«»\"„" for c in text) == 2
+
+
+def _is_date_fragment(text: str) -> bool:
+    """``3 November`` or ``2012 года``: what remains of a date once split at its comma."""
+    rest = text
+    for found in sorted(find_dates(text), key=lambda f: f.start, reverse=True):
+        rest = rest[: found.start] + rest[found.end :]
+    rest = re.sub(
+        r"\d+|года|год|г\.|жылғы|ж\.|january|february|march|april|may|june|july|august|september|october"
+        r"|november|december|январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяею]|июн\w*|июл\w*|август\w*|сентябр\w*"
+        r"|октябр\w*|ноябр\w*|декабр\w*",
+        "",
+        rest,
+        flags=re.IGNORECASE,
+    )
+    return not re.search(r"[^\W\d_]", rest)
+
+
+def _gost_fields(text: str) -> tuple[str | None, str | None, str | None]:
+    authors_match = _AUTHORS.match(text)
+    authors = _clean_authors(authors_match.group(0)) if authors_match else None
+    start = authors_match.end() if authors_match else 0
+    body = text[start:]
+    stop = len(body)
+    for pattern in (_TITLE_STOPS, _CITY):
+        found = pattern.search(body)
+        if found is not None and found.start() > 0:
+            stop = min(stop, found.start())
+    title = _clean(body[:stop])
+    if len(title) < 3 or not re.search(r"[^\W\d_]{3}", title):
+        title = ""
+    outlet: str | None = None
+    journal = re.search(r"//\s*(?P<name>[^.–—\[]+?)\s*(?:\.\s*[-–—]|[–—]|\.\s*\d|,|\.?\s*$)", body)
+    if journal:
+        outlet = _clean(journal.group("name")) or None
+    else:
+        city = _CITY.search(body)
+        if city is not None:
+            publisher = re.match(r"(?P<name>[^,.\[]+?(?:«[^»]*»)?)\s*(?:[,.\[]|$)", body[city.end() :])
+            outlet = _clean(publisher.group("name")) if publisher else None
+    return authors or None, title or None, outlet or None
+
+
+# --- pairing a Russian list with its English list -----------------------------------------------------------
+
+_PAIR_SHARE = 0.6  # share of positions that must look alike for two lists to be one list and its translation
+_NAME_SIMILARITY = 0.75
+
+
+def _phonetic(name: str) -> str:
+    """A rough common spelling for transliterations: Гурджиев/Gurdjieff, Николл/Nicholl, Бейли/Bailey."""
+    text = anyascii(name).lower()
+    text = re.sub(r"[^a-z]", "", text)
+    for before, after in (("dzh", "j"), ("zh", "j"), ("kh", "h"), ("ch", "c"), ("ck", "k"), ("ff", "v"),
+                          ("y", "i"), ("ai", "ei"), ("ks", "x"), ("ph", "f"), ("w", "v"), ("ou", "u")):
+        text = text.replace(before, after)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _names(half: Half) -> list[str]:
+    """The capitalized words of the authors (or, without authors, of the note's opening words)."""
+    source = half.authors or " ".join(half.text.split()[:4])
+    return [_phonetic(word) for word in re.findall(rf"[{_UPPER}][{_LOWER}\-]{{2,}}", source)][:8]
+
+
+def names_match(first: Half, second: Half) -> bool:
+    """Whether two halves name the same author, across scripts (Каримов ~ Karimov, Гурджиев ~ Gurdjieff)."""
+    return any(
+        one and other and SequenceMatcher(None, one, other).ratio() >= _NAME_SIMILARITY
+        for one in _names(first)
+        for other in _names(second)
+    )
+
+
+def _years(half: Half) -> str | None:
+    return half.date[:4] if half.date else None
+
+
+def _translates(original: Note, translation: Note) -> bool:
+    if len(original.halves) != 1 or len(translation.halves) != 1:
+        return False
+    first, second = original.halves[0], translation.halves[0]
+    if first.lang in ("en", "und") or second.lang != "en":
+        return False
+    if _years(first) and _years(second) and _years(first) != _years(second):
+        return False
+    return names_match(first, second) or bool(set(first.urls) & set(second.urls))
+
+
+def is_translation_list(original: Sequence[Note], translation: Sequence[Note]) -> bool:
+    """A Cyrillic list followed by an English list of the same length whose notes match position by position."""
+    if not original or len(original) != len(translation):
+        return False
+    matched = sum(1 for one, other in zip(original, translation, strict=True) if _translates(one, other))
+    return matched >= max(1, _PAIR_SHARE * len(original))
+
+
+def merge(original: Note, translation: Note) -> Note:
+    """One note with both halves: the translation's text follows the original's on a new line."""
+    shift = len(original.text) + 1
+    moved = tuple(
+        FoundUrl(f.url, f.raw, f.start + shift, f.end + shift, f.repairs) for f in translation.found
+    )
+    return Note(
+        number=original.number,
+        text=f"{original.text}\n{translation.text}",
+        line=original.line,
+        found=original.found + moved,
+        halves=original.halves + translation.halves,
+    )
+
+
+def pair_lists(original: Sequence[Note], translation: Sequence[Note]) -> list[Note]:
+    return [merge(one, other) for one, other in zip(original, translation, strict=True)]
+
+
+def pair_neighbours(notes: Sequence[Note]) -> list[Note]:
+    """In an unnumbered list, a Cyrillic entry followed by its English counterpart becomes one note."""
+    paired: list[Note] = []
+    index = 0
+    while index < len(notes):
+        note = notes[index]
+        following = notes[index + 1] if index + 1 < len(notes) else None
+        if following is not None and _translates(note, following):
+            paired.append(merge(note, following))
+            index += 2
+        else:
+            paired.append(note)
+            index += 1
+    return [replace(note, number=str(position)) for position, note in enumerate(paired, start=1)]

@@ -1,0 +1,679 @@
+"""Note lists: where a document's notes are, how they are numbered, and what its body text cites.
+
+Plain text (often a PDF extraction with page headers and footers), Markdown and HTML all become one ``Layout``
+of numbered entries and body paragraphs, so the rest of the stage never looks at the input kind. Numbering is
+followed as a sequence, so a wrapped line starting with "2011." or "2." is not mistaken for a new note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from enum import Enum
+
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
+
+from ..models import Finding, FindingKind, FoundUrl, Half, Reference
+
+
+class ListStyle(str, Enum):
+    NUMBERED = "numbered"  # 1.
+    PARENTHESIS = "parenthesis"  # 1)
+    BRACKETED = "bracketed"  # [1]
+    FOOTNOTE = "footnote"  # [^1]:
+    SUPERSCRIPT = "superscript"  # ¹
+    BULLET = "bullet"  # "- item" under a references heading
+    HTML = "html"  # <li> of an <ol>, or of a <ul> under a references heading
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One note as laid out: its printed number and its lines (page furniture dropped), newlines kept."""
+
+    number: str
+    text: str
+    line: int  # 1-based line of the note's first line
+
+
+@dataclass(frozen=True)
+class NoteList:
+    style: ListStyle
+    entries: tuple[Entry, ...]
+    heading: str | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Body text outside any note list (it becomes a reference only when it carries URLs)."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An in-text citation marker such as ``[12]``, ``[^12]`` or ``¹²``."""
+
+    label: str
+    style: ListStyle  # BRACKETED, FOOTNOTE or SUPERSCRIPT
+    line: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    lists: tuple[NoteList, ...]
+    paragraphs: tuple[Paragraph, ...]
+    markers: tuple[Marker, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note on its way to becoming a Reference: parsed, not yet named."""
+
+    number: str
+    text: str
+    line: int
+    found: tuple[FoundUrl, ...]
+    halves: tuple[Half, ...]
+    ibid: bool = False
+    ibid_author: str | None = None  # "Karimov" in "Karimov, op. cit."
+
+
+# --- headings, note starts, markers ---------------------------------------------------------------------------
+
+_HEADING_WORDS = (
+    r"литература|список\s+(?:использованной\s+|цитируемой\s+)?литературы|список\s+(?:использованных\s+)?источников"
+    r"|библиографический\s+список|библиография|примечания|сноски|источники|ссылки"
+    r"|references|referenses|reference\s+list|notes|endnotes|footnotes|bibliography|works\s+cited|sources|literature"
+    r"|(?:пайдаланылған\s+)?әдебиеттер(?:\s+тізімі)?|әдебиет|adabiyotlar(?:\s+ro.yxati)?|адабиётлар"
+)
+_HEADING = re.compile(
+    rf"^\s*(?:#{{1,6}}\s*)?(?:\*\*|__)?\s*(?:\d{{1,2}}\.?\s*)?(?:{_HEADING_WORDS})\s*:?\s*(?:\*\*|__)?\s*$",
+    re.IGNORECASE,
+)
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT_TABLE = str.maketrans(_SUPERSCRIPT_DIGITS, "0123456789")
+
+_STARTS: tuple[tuple[ListStyle, re.Pattern[str]], ...] = (
+    (ListStyle.FOOTNOTE, re.compile(r"^(?P<indent>\s{0,3})\[\^(?P<label>[^\]\s]{1,40})\]:\s*(?P<rest>.*)$")),
+    (ListStyle.BRACKETED, re.compile(r"^(?P<indent>\s*)\[(?P<label>\d{1,5})\]\s*(?P<rest>\S.*)$")),
+    (ListStyle.NUMBERED, re.compile(r"^(?P<indent>\s*)(?P<label>\d{1,5})\.(?!\d)\s*(?P<rest>\S.*)$")),
+    (ListStyle.PARENTHESIS, re.compile(r"^(?P<indent>\s*)(?P<label>\d{1,5})\)\s*(?P<rest>\S.*)$")),
+    (ListStyle.SUPERSCRIPT, re.compile(rf"^(?P<indent>\s*)(?P<label>[{_SUPERSCRIPT_DIGITS}]{{1,4}})\s*(?P<rest>\S.*)$")),
+    (ListStyle.BULLET, re.compile(r"^(?P<indent>\s{0,3})[-*•+]\s+(?P<rest>\S.*)$")),
+)
+_DISTINCT_STYLES = (ListStyle.BRACKETED, ListStyle.FOOTNOTE, ListStyle.SUPERSCRIPT)
+_MAX_SKIP = 3  # a numbered note may follow its predecessor after this many missing numbers at most
+
+_BRACKET_MARKER = re.compile(
+    r"\[(?P<numbers>\d{1,3}(?:\s*[,;–-]\s*\d{1,3}(?![\d.]))*)(?:\s*[,;:]\s*[^\]\d][^\]]{0,40})?\]"
+)
+_FOOTNOTE_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
+_SUPERSCRIPT_MARKER = re.compile(rf"(?<=[\w.,;:»”)\]])(?P<digits>[{_SUPERSCRIPT_DIGITS}]{{1,3}})")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?\s*$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _furniture(lines: Sequence[str], page_breaks: Sequence[bool]) -> list[bool]:
+    """Running titles and page numbers of a PDF extraction: lines to drop wherever they fall."""
+    shapes = [re.sub(r"\d+", "0", " ".join(line.split())) for line in lines]
+    counts = Counter(shapes)
+    after_break = Counter(shape for shape, page_break in zip(shapes, page_breaks) if page_break)
+    furniture = []
+    for index, shape in enumerate(shapes):
+        if not shape or len(shape) < 6 or not any(character.isalpha() for character in shape):
+            furniture.append(False)
+            continue
+        repeated = counts[shape] >= 3 or (counts[shape] >= 2 and after_break[shape] >= 1)
+        furniture.append(repeated and _HEADING.match(lines[index]) is None and _note_start(lines[index]) is None)
+    for index, line in enumerate(lines):
+        if _PAGE_NUMBER.match(line):
+            neighbours = [index - 1, index + 1]
+            if page_breaks[index] or any(
+                0 <= n < len(lines) and (not lines[n].strip() or furniture[n] or page_breaks[n]) for n in neighbours
+            ):
+                furniture[index] = True
+    return furniture
+
+
+@dataclass(frozen=True)
+class _Start:
+    style: ListStyle
+    label: str
+    rest: str
+    indent: int
+
+
+def _note_start(line: str) -> _Start | None:
+    for style, pattern in _STARTS:
+        match = pattern.match(line)
+        if match:
+            label = match.groupdict().get("label") or ""
+            if style is ListStyle.SUPERSCRIPT:
+                label = label.translate(_SUPERSCRIPT_TABLE)
+            return _Start(style, label, match.group("rest"), len(match.group("indent").expandtabs()))
+    return None
+
+
+@dataclass
+class _ListBuilder:
+    style: ListStyle
+    heading: str | None
+    indent: int
+    last: int = 0
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class _EntryBuilder:
+    owner: _ListBuilder
+    number: str
+    line: int
+    indent: int
+    lines: list[str] = field(default_factory=list)
+
+    def build(self) -> Entry:
+        return Entry(self.number, "\n".join(self.lines).strip(), self.line)
+
+
+class _TextLayout:
+    """One pass over the lines of a plain-text or Markdown document."""
+
+    def __init__(self, text: str, *, markdown: bool) -> None:
+        raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.page_breaks = [line.startswith("\f") or "\f" in line for line in raw_lines]
+        self.lines = [line.replace("\f", "").rstrip() for line in raw_lines]
+        self.markdown = markdown
+        if markdown:
+            self._blank_code_fences()
+        self.furniture = _furniture(self.lines, self.page_breaks)
+        self.has_heading = any(_HEADING.match(line) for line in self.lines)
+        self.lists: list[_ListBuilder] = []
+        self.open_lists: dict[ListStyle, _ListBuilder] = {}
+        self.entry: _EntryBuilder | None = None
+        self.blank_pending = False
+        self.under_heading: str | None = None
+        self.body: list[tuple[int, str] | None] = []  # None separates paragraphs
+
+    def _blank_code_fences(self) -> None:
+        inside = False
+        for index, line in enumerate(self.lines):
+            if _FENCE.match(line):
+                inside = not inside
+                self.lines[index] = ""
+            elif inside:
+                self.lines[index] = ""
+
+    def run(self) -> Layout:
+        for index, line in enumerate(self.lines):
+            if self.furniture[index]:
+                continue
+            if not line.strip():
+                self.blank_pending = True
+                self.body.append(None)
+                continue
+            self._line(index, line)
+        self._close_entry()
+        return self._layout()
+
+    def _line(self, index: int, line: str) -> None:
+        heading = _HEADING.match(line)
+        if heading:
+            self._close_entry()
+            self.open_lists.clear()
+            self.under_heading = line.strip().strip("#*_: ").strip()
+            self.body.append(None)
+            self.blank_pending = False
+            return
+        if self.markdown and _MARKDOWN_HEADING.match(line):
+            self._close_entry()
+            self.open_lists.clear()
+            self.under_heading = None
+            self.body.append(None)
+            self.blank_pending = False
+            return
+        start = _note_start(line)
+        if start is not None and self._accept(start, index):
+            self.blank_pending = False
+            return
+        if self.entry is not None and self._continues(line):
+            self.entry.lines.append(line.strip())
+            self.blank_pending = False
+            return
+        self._close_entry()
+        self.blank_pending = False
+        self.body.append((index, line))
+
+    def _continues(self, line: str) -> bool:
+        assert self.entry is not None
+        if not self.blank_pending:
+            return not (self.entry.owner.style is ListStyle.BULLET and _indent(line) <= self.entry.indent)
+        last = self.entry.lines[-1].rstrip() if self.entry.lines else ""
+        if last.endswith((":", "-", "–", "—", "/")) and not self.markdown:
+            return True
+        return _indent(line) > self.entry.indent
+
+    def _allowed(self, style: ListStyle) -> bool:
+        if style is ListStyle.BULLET:
+            return self.under_heading is not None
+        if style in _DISTINCT_STYLES:
+            return True
+        return self.under_heading is not None or not self.has_heading
+
+    def _accept(self, start: _Start, index: int) -> bool:
+        if not self._allowed(start.style):
+            return False
+        current = self.open_lists.get(start.style)
+        if start.style is ListStyle.FOOTNOTE:
+            return self._begin(current or self._new_list(start), start.label, start, index)
+        if start.style is ListStyle.BULLET:
+            if self.entry is not None and self.entry.owner.style is not ListStyle.BULLET:
+                return False  # a bullet inside a numbered note belongs to that note
+            return self._begin(current or self._new_list(start), None, start, index)
+        number = int(start.label)
+        if current is not None and current.last < number <= current.last + _MAX_SKIP:
+            if number == current.last + 1 or start.indent <= current.indent + 1:
+                current.last = number
+                return self._begin(current, start.label, start, index)
+        if number == 1 or (current is None and self.under_heading is not None and not self._heading_has_list()):
+            owner = self._new_list(start)
+            owner.last = number
+            return self._begin(owner, start.label, start, index)
+        return False
+
+    def _heading_has_list(self) -> bool:
+        return any(builder.heading == self.under_heading for builder in self.open_lists.values())
+
+    def _new_list(self, start: _Start) -> _ListBuilder:
+        builder = _ListBuilder(start.style, self.under_heading, start.indent)
+        self.open_lists[start.style] = builder
+        self.lists.append(builder)
+        return builder
+
+    def _begin(self, owner: _ListBuilder, number: str | None, start: _Start, index: int) -> bool:
+        self._close_entry()
+        if number is None:  # bullets are numbered by position
+            number = str(len(owner.entries) + 1)
+        self.entry = _EntryBuilder(owner, number, index + 1, start.indent, [start.rest.strip()])
+        self.body.append(None)
+        return True
+
+    def _close_entry(self) -> None:
+        if self.entry is not None:
+            self.entry.owner.entries.append(self.entry.build())
+            self.entry = None
+
+    def _layout(self) -> Layout:
+        lists = tuple(
+            NoteList(builder.style, tuple(builder.entries), builder.heading)
+            for builder in self.lists
+            if builder.entries
+        )
+        paragraphs: list[Paragraph] = []
+        current: list[tuple[int, str]] = []
+        for item in [*self.body, None]:
+            if item is not None:
+                current.append(item)
+            elif current:
+                paragraphs.append(Paragraph("\n".join(line.strip() for _, line in current), current[0][0] + 1))
+                current = []
+        markers = [marker for paragraph in paragraphs for marker in find_markers(paragraph.text, paragraph.line)]
+        return Layout(lists, tuple(paragraphs), tuple(markers))
+
+
+def find_markers(text: str, line: int = 1) -> list[Marker]:
+    """In-text citation markers of a body paragraph starting at ``line``."""
+    markers: list[Marker] = []
+    for number, row in enumerate(text.split("\n")):
+        if "://" in row:
+            row = re.sub(r"\S*://\S*", " ", row)
+        for match in _BRACKET_MARKER.finditer(row):
+            markers.extend(Marker(str(value), ListStyle.BRACKETED, line + number)
+                           for value in _marker_numbers(match.group("numbers")))
+        markers.extend(
+            Marker(match.group("label"), ListStyle.FOOTNOTE, line + number) for match in _FOOTNOTE_MARKER.finditer(row)
+        )
+        markers.extend(
+            Marker(match.group("digits").translate(_SUPERSCRIPT_TABLE).lstrip("0") or "0", ListStyle.SUPERSCRIPT,
+                   line + number)
+            for match in _SUPERSCRIPT_MARKER.finditer(row)
+        )
+    return markers
+
+
+def _marker_numbers(text: str) -> list[int]:
+    numbers: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", text):
+        bounds = re.split(r"\s*[–-]\s*", part)
+        if len(bounds) == 2 and bounds[0].isdigit() and bounds[1].isdigit():
+            low, high = int(bounds[0]), int(bounds[1])
+            if low <= high <= low + 50:
+                numbers.extend(range(low, high + 1))
+                continue
+        numbers.extend(int(value) for value in bounds if value.isdigit())
+    return numbers
+
+
+def text_layout(text: str, *, markdown: bool = False) -> Layout:
+    """The note lists, body paragraphs and markers of a plain-text (or Markdown) document."""
+    return _TextLayout(text, markdown=markdown).run()
+
+
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MARKDOWN_LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
+_AUTOLINK = re.compile(r"<(?P<url>(?:https?|ftp)://[^>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
+_GENERIC_LABELS = {"", "url", "link", "ссылка", "here", "pdf", "doi", "web", "сайт", "источник"}
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown syntax a reader does not see removed, line by line: images, tags, ``[label](url)`` -> ``label url``."""
+
+    def link(match: re.Match[str]) -> str:
+        label, url = match.group("label").strip(), match.group("url")
+        if label.lower() in _GENERIC_LABELS or label == url:
+            return url
+        return f"{label} {url}"
+
+    text = _MARKDOWN_IMAGE.sub("", text)
+    text = _AUTOLINK.sub(lambda match: match.group("url"), text)
+    text = _TAG.sub("", text)
+    return _MARKDOWN_LINK.sub(link, text)
+
+
+def markdown_layout(text: str) -> Layout:
+    layout = text_layout(text, markdown=True)
+    lists = tuple(
+        NoteList(
+            note_list.style,
+            tuple(Entry(e.number, markdown_to_text(e.text).strip(), e.line) for e in note_list.entries),
+            note_list.heading,
+        )
+        for note_list in layout.lists
+    )
+    paragraphs = tuple(Paragraph(markdown_to_text(p.text), p.line) for p in layout.paragraphs)
+    return Layout(lists, paragraphs, layout.markers)
+
+
+# --- HTML -------------------------------------------------------------------------------------------------------
+
+_BLOCKS = (
+    "p", "div", "li", "dd", "dt", "td", "th", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
+    "figcaption", "caption", "section", "article", "aside", "footer", "header", "main", "address", "tr",
+)
+_NOTE_LIST_HINT = re.compile(r"footnote|endnote|reference|bibliograph|citation|notes|литератур|источник", re.I)
+_HREF = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+
+
+def _html_text(element: Tag) -> str:
+    """Visible text of ``element`` with each link's target written after its label (unless already there)."""
+    for anchor in element.find_all("a", href=True):
+        href = str(anchor.get("href", "")).strip()
+        if _HREF.match(href) and href not in anchor.get_text():
+            anchor.append(NavigableString(f" {href} "))
+    for br in element.find_all("br"):
+        br.replace_with(NavigableString("\n"))
+    for block in element.find_all(_BLOCKS):
+        block.append(NavigableString("\n"))
+    lines = (" ".join(line.split()) for line in element.get_text("").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _is_note_list(element: Tag) -> bool:
+    hints = " ".join([str(element.get("id", "")), *(str(c) for c in element.get("class") or [])])
+    if element.name == "ol" or _NOTE_LIST_HINT.search(hints):
+        return True
+    heading = element.find_previous(["h1", "h2", "h3", "h4", "h5", "h6"])
+    return heading is not None and _HEADING.match(heading.get_text(" ")) is not None
+
+
+def html_layout(markup: str) -> Layout:
+    """Note lists from ``<ol>`` (and ``<ul>`` under a references heading), paragraphs from leaf blocks."""
+    soup = BeautifulSoup(markup, "html.parser")
+    for hidden in soup(["script", "style", "noscript", "template", "head"]):
+        hidden.decompose()
+    for sup in soup.find_all("sup"):
+        digits = sup.get_text("").strip()
+        if digits.isdigit() and len(digits) <= 3:
+            sup.replace_with(NavigableString(f"[{digits}]"))
+    lists: list[NoteList] = []
+    for element in soup.find_all(["ol", "ul"]):
+        if element.find_parent(["ol", "ul"]) is not None or not _is_note_list(element):
+            continue
+        heading_tag = element.find_previous(["h1", "h2", "h3", "h4", "h5", "h6"])
+        heading = heading_tag.get_text(" ").strip() if heading_tag is not None else None
+        start = _html_number(element.get("start"), 1)
+        entries: list[Entry] = []
+        for position, item in enumerate(element.find_all("li", recursive=False)):
+            number = _html_number(item.get("value"), start + position)
+            text = _html_text(item)
+            if text:
+                entries.append(Entry(str(number), text, item.sourceline or 1))
+        element.extract()
+        if entries:
+            lists.append(NoteList(ListStyle.HTML, tuple(entries), heading))
+    paragraphs: list[Paragraph] = []
+    for block in soup.find_all(_BLOCKS):
+        if block.find(_BLOCKS) is not None:
+            continue
+        text = _html_text(block)
+        if text:
+            paragraphs.append(Paragraph(text, block.sourceline or 1))
+    if not paragraphs and not lists:
+        text = _html_text(soup)
+        if text:
+            paragraphs.append(Paragraph(text, 1))
+    markers = [marker for paragraph in paragraphs for marker in find_markers(paragraph.text, paragraph.line)]
+    return Layout(tuple(lists), tuple(paragraphs), tuple(markers))
+
+
+def _html_number(value: object, default: int) -> int:
+    text = str(value).strip() if value is not None else ""
+    return int(text) if text.isdigit() and len(text) <= 6 else default
+
+
+# --- Ibid. ----------------------------------------------------------------------------------------------------
+
+_IBID = re.compile(
+    r"^\s*(?:(?P<author>[^\d,.:;«“\"]{2,40}?)[,.]?\s+)?"
+    r"(?:ibid(?:em)?\b\.?|там\s+же\b\.?|op\.?\s*cit\b\.?|указ\.\s*соч\b\.?|сонда\b\.?|sama\s+tam\b\.?)",
+    re.IGNORECASE,
+)
+_IBID_MAX_LENGTH = 80  # a longer note that starts with "Там же" is a real note, not a repetition
+
+
+def ibid_of(text: str) -> tuple[bool, str | None]:
+    """Whether a note only repeats an earlier one ("Ibid.", "Там же", "Karimov, op. cit., p. 5")."""
+    flat = " ".join(text.split())
+    if len(flat) > _IBID_MAX_LENGTH or "://" in flat:
+        return False, None
+    match = _IBID.match(flat)
+    if not match:
+        return False, None
+    author = match.group("author")
+    return True, author.strip() if author else None
+
+
+def resolve_ibids(notes: Sequence[Note], ids: Sequence[str]) -> list[str | None]:
+    """For each note of one list, the id of the note its "Ibid." repeats (None if not an ibid or unresolvable)."""
+    targets: list[str | None] = []
+    for index, note in enumerate(notes):
+        if not note.ibid:
+            targets.append(None)
+            continue
+        target: str | None = None
+        if note.ibid_author:
+            surname = note.ibid_author.split()[-1].lower()
+            for earlier in range(index - 1, -1, -1):
+                if not notes[earlier].ibid and surname in notes[earlier].text.lower():
+                    target = ids[earlier]
+                    break
+        if target is None and index > 0:
+            target = ids[index - 1] if not notes[index - 1].ibid else targets[index - 1]
+        targets.append(target)
+    return targets
+
+
+# --- markers against notes --------------------------------------------------------------------------------------
+
+
+def marker_findings(
+    markers: Sequence[Marker], lists: Sequence[tuple[str, ListStyle, Sequence[str]]], document: str
+) -> list[Finding]:
+    """``marker_without_note`` and ``note_without_marker`` for the lists the markers point into.
+
+    ``lists`` holds (letter, style, note numbers) in reading order. A list is only checked for uncited notes
+    when the body cites it at all: a bare bibliography has no markers and no such findings.
+    """
+    findings: list[Finding] = []
+    cited: dict[str, set[str]] = {}
+    reported: set[tuple[str, str]] = set()
+    for marker in markers:
+        target = _marker_target(marker.style, lists)
+        if target is None:
+            continue
+        letter, _style, numbers = target
+        cited.setdefault(letter, set()).add(marker.label)
+        if marker.label not in numbers and (letter, marker.label) not in reported:
+            reported.add((letter, marker.label))
+            findings.append(
+                Finding(
+                    FindingKind.MARKER_WITHOUT_NOTE,
+                    f"{document}#{letter}{marker.label}",
+                    f"The text cites [{marker.label}] on line {marker.line}, but list {letter} has no note "
+                    f"{marker.label}; add the note or correct the marker.",
+                )
+            )
+    for letter, _style, numbers in lists:
+        if letter not in cited:
+            continue
+        findings.extend(
+            Finding(
+                FindingKind.NOTE_WITHOUT_MARKER,
+                f"{document}#{letter}{number}",
+                f"Note {letter}{number} is never cited in the text; add its marker [{number}] where it is used "
+                f"or drop the note.",
+            )
+            for number in numbers
+            if number not in cited[letter]
+        )
+    return findings
+
+
+def _marker_target(
+    style: ListStyle, lists: Sequence[tuple[str, ListStyle, Sequence[str]]]
+) -> tuple[str, ListStyle, Sequence[str]] | None:
+    for candidate in lists:
+        if candidate[1] is style:
+            return candidate
+    if style is ListStyle.FOOTNOTE:
+        return None
+    preferred = (ListStyle.NUMBERED, ListStyle.PARENTHESIS, ListStyle.HTML, ListStyle.BULLET)
+    return next((candidate for candidate in lists if candidate[1] in preferred), None)
+
+
+# --- reconciling two lists --------------------------------------------------------------------------------------
+
+_TITLE_SIMILARITY = 0.85
+
+
+def _comparable(title: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", title.lower()).split())
+
+
+def _similar_titles(first: Reference, second: Reference) -> bool:
+    for one in first.titles():
+        for other in second.titles():
+            a, b = _comparable(one), _comparable(other)
+            if len(a) >= 8 and len(b) >= 8 and SequenceMatcher(None, a, b).ratio() >= _TITLE_SIMILARITY:
+                return True
+    return False
+
+
+def _deep_urls(reference: Reference, homepages: Iterable[str]) -> set[str]:
+    shallow = set(homepages)
+    return {url for url in reference.urls if url not in shallow}
+
+
+def _short_label(reference: Reference) -> str:
+    half = reference.halves[0] if reference.halves else None
+    if half is None:
+        return reference.text[:40]
+    parts = []
+    if half.authors:
+        parts.append(half.authors)
+    if half.title:
+        words: list[str] = []
+        for word in half.title.split():
+            words.append(word)
+            if len(" ".join(words)) >= 10:
+                break
+        short = " ".join(words).rstrip(",.:;")
+        parts.append(f"«{short}…»" if len(short) < len(half.title) else f"«{short}»")
+    return ", ".join(parts) or " ".join(half.text.split()[:6])
+
+
+def reconcile_lists(references: Sequence[Reference], homepages: Iterable[str] = ()) -> list[Finding]:
+    """``lists_disagree``: two lists cite the same source under different numbers.
+
+    Notes are matched by content (a similar title, or the same deep URL; a shared home page proves nothing),
+    each note at most once, and one finding is given per drifting pair.
+    """
+    shallow = set(homepages)
+    by_list: dict[str, list[Reference]] = {}
+    for reference in references:
+        if reference.list is not None and reference.ibid_of is None:
+            by_list.setdefault(reference.list, []).append(reference)
+    letters = list(by_list)
+    findings: list[Finding] = []
+    for position, first_letter in enumerate(letters):
+        for second_letter in letters[position + 1 :]:
+            findings.extend(_drift(by_list[first_letter], by_list[second_letter], references, shallow))
+    return findings
+
+
+def _drift(
+    first: Sequence[Reference], second: Sequence[Reference], everything: Sequence[Reference], shallow: set[str]
+) -> list[Finding]:
+    taken: set[str] = set()
+    pairs: list[tuple[Reference, Reference]] = []
+    for one in first:
+        deep = _deep_urls(one, shallow)
+        match = next((other for other in second if other.id not in taken and _similar_titles(one, other)), None)
+        if match is None and deep:
+            match = next((o for o in second if o.id not in taken and deep & _deep_urls(o, shallow)), None)
+        if match is not None:
+            taken.add(match.id)
+            pairs.append((one, match))
+    if len(pairs) < 2:
+        return []  # unrelated lists that share a source or two by chance
+    findings: list[Finding] = []
+    ibid_targets = {r.id: r.ibid_of for r in everything if r.ibid_of}
+    for one, other in pairs:
+        if one.number == other.number:
+            continue
+        label = f"{one.list}{one.number}"
+        other_label = f"{other.list}{other.number}"
+        message = (
+            f"{label} and {other_label} cite the same source ({_short_label(one)}); the lists number it "
+            f"differently — check which numbering the text's markers follow."
+        )
+        same_number = f"{one.document}#{other.list}{one.number}"
+        if same_number in ibid_targets:
+            repeated = ibid_targets[same_number] or ""
+            message = message[:-1] + f" ({other.list}{one.number} is “Ibid.” of {repeated.split('#')[-1]})."
+        findings.append(Finding(FindingKind.LISTS_DISAGREE, one.id, message))
+    return findings

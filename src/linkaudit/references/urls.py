@@ -1,0 +1,498 @@
+"""Find, repair and normalize the URLs cited in free text.
+
+linkify-it finds the URLs; around it sit the repairs real citations need (PDF line wraps, glued pairs, missing
+schemes, spaces after ``https:``), and a policy that keeps outlet names such as "News.uz" from being taken as URLs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
+
+import idna
+from linkify_it import LinkifyIt
+
+from ..models import FoundUrl, Repair
+
+__all__ = [
+    "find_urls",
+    "is_fetchable",
+    "is_homepage",
+    "normalize_url",
+    "url_host",
+    "url_scheme_problem",
+]
+
+FETCHABLE_SCHEMES = frozenset({"http", "https"})
+DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
+
+# Top-level domains accepted in URLs written without a scheme, beyond linkify's defaults (every two-letter
+# country code, com, org, net, info, рф, …): the newer ones that post-Soviet and academic sites use.
+EXTRA_TOP_LEVEL_DOMAINS = (
+    "online|site|website|news|media|club|today|life|world|space|tech|store|blog|press|academy|education"
+    "|science|moscow|global|center|group|agency|studio|team|app|dev|page|wiki|link|live|tv|"
+    "москва|рус|орг|сайт|онлайн|дети|укр|бел|срб|мкд|мон|қаз"
+).split("|")
+
+# Landing pages: a deep citation that ends up here lost its content.
+LANDING_PAGES = frozenset(
+    {
+        "index", "index.php", "index.html", "index.htm", "index.shtml", "index.asp", "index.aspx", "index.jsp",
+        "index.cfm", "default.aspx", "default.asp", "default.htm", "default.html", "main", "main.html",
+        "main.php", "home", "home.html", "home.php", "homepage", "start", "portal", "welcome",
+    }
+)  # fmt: skip
+LANGUAGE_SEGMENTS = frozenset(
+    {
+        "ru", "en", "kz", "kk", "kaz", "uz", "tj", "tg", "ky", "kg", "tk", "az", "hy", "am", "ka", "ge", "be",
+        "by", "uk", "ua", "de", "fr", "es", "it", "zh", "cn", "ja", "ko", "tr", "ar", "fa", "pl", "lt", "lv",
+        "et", "mn", "rus", "eng", "qaz", "kaz", "en-us", "en-gb", "ru-ru", "kk-kz", "ru-kz", "en_us", "ru_ru",
+    }
+)  # fmt: skip
+
+# Characters that end a URL wherever they stand: no-break and zero-width spaces, word joiner, BOM.
+_BREAKING_INVISIBLES = re.compile("[\u00a0\u2007\u202f\u200b\u2060\ufeff]")
+# Joiners belong to the spelling of some scripts (Malayalam, Persian…): they break a URL only after ASCII.
+_JOINERS = re.compile("[\u200c\u200d]")
+_SOFT_HYPHEN = "\u00ad"
+_SCHEME_SPACES = re.compile(r"(?<![^\W_])(?:https?|ftp):([ \t]*(?:\r?\n)?[ \t]*)//", re.IGNORECASE)
+_GLUED_SCHEME = re.compile(r"(?<=[^\W_])(?:https?|ftp)://", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+_WHITESPACE = re.compile(r"\s")
+_STARTS_NEW_URL = re.compile(r"(?:[a-z][a-z0-9+.\-]*:|www\.)", re.IGNORECASE)
+_OPENING_PUNCTUATION = "([{<«“„‘\"'"
+# What a wrapped line may start with when it continues a URL, and the signs that it does.
+_CONTINUATION = re.compile(r"[a-z0-9%_/][a-z0-9\-_/.%?=&~+#:@!$*,;]*\Z")
+_URL_LIKE_CONTINUATION = re.compile(
+    r"[/?=&%#_\-]|[0-9]|\.(?:html?|shtml|php\d?|aspx?|jsp|cfm|cgi|pdf|docx?|xml|txt)(?![a-z])"
+)
+_TRAILING_ASCII = ".,;:!?"
+_CLOSING_QUOTES = "”»’“„›"
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+# Punctuation a naive reader would take into the URL: it is legal in URLs (RFC 3986), so only context tells.
+_URL_LEGAL_PUNCTUATION = frozenset(".,;:!?'*")
+# A bare domain right after one of these labels is a cited address, not an outlet's name.
+_URL_LABEL = re.compile(
+    r"(?:\burl|режим доступа|access mode|available (?:at|from|online)|retrieved from|доступно|"
+    r"сайт[еау]?|web-?site|адрес|address)\s*:?\s*\Z",
+    re.IGNORECASE,
+)
+_LABEL_WINDOW = 40
+_PERCENT_ESCAPE = re.compile(r"%([0-9a-fA-F]{2})")
+_STRAY_PERCENT = re.compile(r"%(?![0-9a-fA-F]{2})")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_HOST_LIKE = re.compile(r"(?:[^\W_](?:[\w\-]*[^\W_])?\.)+[^\W\d_]{2,63}\Z|\d{1,3}(?:\.\d{1,3}){3}\Z")
+_ASCII_HOST = re.compile(r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\Z")
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """One change between the text as written and the text handed to the detector."""
+
+    start: int
+    end: int
+    replacement: str
+    repair: Repair | None = None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """The detector's view of a text, with the way back to the positions as written."""
+
+    text: str
+    piece_starts: tuple[int, ...]  # where each piece starts in ``text``
+    piece_origins: tuple[int, ...]  # where it came from in the original
+    edits: tuple[_Edit, ...]
+    edit_starts: tuple[int, ...]
+
+    def original_position(self, position: int) -> int:
+        index = bisect.bisect_right(self.piece_starts, position) - 1
+        if index < 0:
+            return position
+        return self.piece_origins[index] + position - self.piece_starts[index]
+
+    def repairs_between(self, start: int, end: int) -> list[Repair]:
+        """Repairs made strictly inside ``start:end`` of the original, plus glue points at either edge."""
+        found: list[Repair] = []
+        index = bisect.bisect_left(self.edit_starts, start)
+        while index < len(self.edits) and self.edits[index].start <= end:
+            edit = self.edits[index]
+            index += 1
+            if edit.repair is None:
+                continue
+            inside = start < edit.start < end
+            at_edge = edit.repair is Repair.GLUED and edit.start in (start, end)
+            if (inside or at_edge) and edit.repair not in found:
+                found.append(edit.repair)
+        return found
+
+
+class _TailValidator:
+    """A linkify-it validator for the schemes it does not know, matching in place (no copy of the tail)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern, re.IGNORECASE)
+
+    def validate(self, text: str, position: int) -> int:
+        found = self.pattern.match(text, position)
+        return len(found.group(0)) if found else 0
+
+
+_UNFETCHABLE_TAIL = r"[^\s<>\"«»“”]+"
+
+
+@lru_cache(maxsize=1)
+def _detector() -> LinkifyIt:
+    schemes = {
+        "javascript:": {"validate": _TailValidator(_UNFETCHABLE_TAIL).validate},
+        "file:": {"validate": _TailValidator(r"/{1,3}" + _UNFETCHABLE_TAIL).validate},
+        "data:": {"validate": _TailValidator(r"[a-z]+/[a-z0-9.+\-]+[;,]" + r"[^\s<>\"«»“”]*").validate},
+        "tel:": {"validate": _TailValidator(r"\+?[0-9][0-9\-.()]{3,30}").validate},
+    }
+    detector = LinkifyIt(schemes, {"fuzzy_link": True, "fuzzy_email": False, "fuzzy_ip": True})
+    detector.tlds(EXTRA_TOP_LEVEL_DOMAINS, keep_old=True)
+    return detector
+
+
+def find_urls(text: str, *, bare_domains: bool = False) -> list[FoundUrl]:
+    """Every URL occurrence in ``text``, in order, each as written and as repaired.
+
+    A bare domain (``News.uz``: no scheme, no ``www.``, no path) is usually an outlet's name in citations, so
+    it is reported only when the context says it is an address (``<domain.kz>``, ``URL: domain.kz``, a
+    Cyrillic top-level domain) or when ``bare_domains`` is set. Plain e-mail addresses are never reported.
+    """
+    if not text:
+        return []
+    prepared = _prepare(text)
+    matches = _detector().match(prepared.text) or []
+    found: list[FoundUrl] = []
+    for match in matches:
+        result = _found_url(text, prepared, match.schema, match.index, match.last_index, bare_domains)
+        if result is not None:
+            found.append(result)
+    return found
+
+
+def _found_url(
+    text: str, prepared: _Prepared, schema: str, start: int, end: int, bare_domains: bool
+) -> FoundUrl | None:
+    view = prepared.text
+    end = _trim_end(view, start, end)
+    if end - start <= len(schema):
+        return None
+    candidate = view[start:end]
+    if schema == "" and not bare_domains and not _is_cited_address(view, start, end, candidate):
+        return None
+    original_start = prepared.original_position(start)
+    original_end = prepared.original_position(end - 1) + 1
+    repairs = prepared.repairs_between(original_start, original_end)
+    if schema == "":
+        candidate = "http://" + candidate
+        repairs.append(Repair.SCHEME_ADDED)
+    elif schema == "//":
+        candidate = "http:" + candidate
+        repairs.append(Repair.SCHEME_ADDED)
+    if original_end < len(text) and text[original_end] in _URL_LEGAL_PUNCTUATION:
+        repairs.append(Repair.TRAILING_PUNCTUATION)
+    order = list(Repair)
+    repairs.sort(key=order.index)
+    return FoundUrl(
+        url=candidate,
+        raw=text[original_start:original_end],
+        start=original_start,
+        end=original_end,
+        repairs=tuple(repairs),
+    )
+
+
+def _trim_end(view: str, start: int, end: int) -> int:
+    """Drop closing quotes and unbalanced brackets the detector took in, with what precedes them."""
+    while end > start:
+        last = view[end - 1]
+        if last in _CLOSING_QUOTES or last in _TRAILING_ASCII:
+            end -= 1
+        elif last in _CLOSERS and view.count(last, start, end) > view.count(_CLOSERS[last], start, end):
+            end -= 1
+        else:
+            break
+    return end
+
+
+def _is_cited_address(view: str, start: int, end: int, candidate: str) -> bool:
+    """Whether a URL written without a scheme is an address rather than a name like ``Customs expert.ru``."""
+    host, separator, _ = _split_host(candidate)
+    if separator or candidate.lower().startswith("www."):
+        return True
+    top_level = host.rsplit(".", 1)[-1]
+    if not top_level.isascii() or top_level.lower().startswith("xn--"):
+        return True
+    if start > 0 and view[start - 1] == "<" and end < len(view) and view[end] == ">":
+        return True
+    line_start = max(view.rfind("\n", max(0, start - _LABEL_WINDOW), start) + 1, start - _LABEL_WINDOW)
+    return _URL_LABEL.search(view, line_start, start) is not None
+
+
+def _split_host(candidate: str) -> tuple[str, str, str]:
+    for index, character in enumerate(candidate):
+        if character in "/?#":
+            return candidate[:index], character, candidate[index + 1 :]
+    return candidate, "", ""
+
+
+def _prepare(text: str) -> _Prepared:
+    edits = _invisible_edits(text) + _scheme_space_edits(text) + _glue_edits(text) + _wrap_edits(text)
+    edits.sort(key=lambda edit: (edit.start, edit.end))
+    pieces: list[str] = []
+    piece_starts: list[int] = []
+    piece_origins: list[int] = []
+    kept: list[_Edit] = []
+    position = 0  # in the original
+    length = 0  # of the prepared text so far
+    for edit in edits:
+        if edit.start < position:
+            continue  # overlaps an earlier edit
+        if edit.start > position:
+            piece_starts.append(length)
+            piece_origins.append(position)
+            pieces.append(text[position : edit.start])
+            length += edit.start - position
+        if edit.replacement:
+            piece_starts.append(length)
+            piece_origins.append(edit.start)
+            pieces.append(edit.replacement)
+            length += len(edit.replacement)
+        kept.append(edit)
+        position = edit.end
+    if position < len(text) or not pieces:
+        piece_starts.append(length)
+        piece_origins.append(position)
+        pieces.append(text[position:])
+    return _Prepared(
+        text="".join(pieces),
+        piece_starts=tuple(piece_starts),
+        piece_origins=tuple(piece_origins),
+        edits=tuple(kept),
+        edit_starts=tuple(edit.start for edit in kept),
+    )
+
+
+def _invisible_edits(text: str) -> list[_Edit]:
+    edits = [_Edit(match.start(), match.end(), " ") for match in _BREAKING_INVISIBLES.finditer(text)]
+    for match in _JOINERS.finditer(text):
+        before = text[match.start() - 1] if match.start() > 0 else " "
+        if before.isascii() or unicodedata.category(before)[0] not in "LM":
+            edits.append(_Edit(match.start(), match.end(), " "))
+    position = text.find(_SOFT_HYPHEN)
+    while position >= 0:
+        edits.append(_Edit(position, position + 1, "", Repair.HYPHEN_WRAP))
+        position = text.find(_SOFT_HYPHEN, position + 1)
+    return edits
+
+
+def _scheme_space_edits(text: str) -> list[_Edit]:
+    return [
+        _Edit(match.start(1), match.end(1), "", Repair.WHITESPACE)
+        for match in _SCHEME_SPACES.finditer(text)
+        if match.end(1) > match.start(1)
+    ]
+
+
+def _glue_edits(text: str) -> list[_Edit]:
+    return [_Edit(match.start(), match.start(), " ", Repair.GLUED) for match in _GLUED_SCHEME.finditer(text)]
+
+
+def _wrap_edits(text: str) -> list[_Edit]:
+    """Rejoin URLs that a line break cut in two (PDF text), keeping the hyphen when it is the URL's own."""
+    edits: list[_Edit] = []
+    line_start = 0
+    continued_token_start = -1  # start of a token already known to continue a URL
+    for line_break in _LINE_BREAK.finditer(text):
+        line_end, next_start = line_break.start(), line_break.end()
+        token_start = _last_token_start(text, line_start, line_end)
+        line_start = next_start
+        if token_start >= line_end:
+            continue
+        token = text[token_start:line_end]
+        if token_start != continued_token_start and not _starts_url(token):
+            continue
+        next_token = _token_at(text, next_start)
+        edit = _wrap_edit(token, next_token, line_end, next_start)
+        if edit is not None:
+            edits.append(edit)
+            continued_token_start = next_start
+    return edits
+
+
+def _last_token_start(text: str, line_start: int, line_end: int) -> int:
+    last_space = max(text.rfind(space, line_start, line_end) for space in (" ", "\t", "\u00a0", "\n"))
+    return max(last_space + 1, line_start)
+
+
+def _token_at(text: str, start: int) -> str:
+    found = _WHITESPACE.search(text, start)
+    return text[start : found.start() if found else len(text)]
+
+
+def _starts_url(token: str) -> bool:
+    if "://" in token:
+        return True
+    return token.lstrip(_OPENING_PUNCTUATION)[:4].lower() == "www."
+
+
+def _wrap_edit(token: str, next_token: str, line_end: int, next_start: int) -> _Edit | None:
+    core = next_token.rstrip(_TRAILING_ASCII + _CLOSING_QUOTES + ")]")
+    if not core or _STARTS_NEW_URL.match(core) or not _CONTINUATION.match(core):
+        return None
+    last = token[-1]
+    if last in "-_=&?%~+":
+        pass  # the URL cannot end here
+    elif last.isascii() and last.isalnum() or last in "./":
+        if "/" not in token.split("://", 1)[-1] or not _URL_LIKE_CONTINUATION.search(core):
+            return None
+    else:
+        return None
+    if last == "-" and _is_typographic_hyphen(token, core):
+        return _Edit(line_end - 1, next_start, "", Repair.HYPHEN_WRAP)
+    return _Edit(line_end, next_start, "", Repair.HYPHEN_WRAP)
+
+
+def _is_typographic_hyphen(token: str, core: str) -> bool:
+    """A hyphen that splits one word (``infor-`` / ``mation.html``) rather than joining words of a slug."""
+    before = token[:-1].rsplit("/", 1)[-1]
+    after = re.split(r"[/?#.]", core, maxsplit=1)[0]
+    return before.isalpha() and after.isalpha() and before.isascii() and after.isascii()
+
+
+def normalize_url(url: str) -> str:
+    """The comparable form of ``url``: scheme and host lowercased, IDN host in punycode, non-ASCII and stray
+    ``%`` percent-encoded (escapes uppercased), default port dropped, empty path as ``/``.
+
+    Other schemes (``mailto:``, ``javascript:``, ``file:``) only get their scheme lowercased.
+    Raises ValueError when ``url`` is not a URL.
+    """
+    parts = _split(url)
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        text = url.strip()
+        return scheme + text[len(scheme) :]
+    host = _encode_host(parts.hostname or "")
+    if not host:
+        raise ValueError(f"no host name in {url!r}")
+    port = parts.port  # raises ValueError when out of range
+    netloc = host if ":" not in host else f"[{host}]"
+    if port is not None and port != DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
+    if parts.username is not None:
+        userinfo = quote(parts.username, safe=_PATH_SAFE)
+        if parts.password is not None:
+            userinfo += ":" + quote(parts.password, safe=_PATH_SAFE)
+        netloc = f"{userinfo}@{netloc}"
+    path = _encode(parts.path, _PATH_SAFE) or "/"
+    query = _encode(parts.query, _QUERY_SAFE)
+    fragment = _encode(parts.fragment, _QUERY_SAFE)
+    return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def _split(url: str) -> SplitResult:
+    text = url.strip()
+    if not text or any(character.isspace() for character in text):
+        raise ValueError(f"not a URL: {url!r}")
+    if text.startswith("//"):
+        text = "http:" + text
+    elif "://" not in text:
+        scheme = _SCHEME.match(text)
+        if scheme is None or "." in scheme.group(1):
+            authority = re.split(r"[/?#]", text, maxsplit=1)[0].rsplit("@", 1)[-1]
+            if not _HOST_LIKE.match(authority.split(":", 1)[0]):
+                raise ValueError(f"not a URL: {url!r}")
+            text = "http://" + text
+    elif not _SCHEME.match(text):
+        raise ValueError(f"not a URL: {url!r}")
+    try:
+        return urlsplit(text)
+    except ValueError as error:
+        raise ValueError(f"not a URL: {url!r}: {error}") from error
+
+
+def _encode_host(host: str) -> str:
+    host = host.rstrip(".").lower()
+    if ":" in host:  # IPv6 literal
+        return host
+    if any(not label for label in host.split(".")):
+        raise ValueError(f"empty label in host {host!r}")
+    if host.isascii():
+        if not _ASCII_HOST.match(host):
+            raise ValueError(f"invalid host {host!r}")
+        return host
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        try:
+            return host.encode("idna").decode("ascii")
+        except UnicodeError as error:
+            raise ValueError(f"host {host!r} cannot be encoded: {error}") from error
+
+
+def _encode(component: str, safe: str) -> str:
+    encoded = quote(_STRAY_PERCENT.sub("%25", component), safe=safe)
+    return _PERCENT_ESCAPE.sub(_uppercase_escape, encoded)
+
+
+def _uppercase_escape(match: re.Match[str]) -> str:
+    return "%" + match.group(1).upper()
+
+
+def url_host(url: str) -> str:
+    """The normalized host of ``url`` (lowercase, punycode); empty for URLs without one (``mailto:``)."""
+    return urlsplit(normalize_url(url)).hostname or ""
+
+
+def url_scheme(url: str) -> str:
+    """The lowercased scheme of ``url`` (``http`` for a scheme-less ``www.`` address)."""
+    return _split(url).scheme.lower()
+
+
+def is_fetchable(url: str) -> bool:
+    """Whether the checker can fetch ``url``: http(s) with a host."""
+    return url_scheme_problem(url) is None
+
+
+def url_scheme_problem(url: str) -> str | None:
+    """Why ``url`` will not be fetched (its status is then ``invalid``), or None when it can be."""
+    try:
+        parts = _split(url)
+        normalized = normalize_url(url)
+    except ValueError as error:
+        return str(error)
+    scheme = parts.scheme.lower()
+    if scheme not in FETCHABLE_SCHEMES:
+        return f"{scheme}: URLs are not fetched"
+    if not urlsplit(normalized).hostname:
+        return f"no host name in {url!r}"
+    return None
+
+
+def is_homepage(url: str) -> bool:
+    """Whether ``url`` is a site's root or generic landing page (``/``, ``/index.php``, ``/ru/``, ``/en/main``),
+    without a query: what a deep link that lost its content is redirected to."""
+    try:
+        parts = urlsplit(normalize_url(url))
+    except ValueError:
+        return False
+    if parts.query:
+        return False
+    segments = [segment for segment in parts.path.lower().split("/") if segment]
+    if not segments:
+        return True
+    if len(segments) > 2:
+        return False
+    *languages, last = segments
+    if any(segment not in LANGUAGE_SEGMENTS for segment in languages):
+        return False
+    return last in LANGUAGE_SEGMENTS or last in LANDING_PAGES

@@ -1,0 +1,411 @@
+"""The HTML report: one self-contained page a reader can open anywhere, even offline or with scripts off.
+
+Everything from documents and web pages is hostile until escaped: jinja2 autoescapes every value, only http(s)
+URLs become links, and the data the page script reads is JSON made safe inside ``<script>``. Charts are SVG
+drawn here, so the file needs nothing from the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..models import LinkReport, Reference, Report
+from ..status import Status
+from . import i18n
+from .base import ReportError
+from .summary import Summary, citing_langs, link_host, links_by_reference, safe_href, summarize, verdict
+
+FILE_NAME = "linkaudit.html"
+MAX_DOMAIN_BARS = 12
+MAX_CHECKS_SHOWN = 12
+
+# Order of severity, worst first: sorting by status puts what needs attention on top.
+SEVERITY: tuple[Status, ...] = (
+    Status.DEAD,
+    Status.PARKED,
+    Status.HOMEPAGE_REDIRECT,
+    Status.SOFT_404,
+    Status.DNS_ERROR,
+    Status.TLS_ERROR,
+    Status.CONNECTION_ERROR,
+    Status.SERVER_ERROR,
+    Status.TIMEOUT,
+    Status.BLOCKED,
+    Status.INVALID,
+    Status.REDIRECTED,
+    Status.SKIPPED,
+    Status.OK,
+)
+
+
+def tone(status: Status) -> str:
+    """The colour family of a status badge (always shown with its text, and a symbol drawn by the CSS)."""
+    if status.is_broken:
+        return "bad"
+    if status.is_blocked:
+        return "warn"
+    if status is Status.REDIRECTED:
+        return "info"
+    if status.is_success:
+        return "good"
+    return "muted"
+
+
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def script_json(value: Any) -> Markup:
+    """JSON that cannot end its ``<script>`` element or open an HTML comment, wherever it is embedded."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.translate(_SCRIPT_ESCAPES))
+
+
+@dataclass(frozen=True)
+class ArchiveView:
+    url: str
+    href: str | None
+    date: str | None  # ISO date of the capture
+    verified: bool
+    distance_days: int | None
+    archive: str
+
+
+@dataclass(frozen=True)
+class LinkView:
+    url: str
+    href: str | None
+    host: str
+    status: Status
+    tone: str
+    http_status: int | None
+    final_url: str | None
+    final_href: str | None
+    redirects: tuple[tuple[str, str | None], ...]  # (url, href)
+    detail: str
+    title: str | None
+    title_match: bool | None
+    cited_titles: tuple[str, ...]
+    langs: tuple[str, ...]
+    archive: ArchiveView | None
+    first_broken_at: str | None
+    last_ok_at: str | None
+    broken_runs: int
+    confirmed: bool
+    suspect: bool
+    checks: tuple[tuple[str, Status | None, str], ...]  # (checked_at, status, raw status text)
+    checked_at: str
+    saved: str | None
+    saved_href: str | None
+    has_details: bool
+
+
+@dataclass(frozen=True)
+class FindingView:
+    kind: str
+    message: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class RowView:
+    reference: Reference
+    label: str
+    date: str | None
+    links: tuple[LinkView, ...]
+    findings: tuple[FindingView, ...]
+    statuses: str
+    domains: str
+    kinds: str
+    langs: str
+    sort_status: int
+    broken: bool
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    width: float
+
+
+@dataclass(frozen=True)
+class YearColumn:
+    year: str
+    total: int
+    gone: int
+    blocked: int
+    live: int
+    other: int
+    share_gone: int  # percent
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    run_id: int
+    date: str | None
+    links: int
+    broken: int
+    x: float
+    y: float
+
+
+def _link_view(item: LinkReport, reference: Reference) -> LinkView:
+    result, history, snapshot = item.result, item.history, item.archive
+    archive = None
+    if snapshot is not None:
+        archive = ArchiveView(
+            url=snapshot.url,
+            href=safe_href(snapshot.url),
+            date=i18n.timestamp_date(snapshot.timestamp),
+            verified=snapshot.verified,
+            distance_days=snapshot.distance_days,
+            archive=snapshot.archive,
+        )
+    checks: list[tuple[str, Status | None, str]] = []
+    if history is not None:
+        for checked_at, status_text in history.checks[-MAX_CHECKS_SHOWN:]:
+            try:
+                status: Status | None = Status(status_text)
+            except ValueError:
+                status = None
+            checks.append((checked_at, status, status_text))
+    final_url = result.final_url if result.final_url and result.final_url != item.link.url else None
+    redirects = tuple((url, safe_href(url)) for url in result.redirects)
+    confirmed = bool(history and history.confirmed and result.status.is_broken)
+    return LinkView(
+        url=item.link.url,
+        href=safe_href(item.link.url),
+        host=link_host(item),
+        status=result.status,
+        tone=tone(result.status),
+        http_status=result.http_status,
+        final_url=final_url,
+        final_href=safe_href(final_url),
+        redirects=redirects,
+        detail=result.detail,
+        title=result.title,
+        title_match=result.title_match,
+        cited_titles=item.link.cited_titles,
+        langs=citing_langs(reference, item),
+        archive=archive,
+        first_broken_at=history.first_broken_at if history else None,
+        last_ok_at=history.last_ok_at if history else None,
+        broken_runs=history.broken_runs if history else 0,
+        confirmed=confirmed,
+        suspect=result.status.is_broken and not confirmed,
+        checks=tuple(checks),
+        checked_at=result.checked_at,
+        saved=item.saved,
+        saved_href=safe_href(item.saved),
+        has_details=bool(redirects or final_url or history is not None or result.title),
+    )
+
+
+def _reference_label(reference: Reference) -> str:
+    if reference.number is None:
+        return reference.id.rpartition("#")[2] or reference.id
+    return f"{reference.list or ''}{reference.number}"
+
+
+def _rows(report: Report) -> list[RowView]:
+    cited = links_by_reference(report)
+    findings: dict[str, list[FindingView]] = {}
+    for finding in report.findings:
+        findings.setdefault(finding.reference, []).append(
+            FindingView(kind=finding.kind.value, message=finding.message, url=finding.url)
+        )
+    rank = {status: index for index, status in enumerate(SEVERITY)}
+    rows: list[RowView] = []
+    for reference in report.references:
+        links = tuple(_link_view(item, reference) for item in cited.get(reference.id, []))
+        dates = sorted({half.date for half in reference.halves if half.date})
+        statuses = list(dict.fromkeys(link.status.value for link in links))
+        domains = list(dict.fromkeys(link.host for link in links if link.host))
+        own = tuple(findings.get(reference.id, ()))
+        rows.append(
+            RowView(
+                reference=reference,
+                label=_reference_label(reference),
+                date=dates[0] if dates else None,
+                links=links,
+                findings=own,
+                statuses=" ".join(statuses),
+                domains=" ".join(domains),
+                kinds=" ".join(dict.fromkeys(finding.kind for finding in own)),
+                langs=" ".join(dict.fromkeys(half.lang for half in reference.halves)),
+                sort_status=min((rank[link.status] for link in links), default=len(SEVERITY)),
+                broken=any(link.status.is_broken for link in links),
+            )
+        )
+    return rows
+
+
+def domain_bars(report: Report) -> list[Bar]:
+    """Broken links per host, most first; the long tail folded into one bar."""
+    counts = Counter(link_host(item) or "?" for item in report.links if item.result.status.is_broken)
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    shown = ranked[:MAX_DOMAIN_BARS]
+    rest = sum(count for _, count in ranked[MAX_DOMAIN_BARS:])
+    highest = max((count for _, count in shown), default=1)
+    bars = [Bar(label=host, value=count, width=count / highest) for host, count in shown]
+    if rest:
+        bars.append(Bar(label="", value=rest, width=min(1.0, rest / highest)))
+    return bars
+
+
+def year_columns(report: Report) -> list[YearColumn]:
+    """Each citation (a link in a reference) by the year its note cites, split by what became of it."""
+    references = {reference.id: reference for reference in report.references}
+    tally: dict[str, Counter[str]] = {}
+    for item in report.links:
+        for reference_id in item.link.references:
+            reference = references.get(reference_id)
+            date = reference.cited_date(item.link.url) if reference else None
+            date = date or item.link.cited_date
+            year = date[:4] if date and date[:4].isdigit() else ""
+            status = item.result.status
+            if status.is_broken:
+                group = "gone"
+            elif status.is_blocked:
+                group = "blocked"
+            elif status.is_success:
+                group = "live"
+            else:
+                group = "other"
+            tally.setdefault(year, Counter())[group] += 1
+    columns = []
+    for year in sorted(tally, key=lambda value: (value == "", value)):
+        counts = tally[year]
+        total = sum(counts.values())
+        columns.append(
+            YearColumn(
+                year=year,
+                total=total,
+                gone=counts["gone"],
+                blocked=counts["blocked"],
+                live=counts["live"],
+                other=counts["other"],
+                share_gone=round(100 * counts["gone"] / total) if total else 0,
+            )
+        )
+    return columns
+
+
+def trend_points(report: Report, width: float = 440.0, height: float = 150.0) -> list[TrendPoint]:
+    runs = report.trend
+    if not runs:
+        return []
+    highest = max(max(run.broken for run in runs), 1)
+    step = width / (len(runs) - 1) if len(runs) > 1 else 0.0
+    return [
+        TrendPoint(
+            run_id=run.run_id,
+            date=i18n.datetime_date(run.started_at),
+            links=run.links,
+            broken=run.broken,
+            x=round(index * step if len(runs) > 1 else width / 2, 1),
+            y=round(height - height * run.broken / highest, 1),
+        )
+        for index, run in enumerate(runs)
+    ]
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("linkaudit.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.globals["format_date"] = i18n.format_date
+    environment.globals["format_datetime"] = i18n.format_datetime
+    environment.globals["datetime_date"] = i18n.datetime_date
+    environment.globals["tone"] = tone
+    return environment
+
+
+_ENVIRONMENT: jinja2.Environment | None = None
+
+
+def _template() -> jinja2.Template:
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        _ENVIRONMENT = _environment()
+    return _ENVIRONMENT.get_template("report.html.j2")
+
+
+@functools.cache
+def page_script() -> tuple[Markup, str]:
+    """The page's one script and its CSP hash: no other script (an injected one included) may run."""
+    text = (resources.files("linkaudit.report") / "templates" / "report.js").read_text(encoding="utf-8")
+    if "</script" in text.lower() or "<!--" in text:
+        raise ReportError("report.js must not contain '</script' or '<!--' (they would break its element)")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return Markup(text), f"sha256-{digest}"
+
+
+def render(report: Report) -> str:
+    lang = i18n.language(report.lang)
+    summary: Summary = summarize(report)
+    rows = _rows(report)
+    present = [status for status in SEVERITY if any(item.result.status is status for item in report.links)]
+    kinds = list(dict.fromkeys(finding.kind.value for finding in report.findings))
+    domains = sorted({link_host(item) for item in report.links if link_host(item)})
+    languages = sorted({half.lang for reference in report.references for half in reference.halves})
+
+    def label(key: str) -> str:
+        return i18n.label(key, lang)
+
+    script, script_hash = page_script()
+    anchors = {reference.id: f"ref-{index + 1}" for index, reference in enumerate(report.references)}
+
+    return _template().render(
+        report=report,
+        lang=lang,
+        summary=summary,
+        verdicts={code: verdict(summary, code, offline=report.offline) for code in i18n.LANGUAGES},
+        rows=rows,
+        present_statuses=present,
+        finding_kinds=kinds,
+        domains=domains,
+        languages=languages,
+        domain_bars=domain_bars(report),
+        year_columns=year_columns(report),
+        trend=trend_points(report),
+        t=label,
+        status_label=lambda status: i18n.status_label(status, lang),
+        finding_label=lambda kind: i18n.finding_label(kind, lang),
+        language_name=lambda code: i18n.language_name(code, lang),
+        catalog=script_json({code: i18n.catalog(code) for code in i18n.LANGUAGES}),
+        languages_offered=i18n.LANGUAGES,
+        anchors=anchors,
+        orphan_findings=[finding for finding in report.findings if finding.reference not in anchors],
+        script=script,
+        script_hash=script_hash,
+    )
+
+
+class HtmlReporter:
+    file_name = FILE_NAME
+    encoding = "utf-8"
+
+    def render(self, report: Report) -> str:
+        return render(report)
+

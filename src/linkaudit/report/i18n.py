@@ -1,0 +1,390 @@
+"""Report labels and dates in English and Russian.
+
+Every reporter and the HTML page's language switch read the same table, so a label is translated once.
+Russian day dates take the genitive month («4 ноября 2012»), month-only dates the nominative («ноябрь 2012»).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ..status import Status
+
+LANGUAGES = ("en", "ru")
+DEFAULT_LANGUAGE = "en"
+
+MONTHS: Mapping[str, tuple[str, ...]] = {
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+    "ru": (
+        "января", "февраля", "марта", "апреля", "мая", "июня",
+        "июля", "августа", "сентября", "октября", "ноября", "декабря",
+    ),
+}  # fmt: skip
+
+MONTHS_NOMINATIVE: Mapping[str, tuple[str, ...]] = {
+    "en": MONTHS["en"],
+    "ru": (
+        "январь", "февраль", "март", "апрель", "май", "июнь",
+        "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+    ),
+}  # fmt: skip
+
+_EN: dict[str, str] = {
+    "title": "Link audit",
+    "generated": "Generated",
+    "documents": "Documents",
+    "references": "References",
+    "links": "Links",
+    "broken": "Broken",
+    "blocked": "Blocked",
+    "archived": "Archived",
+    "findings": "Findings",
+    "drift": "Content drift",
+    "confirmed": "confirmed",
+    "suspect": "suspect",
+    "number": "No.",
+    "date": "Cited",
+    "note": "Note",
+    "status": "Status",
+    "url": "URL",
+    "http": "HTTP",
+    "final_url": "Final URL",
+    "detail": "Detail",
+    "title_match": "Title match",
+    "title_now": "Title now",
+    "cited_title": "Cited title",
+    "archive": "Archived copy",
+    "archive_replacement": "Archived replacement",
+    "verified": "verified",
+    "unverified": "not verified",
+    "no_archive": "no archived copy found",
+    "days_from_cited": "days from the cited date",
+    "redirects": "Redirect chain",
+    "history": "History",
+    "first_broken": "First broken",
+    "last_ok": "Last OK",
+    "broken_runs": "Broken runs",
+    "saved": "Saved to the archive",
+    "filter_status": "Status",
+    "filter_domain": "Domain",
+    "filter_kind": "Finding",
+    "filter_lang": "Language",
+    "search": "Search",
+    "search_placeholder": "text, URL, author…",
+    "sort": "Sort by",
+    "sort_number": "Number",
+    "sort_date": "Cited date",
+    "sort_status": "Worst status",
+    "sort_findings": "Findings",
+    "all": "All",
+    "shown": "shown",
+    "of": "of",
+    "reset": "Reset",
+    "language": "Language",
+    "chart_domains": "Broken links by domain",
+    "chart_years": "Citations by cited year",
+    "chart_trend": "Broken links across runs",
+    "chart_years_gone": "gone",
+    "chart_ok": "live",
+    "chart_other": "unchecked",
+    "run": "Run",
+    "no_date": "no date",
+    "no_links": "no links",
+    "none": "None.",
+    "and_more": "… and {count} more",
+    "notes": "Notes",
+    "offline": "This machine looked offline: nothing is reported as rot.",
+    "shard": "Shard",
+    "lang_en": "English",
+    "lang_ru": "Russian",
+    "lang_kk": "Kazakh",
+    "cited_by": "Cited by",
+    "details": "Details",
+    "status_counts": "By status",
+    "kind": "Kind",
+    "message": "Message",
+    "reference": "Reference",
+    "list": "List",
+    "lang": "Language",
+    "no_results": "No reference matches the filters.",
+    "other": "other",
+    "count_shown": "{shown} of {total} shown",
+    "any_broken": "Any broken",
+    "skip": "Skip to the references",
+    "summary": "Summary",
+    "charts": "Charts",
+    "citations": "citations",
+    "direction_asc": "ascending",
+    "direction_desc": "descending",
+    "ibid": "Ibid.",
+    "document": "Document",
+    "version": "linkaudit",
+    "more_domains": "other domains",
+}
+
+_RU: dict[str, str] = {
+    "title": "Проверка ссылок",
+    "generated": "Создан",
+    "documents": "Документы",
+    "references": "Примечания",
+    "links": "Ссылки",
+    "broken": "Недоступны",
+    "blocked": "Доступ закрыт",
+    "archived": "В архиве",
+    "findings": "Замечания",
+    "drift": "Содержимое изменилось",
+    "confirmed": "подтверждено",
+    "suspect": "под подозрением",
+    "number": "№",
+    "date": "Дата",
+    "note": "Примечание",
+    "status": "Статус",
+    "url": "URL",
+    "http": "HTTP",
+    "final_url": "Конечный URL",
+    "detail": "Пояснение",
+    "title_match": "Заголовок совпадает",
+    "title_now": "Заголовок сейчас",
+    "cited_title": "Цитируемый заголовок",
+    "archive": "Архивная копия",
+    "archive_replacement": "Архивная замена",
+    "verified": "проверена",
+    "unverified": "не проверена",
+    "no_archive": "архивная копия не найдена",
+    "days_from_cited": "дн. от даты цитирования",
+    "redirects": "Цепочка перенаправлений",
+    "history": "История",
+    "first_broken": "Впервые недоступна",
+    "last_ok": "Последний раз доступна",
+    "broken_runs": "Проверок с ошибкой",
+    "saved": "Сохранена в архив",
+    "filter_status": "Статус",
+    "filter_domain": "Домен",
+    "filter_kind": "Замечание",
+    "filter_lang": "Язык",
+    "search": "Поиск",
+    "search_placeholder": "текст, URL, автор…",
+    "sort": "Сортировка",
+    "sort_number": "Номер",
+    "sort_date": "Дата цитирования",
+    "sort_status": "Худший статус",
+    "sort_findings": "Замечания",
+    "all": "Все",
+    "shown": "показано",
+    "of": "из",
+    "reset": "Сбросить",
+    "language": "Язык",
+    "chart_domains": "Недоступные ссылки по доменам",
+    "chart_years": "Цитирования по году",
+    "chart_trend": "Недоступные ссылки по проверкам",
+    "chart_years_gone": "утрачено",
+    "chart_ok": "доступны",
+    "chart_other": "не проверены",
+    "run": "Проверка",
+    "no_date": "без даты",
+    "no_links": "нет ссылок",
+    "none": "Нет.",
+    "and_more": "… и ещё {count}",
+    "notes": "Примечания к проверке",
+    "offline": "Похоже, компьютер был без сети: ничего не отмечено как утраченное.",
+    "shard": "Часть",
+    "lang_en": "английский",
+    "lang_ru": "русский",
+    "lang_kk": "казахский",
+    "cited_by": "Цитируется в",
+    "details": "Подробнее",
+    "status_counts": "По статусам",
+    "kind": "Вид",
+    "message": "Сообщение",
+    "reference": "Примечание",
+    "list": "Список",
+    "lang": "Язык",
+    "no_results": "Ни одно примечание не подходит под фильтры.",
+    "other": "прочие",
+    "count_shown": "показано {shown} из {total}",
+    "any_broken": "Все недоступные",
+    "skip": "К списку примечаний",
+    "summary": "Итоги",
+    "charts": "Диаграммы",
+    "citations": "цитирований",
+    "direction_asc": "по возрастанию",
+    "direction_desc": "по убыванию",
+    "ibid": "Там же",
+    "document": "Документ",
+    "version": "linkaudit",
+    "more_domains": "прочие домены",
+}
+
+_STATUS: Mapping[str, Mapping[Status, str]] = {
+    "en": {
+        Status.OK: "OK",
+        Status.REDIRECTED: "Redirected",
+        Status.DEAD: "Dead",
+        Status.SOFT_404: "Soft 404",
+        Status.HOMEPAGE_REDIRECT: "Homepage redirect",
+        Status.PARKED: "Parked domain",
+        Status.SERVER_ERROR: "Server error",
+        Status.TIMEOUT: "Timeout",
+        Status.DNS_ERROR: "DNS error",
+        Status.CONNECTION_ERROR: "Connection error",
+        Status.TLS_ERROR: "TLS error",
+        Status.BLOCKED: "Blocked",
+        Status.INVALID: "Invalid URL",
+        Status.SKIPPED: "Skipped",
+    },
+    "ru": {
+        Status.OK: "Доступна",
+        Status.REDIRECTED: "Перенаправлена",
+        Status.DEAD: "Удалена",
+        Status.SOFT_404: "Мягкая 404",
+        Status.HOMEPAGE_REDIRECT: "На главную",
+        Status.PARKED: "Домен припаркован",
+        Status.SERVER_ERROR: "Ошибка сервера",
+        Status.TIMEOUT: "Тайм-аут",
+        Status.DNS_ERROR: "Ошибка DNS",
+        Status.CONNECTION_ERROR: "Ошибка соединения",
+        Status.TLS_ERROR: "Ошибка TLS",
+        Status.BLOCKED: "Доступ закрыт",
+        Status.INVALID: "Неверный URL",
+        Status.SKIPPED: "Пропущена",
+    },
+}
+
+_FINDINGS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "glued_urls": "Glued URLs",
+        "scheme_added": "Scheme added",
+        "url_only_in_one_half": "URL in one half only",
+        "urls_differ_between_halves": "URLs differ between halves",
+        "dates_differ_between_halves": "Dates differ between halves",
+        "homepage_only": "Homepage only",
+        "ibid_unresolved": "Unresolved Ibid.",
+        "lists_disagree": "Lists disagree",
+        "marker_without_note": "Marker without note",
+        "note_without_marker": "Note without marker",
+    },
+    "ru": {
+        "glued_urls": "Склеенные URL",
+        "scheme_added": "Добавлена схема",
+        "url_only_in_one_half": "URL только в одной половине",
+        "urls_differ_between_halves": "URL в половинах различаются",
+        "dates_differ_between_halves": "Даты в половинах различаются",
+        "homepage_only": "Только главная страница",
+        "ibid_unresolved": "Неразрешённое «Там же»",
+        "lists_disagree": "Списки расходятся",
+        "marker_without_note": "Маркер без примечания",
+        "note_without_marker": "Примечание без маркера",
+    },
+}
+
+LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "ru": _RU}
+
+
+def language(lang: str | None) -> str:
+    """A supported language for ``lang`` (``ru-RU`` -> ``ru``), English otherwise."""
+    base = (lang or "").split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def label(key: str, lang: str) -> str:
+    return LABELS[language(lang)][key]
+
+
+def status_label(status: Status, lang: str) -> str:
+    return _STATUS[language(lang)][status]
+
+
+def finding_label(kind: str, lang: str) -> str:
+    return _FINDINGS[language(lang)].get(str(kind), str(kind).replace("_", " "))
+
+
+def language_name(code: str, lang: str) -> str:
+    return LABELS[language(lang)].get(f"lang_{code.lower()}", code.upper())
+
+
+def plural_ru(count: int, one: str, few: str, many: str) -> str:
+    """The Russian noun form for ``count``: 1 ссылка, 2 ссылки, 5 ссылок, 21 ссылка, 11 ссылок."""
+    tens, units = count % 100, count % 10
+    if units == 1 and tens != 11:
+        return one
+    if 2 <= units <= 4 and not 12 <= tens <= 14:
+        return few
+    return many
+
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_TIMESTAMP = re.compile(r"(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?")
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def format_date(value: str | None, lang: str) -> str:
+    """``2012-11-04`` -> "4 November 2012" / "4 ноября 2012"; ``YYYY-MM`` and ``YYYY`` likewise coarse.
+
+    Unrecognized text is returned unchanged (a citation date is never invented); None gives "".
+    """
+    if not value:
+        return ""
+    match = _DATE.fullmatch(value.strip())
+    if match is None:
+        return value
+    year, month, day = match.group(1), match.group(2), match.group(3)
+    lang = language(lang)
+    if month is None:
+        return year
+    month_number = int(month)
+    if not 1 <= month_number <= 12:
+        return value
+    if day is None:
+        return f"{MONTHS_NOMINATIVE[lang][month_number - 1]} {year}"
+    return f"{int(day)} {MONTHS[lang][month_number - 1]} {year}"
+
+
+def timestamp_date(timestamp: str | None) -> str | None:
+    """The ISO date of a 14-digit archive timestamp (``20111004123000`` -> ``2011-10-04``)."""
+    if not timestamp:
+        return None
+    match = _TIMESTAMP.match(timestamp)
+    if match is None:
+        return None
+    return f"{match.group(1)}-{match.group(2)}-{match.group(3)}"
+
+
+def datetime_date(value: str | None) -> str | None:
+    """The ISO date part of an ISO-8601 time (``2024-05-01T10:00:00Z`` -> ``2024-05-01``)."""
+    if not value:
+        return None
+    match = _DATETIME.match(value)
+    if match is None:
+        return value if _DATE.fullmatch(value) else None
+    return f"{match.group(1)}-{match.group(2)}-{match.group(3)}"
+
+
+def format_datetime(value: str | None, lang: str) -> str:
+    """``2024-05-01T10:00:00Z`` -> "1 May 2024, 10:00 UTC" (the time stays as written, in UTC)."""
+    if not value:
+        return ""
+    match = _DATETIME.match(value)
+    if match is None:
+        return format_date(value, lang)
+    date = format_date(f"{match.group(1)}-{match.group(2)}-{match.group(3)}", lang)
+    zone = match.group(6)
+    suffix = " UTC" if zone in (None, "Z", "+00:00", "+0000") else f" {zone}"
+    return f"{date}, {match.group(4)}:{match.group(5)}{suffix}"
+
+
+def catalog(lang: str) -> dict[str, object]:
+    """Everything the HTML page's script needs to relabel itself in ``lang``."""
+    lang = language(lang)
+    return {
+        "labels": dict(LABELS[lang]),
+        "status": {status.value: text for status, text in _STATUS[lang].items()},
+        "findings": dict(_FINDINGS[lang]),
+        "months": list(MONTHS[lang]),
+        "months_nominative": list(MONTHS_NOMINATIVE[lang]),
+    }

@@ -1,0 +1,193 @@
+"""The headline facts of a report, computed once for every format.
+
+JSON, Markdown, HTML and the CLI all show the same counts and verdict sentence; computing them here keeps them
+from disagreeing. The small helpers beside it answer questions every reporter asks of a report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from ..models import LinkReport, Reference, Report
+from ..status import Status
+from .i18n import language, plural_ru
+
+
+@dataclass(frozen=True)
+class Summary:
+    documents: int
+    references: int
+    links: int
+    by_status: tuple[tuple[Status, int], ...]  # every status, in vocabulary order
+    broken: int
+    blocked: int
+    archived: int  # links with an archived copy
+    findings: int
+    drift: int  # live links whose title no longer matches the cited title
+    confirmed: int  # broken over several runs (from the history)
+    suspect: int  # broken, not (yet) confirmed
+    verdict: str  # one sentence in the report's language
+
+    def status_counts(self) -> dict[str, int]:
+        return {status.value: count for status, count in self.by_status}
+
+
+def is_suspect(item: LinkReport) -> bool:
+    """Broken now, but not confirmed by earlier runs: may be a passing outage."""
+    confirmed = item.history is not None and item.history.confirmed
+    return item.result.status.is_broken and not confirmed
+
+
+def is_confirmed(item: LinkReport) -> bool:
+    return item.result.status.is_broken and item.history is not None and item.history.confirmed
+
+
+def summarize(report: Report) -> Summary:
+    counts = dict.fromkeys(Status, 0)
+    for item in report.links:
+        counts[item.result.status] += 1
+    broken = sum(count for status, count in counts.items() if status.is_broken)
+    summary = Summary(
+        documents=len(report.documents),
+        references=len(report.references),
+        links=len(report.links),
+        by_status=tuple(counts.items()),
+        broken=broken,
+        blocked=sum(count for status, count in counts.items() if status.is_blocked),
+        archived=sum(1 for item in report.links if item.archive is not None),
+        findings=len(report.findings),
+        drift=sum(1 for item in report.links if item.result.title_match is False),
+        confirmed=sum(1 for item in report.links if is_confirmed(item)),
+        suspect=sum(1 for item in report.links if is_suspect(item)),
+        verdict="",
+    )
+    return replace(summary, verdict=verdict(summary, report.lang, offline=report.offline))
+
+
+def verdict(summary: Summary, lang: str, *, offline: bool = False) -> str:
+    """One honest sentence: how much of what is cited is gone, and what can replace it."""
+    if language(lang) == "ru":
+        return _verdict_ru(summary, offline)
+    return _verdict_en(summary, offline)
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
+
+
+def _verdict_en(summary: Summary, offline: bool) -> str:
+    if offline:
+        return "No cited host could be reached: this machine looks offline, so nothing is reported as rot."
+    if summary.links == 0:
+        return f"No web links were found in {summary.references} reference(s)."
+    link_word = "link" if summary.links == 1 else "links"
+    if summary.broken == 0:
+        text = f"All {summary.links} cited {link_word} answered without signs of rot"
+    else:
+        text = (
+            f"{summary.broken} of {summary.links} cited {link_word} "
+            f"({_percent(summary.broken, summary.links)}) are broken"
+        )
+        if summary.confirmed:
+            text += f", {summary.confirmed} confirmed over several runs"
+        text += f"; archived copies were found for {summary.archived}"
+    if summary.blocked:
+        text += f"; {summary.blocked} refused access (not evidence of rot)"
+    return text + "."
+
+
+def _verdict_ru(summary: Summary, offline: bool) -> str:
+    if offline:
+        return "Ни один сайт не ответил: похоже, компьютер без сети, и ничего не отмечено как утраченное."
+    if summary.links == 0:
+        return f"В примечаниях ({summary.references}) не найдено веб-ссылок."
+    noun = plural_ru(summary.links, "ссылки", "ссылок", "ссылок")
+    if summary.broken == 0:
+        text = f"Все {summary.links} {plural_ru(summary.links, 'ссылка', 'ссылки', 'ссылок')} доступны"
+    else:
+        share = _percent(summary.broken, summary.links)
+        text = f"{summary.broken} из {summary.links} {noun} ({share}) недоступны"
+        if summary.confirmed:
+            text += f", {summary.confirmed} — подтверждено несколькими проверками"
+        text += f"; архивные копии найдены для {summary.archived}"
+    if summary.blocked:
+        text += f"; {summary.blocked} — доступ закрыт (это не признак утраты)"
+    return text + "."
+
+
+def links_by_reference(report: Report) -> dict[str, list[LinkReport]]:
+    """Reference id -> the links it cites, in the order the reference cites them."""
+    grouped: dict[str, list[LinkReport]] = {}
+    for item in report.links:
+        for reference_id in item.link.references:
+            grouped.setdefault(reference_id, []).append(item)
+    order = {reference.id: reference.urls for reference in report.references}
+    for reference_id, items in grouped.items():
+        urls = order.get(reference_id, ())
+        items.sort(key=lambda item: _position(item, urls))
+    return grouped
+
+
+def _position(item: LinkReport, urls: tuple[str, ...]) -> int:
+    for index, url in enumerate(urls):
+        if same_url(url, item.link.url) or same_url(url, item.link.normalized):
+            return index
+    return len(urls)
+
+
+def same_url(first: str, second: str) -> bool:
+    """Whether two spellings of a URL are the same citation (case of scheme/host, trailing slash)."""
+    return _loose(first) == _loose(second)
+
+
+def _loose(url: str) -> str:
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
+
+
+def citing_langs(reference: Reference, item: LinkReport) -> tuple[str, ...]:
+    """The languages of the halves of ``reference`` whose text cites the link (empty if none lists it)."""
+    return tuple(
+        half.lang
+        for half in reference.halves
+        if any(same_url(url, item.link.url) or same_url(url, item.link.normalized) for url in half.urls)
+    )
+
+
+def link_host(item: LinkReport) -> str:
+    """The host a link is grouped under in charts and filters."""
+    if item.link.host:
+        return item.link.host
+    try:
+        return (urlsplit(item.link.normalized).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def safe_href(url: str | None) -> str | None:
+    """``url`` if a reader may follow it (http or https), else None: never a ``javascript:`` link."""
+    if not url:
+        return None
+    text = url.strip()
+    if any(ord(character) < 0x20 or character.isspace() for character in text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return text
+
+
+def count_by(values: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Largest first, then by name: the order of chart bars and tables."""
+    return sorted(values.items(), key=lambda pair: (-pair[1], pair[0]))

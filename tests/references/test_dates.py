@@ -1,0 +1,67 @@
+"""Citation dates in the forms Russian, Kazakh and English notes use."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkaudit.references.dates import citation_dates, find_access_date, find_date, find_dates, parse_date
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("3 ноября 2012 года", "ru", "2012-11-03"),
+        ("14 февраля 2012", "ru", "2012-02-14"),
+        ("26.05.2011", "ru", "2011-05-26"),
+        ("3 November, 2012", "en", "2012-11-03"),
+        ("October 3, 2011", "en", "2011-10-03"),
+        ("15 Apr. 2013", "en", "2013-04-15"),
+        ("2011", "en", "2011"),
+        ("май 2010", "ru", "2010-05"),
+        ("2010-06-10", "en", "2010-06-10"),
+        ("3 қазан 2012 ж.", "kk", "2012-10-03"),
+        ("2012 жылғы 3 қаңтарда", "kk", "2012-01-03"),
+        ("12 желтоқсан 2015", "kk", "2015-12-12"),
+        ("31 февраля 2012", "ru", None),  # no such day
+        ("Marat", "en", None),
+        ("", "ru", None),
+    ],
+)
+def test_parse_date(text: str, lang: str, expected: str | None) -> None:
+    assert parse_date(text, lang) == expected
+
+
+def test_parse_date_falls_back_to_dateparser_for_other_forms() -> None:
+    assert parse_date("2012, 3 мая", "ru") == "2012-05-03"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Новости Атырау, 3 ноября 2012 года, http://bisnews.kz", "2012-11-03"),
+        ("Газета «Общественная позиция», № 33 (161), 27 сентября 2012 года, www.spik.kz", "2012-09-27"),
+        ("European Journal of International Relations, no. 16 (4), 2010, p. 663.", "2010"),
+        ("Алматы: КИСИ при Президенте РК, 2012, С. 8-9", "2012"),
+        ("Радио «Азаттық», 14 февраля 2012 года", "2012-02-14"),
+        ("a page at http://example.kz/2019/05/01/story.html, 2011", "2011"),  # digits in URLs are not dates
+        ("Decision 2015", "2015"),  # a word that is no month does not make a month
+        ("Сборник статей. С. 8-9", None),
+    ],
+)
+def test_find_date(text: str, expected: str | None) -> None:
+    assert find_date(text) == expected
+
+
+def test_access_date_is_not_the_publication_date() -> None:
+    text = "М.: Амрита, 2012 [Электронный ресурс]. – Режим доступа: https://royallib.com/b.html (Дата обращения: 28.07.2020)."
+    assert citation_dates(text) == ("2012", "2020-07-28")
+    assert find_date(text) == "2012"
+    assert find_access_date("M .: Amrita, 2012. (Date of access: 07/28/2020).") == "2020-07-28"
+    assert find_access_date("Strategii biznesa. – 2017. URL: x (accessed: 02.06.2020).") == "2020-06-02"
+    assert find_access_date("no access date here, 2019") is None
+
+
+def test_a_full_date_beats_a_bare_year_wherever_it_stands() -> None:
+    assert find_date("Vol. 42, 2021; published online 5 March 2021") == "2021-03-05"
+    found = find_dates("1998 and 12 мая 2015")
+    assert [(f.iso, f.precision) for f in found] == [("1998", 1), ("2015-05-12", 3)]

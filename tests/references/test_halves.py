@@ -1,0 +1,142 @@
+"""Splitting notes into language halves, naming their languages, and pairing Russian and English lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkaudit.models import Half
+from linkaudit.references.halves import (
+    bibliographic_fields,
+    is_translation_list,
+    language_of,
+    names_match,
+    pair_neighbours,
+    split_halves,
+    split_point,
+)
+from linkaudit.references.notes import Note
+from linkaudit.references.urls import find_urls
+
+
+def _halves(text: str) -> tuple[Half, ...]:
+    return split_halves(text, find_urls(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Л. Танаева. «Россия возвращает свои позиции в Центральной Азии», Радио «Азаттық», 2012", "ru"),
+        ("Қазақстан Республикасының Ұлттық банкі, жылдық есеп", "kk"),
+        ("Ўзбекистон Республикаси Президентининг қарори", "uz"),
+        ("Ҷумҳурии Тоҷикистон, Душанбе, соли 2012", "tg"),
+        ("Customs Union: pros and cons", "en"),
+        ("2012, 33 (161)", "und"),
+    ],
+)
+def test_language_codes(text: str, expected: str) -> None:
+    assert language_of(text) == expected
+
+
+def test_split_at_the_parenthesized_translation() -> None:
+    text = "«Таможенный Союз: за и против», Новости Атырау, 2012, http://bisnews.kz (“Customs Union: pros and cons”, 2012, http://bisnews.kz)."
+    ru, en = _halves(text)
+    assert (ru.lang, en.lang) == ("ru", "en")
+    assert ru.text == "«Таможенный Союз: за и против», Новости Атырау, 2012, http://bisnews.kz"
+    assert en.text == "“Customs Union: pros and cons”, 2012, http://bisnews.kz"
+    assert ru.urls == en.urls == ("http://bisnews.kz",)
+
+
+def test_split_at_a_bracketed_in_russ_translation_past_cyrillic_brackets() -> None:
+    text = "Щуркова, Н.Е. Практикум [Текст] / Н.Е. Щуркова. – М., 1998. [Shchurkova, N.E. Workshop [Tekst] / N.E. Shchurkova. – M., 1998. (In Russ.)]"
+    point = split_point(text)
+    assert point is not None and text[point:].startswith("[Shchurkova")
+    ru, en = _halves(text)
+    assert en.text == "Shchurkova, N.E. Workshop [Tekst] / N.E. Shchurkova. – M., 1998. (In Russ.)"
+
+
+def test_parentheses_inside_the_original_do_not_split() -> None:
+    text = "«Ерлан Карин», Газета, № 33 (161), 27 сентября 2012 года (“Erlan Karin”, Newspaper, № 33 (161), 2012)"
+    ru, en = _halves(text)
+    assert ru.text.endswith("27 сентября 2012 года")
+    assert en.text.startswith("“Erlan Karin”")
+
+
+def test_unclosed_translation_and_latin_only_notes() -> None:
+    ru, en = _halves("Л. Танаева. «Россия», 14 февраля 2012 года, http://rus.azattyq.org (L. Tanaeva, “Russia regains”, 14 February, 2012, Radio")
+    assert en.text == "L. Tanaeva, “Russia regains”, 14 February, 2012, Radio"
+    assert en.urls == () and ru.urls == ("http://rus.azattyq.org",)
+    (only,) = _halves("J. Mankoff (eds.), “Russian Foreign Policy”, Rowman & Littlefield, 2009, p.79.")
+    assert only.lang == "en" and only.authors == "J. Mankoff (eds.)"
+
+
+def test_a_mostly_latin_text_with_a_russian_word_is_not_split() -> None:
+    (only,) = _halves("See the 'Литература' page (RnDFlow platform docs, later translated to English only)")
+    assert only.lang == "en"
+
+
+def test_body_paragraphs_are_not_split() -> None:
+    text = "Статья о союзе (Customs Union: pros and cons, weekly review) http://bisnews.kz"
+    assert len(split_halves(text, find_urls(text), split=False)) == 1
+    assert len(split_halves(text, find_urls(text))) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("Бейли А. Эзотерическая психология. Трактат о семи лучах. М.: Амрита, 2012",
+         ("Бейли А.", "Эзотерическая психология. Трактат о семи лучах", "Амрита")),
+        ("Монахова, Г.А., Монахов, Д.Н. Социологический мониторинг кадров/ Г.А. Монахова// Социология образования. - 2015.",
+         ("Монахова, Г.А., Монахов, Д.Н.", "Социологический мониторинг кадров", "Социология образования")),
+        ("«Узбекский эксперт пояснил»“, 12 News.uz, 15 апреля 2013 года", (None, "Узбекский эксперт пояснил", "12 News.uz")),
+        ("Vladimir Putin, “A new project”, “Izvestia”, 3 October 2011", ("Vladimir Putin", "A new project", "Izvestia")),
+    ],
+)
+def test_bibliographic_fields(text: str, fields: tuple[str | None, str | None, str | None]) -> None:
+    assert bibliographic_fields(text) == fields
+
+
+@pytest.mark.parametrize(
+    ("russian", "english", "same"),
+    [
+        ("Каримов", "Karimov", True),
+        ("Гурджиев", "Gurdjieff", True),
+        ("Бейли", "Bailey", True),
+        ("Николл", "Nicholl", True),
+        ("Тогузбаев", "Toguzbayev", True),
+        ("Бейли", "Burton", False),
+        ("Гурджиев", "Gribanov", False),
+    ],
+)
+def test_names_match_across_scripts(russian: str, english: str, same: bool) -> None:
+    assert names_match(Half("ru", f"{russian} А. Книга", authors=f"{russian} А."),
+                       Half("en", f"{english} A. Book", authors=f"{english} A.")) is same
+
+
+def _note(number: str, text: str) -> Note:
+    found = tuple(find_urls(text))
+    return Note(number, text, int(number), found, split_halves(text, found))
+
+
+def test_a_russian_list_and_its_english_list_pair_by_position() -> None:
+    russian = [_note("1", "Бейли А. Эзотерическая психология. М.: Амрита, 2012."),
+               _note("2", "Бертон Р.Э. Самовоспоминание. СПб: ИГ «Весь», 2011.")]
+    english = [_note("1", "Bailey A. Esoteric Psychology. M .: Amrita, 2012."),
+               _note("2", "Burton R.E. Self-remembering. SPb: IG Ves, 2011.")]
+    assert is_translation_list(russian, english)
+    assert not is_translation_list(russian, list(reversed(english)))
+    assert not is_translation_list(russian, english[:1])
+    assert not is_translation_list(english, russian)
+
+
+def test_neighbours_pair_only_with_their_own_translation() -> None:
+    notes = [
+        _note("1", "E. V. Birialtsev, M.R.Galimov. http://a.example/x.pdf **Platform.** Journal, 2021."),
+        _note("2", "Е. В. Биряльцев, М. Р. Галимов. http://b.example/y.pdf **Платформенный подход.** Журнал, 2019."),
+        _note("3", "Eugeniy V. Biryaltsev, Marat R. Galimov. http://b.example/z.pdf **The platform approach.** PSTA, 2019."),
+    ]
+    paired = pair_neighbours(notes)
+    assert [note.number for note in paired] == ["1", "2"]
+    assert [h.lang for h in paired[1].halves] == ["ru", "en"]
+    assert [f.url for f in paired[1].found] == ["http://b.example/y.pdf", "http://b.example/z.pdf"]
+    second = paired[1].found[1]
+    assert paired[1].text[second.start : second.end] == second.raw  # offsets follow the merged text

@@ -1,0 +1,71 @@
+"""Every ReportFormat has a reporter, and reports are written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from linkaudit.models import Report
+from linkaudit.report import ReportError, ReportFormat, parse_formats, write_reports
+from linkaudit.report.html import HtmlReporter
+
+
+@pytest.mark.parametrize("report_format", list(ReportFormat))
+def test_every_format_has_a_reporter(report_format: ReportFormat, rich_report: Report) -> None:
+    reporter = report_format.reporter()
+    assert reporter.file_name == f"linkaudit.{report_format.value}"
+    text = reporter.render(rich_report)
+    assert isinstance(text, str) and "bisnews.kz" in text
+    text.encode(reporter.encoding)
+
+
+def test_file_names_are_distinct() -> None:
+    names = [member.reporter().file_name for member in ReportFormat]
+    assert len(set(names)) == len(names)
+
+
+def test_write_reports_writes_each_format_once(rich_report: Report, output_dir: Path) -> None:
+    paths = write_reports(rich_report, output_dir, ["html", "json", "md", "csv", "json"])
+    names = ["linkaudit.html", "linkaudit.json", "linkaudit.md", "linkaudit.csv"]
+    assert [path.name for path in paths] == names
+    assert all(path.is_file() and path.stat().st_size > 0 for path in paths)
+    assert sorted(p.name for p in output_dir.iterdir()) == sorted(path.name for path in paths)
+
+
+def test_parse_formats() -> None:
+    assert parse_formats("html, json,md") == (ReportFormat.HTML, ReportFormat.JSON, ReportFormat.MD)
+    assert parse_formats(["markdown", ReportFormat.CSV]) == (ReportFormat.MD, ReportFormat.CSV)
+    with pytest.raises(ReportError, match="unknown report format 'pdf'.*html, json, md, csv"):
+        parse_formats("html,pdf")
+
+
+def test_a_failed_render_leaves_the_previous_report_whole(
+    rich_report: Report, output_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (good,) = write_reports(rich_report, output_dir, ["html"])
+    before = good.read_bytes()
+
+    def explode(self: HtmlReporter, report: Report) -> str:
+        raise RuntimeError("template failed")
+
+    monkeypatch.setattr(HtmlReporter, "render", explode)
+    with pytest.raises(RuntimeError):
+        write_reports(rich_report, output_dir, ["html"])
+    assert good.read_bytes() == before
+    assert [p.name for p in output_dir.iterdir()] == ["linkaudit.html"]
+
+
+def test_a_failed_write_leaves_no_temporary_file(rich_report: Report, output_dir: Path) -> None:
+    blocker = output_dir / "linkaudit.json"
+    blocker.mkdir(parents=True)
+    (blocker / "keep").write_text("x")  # a non-empty directory cannot be replaced by a file
+    with pytest.raises(ReportError, match="cannot write"):
+        write_reports(rich_report, output_dir, ["json"])
+    assert [p.name for p in output_dir.iterdir()] == ["linkaudit.json"]
+    assert (blocker / "keep").read_text() == "x"
+
+
+def test_replacing_keeps_the_file_readable(rich_report: Report, output_dir: Path) -> None:
+    (path,) = write_reports(rich_report, output_dir, ["md"])
+    assert path.stat().st_mode & 0o444 == 0o444

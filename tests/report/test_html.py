@@ -1,0 +1,139 @@
+"""The HTML report as text: escaping, self-containment, structure and size (test_browser.py runs it)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import replace
+
+from linkaudit.models import Report
+from linkaudit.report.html import render, script_json, year_columns
+
+from .conftest import ATTRIBUTE_PAYLOAD, EVIL_URL, JAVASCRIPT_URL, build_large_report
+
+
+def _script(page: str) -> str:
+    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    assert len(scripts) == 1
+    return scripts[0]
+
+
+def test_untrusted_text_is_escaped(rich_report: Report) -> None:
+    page = render(rich_report)
+    assert "<script>window.__pwned" not in page
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+    assert ATTRIBUTE_PAYLOAD not in page
+    assert '"onmouseover=' not in page
+    assert "&#34;onmouseover=&#34;window.__pwned=3&#34;" in page
+
+
+def test_only_http_urls_become_links(rich_report: Report) -> None:
+    page = render(rich_report)
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert hrefs, "the report links its URLs"
+    assert all(href.startswith(("http://", "https://", "#")) for href in hrefs), hrefs
+    assert JAVASCRIPT_URL in page  # shown as text
+    assert f'href="{JAVASCRIPT_URL}' not in page
+    assert 'href="http://evil.example/&#34;onmouseover=&#34;window.__pwned=3&#34;"' in page
+    assert EVIL_URL.startswith("http://")
+
+
+def test_page_is_self_contained_with_a_strict_policy(rich_report: Report) -> None:
+    page = render(rich_report)
+    assert not re.search(r"<(link|img|iframe|object|embed)\b", page)
+    assert not re.search(r"<[^>]*\ssrc=", page)
+    assert "@import" not in page and "url(" not in page
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    assert policy is not None
+    assert "default-src 'none'" in policy.group(1)
+    digest = base64.b64encode(hashlib.sha256(_script(page).encode("utf-8")).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in policy.group(1)
+
+
+def test_embedded_json_is_safe_inside_script() -> None:
+    value = {"text": "</script><!-- & \u2028 \u2029 >", "ru": "Примечания"}
+    embedded = str(script_json(value))
+    for forbidden in ("<", ">", "&", "\u2028", "\u2029"):
+        assert forbidden not in embedded
+    assert json.loads(embedded) == value
+
+
+def test_catalog_holds_both_languages(rich_report: Report) -> None:
+    page = render(rich_report)
+    data = re.search(r'<script type="application/json" id="linkaudit-i18n">(.*?)</script>', page, flags=re.S)
+    assert data is not None
+    catalog = json.loads(data.group(1))
+    assert catalog["ru"]["labels"]["references"] == "Примечания"
+    assert catalog["en"]["status"]["soft_404"] == "Soft 404"
+
+
+def test_summary_cards_and_verdict(rich_report: Report) -> None:
+    page = render(rich_report)
+    card = r'<span class="card-value">(\d+)</span> <span class="card-label" data-i18n="(\w+)"'
+    cards = re.findall(card, page)
+    assert cards == [("18", "references"), ("16", "links"), ("9", "broken"), ("1", "blocked"),
+                     ("3", "archived"), ("7", "findings")]  # fmt: skip
+    assert "9 of 16 cited links (56%) are broken" in page
+    assert 'data-ru="9 из 16 ссылок (56%) недоступны' in page
+
+
+def test_language_defaults_to_the_report_and_halves_keep_theirs(
+    rich_report: Report, russian_report: Report
+) -> None:
+    english, russian = render(rich_report), render(russian_report)
+    assert '<html lang="en">' in english and '<html lang="ru">' in russian
+    assert 'data-i18n="references">Примечания<' in russian
+    assert "4 ноября 2012" in russian and "4 November 2012" in english
+    assert '<div class="half" lang="ru">' in english
+    assert '<div class="half" lang="kk">' in english
+
+
+def test_table_rows_carry_filter_and_sort_data(rich_report: Report) -> None:
+    page = render(rich_report)
+    rows = re.findall(r"<tr id=\"ref-\d+\"([^>]*)>", page)
+    assert len(rows) == len(rich_report.references)
+    second = rows[1]
+    assert 'data-status="ok redirected"' in second
+    assert 'data-domain="izvestia.ru www.russianmission.eu"' in second
+    assert 'data-kind="glued_urls url_only_in_one_half"' in second
+    assert 'data-lang="ru en"' in second
+    assert "data-broken" not in second
+    assert 'data-broken="1"' in rows[2]
+    assert 'scope="col"' in page and 'scope="row"' in page
+    assert "<details>" in page and "https://russianmission.eu/en/home-page" in page
+    assert "Ibid." in page and 'href="#ref-17"' in page
+    assert "Marker [99] has no note." in page  # a finding without a reference row is still shown
+
+
+def test_charts_are_inline_svg(rich_report: Report) -> None:
+    page = render(rich_report)
+    assert page.count('<figure class="chart">') == 3
+    assert "bisnews.kz" in page.split('<figcaption data-i18n="chart_domains">')[1].split("</figure>")[0]
+    trend = page.split('<figcaption data-i18n="chart_trend">')[1].split("</figure>")[0]
+    assert "<polyline" in trend and trend.count("<circle") == 3
+    no_trend = render(replace(rich_report, trend=()))
+    assert 'data-i18n="chart_trend"' not in no_trend
+
+
+def test_year_columns_count_each_citation(rich_report: Report) -> None:
+    columns = {column.year: column for column in year_columns(rich_report)}
+    assert set(columns) == {"2010", "2011", "2012", "2013", ""}
+    assert columns["2013"].gone == columns["2013"].total == 1 and columns["2013"].share_gone == 100
+    assert sum(column.total for column in columns.values()) == 17
+
+
+def test_report_without_links_renders(rich_report: Report) -> None:
+    page = render(replace(rich_report, links=(), findings=(), trend=()))
+    assert "No web links were found" in page
+    assert '<figure class="chart">' not in page
+
+
+def test_two_thousand_links_stay_under_three_megabytes() -> None:
+    page = render(build_large_report(2000))
+    size = len(page.encode("utf-8"))
+    print(f"HTML report for 2000 links: {size / 1e6:.2f} MB")
+    assert size < 3_000_000
+    assert page.count('<tr id="ref-') == 2000

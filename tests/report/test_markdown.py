@@ -1,0 +1,111 @@
+"""The Markdown report: what needs doing first, short enough for a step summary, every cell inert."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from linkaudit.models import Report
+from linkaudit.report.markdown import MAX_ROWS, escape, link, render
+from linkaudit.status import Status
+
+from .conftest import item, ref_id
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def _cells(row: str) -> list[str]:
+    """Cells of a table row, split only on unescaped pipes (as GitHub does)."""
+    return re.split(r"(?<!\\)\|", row.strip())[1:-1]
+
+
+def test_summary_and_sections(rich_report: Report) -> None:
+    text = render(rich_report)
+    assert text.startswith("# Link audit\n")
+    assert "9 of 16 cited links \\(56%\\) are broken" in text
+    assert "| 18 | 16 | 9 | 1 | 3 | 7 |" in text
+    for heading in ("## Broken (9)", "## Blocked (1)", "## Content drift (1)", "## Findings (7)", "## Notes"):
+        assert heading in text
+    assert "### Glued URLs (1)" in text
+
+
+def test_broken_table_has_status_references_archive_and_detail(rich_report: Report) -> None:
+    broken = _section(render(rich_report), "## Broken")
+    rows = [line for line in broken.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert len(rows) == 9
+    dead = next(row for row in rows if "bisnews.kz" in row)
+    cells = _cells(dead)
+    assert cells[0].strip() == "Dead (confirmed)"
+    assert "notes.txt\\#A3" in cells[2]
+    assert "[4 November 2012](http://archive.test/web/20121104093000/http://bisnews.kz/news/1)" in cells[3]
+    assert "404 Not Found" in cells[4]
+    unverified = next(row for row in rows if "zp.kz" in row)
+    assert "(not verified)" in unverified
+    timeout = next(row for row in rows if "azattyq" in row)
+    assert "notes.txt\\#A8, notes.txt\\#A10" in timeout
+
+
+def test_russian_report_uses_russian_labels_and_dates(russian_report: Report) -> None:
+    text = render(russian_report)
+    assert text.startswith("# Проверка ссылок\n")
+    assert "[4 ноября 2012](" in text
+    assert "## Недоступны (9)" in text
+    assert "Удалена (подтверждено)" in text
+
+
+def test_every_table_row_has_the_header_cell_count(rich_report: Report) -> None:
+    text = render(rich_report)
+    table: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            table.append(line)
+            continue
+        if table:
+            widths = {len(_cells(row)) for row in table}
+            assert len(widths) == 1, table
+            table = []
+
+
+def test_hostile_text_is_inert(rich_report: Report) -> None:
+    text = render(rich_report)
+    assert "<script>" not in text
+    assert "<img" not in text and "<b>" not in text
+    assert "](javascript:" not in text
+    drift = _section(text, "## Content drift")
+    assert "&lt;img src=x onerror=&quot;window.\\_\\_pwned=4&quot;&gt;" in drift
+    evil = next(row for row in drift.splitlines() if "evil.example" in row)
+    assert "(http://evil.example/%22onmouseover=%22window.__pwned=3%22)" in evil
+
+
+def test_escape_and_link_helpers() -> None:
+    assert escape("a | b\nc") == "a \\| b c"
+    assert escape("**x** _y_ [z](w)") == "\\*\\*x\\*\\* \\_y\\_ \\[z\\]\\(w\\)"
+    assert escape("<b>&") == "&lt;b&gt;&amp;"
+    assert escape("x" * 500).endswith("…") and len(escape("x" * 500)) == 300
+    assert link("javascript:alert(1)") == "javascript:alert\\(1\\)"
+    assert link("http://a.test/x|(z)\"") == '[http://a.test/x\\|\\(z\\)&quot;](http://a.test/x%7C%28z%29%22)'
+    assert link("http://a.test/x y") == "http://a.test/x y"  # not a URL a reader can follow as written
+
+
+def test_long_tables_are_capped(rich_report: Report) -> None:
+    many = tuple(
+        item(f"http://dead{index}.test/page", Status.DEAD, (ref_id("A3"),), host=f"dead{index}.test",
+             cited_date="2012-01-01", http_status=404)
+        for index in range(MAX_ROWS + 50)
+    )
+    text = render(replace(rich_report, links=many))
+    broken = _section(text, "## Broken")
+    rows = [line for line in broken.splitlines() if line.startswith("| Dead")]
+    assert len(rows) == MAX_ROWS
+    assert "… and 50 more" in broken
+    assert len(text.encode("utf-8")) < 1024 * 1024
+
+
+def test_no_broken_links_says_none(rich_report: Report) -> None:
+    text = render(replace(rich_report, links=rich_report.links[:1], findings=(), notes=()))
+    assert "## Broken (0)\n\nNone." in text
+    assert "## Findings" not in text

@@ -1,0 +1,102 @@
+"""fix writes each archived replacement after every occurrence of its URL, in the half's language, once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from linkaudit.fix import apply_replacements, format_archived
+from linkaudit.inputs import read_file
+from linkaudit.models import Document, DocumentKind, Snapshot
+from linkaudit.references import parse_document
+
+
+def snapshot(timestamp: str, original: str) -> Snapshot:
+    url = f"https://web.archive.org/web/{timestamp}/{original}"
+    return Snapshot(url=url, timestamp=timestamp, original=original, archive="wayback", verified=True)
+
+
+BISNEWS = snapshot("20121104063012", "http://bisnews.kz/")
+IZVESTIA = snapshot("20111004120000", "http://izvestia.ru/")
+VECHER = snapshot("20110527000000", "http://vecher.kz/node/1259")
+REPLACEMENTS = {
+    "http://bisnews.kz": BISNEWS,
+    "http://izvestia.ru": IZVESTIA,
+    "http://vecher.kz/node/1259": VECHER,
+}
+RU_BISNEWS = f" [архивная копия от 4 ноября 2012: {BISNEWS.url}]"
+EN_BISNEWS = f" [archived 4 November 2012: {BISNEWS.url}]"
+RU_IZVESTIA = f" [архивная копия от 4 октября 2011: {IZVESTIA.url}]"
+EN_IZVESTIA = f" [archived 4 October 2011: {IZVESTIA.url}]"
+RU_VECHER = f" [архивная копия от 27 мая 2011: {VECHER.url}]"
+EN_VECHER = f" [archived 27 May 2011: {VECHER.url}]"
+
+
+def fixed(document: Document, replacements: dict[str, Snapshot]) -> str:
+    return apply_replacements(document.text, parse_document(document), replacements)
+
+
+def test_format_archived_in_each_language() -> None:
+    assert format_archived(BISNEWS, "en") == "archived 4 November 2012"
+    assert format_archived(BISNEWS, "ru") == "архивная копия от 4 ноября 2012"
+    assert format_archived(BISNEWS, "kk") == "архивная копия от 4 ноября 2012"
+
+
+def test_seed_notes_get_notes_in_the_style_of_each_half(seed_notes: Path) -> None:
+    document = read_file(seed_notes)
+    expected = document.text
+    edits = [  # (URL, what follows it as written, note, occurrences in lists A and B); \s: NBSP too
+        ("http://bisnews.kz", r"\s\(“Customs", RU_BISNEWS, 2),
+        ("http://bisnews.kz", r"\)\.", EN_BISNEWS, 2),
+        ("http://izvestia.ru", r"\s\(Vladimir", RU_IZVESTIA, 1),
+        ("http://izvestia.ru", r"http://www", RU_IZVESTIA, 1),
+        ("http://izvestia.ru", r"\sor", EN_IZVESTIA, 2),
+        ("http://vecher.kz/node/1259", r"\s\(A\.", RU_VECHER, 1),
+        ("http://vecher.kz/node/1259", r"\)\.", EN_VECHER, 1),
+    ]
+    for url, follows, note, count in edits:
+        pattern = f"(?<=[\\s,]){re.escape(url)}(?={follows})"
+        expected, made = re.subn(pattern, lambda match, note=note: match[0] + note, expected)
+        assert made == count, (url, follows)
+    result = fixed(document, REPLACEMENTS)
+    assert result == expected
+    assert re.search(r"2010,\shttp://vecher\.kz\)\.", result)  # the bare host is another URL: untouched
+
+
+def test_fixing_twice_adds_nothing(seed_notes: Path) -> None:
+    document = read_file(seed_notes)
+    once = fixed(document, REPLACEMENTS)
+    assert fixed(replace(document, text=once), REPLACEMENTS) == once
+    newer = {url: replace(snap, timestamp="20130101000000") for url, snap in REPLACEMENTS.items()}
+    assert fixed(replace(document, text=once), newer) == once
+
+
+MARKDOWN = """# Литература
+
+1. В. Юрицын, «Б. Султанов: Россия останется естественным партнером», [Zona.kz](http://zonakz.net/2010/10/13/sultanov), 13 октября 2010 года (V. Yuritsyn, “B. Sultanov: Russia will remain a natural partner”, 13 October, 2010, <http://zonakz.net/2010/10/13/sultanov>).
+2. А. Грибанов, «Китайская головоломка», Вечерний Алматы, 26 мая 2011 года, http://vecher.kz/node/1259 (A. Gribanov, “The Chinese Puzzle”, Evening Almaty, 26 May, 2011, http://vecher.kz/node/1259).
+"""  # noqa: E501
+
+
+def test_markdown_gets_markdown_links_after_the_link() -> None:
+    zona = snapshot("20101014080000", "http://zonakz.net/2010/10/13/sultanov")
+    replacements = {"http://zonakz.net/2010/10/13/sultanov": zona, "http://vecher.kz/node/1259": VECHER}
+    document = Document("notes.md", DocumentKind.MARKDOWN, MARKDOWN, "utf-8")
+    result = fixed(document, replacements)
+    expected = (
+        MARKDOWN.replace(
+            "sultanov), 13",
+            f"sultanov) ([архивная копия от 14 октября 2010]({zona.url})), 13",
+        )
+        .replace("sultanov>)", f"sultanov> ([archived 14 October 2010]({zona.url})))")
+        .replace("1259 (A.", f"1259 ([архивная копия от 27 мая 2011]({VECHER.url})) (A.")
+        .replace("1259).", f"1259 ([archived 27 May 2011]({VECHER.url}))).")
+    )
+    assert result == expected
+    assert fixed(replace(document, text=result), replacements) == result
+
+
+def test_nothing_to_replace_leaves_the_text_alone(seed_notes: Path) -> None:
+    document = read_file(seed_notes)
+    assert fixed(document, {}) == document.text
