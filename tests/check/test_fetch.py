@@ -302,3 +302,28 @@ async def test_every_hop_takes_a_slot_for_its_own_host(aiohttp_server: ServerFac
         page = await fetch(session, "http://old.example/article", SETTINGS, gate=gate)
     assert page.title == "new home"
     assert hosts == ["old.example", "new.example"]
+
+
+
+async def test_configured_archive_on_loopback_is_trusted_not_documents(aiohttp_server: object) -> None:
+    """The user's --wayback-url may be a local archive; a document citing a loopback URL is still refused."""
+    from linkaudit.check.engine import Checker
+    from linkaudit.config import Config
+    from linkaudit.models import Link
+
+    async def capture(request: web.Request) -> web.Response:
+        return web.Response(text="<title>capture</title>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", capture)
+    server = await aiohttp_server(app, host="127.0.0.1")  # type: ignore[operator]
+    archive = f"http://127.0.0.1:{server.port}"
+    link = Link(url=f"{archive}/x", normalized=f"{archive}/x", references=("d#A1",), host="127.0.0.1")
+    trusting = Config(wayback_url=archive, timeout=2, connect_timeout=1, retries=0, probe=False)
+    async with Checker(trusting) as checker:
+        page = await checker.fetch_page(f"{archive}/web/2011id_/http://izvestia.ru/")
+        assert (page.http_status, page.title) == (200, "capture")
+    other = Config(timeout=2, connect_timeout=1, retries=0, probe=False)
+    async with Checker(other) as checker:
+        (result,) = await checker.check([link])
+        assert result.status is Status.SKIPPED

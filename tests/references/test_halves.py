@@ -70,7 +70,7 @@ def test_unclosed_translation_and_latin_only_notes() -> None:
 
 
 def test_a_mostly_latin_text_with_a_russian_word_is_not_split() -> None:
-    (only,) = _halves("See the 'Литература' page (RnDFlow platform docs, later translated to English only)")
+    (only,) = _halves("See the 'Литература' page of the site (RnDFlow platform docs, later translated to English only)")
     assert only.lang == "en"
 
 

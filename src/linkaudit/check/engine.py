@@ -28,7 +28,16 @@ from ..models import CheckResult, Link, Page
 from ..observer import NullObserver, Observer
 from ..references.urls import is_homepage, url_scheme_problem
 from ..status import Status
-from .fetch import FetchError, FetchSettings, FetchTimeout, Gate, fetch, no_gate, parse_target
+from .fetch import (
+    FetchError,
+    FetchSettings,
+    FetchTimeout,
+    Gate,
+    archive_hosts,
+    fetch,
+    no_gate,
+    parse_target,
+)
 from .resolve import GuardedResolver
 from .retry import RetryPolicy
 from .verdict import Verdict, classify, looks_same, probe_key, random_sibling
@@ -228,7 +237,7 @@ class Checker:
         if resolver is None:
             inner = DefaultResolver()
             self._own_resolver = inner if self.config.allow_private else GuardedResolver(
-                inner, trusted=_proxy_hosts()
+                inner, trusted=(*_proxy_hosts(), *archive_hosts(self.config))
             )
             resolver = self._own_resolver
         connector = aiohttp.TCPConnector(resolver=resolver, limit=0, limit_per_host=0)

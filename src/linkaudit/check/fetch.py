@@ -125,6 +125,7 @@ class FetchSettings:
     connect_timeout: float
     allow_private: bool
     user_agent: str
+    trusted_hosts: frozenset[str] = frozenset()  # archives the user configured: exempt from the address guard
 
     @classmethod
     def from_config(cls, config: Config) -> FetchSettings:
@@ -135,6 +136,7 @@ class FetchSettings:
             connect_timeout=config.connect_timeout,
             allow_private=config.allow_private,
             user_agent=config.user_agent,
+            trusted_hosts=frozenset(archive_hosts(config)),
         )
 
     @property
@@ -182,9 +184,21 @@ def literal_address(host: str) -> str | None:
         return None
 
 
-def guard_literal_address(url: URL, allow_private: bool) -> None:
+def archive_hosts(config: Config) -> tuple[str, ...]:
+    """Hosts of the archives the user configured (--wayback-url, --archive memento:URL): chosen by the user,
+    not by a document, so the private-address guard trusts them like a configured proxy."""
+    hosts = []
+    for base in (config.wayback_url, *config.mementos):
+        with contextlib.suppress(ValueError):
+            host = URL(base).raw_host
+            if host:
+                hosts.append(host.lower())
+    return tuple(hosts)
+
+
+def guard_literal_address(url: URL, allow_private: bool, trusted: frozenset[str] = frozenset()) -> None:
     """Literal-IP URLs are never resolved, so the private-address guard is applied to them here."""
-    if allow_private:
+    if allow_private or (url.raw_host or "").lower() in trusted:
         return
     address = literal_address(url.raw_host or "")
     if address is not None and is_private_address(address):
@@ -203,7 +217,7 @@ async def fetch(
     redirects: list[str] = []
     seen: set[tuple[str, str]] = set()
     while True:
-        guard_literal_address(current, settings.allow_private)
+        guard_literal_address(current, settings.allow_private, settings.trusted_hosts)
         seen.add((str(current), _cookies_for(session, current)))
         async with gate(current.raw_host or ""):
             try:

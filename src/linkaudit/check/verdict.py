@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import difflib
 import html
-import importlib
 import re
 import secrets
 import string
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import cast
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from anyascii import anyascii
 
 from ..models import Link, Page
+from ..references.urls import is_homepage
 from ..status import Status
 
 SIMILARITY_THRESHOLD = 0.9  # looks_same: near-identical visible text (Bar-Yossef et al. 2004)
@@ -355,7 +354,10 @@ _FILLER_WORDS = frozenset(
     ).split()
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7:/»«•]+\s+|\s*[|\u2014\u2013•«»]\s*|::")
-_ERROR_URL = re.compile(r"(?:^|[/_.=-])(?:404|not-?found|notfound|page-?not-?found|error404)(?:$|[/_.?&=-])")
+_ERROR_SEGMENTS = frozenset(
+    {"404", "error404", "404error", "error-404", "404-error", "error_404", "404notfound", "notfound", "not-found",
+     "not_found", "pagenotfound", "page-not-found", "page_not_found"}
+)  # fmt: skip
 
 
 def _segments(heading: str) -> list[str]:
@@ -411,11 +413,18 @@ def is_error_page(page: Page) -> str | None:
     return None
 
 
+def _is_error_address(url: str) -> bool:
+    """``/404.html``, ``/errors/404/``, ``/page-not-found``, ``/Error.aspx?aspxerrorpath=/x``."""
+    parts = urlsplit(url)
+    if "aspxerrorpath=" in parts.query.lower():
+        return True
+    segments = [segment.rsplit(".", 1)[0] for segment in parts.path.lower().split("/") if segment]
+    return any(segment in _ERROR_SEGMENTS for segment in segments)
+
+
 def _error_url(link_url: str, final_url: str) -> bool:
-    """The redirect ended at an error address (``/404.html``, ``/error/notfound``) not in the citation."""
-    final_path = urlsplit(final_url).path.lower()
-    cited_path = urlsplit(link_url).path.lower()
-    return bool(_ERROR_URL.search(final_path)) and not _ERROR_URL.search(cited_path)
+    """The redirect ended at an error address that the citation itself did not have."""
+    return _is_error_address(final_url) and not _is_error_address(link_url)
 
 
 # ----------------------------------------------------------------------------------------------- parked
@@ -457,7 +466,6 @@ _PARKED_PHRASES: tuple[re.Pattern[str], ...] = tuple(
         r"\b(?:recently )?registered at namecheap\b",
         r"\bthis domain (?:name )?has been registered\b.{0,60}\b(?:godaddy|namecheap|sedo|registrar)\b",
         r"\binquire about this domain\b",
-        r"\bdomain parking\b",
         r"\bдомен(?: \S+){0,3} продается\b",
         r"\bдомен(?: \S+){0,3} выставлен на продажу\b",
         r"\bкупить этот домен\b",
@@ -521,62 +529,6 @@ def is_parked(page: Page) -> str | None:
 # -------------------------------------------------------------------------------------- homepage and moves
 
 
-def _fallback_is_homepage(url: str) -> bool:
-    """A site root or a generic landing page (used when the URL module does not provide one)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    path = parts.path.lower().rstrip("/")
-    if parts.query and not all(
-        name.lower() in ("lang", "language", "hl") or name.lower().startswith("utm_")
-        for name, _ in parse_qsl(parts.query, keep_blank_values=True)
-    ):
-        return False
-    return path in _LANDING_PATHS
-
-
-_LANGUAGES = ("ru", "en", "kk", "kz", "uz", "tj", "tg", "uk", "ua", "ky", "kg", "oz", "qq")
-_LANDING_NAMES = (
-    "",
-    "index",
-    "index.php",
-    "index.html",
-    "index.htm",
-    "index.shtml",
-    "index.asp",
-    "index.aspx",
-    "default.asp",
-    "default.aspx",
-    "home",
-    "main",
-    "home.html",
-    "main.html",
-    "start",
-)
-_LANDING_PATHS = frozenset(
-    [f"/{name}".rstrip("/") for name in _LANDING_NAMES]
-    + [f"/{language}/{name}".rstrip("/") for language in _LANGUAGES for name in _LANDING_NAMES]
-)
-
-
-@lru_cache(maxsize=1)
-def _homepage_test() -> Callable[[str], bool]:
-    try:
-        module = importlib.import_module("linkaudit.references.urls")
-    except ImportError:
-        return _fallback_is_homepage
-    shared = getattr(module, "is_homepage", None)
-    return cast("Callable[[str], bool]", shared) if callable(shared) else _fallback_is_homepage
-
-
-def _is_homepage(url: str) -> bool:
-    try:
-        return _homepage_test()(url)
-    except ValueError:
-        return _fallback_is_homepage(url)
-
-
 def _comparable(url: str) -> tuple[str, str, str]:
     """A URL with scheme, ``www.``, default port, trailing slash and percent-encoding case set aside."""
     try:
@@ -611,9 +563,9 @@ def _landing(page: Page) -> str:
 def is_homepage_redirect(link_url: str, page: Page) -> bool:
     """A deep link whose redirects ended at a site root or a generic landing page."""
     landing = _landing(page)
-    if _same_resource(link_url, landing) or _is_homepage(link_url):
+    if _same_resource(link_url, landing) or is_homepage(link_url):
         return False
-    return _is_homepage(landing)
+    return is_homepage(landing)
 
 
 # -------------------------------------------------------------------------------------------- title match
@@ -679,7 +631,7 @@ def classify(page: Page, link: Link) -> Verdict:
     """The status of a link whose fetch ended in a 2xx ``page``: soft_404, parked, homepage_redirect,
     redirected or ok, with the title match (None for homepage citations)."""
     cited_url = link.url or page.url
-    matched = None if _is_homepage(cited_url) else title_match(link.cited_titles, page)
+    matched = None if is_homepage(cited_url) else title_match(link.cited_titles, page)
     parked = is_parked(page)
     if parked:
         return Verdict(Status.PARKED, f"the domain shows a parking or for-sale page ({parked})", None)
@@ -697,7 +649,7 @@ def classify(page: Page, link: Link) -> Verdict:
         if landing != cited_url and landing != page.url:
             return Verdict(Status.OK, f"same page at {landing}", matched)
         return Verdict(Status.OK, "", matched)
-    if _is_homepage(cited_url) and _is_homepage(landing) and _same_site(cited_url, landing):
+    if is_homepage(cited_url) and is_homepage(landing) and _same_site(cited_url, landing):
         return Verdict(Status.OK, f"the site's home page is now {landing}", matched)
     return Verdict(Status.REDIRECTED, f"moved to {landing}", matched)
 

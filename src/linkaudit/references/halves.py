@@ -107,7 +107,7 @@ def split_point(text: str, found: Sequence[FoundUrl] = ()) -> int | None:
         before = bisect_left(cyrillic_at, position)
         latin_before = bisect_left(latin_at, position)
         latin, cyrillic = total_latin - latin_before, total_cyrillic - before
-        if before < 3 or before < latin_before or latin < _SPLIT_MIN_LATIN:
+        if before < 3 or before <= latin_before or latin < _SPLIT_MIN_LATIN:
             continue
         if cyrillic <= max(2, _SPLIT_MAX_CYRILLIC_SHARE * (latin + cyrillic)):
             return position
@@ -219,7 +219,7 @@ _GOST_MARKS = re.compile(r"\s/\s|//|(?<=\S)/\s")
 _BOLD = re.compile(r"\*\*(?P<title>[^*\n]{3,300}?)\*\*")
 _SKIP_SEGMENT = re.compile(
     r"^(?:№|no\.?\s*\d|n\.\s*\d|vol|т\.|том|p\.|pp\.|с\.|c\.|s\.|стр|issn|isbn|doi|or\b|или\b|под\s+ред|edited"
-    r"|ed\.|eds\.|\d)",
+    r"|ed\.|eds\.|[\d\s().:/–-]+$)",
     re.IGNORECASE,
 )
 _ACCESS_WORDS = re.compile(

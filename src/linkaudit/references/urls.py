@@ -59,7 +59,10 @@ _BREAKING_INVISIBLES = re.compile("[\u00a0\u2007\u202f\u200b\u2060\ufeff]")
 # Joiners belong to the spelling of some scripts (Malayalam, Persian…): they break a URL only after ASCII.
 _JOINERS = re.compile("[\u200c\u200d]")
 _SOFT_HYPHEN = "\u00ad"
-_SCHEME_SPACES = re.compile(r"(?<![^\W_])(?:https?|ftp):([ \t]*(?:\r?\n)?[ \t]*)//", re.IGNORECASE)
+# Lookahead-and-backreference makes each run of spaces atomic, so a long run is never rescanned.
+_SCHEME_SPACES = re.compile(
+    r"(?<![^\W_])(?:https?|ftp):(?=([ \t]*))\1(?:\r?\n(?=([ \t]*))\2)?//", re.IGNORECASE
+)
 _GLUED_SCHEME = re.compile(r"(?<=[^\W_])(?:https?|ftp)://", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _WHITESPACE = re.compile(r"\s")
@@ -144,7 +147,8 @@ class _TailValidator:
         return len(found.group(0)) if found else 0
 
 
-_UNFETCHABLE_TAIL = r"[^\s<>\"«»“”]+"
+# A tail stops at the next scheme and is capped, so a run of ``javascript:javascript:…`` stays linear.
+_UNFETCHABLE_TAIL = r"(?:(?!(?:javascript|file|data|tel|mailto|https?|ftp):)[^\s<>\"«»“”]){1,2048}"
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +156,7 @@ def _detector() -> LinkifyIt:
     schemes = {
         "javascript:": {"validate": _TailValidator(_UNFETCHABLE_TAIL).validate},
         "file:": {"validate": _TailValidator(r"/{1,3}" + _UNFETCHABLE_TAIL).validate},
-        "data:": {"validate": _TailValidator(r"[a-z]+/[a-z0-9.+\-]+[;,]" + r"[^\s<>\"«»“”]*").validate},
+        "data:": {"validate": _TailValidator(r"[a-z]+/[a-z0-9.+\-]{1,100}[;,]" + _UNFETCHABLE_TAIL).validate},
         "tel:": {"validate": _TailValidator(r"\+?[0-9][0-9\-.()]{3,30}").validate},
     }
     detector = LinkifyIt(schemes, {"fuzzy_link": True, "fuzzy_email": False, "fuzzy_ip": True})
@@ -296,11 +300,12 @@ def _invisible_edits(text: str) -> list[_Edit]:
 
 
 def _scheme_space_edits(text: str) -> list[_Edit]:
-    return [
-        _Edit(match.start(1), match.end(1), "", Repair.WHITESPACE)
-        for match in _SCHEME_SPACES.finditer(text)
-        if match.end(1) > match.start(1)
-    ]
+    edits: list[_Edit] = []
+    for match in _SCHEME_SPACES.finditer(text):
+        spaces_start, spaces_end = text.index(":", match.start()) + 1, match.end() - 2
+        if spaces_end > spaces_start:
+            edits.append(_Edit(spaces_start, spaces_end, "", Repair.WHITESPACE))
+    return edits
 
 
 def _glue_edits(text: str) -> list[_Edit]:

@@ -1,0 +1,215 @@
+"""Note lists and their numbering, page furniture, markers, Ibid., and the three input kinds."""
+
+from __future__ import annotations
+
+from linkaudit.models import Document, DocumentKind, FindingKind, ParsedDocument
+from linkaudit.references import parse_document
+from linkaudit.references.notes import ListStyle, find_markers, html_layout, ibid_of, markdown_layout, text_layout
+
+
+def _parse(text: str, kind: DocumentKind = DocumentKind.TEXT, name: str = "doc.txt") -> ParsedDocument:
+    return parse_document(Document(name, kind, text, "utf-8"))
+
+
+def _kinds(parsed: ParsedDocument) -> list[tuple[FindingKind, str]]:
+    return [(f.kind, f.reference.split("#", 1)[1]) for f in parsed.findings]
+
+
+def test_wrapped_lines_starting_with_numbers_stay_in_their_note() -> None:
+    text = (
+        "ЛИТЕРАТУРА\n"
+        "   1. Гурджиев Г. Вестник грядущего блага. М.: Энигма.\n"
+        "      2011.\n"
+        "   2. Николл М. Комментарии. Т. 1-\n"
+        "      2. М.: Профит Стайл, 2007.\n"
+        "   3. Успенский П.Д. Психология. СПб., 2011.\n"
+    )
+    (notes,) = text_layout(text).lists
+    assert [e.number for e in notes.entries] == ["1", "2", "3"]
+    assert notes.entries[0].text == "Гурджиев Г. Вестник грядущего блага. М.: Энигма.\n2011."
+    assert notes.entries[1].text.endswith("2. М.: Профит Стайл, 2007.")
+    assert notes.heading == "ЛИТЕРАТУРА"
+
+
+def test_page_furniture_inside_an_entry_is_dropped() -> None:
+    footer = "Журнал исследований № 5 2020"
+    page = "\n".join(f"Текст страницы {n}, без ссылок." for n in range(3))
+    text = (
+        f"{page}\n\n      88\n\f   {footer}\n\n{page}\n\n      89\n\f   {footer}\n\n"
+        "Список литературы\n"
+        "  1. Бейли А. Психология. [Электронный ресурс]. – Режим доступа:\n\n\n"
+        f"      90\n\f   {footer}\n\n\n"
+        "     https://royallib.com/book/beyli.html (Дата обращения: 28.07.2020).\n"
+        "  2. Бертон Р.Э. Самовоспоминание. 2011.\n"
+    )
+    parsed = _parse(text)
+    first = parsed.references[0]
+    assert first.id == "doc.txt#A1"
+    assert first.urls == ("https://royallib.com/book/beyli.html",)
+    assert "Журнал" not in first.text and "90" not in first.text.split()
+    assert [r.id for r in parsed.references] == ["doc.txt#A1", "doc.txt#A2"]
+
+
+def test_numbered_lists_in_body_text_before_a_references_heading_are_body() -> None:
+    text = "Steps:\n1. Open the box.\n2. Read http://example.kz/manual.html first.\n\nReferences\n1. Smith J. A book. 2001.\n"
+    parsed = _parse(text)
+    assert [r.id for r in parsed.references] == ["doc.txt#A1", "doc.txt#p2"]
+    assert parsed.references[1].urls == ("http://example.kz/manual.html",)
+
+
+def test_list_styles() -> None:
+    assert [n.style for n in text_layout("[1] One.\n[2] Two.\n").lists] == [ListStyle.BRACKETED]
+    assert [n.style for n in text_layout("1) One.\n2) Two.\n").lists] == [ListStyle.PARENTHESIS]
+    superscript = text_layout("¹ Первая сноска.\n² Вторая сноска.\n")
+    assert [(n.style, [e.number for e in n.entries]) for n in superscript.lists] == [
+        (ListStyle.SUPERSCRIPT, ["1", "2"])
+    ]
+    restarted = text_layout("1. A.\n2. B.\n\n1. C.\n")
+    assert [len(n.entries) for n in restarted.lists] == [2, 1]
+
+
+def test_markers_are_matched_to_notes() -> None:
+    text = (
+        "Body cites [1] and [2, с. 45] and [4; 5] and [7–8].\n\n"
+        "References\n1. One, 2001.\n2. Two, 2002.\n3. Three, 2003.\n4. Four, 2004.\n5. Five, 2005.\n"
+    )
+    parsed = _parse(text)
+    assert sorted(_kinds(parsed)) == sorted([
+        (FindingKind.MARKER_WITHOUT_NOTE, "A7"),
+        (FindingKind.MARKER_WITHOUT_NOTE, "A8"),
+        (FindingKind.NOTE_WITHOUT_MARKER, "A3"),
+    ])
+    missing = next(f for f in parsed.findings if f.reference == "doc.txt#A7")
+    assert "line 1" in missing.message
+
+
+def test_find_markers_kinds() -> None:
+    markers = find_markers("Text[^note] with¹² and [3] but not http://x.kz/[9] nor [2011].", line=4)
+    assert [(m.label, m.style, m.line) for m in markers] == [
+        ("3", ListStyle.BRACKETED, 4), ("note", ListStyle.FOOTNOTE, 4), ("12", ListStyle.SUPERSCRIPT, 4)
+    ]
+
+
+def test_ibid_forms() -> None:
+    assert ibid_of("Ibid.") == (True, None)
+    assert ibid_of("Там же. С. 45.") == (True, None)
+    assert ibid_of("Ibidem, p. 5") == (True, None)
+    assert ibid_of("Karimov, op. cit., p. 12") == (True, "Karimov")
+    assert ibid_of("Там же, где и «Новый проект», большая статья о союзе, опубликованная в газете «Известия» в 2011 году")[0] is False
+    assert ibid_of("Ibidem Verlag, Stuttgart, http://ibidem.eu") == (False, None)
+
+
+def test_ibid_resolution_and_unresolved_first_note() -> None:
+    text = (
+        "[1] Ibid.\n"
+        "[2] Б. Каримов. «Таджикистан», 2011, http://news.tj/ru/news/1 (B. Karimov, “Tajikistan”, 2011).\n"
+        "[3] Ibid., p. 4.\n"
+        "[4] А. Грибанов. «Выбор», 2010.\n"
+        "[5] Karimov, op. cit., p. 7.\n"
+        "[6] Там же.\n"
+    )
+    parsed = _parse(text)
+    by_number = {r.number: r for r in parsed.references}
+    assert by_number["1"].ibid_of is None
+    assert by_number["3"].ibid_of == "doc.txt#A2"
+    assert by_number["3"].urls == ("http://news.tj/ru/news/1",)
+    assert by_number["5"].ibid_of == "doc.txt#A2"
+    assert by_number["6"].ibid_of == "doc.txt#A2"  # a chain of ibids leads to the original
+    assert by_number["6"].halves[0].lang == "ru"
+    assert (FindingKind.IBID_UNRESOLVED, "A1") in _kinds(parsed)
+    assert len([k for k, _ in _kinds(parsed) if k is FindingKind.IBID_UNRESOLVED]) == 1
+
+
+def test_paragraphs_with_urls_become_references() -> None:
+    text = "Intro without links.\n\nSee http://example.kz/report.pdf and\nwww.example.org/page for more.\n\nEnd.\n"
+    parsed = _parse(text)
+    assert [(r.id, r.line, r.urls) for r in parsed.references] == [
+        ("doc.txt#p3", 3, ("http://example.kz/report.pdf", "http://www.example.org/page"))
+    ]
+    assert (FindingKind.SCHEME_ADDED, "p3") in _kinds(parsed)
+
+
+def test_markdown_footnotes_links_and_code() -> None:
+    text = (
+        "# Article\n\nA claim[^1] and another[^2] and a [link](https://example.kz/a) inline.\n\n"
+        "```\nhttp://inside.code.example/ignored\n```\n\n"
+        "[^1]: А. Автор, «Название», 2011, [URL](http://site.kz/article/1)\n"
+        "    continued on an indented line.\n"
+        "[^2]: ![logo](/img.png) <b>B. Author</b>, “Title”, 2012, <https://site.kz/b>\n"
+        "[^3]: Never cited, 2013.\n"
+    )
+    layout = markdown_layout(text)
+    (footnotes,) = layout.lists
+    assert footnotes.style is ListStyle.FOOTNOTE
+    assert [e.number for e in footnotes.entries] == ["1", "2", "3"]
+    assert footnotes.entries[0].text.endswith("http://site.kz/article/1\ncontinued on an indented line.")
+    parsed = _parse(text, DocumentKind.MARKDOWN, "doc.md")
+    urls = {r.id: r.urls for r in parsed.references}
+    assert urls["doc.md#A1"] == ("http://site.kz/article/1",)
+    assert urls["doc.md#A2"] == ("https://site.kz/b",)
+    assert urls["doc.md#p3"] == ("https://example.kz/a",)
+    assert not any("inside.code" in u for us in urls.values() for u in us)
+    assert parsed.references[1].halves[0].authors == "B. Author"
+    assert (FindingKind.NOTE_WITHOUT_MARKER, "A3") in _kinds(parsed)
+
+
+def test_html_lists_paragraphs_and_hidden_text() -> None:
+    markup = """<html><head><title>t</title><script>var u = "http://script.example/x";</script></head>
+<body><style>a { background: url(http://style.example/bg.png) }</style>
+<p>Claim<sup>1</sup> and claim [2], see <a href="https://example.org/page">this page</a>.</p>
+<h2>Литература</h2>
+<ol>
+<li>В. Путин, «Новый проект», 3 октября 2011, <a href="http://izvestia.ru/news/1">Известия</a>
+ (V. Putin, “A new project”, 3 October 2011, <a href="http://izvestia.ru/news/1">http://izvestia.ru/news/1</a>)</li>
+<li>Ibid.</li>
+<li>Never cited, 2012.</li>
+</ol></body></html>"""
+    layout = html_layout(markup)
+    (notes,) = layout.lists
+    assert [e.number for e in notes.entries] == ["1", "2", "3"]
+    assert notes.entries[0].line == 6
+    parsed = _parse(markup, DocumentKind.HTML, "page.html")
+    by_id = {r.id.split("#")[1]: r for r in parsed.references}
+    assert by_id["A1"].urls == ("http://izvestia.ru/news/1",)
+    assert [h.lang for h in by_id["A1"].halves] == ["ru", "en"]
+    assert [h.urls for h in by_id["A1"].halves] == [("http://izvestia.ru/news/1",), ("http://izvestia.ru/news/1",)]
+    assert by_id["A2"].ibid_of == "page.html#A1"
+    assert by_id["p3"].urls == ("https://example.org/page",)
+    assert not any("script" in u or "style" in u for r in parsed.references for u in r.urls)
+    assert (FindingKind.NOTE_WITHOUT_MARKER, "A3") in _kinds(parsed)
+    assert (FindingKind.NOTE_WITHOUT_MARKER, "A1") not in _kinds(parsed)
+
+
+def test_ids_are_unique_even_for_repeated_labels() -> None:
+    text = "[^a]: First, http://one.example/x\n[^a]: Again, http://two.example/y\n"
+    parsed = _parse(text, DocumentKind.MARKDOWN, "d.md")
+    assert [r.id for r in parsed.references] == ["d.md#Aa", "d.md#Aa-2"]
+
+
+def test_empty_and_blank_documents() -> None:
+    for text in ("", "\n\n   \n", "\f\f"):
+        parsed = _parse(text)
+        assert parsed.references == () and parsed.findings == ()
+    assert _parse("", DocumentKind.HTML).references == ()
+    assert _parse("", DocumentKind.MARKDOWN).references == ()
+
+
+def test_ten_thousand_notes() -> None:
+    text = "\n".join(
+        f"{n}. Автор {n}. «Заголовок {n}», 3 мая 2011 года, http://site{n}.kz/page/{n} "
+        f"(Author {n}, “Title {n}”, 3 May 2011, http://site{n}.kz/page/{n})."
+        for n in range(1, 10_001)
+    )
+    parsed = _parse(text)
+    assert len(parsed.references) == 10_000
+    assert parsed.references[-1].id == "doc.txt#A10000"
+    assert parsed.references[-1].urls == ("http://site10000.kz/page/10000",)
+    assert parsed.findings == ()
+
+
+def test_fifty_megabytes_without_notes() -> None:
+    line = "Lorem ipsum dolor sit amet 1. consectetur [3] adipiscing elit, sed do eiusmod tempor.\n"
+    text = (line * (50_000_000 // len(line) + 1))[:50_000_000]
+    parsed = _parse(text)
+    assert parsed.references == ()
+    assert parsed.findings == ()  # markers without any note list point nowhere

@@ -1,0 +1,220 @@
+"""The HTML report in a real browser: filters, search, sorting, language switch, details, safety, layout.
+
+Debian's chromium is driven by Playwright (no browser download). The page is loaded from a file:// URL and
+every request it makes is recorded: a self-contained report makes none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from linkaudit.models import Report
+from linkaudit.report import write_reports
+
+from .conftest import build_report
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots"
+ROWS = "#reference-table tbody tr"
+
+if not CHROMIUM.exists():  # pragma: no cover - CI installs chromium through apt
+    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def report_url(tmp_path: Path) -> str:
+    (path,) = write_reports(build_report(), tmp_path, ["html"])
+    return path.as_uri()
+
+
+class Watched:
+    """A page with every request, blocked request and script error recorded."""
+
+    def __init__(self, browser: object, url: str, **context_options: object) -> None:
+        self.context = browser.new_context(**context_options)  # type: ignore[attr-defined]
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.route("**/*", self._route)
+        self.page.goto(url)
+
+    def _route(self, route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith("file://"):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            self.blocked.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    def visible_rows(self) -> int:
+        return int(self.page.locator(f"{ROWS}:visible").count())
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser: object, report_url: str) -> Iterator[Watched]:
+    page = Watched(browser, report_url, viewport={"width": 1280, "height": 900})
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+def test_filters_search_sort_language_and_details(watched: Watched, rich_report: Report) -> None:
+    page = watched.page
+    total = len(rich_report.references)
+    assert watched.visible_rows() == total
+    assert page.locator("#shown").inner_text() == f"{total} of {total} shown"
+
+    page.select_option("#filter-status", "dead")
+    assert watched.visible_rows() == 1
+    assert page.locator("#shown").inner_text() == f"1 of {total} shown"
+    page.select_option("#filter-status", "@broken")
+    assert watched.visible_rows() == 10  # nine broken links, one cited twice
+    page.select_option("#filter-status", "")
+    page.select_option("#filter-lang", "kk")
+    assert watched.visible_rows() == 1
+    page.select_option("#filter-lang", "")
+    page.select_option("#filter-kind", "glued_urls")
+    assert watched.visible_rows() == 1
+    page.select_option("#filter-kind", "")
+    page.select_option("#filter-domain", "rus.azattyq.org")
+    assert watched.visible_rows() == 2
+    page.select_option("#filter-domain", "")
+
+    page.fill("#search", "Азаттық")
+    assert watched.visible_rows() == 2
+    page.fill("#search", "no such text anywhere")
+    assert watched.visible_rows() == 0
+    assert page.locator("#no-results").is_visible()
+    page.fill("#search", "")
+    assert watched.visible_rows() == total
+
+    page.click("button[data-sort=date]")
+    assert page.locator(f"{ROWS} th").first.inner_text().startswith("A1")  # 2009, the earliest
+    assert page.get_attribute("th[data-sort-key=date]", "aria-sort") == "ascending"
+    page.click("button[data-sort=date]")
+    assert page.locator(f"{ROWS} th").first.inner_text().startswith("A7")  # 2013, the latest
+    assert page.get_attribute("th[data-sort-key=date]", "aria-sort") == "descending"
+    page.click("button[data-sort=status]")
+    assert page.locator(f"{ROWS} th").first.inner_text().startswith("A3")  # dead, the worst
+    page.click("button[data-sort=number]")
+    assert page.locator(f"{ROWS} th").first.inner_text().startswith("A1")
+
+    page.click("button[data-set-lang=ru]")
+    assert page.get_attribute("html", "lang") == "ru"
+    assert page.inner_text("#references-heading") == "Примечания"
+    assert page.inner_text("#shown") == f"показано {total} из {total}"
+    dead_row = page.locator(ROWS, has=page.locator("text=http://bisnews.kz/news/1")).first
+    assert "Удалена" in dead_row.inner_text()
+    assert "3 ноября 2012" in dead_row.inner_text()
+    assert "4 ноября 2012" in dead_row.inner_text()
+    assert page.locator(".verdict").inner_text().startswith("9 из 16 ссылок")
+    page.click("button[data-set-lang=en]")
+    assert page.inner_text("#references-heading") == "References"
+    assert "3 November 2012" in dead_row.inner_text()
+
+    homepage_row = page.locator(ROWS, has=page.locator("text=http://customsexpert.ru/x")).first
+    chain = homepage_row.locator("ol.chain")
+    assert not chain.is_visible()
+    homepage_row.locator("summary").first.click()
+    assert chain.is_visible()
+    assert "http://customsexpert.ru/" in chain.inner_text()
+
+    assert watched.errors == []
+    assert watched.blocked == []
+    assert all(url.startswith("file://") for url in watched.requests), watched.requests
+
+
+def test_hostile_payloads_do_not_run(watched: Watched) -> None:
+    page = watched.page
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    evil = page.locator('a[href^="http://evil.example/"]').first
+    evil.hover()
+    page.locator("text=Hostile note").first.hover()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator('a[href^="javascript:"]').count() == 0
+    assert page.locator("[onmouseover], [onerror], img, iframe").count() == 0
+    assert watched.errors == []
+    assert watched.blocked == []
+
+
+def test_keyboard_reaches_the_controls(watched: Watched) -> None:
+    page = watched.page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.focus("button[data-sort=date]")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("th[data-sort-key=date]", "aria-sort") == "ascending"
+    labels = page.locator("#controls label")
+    for index in range(labels.count()):
+        target = labels.nth(index).get_attribute("for")
+        assert page.locator(f"#{target}").count() == 1
+
+
+def test_screenshots_and_phone_layout(browser: object, report_url: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    desktop = Watched(browser, report_url, viewport={"width": 1280, "height": 900})
+    try:
+        desktop.page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+        assert desktop.errors == []
+    finally:
+        desktop.close()
+    phone = Watched(browser, report_url, viewport={"width": 375, "height": 812}, device_scale_factor=2,
+                    is_mobile=True, has_touch=True)
+    try:
+        page = phone.page
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert page.evaluate("document.body.scrollWidth") <= 375
+        page.screenshot(path=str(SCREENSHOTS / "report-phone.png"))
+        page.select_option("#filter-status", "@broken")
+        page.locator(f"{ROWS}:visible").first.locator("summary").first.click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert phone.errors == []
+        assert phone.blocked == []
+    finally:
+        phone.close()
+    assert (SCREENSHOTS / "report.png").stat().st_size > 10_000
+
+
+def test_works_with_javascript_off(browser: object, report_url: str, rich_report: Report) -> None:
+    plain = Watched(browser, report_url, viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    try:
+        assert plain.visible_rows() == len(rich_report.references)
+        assert not plain.page.locator("#controls").is_visible()
+        assert not plain.page.locator(".language-switch").is_visible()
+        assert plain.page.locator("details").count() > 0
+        assert plain.blocked == []
+    finally:
+        plain.close()
