@@ -20,9 +20,6 @@ from .status import ExitCode, FailOn
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMATS = ("html", "json", "md", "csv")
-
-
 class UsageProblem(click.ClickException):
     exit_code = int(ExitCode.USAGE)
 
@@ -38,10 +35,14 @@ def _fail(message: str, code: ExitCode = ExitCode.USAGE) -> NoReturn:
 def _split_formats(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
-    formats = tuple(part.strip().lower() for part in value.split(",") if part.strip())
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (comma-separated), not {value!r}")
+    from .report import ReportError, parse_formats
+
+    try:
+        formats = tuple(f.value for f in parse_formats(value))
+    except ReportError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if not formats:
+        raise click.BadParameter("give at least one of html, json, md, csv")
     return formats
 
 
@@ -85,7 +86,7 @@ def audit_options(func: F) -> F:
             help="Also ask a Memento TimeGate: memento:URL (repeatable).",
         ),
         click.option("--archive-rate", type=click.FloatRange(0.01, 100), default=None, help="Archive requests/s [1]."),
-        click.option("--save", is_flag=True, default=None, help="Submit live, never-archived citations to Save Page Now."),
+        click.option("--save", is_flag=True, default=None, help="Save live, never-archived pages (SPN)."),
         click.option("--lang", type=click.Choice(["en", "ru"]), default=None, help="Report language [en]."),
     ]
     for option in reversed(options):
@@ -146,7 +147,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("-o", "--output", default=None, help="Reports directory [reports/].")
-@click.option("-f", "--format", "formats", callback=_split_formats, default=None, help="html,json,md,csv [html,json,md].")
+@click.option("-f", "--format", "formats", callback=_split_formats, default=None, help="html,json,md,csv")
 @audit_options
 @click.option(
     "--fail-on",
@@ -332,14 +333,15 @@ def extract(paths: tuple[str, ...], output_format: str) -> None:
         for finding in document.findings:
             click.echo(f"  ! {finding.kind}: {finding.reference}: {finding.message}")
         urls = {u for r in document.references for u in r.urls}
-        click.echo(f"{len(document.references)} references, {len(urls)} distinct URLs, {len(document.findings)} findings")
+        counts = f"{len(document.references)} references, {len(urls)} distinct URLs"
+        click.echo(f"{counts}, {len(document.findings)} findings")
 
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out", default=None, help="Where to write the copy [PATH with .fixed before the suffix].")
+@click.option("-o", "--output", "out", default=None, help="Where to write the copy [PATH.fixed.EXT].")
 @click.option("--in-place", is_flag=True, help="Rewrite PATH itself.")
-@click.option("--from-report", type=click.Path(dir_okay=False), default=None, help="Use this linkaudit.json, no network.")
+@click.option("--from-report", type=click.Path(dir_okay=False), default=None, help="Take replacements from this JSON.")
 @audit_options
 def fix(path: str, out: str | None, in_place: bool, from_report: str | None, **flags: Any) -> None:
     """Write a copy of PATH with each broken URL followed by its archived replacement."""
@@ -388,15 +390,17 @@ def _atomic_write(target: Path, text: str, encoding: str) -> None:
 
 
 def _read_report(path: str) -> Report:
-    from .report.json import ReportError, from_dict
+    from .report import ReportError
+    from .report.json import loads
 
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return from_dict(data)
+        return loads(Path(path).read_text(encoding="utf-8"), source=path)
     except FileNotFoundError:
         raise UsageProblem(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, ReportError) as exc:
-        raise UsageProblem(f"{path}: not a linkaudit JSON report ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageProblem(f"{path}: cannot read ({exc})") from None
+    except ReportError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 @main.command()

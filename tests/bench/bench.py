@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import csv
 import json
 import os
 import random
@@ -30,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -189,7 +191,7 @@ async def check_with_linkaudit(urls: Sequence[str], per_host: int, concurrency: 
         store=None,
         archive=False,
     )
-    links = [Link(url=url, normalized=url, references=(), host=url.split("/")[2].split(":")[0]) for url in urls]
+    links = [Link(url=url, normalized=url, references=(), host=urlsplit(url).hostname or "") for url in urls]
     async with Checker(config) as checker:
         results = await checker.check(links)
     return [result.status for result in results]
@@ -252,7 +254,9 @@ def run_process(command: Sequence[str], cwd: Path) -> tuple[int, float, float, f
     return process.returncode, wall, usage.ru_utime + usage.ru_stime, rss
 
 
-def run_lychee(urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture, work: Path) -> Measure:
+def run_lychee(
+    urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture, work: Path
+) -> Measure:
     inputs = work / f"lychee-{order}.txt"
     inputs.write_text("\n".join(urls) + "\n", encoding="utf-8")
     output = work / f"lychee-{order}.json"
@@ -307,7 +311,9 @@ def run_linkchecker(
     requests, peak = fixture.stats()
     passed = 0
     if output.exists():
-        passed = sum(1 for line in output.read_text(encoding="utf-8").splitlines() if ";200 OK;" in line)
+        lines = [line for line in output.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+        rows = list(csv.DictReader(lines, delimiter=";"))
+        passed = sum(1 for row in rows if row.get("parentname") and row.get("valid") == "True")
     note = "no per-host limit" + ("" if code == 0 else f", exit {code}")
     return Measure("LinkChecker", order, wall, cpu, rss, passed, len(urls), requests, peak, note)
 
@@ -324,14 +330,17 @@ def print_table(measures: Sequence[Measure], bound: float) -> None:
     print("-" * len(header))
     for m in measures:
         print(
-            f"{m.tool:<12} {m.order:<8} {m.wall:>7.2f} {m.total / m.wall:>7.0f} {1000 * m.cpu / m.total:>10.3f} "
+            f"{m.tool:<12} {m.order:<8} {m.wall:>7.2f} {m.total / m.wall:>7.0f} "
+            f"{1000 * m.cpu / m.total:>10.3f} "
             f"{m.rss_mb:>7.1f} {f'{m.passed}/{m.total}':>9} {m.requests:>8} {m.peak_per_host:>9} "
             f"{m.wall / bound:>10.2f}  {m.note}"
         )
 
 
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--urls", type=int, default=2000)
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--latency", type=float, default=0.1, help="seconds each response waits")

@@ -158,11 +158,36 @@ def test_a_pdf_is_never_read_as_an_error_page() -> None:
     assert classify(page, make_link()).status is Status.OK
 
 
-def test_redirect_to_an_error_address_is_soft_404() -> None:
-    page = make_page(load("ru_front_page.html"), final_url="http://www.zp.kz/404.html")
+@pytest.mark.parametrize(
+    ("final_url", "status"),
+    [
+        ("http://www.zp.kz/404.html", Status.SOFT_404),
+        ("https://zp.kz/errors/404/", Status.SOFT_404),
+        ("https://zp.kz/page-not-found", Status.SOFT_404),
+        ("https://zp.kz/Error.aspx?aspxerrorpath=/news/2010/06/10/customs-union.html", Status.SOFT_404),
+        ("https://zp.kz/news/404-reasons-to-visit-uralsk.html", Status.REDIRECTED),  # just a word in a slug
+    ],
+)
+def test_redirect_to_an_error_address(final_url: str, status: Status) -> None:
+    page = make_page(load("ru_article_title_changed.html"), final_url=final_url)
     verdict = classify(page, make_link())
-    assert verdict.status is Status.SOFT_404
-    assert "/404.html" in verdict.detail
+    assert verdict.status is status
+    assert final_url in verdict.detail
+
+
+def test_a_cited_error_address_is_not_held_against_its_move() -> None:
+    cited = "http://example.kz/docs/errors/404.html"  # a manual page about the 404 status
+    page = make_page(load("ru_article_customs_union.html"), url=cited, final_url="https://example.kz/docs/404/")
+    assert classify(page, make_link(cited)).status is Status.REDIRECTED
+
+
+def test_truncated_and_malformed_markup_is_still_read() -> None:
+    """A body cut at the size cap leaves tags open; many unclosed tags must not hide the error message."""
+    junk = "<nav><h1>" * 2000 + "<!-- " + "a < b " * 1000
+    text = "<html><head><title>Страница не найдена</title><script>var x = 1;</script></head><body>" + junk
+    assert is_error_page(make_page(text)) == "Страница не найдена"
+    cut = load("parked_sedo.html")[:-400]  # ends inside the parking script
+    assert is_parked(make_page(cut, url="http://www.taszhargan.info/")) is not None
 
 
 # ----------------------------------------------------------------------------------------------- parked
@@ -280,6 +305,16 @@ def test_homepage_citations_and_moves(cited: str, final_url: str, status: Status
     assert final_url in verdict.detail
 
 
+def test_idn_citation_compared_in_punycode() -> None:
+    path = "/news/2012/05/09/politologi.html"
+    cited = f"http://{'школаполитики.рф'.encode('idna').decode()}{path}"
+    link = Link(url=f"http://школаполитики.рф{path}", normalized=cited, references=())
+    moved = cited.replace("http:", "https:")
+    verdict = classify(make_page(load("ru_article_customs_union.html"), url=cited, final_url=moved), link)
+    assert verdict.status is Status.OK
+    assert "same page" in verdict.detail
+
+
 def test_no_redirect_is_ok_without_detail() -> None:
     verdict = classify(make_page(load("ru_article_customs_union.html")), make_link())
     assert verdict == Verdict(Status.OK, "", None)
@@ -332,6 +367,13 @@ def test_title_found_at_the_top_of_the_text() -> None:
 def test_page_title_supplied_by_the_fetcher_is_used() -> None:
     page = make_page("<html><body><p>Текст</p></body></html>", title="Китайская головоломка — Вечер")
     assert title_match(("Китайская головоломка",), page) is True
+
+
+def test_no_title_verdict_on_a_page_without_text() -> None:
+    empty = make_page("<html><head><script src='/app.js'></script></head><body><div id='root'></div></body>")
+    assert title_match((CUSTOMS_RU,), empty) is None
+    pdf = make_page("%PDF-1.4 binary", content_type="application/pdf")
+    assert title_match((CUSTOMS_RU,), pdf) is None
 
 
 def test_no_title_is_known_for_homepages_or_uncited_titles() -> None:

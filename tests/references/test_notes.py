@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from linkaudit.models import Document, DocumentKind, FindingKind, ParsedDocument
 from linkaudit.references import parse_document
-from linkaudit.references.notes import ListStyle, find_markers, html_layout, ibid_of, markdown_layout, text_layout
+from linkaudit.references.notes import (
+    ListStyle,
+    find_markers,
+    html_layout,
+    ibid_of,
+    markdown_layout,
+    text_layout,
+)
 
 
 def _parse(text: str, kind: DocumentKind = DocumentKind.TEXT, name: str = "doc.txt") -> ParsedDocument:
@@ -53,7 +60,7 @@ def test_page_furniture_inside_an_entry_is_dropped() -> None:
 def test_numbered_lists_in_body_text_before_a_references_heading_are_body() -> None:
     text = "Steps:\n1. Open the box.\n2. Read http://example.kz/manual.html first.\n\nReferences\n1. Smith J. A book. 2001.\n"
     parsed = _parse(text)
-    assert [r.id for r in parsed.references] == ["doc.txt#A1", "doc.txt#p2"]
+    assert [r.id for r in parsed.references] == ["doc.txt#A1", "doc.txt#p1"]  # the paragraph starts at "Steps:"
     assert parsed.references[1].urls == ("http://example.kz/manual.html",)
 
 

@@ -355,8 +355,8 @@ _FILLER_WORDS = frozenset(
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7:/»«•]+\s+|\s*[|\u2014\u2013•«»]\s*|::")
 _ERROR_SEGMENTS = frozenset(
-    {"404", "error404", "404error", "error-404", "404-error", "error_404", "404notfound", "notfound", "not-found",
-     "not_found", "pagenotfound", "page-not-found", "page_not_found"}
+    {"404", "error404", "404error", "error-404", "404-error", "error_404", "404notfound", "notfound",
+     "not-found", "not_found", "pagenotfound", "page-not-found", "page_not_found"}
 )  # fmt: skip
 
 
@@ -593,7 +593,8 @@ def _share_found(cited_words: Sequence[str], page_words: Sequence[str]) -> float
 
 
 def title_match(cited_titles: Sequence[str], page: Page) -> bool | None:
-    """Whether the page still carries one of the cited titles; None when no title is cited.
+    """Whether the page still carries one of the cited titles; None when no title is cited or the page has
+    no readable text.
 
     Case, punctuation, quotes and script (via transliteration) are set aside; a title matches when most of
     its words appear in the page's title, h1 or og:title, or when it appears whole near the top of the text.
@@ -602,8 +603,8 @@ def title_match(cited_titles: Sequence[str], page: Page) -> bool | None:
     if not cited:
         return None
     view = _view(page)
-    if not _is_text(page):
-        return None
+    if not _is_text(page) or not (view.title or view.og_title or view.headings or view.main_text):
+        return None  # nothing readable (a PDF, an empty page that scripts fill in): no verdict on drift
     headings = [_fold_latin(text) for text in (view.title, view.og_title, *view.headings) if text]
     segments = [
         _fold_latin(part) for text in (view.title, *view.headings) for part in _TITLE_SEPARATORS.split(text)
@@ -630,7 +631,7 @@ def title_match(cited_titles: Sequence[str], page: Page) -> bool | None:
 def classify(page: Page, link: Link) -> Verdict:
     """The status of a link whose fetch ended in a 2xx ``page``: soft_404, parked, homepage_redirect,
     redirected or ok, with the title match (None for homepage citations)."""
-    cited_url = link.url or page.url
+    cited_url = link.normalized or link.url or page.url
     matched = None if is_homepage(cited_url) else title_match(link.cited_titles, page)
     parked = is_parked(page)
     if parked:

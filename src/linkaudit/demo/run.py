@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -50,6 +50,10 @@ def demo_config(web: SimulatedWeb, store: Path, *, lang: str = "en") -> Config:
     )
 
 
+def _fixed_clock(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
 def sample_documents() -> list[ParsedDocument]:
     data = sample_text().encode("utf-8")
     return [parse_document(decode_document(data, SAMPLE_NAME, DocumentKind.TEXT, path=None))]
@@ -69,8 +73,8 @@ async def run_demo_async(
         with tempfile.TemporaryDirectory(prefix="linkaudit-demo-") as tmp:
             config = demo_config(web, Path(tmp) / "demo.db", lang=lang)
             for offset in days:
-                moment = now + timedelta(days=offset)
-                audit = Audit(replace(config), resolver=web.resolver, observer=observer, clock=lambda m=moment: m)
+                clock = _fixed_clock(now + timedelta(days=offset))
+                audit = Audit(config, resolver=web.resolver, observer=observer, clock=clock)
                 outcome = await audit.run_async(parsed)
     assert outcome is not None
     written = write_reports(outcome.report, output, ("html", "json", "md", "csv"))

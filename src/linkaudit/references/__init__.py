@@ -1,7 +1,7 @@
 """The references stage: a document's notes (and paragraphs that cite URLs) as references, with findings.
 
-Layout (notes.py) -> URLs (urls.py) -> language halves (halves.py) -> names, Ibid. and list pairing -> findings
-(findings.py, notes.py). The stage never prints and never touches the network: it reads text only.
+Layout (notes.py) -> URLs (urls.py) -> language halves (halves.py) -> names, Ibid. and list pairing ->
+findings (findings.py, notes.py). The stage never prints and never touches the network: it reads text only.
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ def parse_document(document: Document) -> ParsedDocument:
                     Finding(
                         FindingKind.IBID_UNRESOLVED,
                         identifier,
-                        f"Note {letter}{note.number} says “{' '.join(note.text.split())}” but no earlier note "
-                        f"of list {letter} precedes it; write out the source it means.",
+                        f"Note {letter}{note.number} says “{' '.join(note.text.split())}” but no earlier "
+                        f"note of list {letter} precedes it; write out the source it means.",
                     )
                 )
         numbered.append((letter, style, [note.number for note in notes]))
@@ -123,7 +123,12 @@ def _pair_translation_lists(lists: list[tuple[ListStyle, list[Note]]]) -> list[t
 
 
 def _reference(
-    document: Document, note: Note, identifier: str, letter: str, target: str | None, by_id: dict[str, Reference]
+    document: Document,
+    note: Note,
+    identifier: str,
+    letter: str,
+    target: str | None,
+    by_id: dict[str, Reference],
 ) -> Reference:
     if note.ibid:
         repeated = by_id.get(target) if target else None

@@ -175,7 +175,7 @@ def _is_access(found: FoundDate, spans: list[tuple[int, int]]) -> bool:
 
 
 def citation_dates(text: str) -> tuple[str | None, str | None]:
-    """(publication date, access date) of a note's text: ``find_date`` and ``find_access_date`` in one pass."""
+    """(publication date, access date) of a note's text: find_date and find_access_date in one pass."""
     spans = _access_spans(text)
     found = find_dates(text)
     candidates = [item for item in found if not _is_access(item, spans)]

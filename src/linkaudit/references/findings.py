@@ -105,7 +105,8 @@ def _halves(reference: Reference) -> list[Finding]:
                 FindingKind.URL_ONLY_IN_ONE_HALF,
                 reference.id,
                 f"{_label(reference)}: the {_names(with_urls, names)} half cites {_listing(cited)} but the "
-                f"{_names(without, names)} half cites no URL; add the URL to the {_names(without, names)} half.",
+                f"{_names(without, names)} half cites no URL; add the URL to the "
+                f"{_names(without, names)} half.",
                 cited[0],
             )
         )

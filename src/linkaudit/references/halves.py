@@ -39,7 +39,7 @@ def language_name(code: str) -> str:
 
 
 def cyrillic_language(text: str) -> str:
-    """``ru``, or ``kk``/``uz``/``tg`` when enough words use letters of those alphabets (not one outlet's name)."""
+    """``ru``, or ``kk``/``uz``/``tg`` when enough words use letters of those alphabets (not one name)."""
     words = [word for word in re.findall(r"\w+", text) if _CYRILLIC.search(word)]
     if not words:
         return "ru"
@@ -115,7 +115,7 @@ def split_point(text: str, found: Sequence[FoundUrl] = ()) -> int | None:
 
 
 def _strip_translation(text: str) -> str:
-    """``(Vladimir Putin, …).`` -> ``Vladimir Putin, …``: the brackets around a translation are not its text."""
+    """``(Vladimir Putin, …).`` -> ``Vladimir Putin, …``: brackets around a translation are not its text."""
     text = text.strip()
     opener = text[:1]
     if opener in "([":
@@ -206,7 +206,9 @@ _NAME = (
     rf"|{_SURNAME}\s+(?:[{_UPPER}]\.\s?)?{_SURNAME}(?=\s*(?:[,;.(«“\"]|and\b|и\b|$))"
     rf"|{_SURNAME},?\s+{_INITIALS})"
 )
-_AUTHORS = re.compile(rf"^\s*{_NAME}(?:\s*(?:,|;|\band\b|\bи\b|&)\s*(?:and\s+|и\s+)?{_NAME})*(?:\s*\(eds?\.\))?")
+_AUTHORS = re.compile(
+    rf"^\s*{_NAME}(?:\s*(?:,|;|\band\b|\bи\b|&)\s*(?:and\s+|и\s+)?{_NAME})*(?:\s*\(eds?\.\))?"
+)
 _CITIES = (
     r"М|Москва|СПб|Л|Санкт-Петербург|Киев|Минск|Алматы|Астана|Нур-Султан|Ташкент|Душанбе|Бишкек|Новосибирск"
     r"|Челябинск|Екатеринбург|Казань|M|SPb|Moscow|St\.\s*Petersburg|London|New\s*York|N\.\s*Y|Oxford|Cambridge"
@@ -278,7 +280,7 @@ def _clean_authors(text: str) -> str:
 
 
 def bibliographic_fields(text: str) -> tuple[str | None, str | None, str | None]:
-    """(authors, title, outlet) of one half, from quoted titles (``«…»``) or GOST layout (``Title / Author``)."""
+    """(authors, title, outlet) of one half, from a quoted title (``«…»``) or GOST layout (``Title / Author``)."""
     flat = text
     quoted = _quoted_title(flat)
     gost = _GOST_MARKS.search(flat) or _CITY.search(flat)
@@ -288,7 +290,8 @@ def bibliographic_fields(text: str) -> tuple[str | None, str | None, str | None]
     if bold is not None:
         authors = _AUTHORS.match(flat)
         rest = flat[bold.end() :]
-        return (_clean_authors(authors.group(0)) if authors else None, _clean(bold.group("title")), _outlet(rest))
+        names = _clean_authors(authors.group(0)) if authors else None
+        return (names, _clean(bold.group("title")), _outlet(rest))
     return _gost_fields(flat)
 
 
@@ -315,7 +318,8 @@ def _outlet(rest: str) -> str | None:
 
 
 def _is_wrapped_in_quotes(text: str) -> bool:
-    return len(text) > 2 and text[0] in "“«\"„" and text[-1] in "”»\"“" and sum(c in "“”«»\"„" for c in text) == 2
+    marks = sum(character in "“”«»\"„" for character in text)
+    return len(text) > 2 and text[0] in "“«\"„" and text[-1] in "”»\"“" and marks == 2
 
 
 def _is_date_fragment(text: str) -> bool:
@@ -406,7 +410,7 @@ def _translates(original: Note, translation: Note) -> bool:
 
 
 def is_translation_list(original: Sequence[Note], translation: Sequence[Note]) -> bool:
-    """A Cyrillic list followed by an English list of the same length whose notes match position by position."""
+    """A Cyrillic list followed by an English list of its length whose notes match position by position."""
     if not original or len(original) != len(translation):
         return False
     matched = sum(1 for one, other in zip(original, translation, strict=True) if _translates(one, other))

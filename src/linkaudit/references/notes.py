@@ -86,7 +86,7 @@ class Note:
     ibid_author: str | None = None  # "Karimov" in "Karimov, op. cit."
 
 
-# --- headings, note starts, markers ---------------------------------------------------------------------------
+# --- headings, note starts, markers -------------------------------------------------------------------------
 
 _HEADING_WORDS = (
     r"литература|список\s+(?:использованной\s+|цитируемой\s+)?литературы|список\s+(?:использованных\s+)?источников"
@@ -408,7 +408,7 @@ def markdown_layout(text: str) -> Layout:
     return Layout(lists, paragraphs, layout.markers)
 
 
-# --- HTML -------------------------------------------------------------------------------------------------------
+# --- HTML ---------------------------------------------------------------------------------------------------
 
 _BLOCKS = (
     "p", "div", "li", "dd", "dt", "td", "th", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -485,7 +485,7 @@ def _html_number(value: object, default: int) -> int:
     return int(text) if text.isdigit() and len(text) <= 6 else default
 
 
-# --- Ibid. ----------------------------------------------------------------------------------------------------
+# --- Ibid. --------------------------------------------------------------------------------------------------
 
 _IBID = re.compile(
     r"^\s*(?:(?P<author>[^\d,.:;«“\"]{2,40}?)[,.]?\s+)?"
@@ -527,7 +527,7 @@ def resolve_ibids(notes: Sequence[Note], ids: Sequence[str]) -> list[str | None]
     return targets
 
 
-# --- markers against notes --------------------------------------------------------------------------------------
+# --- markers against notes ----------------------------------------------------------------------------------
 
 
 def marker_findings(
@@ -585,7 +585,7 @@ def _marker_target(
     return next((candidate for candidate in lists if candidate[1] in preferred), None)
 
 
-# --- reconciling two lists --------------------------------------------------------------------------------------
+# --- reconciling two lists ----------------------------------------------------------------------------------
 
 _TITLE_SIMILARITY = 0.85
 

@@ -64,7 +64,7 @@ _SCHEME_SPACES = re.compile(
     r"(?<![^\W_])(?:https?|ftp):(?=([ \t]*))\1(?:\r?\n(?=([ \t]*))\2)?//", re.IGNORECASE
 )
 _GLUED_SCHEME = re.compile(r"(?<=[^\W_])(?:https?|ftp)://", re.IGNORECASE)
-_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+_INDENTATION = re.compile(r"[ \t]*")
 _WHITESPACE = re.compile(r"\s")
 _STARTS_NEW_URL = re.compile(r"(?:[a-z][a-z0-9+.\-]*:|www\.)", re.IGNORECASE)
 _OPENING_PUNCTUATION = "([{<«“„‘\"'"
@@ -317,8 +317,11 @@ def _wrap_edits(text: str) -> list[_Edit]:
     edits: list[_Edit] = []
     line_start = 0
     continued_token_start = -1  # start of a token already known to continue a URL
-    for line_break in _LINE_BREAK.finditer(text):
-        line_end, next_start = line_break.start(), line_break.end()
+    newline = text.find("\n")
+    while newline >= 0:
+        line_end = len(text[line_start:newline].rstrip(" \t\r")) + line_start
+        next_start = _skip_indentation(text, newline + 1)
+        newline = text.find("\n", newline + 1)
         token_start = _last_token_start(text, line_start, line_end)
         line_start = next_start
         if token_start >= line_end:
@@ -332,6 +335,11 @@ def _wrap_edits(text: str) -> list[_Edit]:
             edits.append(edit)
             continued_token_start = next_start
     return edits
+
+
+def _skip_indentation(text: str, position: int) -> int:
+    indentation = _INDENTATION.match(text, position)
+    return indentation.end() if indentation else position
 
 
 def _last_token_start(text: str, line_start: int, line_end: int) -> int:

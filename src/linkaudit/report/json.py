@@ -57,9 +57,9 @@ def to_dict(report: Report) -> dict[str, Any]:
             "suspect": summary.suspect,
             "verdict": summary.verdict,
         },
-        "references": [_reference_dict(reference) for reference in report.references],
+        "references": [reference_to_dict(reference) for reference in report.references],
         "links": [_link_dict(item) for item in report.links],
-        "findings": [_finding_dict(finding) for finding in report.findings],
+        "findings": [finding_to_dict(finding) for finding in report.findings],
         "offline": report.offline,
         "shard": report.shard,
         "notes": list(report.notes),
@@ -82,7 +82,7 @@ def _half_dict(half: Half) -> dict[str, Any]:
     }
 
 
-def _reference_dict(reference: Reference) -> dict[str, Any]:
+def reference_to_dict(reference: Reference) -> dict[str, Any]:
     return {
         "id": reference.id,
         "document": reference.document,
@@ -152,7 +152,7 @@ def _link_dict(item: LinkReport) -> dict[str, Any]:
     }
 
 
-def _finding_dict(finding: Finding) -> dict[str, Any]:
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
     return {
         "kind": finding.kind.value,
         "reference": finding.reference,

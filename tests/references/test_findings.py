@@ -1,0 +1,69 @@
+"""Findings about single references: repairs, halves that disagree, home pages only."""
+
+from __future__ import annotations
+
+from linkaudit.models import Finding, FindingKind, FoundUrl, Half, Reference, Repair
+from linkaudit.references.findings import reference_findings
+
+
+def _reference(*halves: Half, found: tuple[FoundUrl, ...] = (), ibid_of: str | None = None, text: str = "") -> Reference:
+    urls = tuple(dict.fromkeys(url for half in halves for url in half.urls))
+    return Reference("d.txt#A1", "d.txt", text, 1, "A", "1", ibid_of, halves, urls, found)
+
+
+def _kinds(findings: list[Finding]) -> list[FindingKind]:
+    return [finding.kind for finding in findings]
+
+
+def test_dates_differ_between_halves_only_when_they_conflict() -> None:
+    deep = ("http://site.kz/a/1",)
+    conflicting = _reference(Half("ru", "ru", date="2012-05-09", urls=deep), Half("en", "en", date="2012-05-19", urls=deep))
+    (finding,) = reference_findings(conflicting)
+    assert finding.kind is FindingKind.DATES_DIFFER_BETWEEN_HALVES
+    assert "the Russian half 2012-05-09, the English half 2012-05-19" in finding.message
+    coarser = _reference(Half("ru", "ru", date="2012", urls=deep), Half("en", "en", date="2012-05-19", urls=deep))
+    assert reference_findings(coarser) == []
+
+
+def test_url_in_one_half_only_and_urls_that_differ() -> None:
+    one = _reference(Half("ru", "ru"), Half("en", "en", urls=("http://zonakz.net/a/1",)))
+    assert _kinds(reference_findings(one)) == [FindingKind.URL_ONLY_IN_ONE_HALF]
+    differ = _reference(Half("ru", "ru", urls=("http://news.nur.kz/217304.html",)), Half("en", "en", urls=("http://news.nur.kz/1.html",)))
+    assert _kinds(reference_findings(differ)) == [FindingKind.URLS_DIFFER_BETWEEN_HALVES]
+    # the same page written differently is no difference
+    same = _reference(Half("ru", "ru", urls=("http://Site.kz/a",)), Half("en", "en", urls=("http://site.kz:80/a",)))
+    assert reference_findings(same) == []
+
+
+def test_same_language_halves_are_named_by_position() -> None:
+    reference = _reference(Half("ru", "a", urls=("http://site.kz/x",)), Half("ru", "b"))
+    (finding,) = reference_findings(reference)
+    assert "the first half cites http://site.kz/x but the second half cites no URL" in finding.message
+
+
+def test_homepage_only_lists_every_homepage_once_per_reference() -> None:
+    reference = _reference(Half("ru", "ru", urls=("http://izvestia.ru", "http://www.russianmission.eu/en/")))
+    (finding,) = reference_findings(reference)
+    assert finding.kind is FindingKind.HOMEPAGE_ONLY
+    assert "http://izvestia.ru, http://www.russianmission.eu/en/" in finding.message
+    mixed = _reference(Half("ru", "ru", urls=("http://izvestia.ru", "http://izvestia.ru/news/1")))
+    assert reference_findings(mixed) == []
+
+
+def test_repairs_become_findings() -> None:
+    text = "Radio Libertyhttp://rus.azattyq.org/a/1 and www.spik.kz/?id=1"
+    found = (
+        FoundUrl("http://rus.azattyq.org/a/1", "http://rus.azattyq.org/a/1", 13, 39, (Repair.GLUED,)),
+        FoundUrl("http://www.spik.kz/?id=1", "www.spik.kz/?id=1", 44, 61, (Repair.SCHEME_ADDED,)),
+    )
+    reference = _reference(Half("en", text, urls=tuple(f.url for f in found)), found=found, text=text)
+    findings = reference_findings(reference)
+    assert _kinds(findings) == [FindingKind.GLUED_URLS, FindingKind.SCHEME_ADDED]
+    assert "“Libertyhttp://rus.azattyq.org/a/1”" in findings[0].message
+    assert "www.spik.kz/?id=1 without http://" in findings[1].message
+    assert findings[1].url == "http://www.spik.kz/?id=1"
+
+
+def test_an_ibid_gets_no_findings_of_its_own() -> None:
+    reference = _reference(Half("en", "Ibid.", urls=("http://izvestia.ru",)), ibid_of="d.txt#A0")
+    assert reference_findings(reference) == []
