@@ -72,8 +72,10 @@ def bind_all(hosts: int, attempts: int = 20) -> list[socket.socket]:
 async def serve(hosts: int, latency: float) -> None:
     """Serve until stdin closes; ``reset`` and ``stats`` lines on stdin clear and report the request log."""
     log = RequestLog()
+    in_flight: list[int] = []  # requests being answered, sampled at each arrival
 
     async def page(request: web.Request) -> web.Response:
+        in_flight.append(sum(log.in_flight.values()))
         await asyncio.sleep(latency)
         body = f"<!DOCTYPE html><html><head><title>{request.path}</title></head><body><p>ok</p></body></html>"
         # LinkChecker throttles every host to at most 10 requests/s unless the server sends this header.
@@ -93,10 +95,13 @@ async def serve(hosts: int, latency: float) -> None:
             command = line.strip()
             if command == "reset":
                 log.clear()
+                in_flight.clear()
                 print("OK", flush=True)
             elif command == "stats":
                 counts = Counter(entry.host for entry in log.entries)
-                print(json.dumps({"requests": dict(counts), "peak": dict(log.peak)}), flush=True)
+                mean = sum(in_flight) / len(in_flight) if in_flight else 0.0
+                stats = {"requests": dict(counts), "peak": dict(log.peak), "mean_in_flight": mean}
+                print(json.dumps(stats), flush=True)
     finally:
         await runner.cleanup()
 
@@ -131,10 +136,11 @@ class Fixture:
     def reset(self) -> None:
         self._ask("reset")
 
-    def stats(self) -> tuple[int, int]:
-        """(requests served, the most requests any one host served at once)."""
+    def stats(self) -> tuple[int, int, float]:
+        """(requests served, the most any one host served at once, the mean number in flight on arrival)."""
         data = json.loads(self._ask("stats"))
-        return sum(data["requests"].values()), max(data["peak"].values(), default=0)
+        peak = max(data["peak"].values(), default=0)
+        return sum(data["requests"].values()), peak, float(data["mean_in_flight"])
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -177,6 +183,7 @@ class Measure:
     total: int
     requests: int
     peak_per_host: int
+    mean_in_flight: float
     note: str = ""
 
 
@@ -205,9 +212,10 @@ def run_linkaudit(urls: Sequence[str], order: str, args: argparse.Namespace, fix
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    requests, peak = fixture.stats()
+    requests, peak, mean = fixture.stats()
     passed = sum(1 for status in statuses if status is Status.OK)
-    return Measure("linkaudit", order, wall, cpu, after.ru_maxrss / 1024, passed, len(urls), requests, peak)
+    rss = after.ru_maxrss / 1024
+    return Measure("linkaudit", order, wall, cpu, rss, passed, len(urls), requests, peak, mean)
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -275,13 +283,13 @@ def run_lychee(
     ]  # fmt: skip
     fixture.reset()
     code, wall, cpu, rss = run_process(command, work)
-    requests, peak = fixture.stats()
+    requests, peak, mean = fixture.stats()
     passed = 0
     if output.exists():
         report = json.loads(output.read_text(encoding="utf-8"))
         passed = int(report.get("successful", 0))
     note = "" if code == 0 else f"exit {code}"
-    return Measure("lychee", order, wall, cpu, rss, passed, len(urls), requests, peak, note)
+    return Measure("lychee", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note)
 
 
 def run_linkchecker(
@@ -308,14 +316,14 @@ def run_linkchecker(
     ]  # fmt: skip
     fixture.reset()
     code, wall, cpu, rss = run_process(command, work)
-    requests, peak = fixture.stats()
+    requests, peak, mean = fixture.stats()
     passed = 0
     if output.exists():
         lines = [line for line in output.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
         rows = list(csv.DictReader(lines, delimiter=";"))
         passed = sum(1 for row in rows if row.get("parentname") and row.get("valid") == "True")
     note = "no per-host limit" + ("" if code == 0 else f", exit {code}")
-    return Measure("LinkChecker", order, wall, cpu, rss, passed, len(urls), requests, peak, note)
+    return Measure("LinkChecker", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note)
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -324,7 +332,7 @@ def run_linkchecker(
 def print_table(measures: Sequence[Measure], bound: float) -> None:
     header = (
         f"{'tool':<12} {'order':<8} {'wall s':>7} {'URL/s':>7} {'CPU ms/URL':>10} {'RSS MB':>7} "
-        f"{'ok':>9} {'requests':>8} {'peak/host':>9} {'wall/bound':>10}  note"
+        f"{'ok':>9} {'requests':>8} {'peak/host':>9} {'in flight':>9} {'wall/bound':>10}  note"
     )
     print(header)
     print("-" * len(header))
@@ -333,6 +341,7 @@ def print_table(measures: Sequence[Measure], bound: float) -> None:
             f"{m.tool:<12} {m.order:<8} {m.wall:>7.2f} {m.total / m.wall:>7.0f} "
             f"{1000 * m.cpu / m.total:>10.3f} "
             f"{m.rss_mb:>7.1f} {f'{m.passed}/{m.total}':>9} {m.requests:>8} {m.peak_per_host:>9} "
+            f"{m.mean_in_flight:>9.1f} "
             f"{m.wall / bound:>10.2f}  {m.note}"
         )
 

@@ -105,6 +105,8 @@ def test_cp1251_era_russian_error_page() -> None:
         ("404 Not Found", "<h1>Not Found</h1><p>The requested URL was not found.</p>", "404 Not Found"),
         ("Ошибка", "<h1>Ошибка 404</h1><p>Запрашиваемая страница не существует.</p>", "Ошибка 404"),
         ("Упс! Страница не найдена", "<p>Вернуться на <a href='/'>главную</a></p>", "Страница не найдена"),
+        ("Упс, ошибка! Страница не найдена", "<p><a href='/'>На главную</a></p>", "Страница не найдена"),
+        ("Oops! Sorry, page not found", "<p><a href='/'>Home</a></p>", "Page not found"),
         ("Қате", "<h1>Бет жоқ</h1>", "Бет жоқ"),
         ("Xato!", "<h1>SAHIFA TOPILMADI</h1>", "Sahifa topilmadi"),
         ("Kun.uz", "<h1>Kechirasiz, so‘ralgan sahifa topilmadi</h1>", "So‘ralgan sahifa topilmadi"),
@@ -386,15 +388,19 @@ def test_no_title_is_known_for_homepages_or_uncited_titles() -> None:
 # ------------------------------------------------------------------------------------ random-sibling probe
 
 
-def catchall(path: str) -> str:
-    return string.Template(load("catchall_template.html")).substitute(path=path)
+def catchall(path: str, *, title_echoes: bool = False) -> str:
+    template = load("catchall_template.html")
+    if title_echoes:
+        template = template.replace("<title>Интернет-газета Zona.kz</title>", "<title>Zona.kz: $path</title>")
+    return string.Template(template).substitute(path=path)
 
 
-def test_catch_all_host_answers_a_random_sibling_the_same() -> None:
+@pytest.mark.parametrize("title_echoes", [False, True])
+def test_catch_all_host_answers_a_random_sibling_the_same(title_echoes: bool) -> None:
     cited = "http://zonakz.net/2010/10/13/sultanov.html"
     probe_url = random_sibling(cited)
-    page = make_page(catchall(urlsplit(cited).path), url=cited)
-    probe = make_page(catchall(urlsplit(probe_url).path), url=probe_url)
+    page = make_page(catchall(urlsplit(cited).path, title_echoes=title_echoes), url=cited)
+    probe = make_page(catchall(urlsplit(probe_url).path, title_echoes=title_echoes), url=probe_url)
     assert page.text != probe.text
     assert looks_same(page, probe)
 

@@ -53,7 +53,10 @@ def test_find_date(text: str, expected: str | None) -> None:
 
 
 def test_access_date_is_not_the_publication_date() -> None:
-    text = "М.: Амрита, 2012 [Электронный ресурс]. – Режим доступа: https://royallib.com/b.html (Дата обращения: 28.07.2020)."
+    text = (
+        "М.: Амрита, 2012 [Электронный ресурс]. – Режим доступа: https://royallib.com/b.html "
+        "(Дата обращения: 28.07.2020)."
+    )
     assert citation_dates(text) == ("2012", "2020-07-28")
     assert find_date(text) == "2012"
     assert find_access_date("M .: Amrita, 2012. (Date of access: 07/28/2020).") == "2020-07-28"

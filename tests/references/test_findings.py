@@ -6,7 +6,9 @@ from linkaudit.models import Finding, FindingKind, FoundUrl, Half, Reference, Re
 from linkaudit.references.findings import reference_findings
 
 
-def _reference(*halves: Half, found: tuple[FoundUrl, ...] = (), ibid_of: str | None = None, text: str = "") -> Reference:
+def _reference(
+    *halves: Half, found: tuple[FoundUrl, ...] = (), ibid_of: str | None = None, text: str = ""
+) -> Reference:
     urls = tuple(dict.fromkeys(url for half in halves for url in half.urls))
     return Reference("d.txt#A1", "d.txt", text, 1, "A", "1", ibid_of, halves, urls, found)
 
@@ -17,18 +19,24 @@ def _kinds(findings: list[Finding]) -> list[FindingKind]:
 
 def test_dates_differ_between_halves_only_when_they_conflict() -> None:
     deep = ("http://site.kz/a/1",)
-    conflicting = _reference(Half("ru", "ru", date="2012-05-09", urls=deep), Half("en", "en", date="2012-05-19", urls=deep))
+    conflicting = _reference(
+        Half("ru", "ru", date="2012-05-09", urls=deep), Half("en", "en", date="2012-05-19", urls=deep)
+    )
     (finding,) = reference_findings(conflicting)
     assert finding.kind is FindingKind.DATES_DIFFER_BETWEEN_HALVES
     assert "the Russian half 2012-05-09, the English half 2012-05-19" in finding.message
-    coarser = _reference(Half("ru", "ru", date="2012", urls=deep), Half("en", "en", date="2012-05-19", urls=deep))
+    coarser = _reference(
+        Half("ru", "ru", date="2012", urls=deep), Half("en", "en", date="2012-05-19", urls=deep)
+    )
     assert reference_findings(coarser) == []
 
 
 def test_url_in_one_half_only_and_urls_that_differ() -> None:
     one = _reference(Half("ru", "ru"), Half("en", "en", urls=("http://zonakz.net/a/1",)))
     assert _kinds(reference_findings(one)) == [FindingKind.URL_ONLY_IN_ONE_HALF]
-    differ = _reference(Half("ru", "ru", urls=("http://news.nur.kz/217304.html",)), Half("en", "en", urls=("http://news.nur.kz/1.html",)))
+    differ = _reference(
+        Half("ru", "ru", urls=("http://news.nur.kz/217304.html",)), Half("en", "en", urls=("http://news.nur.kz/1.html",))
+    )
     assert _kinds(reference_findings(differ)) == [FindingKind.URLS_DIFFER_BETWEEN_HALVES]
     # the same page written differently is no difference
     same = _reference(Half("ru", "ru", urls=("http://Site.kz/a",)), Half("en", "en", urls=("http://site.kz:80/a",)))

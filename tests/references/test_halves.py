@@ -38,7 +38,10 @@ def test_language_codes(text: str, expected: str) -> None:
 
 
 def test_split_at_the_parenthesized_translation() -> None:
-    text = "«Таможенный Союз: за и против», Новости Атырау, 2012, http://bisnews.kz (“Customs Union: pros and cons”, 2012, http://bisnews.kz)."
+    text = (
+        "«Таможенный Союз: за и против», Новости Атырау, 2012, http://bisnews.kz "
+        "(“Customs Union: pros and cons”, 2012, http://bisnews.kz)."
+    )
     ru, en = _halves(text)
     assert (ru.lang, en.lang) == ("ru", "en")
     assert ru.text == "«Таможенный Союз: за и против», Новости Атырау, 2012, http://bisnews.kz"
@@ -47,7 +50,10 @@ def test_split_at_the_parenthesized_translation() -> None:
 
 
 def test_split_at_a_bracketed_in_russ_translation_past_cyrillic_brackets() -> None:
-    text = "Щуркова, Н.Е. Практикум [Текст] / Н.Е. Щуркова. – М., 1998. [Shchurkova, N.E. Workshop [Tekst] / N.E. Shchurkova. – M., 1998. (In Russ.)]"
+    text = (
+        "Щуркова, Н.Е. Практикум [Текст] / Н.Е. Щуркова. – М., 1998. "
+        "[Shchurkova, N.E. Workshop [Tekst] / N.E. Shchurkova. – M., 1998. (In Russ.)]"
+    )
     point = split_point(text)
     assert point is not None and text[point:].startswith("[Shchurkova")
     ru, en = _halves(text)
@@ -55,14 +61,20 @@ def test_split_at_a_bracketed_in_russ_translation_past_cyrillic_brackets() -> No
 
 
 def test_parentheses_inside_the_original_do_not_split() -> None:
-    text = "«Ерлан Карин», Газета, № 33 (161), 27 сентября 2012 года (“Erlan Karin”, Newspaper, № 33 (161), 2012)"
+    text = (
+        "«Ерлан Карин», Газета, № 33 (161), 27 сентября 2012 года "
+        "(“Erlan Karin”, Newspaper, № 33 (161), 2012)"
+    )
     ru, en = _halves(text)
     assert ru.text.endswith("27 сентября 2012 года")
     assert en.text.startswith("“Erlan Karin”")
 
 
 def test_unclosed_translation_and_latin_only_notes() -> None:
-    ru, en = _halves("Л. Танаева. «Россия», 14 февраля 2012 года, http://rus.azattyq.org (L. Tanaeva, “Russia regains”, 14 February, 2012, Radio")
+    ru, en = _halves(
+        "Л. Танаева. «Россия», 14 февраля 2012 года, http://rus.azattyq.org "
+        "(L. Tanaeva, “Russia regains”, 14 February, 2012, Radio"
+    )
     assert en.text == "L. Tanaeva, “Russia regains”, 14 February, 2012, Radio"
     assert en.urls == () and ru.urls == ("http://rus.azattyq.org",)
     (only,) = _halves("J. Mankoff (eds.), “Russian Foreign Policy”, Rowman & Littlefield, 2009, p.79.")
@@ -85,10 +97,13 @@ def test_body_paragraphs_are_not_split() -> None:
     [
         ("Бейли А. Эзотерическая психология. Трактат о семи лучах. М.: Амрита, 2012",
          ("Бейли А.", "Эзотерическая психология. Трактат о семи лучах", "Амрита")),
-        ("Монахова, Г.А., Монахов, Д.Н. Социологический мониторинг кадров/ Г.А. Монахова// Социология образования. - 2015.",
+        ("Монахова, Г.А., Монахов, Д.Н. Социологический мониторинг кадров/ Г.А. Монахова// "
+         "Социология образования. - 2015.",
          ("Монахова, Г.А., Монахов, Д.Н.", "Социологический мониторинг кадров", "Социология образования")),
-        ("«Узбекский эксперт пояснил»“, 12 News.uz, 15 апреля 2013 года", (None, "Узбекский эксперт пояснил", "12 News.uz")),
-        ("Vladimir Putin, “A new project”, “Izvestia”, 3 October 2011", ("Vladimir Putin", "A new project", "Izvestia")),
+        ("«Узбекский эксперт пояснил»“, 12 News.uz, 15 апреля 2013 года",
+         (None, "Узбекский эксперт пояснил", "12 News.uz")),
+        ("Vladimir Putin, “A new project”, “Izvestia”, 3 October 2011",
+         ("Vladimir Putin", "A new project", "Izvestia")),
     ],
 )
 def test_bibliographic_fields(text: str, fields: tuple[str | None, str | None, str | None]) -> None:
@@ -131,8 +146,8 @@ def test_a_russian_list_and_its_english_list_pair_by_position() -> None:
 def test_neighbours_pair_only_with_their_own_translation() -> None:
     notes = [
         _note("1", "E. V. Birialtsev, M.R.Galimov. http://a.example/x.pdf **Platform.** Journal, 2021."),
-        _note("2", "Е. В. Биряльцев, М. Р. Галимов. http://b.example/y.pdf **Платформенный подход.** Журнал, 2019."),
-        _note("3", "Eugeniy V. Biryaltsev, Marat R. Galimov. http://b.example/z.pdf **The platform approach.** PSTA, 2019."),
+        _note("2", "Е. В. Биряльцев, М. Р. Галимов. http://b.example/y.pdf **Платформенный подход.** 2019."),
+        _note("3", "Eugeniy V. Biryaltsev, Marat R. Galimov. http://b.example/z.pdf **The platform approach.** 2019."),
     ]
     paired = pair_neighbours(notes)
     assert [note.number for note in paired] == ["1", "2"]

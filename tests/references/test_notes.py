@@ -58,7 +58,10 @@ def test_page_furniture_inside_an_entry_is_dropped() -> None:
 
 
 def test_numbered_lists_in_body_text_before_a_references_heading_are_body() -> None:
-    text = "Steps:\n1. Open the box.\n2. Read http://example.kz/manual.html first.\n\nReferences\n1. Smith J. A book. 2001.\n"
+    text = (
+        "Steps:\n1. Open the box.\n2. Read http://example.kz/manual.html first.\n\n"
+        "References\n1. Smith J. A book. 2001.\n"
+    )
     parsed = _parse(text)
     assert [r.id for r in parsed.references] == ["doc.txt#A1", "doc.txt#p1"]  # the paragraph starts at "Steps:"
     assert parsed.references[1].urls == ("http://example.kz/manual.html",)
@@ -102,7 +105,8 @@ def test_ibid_forms() -> None:
     assert ibid_of("Там же. С. 45.") == (True, None)
     assert ibid_of("Ibidem, p. 5") == (True, None)
     assert ibid_of("Karimov, op. cit., p. 12") == (True, "Karimov")
-    assert ibid_of("Там же, где и «Новый проект», большая статья о союзе, опубликованная в газете «Известия» в 2011 году")[0] is False
+    long_note = "Там же, где и «Новый проект», большая статья о союзе, опубликованная в газете «Известия» в 2011"
+    assert ibid_of(long_note)[0] is False
     assert ibid_of("Ibidem Verlag, Stuttgart, http://ibidem.eu") == (False, None)
 
 

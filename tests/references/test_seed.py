@@ -40,7 +40,8 @@ ZONA = "http://zonakz.net"
 BN = "http://www.bnews.kz"
 
 # id: (languages of the halves, URLs of each half, date of each half, ibid_of, finding kinds)
-SEED: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str | None, ...], str | None, set[FindingKind]]] = {
+Expectation = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str | None, ...], str | None, set[FindingKind]]
+SEED: dict[str, Expectation] = {
     "A1": (("en",), ((),), ("2009",), None, set()),
     "A2": (("ru", "en"), ((IZ,), (IZ, RM)), ("2011-10-03", "2011-10-03"), None, {DIFF, HOME}),
     "A3": (("ru", "en"), ((BIS,), (BIS,)), ("2012-11-03", "2012-11-03"), None, {HOME}),

@@ -713,15 +713,26 @@ def probe_key(url: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------------- looks_same
 
 
-def _similarity_words(page: Page) -> list[str]:
-    """The main text's words without the page's own address, which catch-all pages echo back."""
-    text = _view(page).main_text or _view(page).visible_text
-    for url in {page.url, page.final_url}:
+def _echoes(page: Page) -> list[str]:
+    """The page's own address in the forms a catch-all page echoes back, longest first."""
+    forms: set[str] = set()
+    for url in (page.url, page.final_url):
         path = urlsplit(url).path
-        for echoed in {url, unquote(url), path, unquote(path), path.rpartition("/")[2]}:
-            if len(echoed) > 1:
-                text = text.replace(echoed, " ")
-    return _fold(text).split()[:SIMILARITY_WORD_CAP]
+        name = path.rstrip("/").rpartition("/")[2]
+        forms.update({url, unquote(url), path, unquote(path), name, unquote(name)})
+    return sorted((form for form in forms if len(form) >= 4), key=lambda form: (-len(form), form))
+
+
+def _without_echoes(text: str, page: Page) -> str:
+    for echoed in _echoes(page):
+        text = text.replace(echoed, " ")
+    return text
+
+
+def _similarity_words(page: Page) -> list[str]:
+    """The main text's words without the page's own address."""
+    view = _view(page)
+    return _fold(_without_echoes(view.main_text or view.visible_text, page)).split()[:SIMILARITY_WORD_CAP]
 
 
 def _pairs(words: Sequence[str]) -> Counter[tuple[str, str]]:
@@ -737,13 +748,7 @@ def _dice(first: Sequence[str], second: Sequence[str]) -> float:
 
 
 def _title_without_address(page: Page) -> str:
-    title = _view(page).title
-    for url in {page.url, page.final_url}:
-        path = urlsplit(url).path
-        for echoed in (path, unquote(path), path.rpartition("/")[2]):
-            if len(echoed) > 1:
-                title = title.replace(echoed, " ")
-    return _fold(title)
+    return _fold(_without_echoes(_view(page).title, page))
 
 
 def looks_same(page: Page, probe: Page) -> bool:

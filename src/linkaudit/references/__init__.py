@@ -46,7 +46,7 @@ def parse_document(document: Document) -> ParsedDocument:
     findings: list[Finding] = []
     seen: set[str] = set()
     numbered: list[tuple[str, ListStyle, Sequence[str]]] = []
-    for letter, (style, notes) in zip(_letters(), lists):
+    for letter, (style, notes) in zip(_letters(), lists, strict=False):
         ids = [_unique(f"{document.name}#{letter}{note.number}", seen) for note in notes]
         targets = resolve_ibids(notes, ids)
         by_id: dict[str, Reference] = {}

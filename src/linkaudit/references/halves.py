@@ -280,7 +280,7 @@ def _clean_authors(text: str) -> str:
 
 
 def bibliographic_fields(text: str) -> tuple[str | None, str | None, str | None]:
-    """(authors, title, outlet) of one half, from a quoted title (``«…»``) or GOST layout (``Title / Author``)."""
+    """(authors, title, outlet) of one half, from a quoted title (``«…»``) or GOST layout (``Title / A.``)."""
     flat = text
     quoted = _quoted_title(flat)
     gost = _GOST_MARKS.search(flat) or _CITY.search(flat)

@@ -109,7 +109,10 @@ _STARTS: tuple[tuple[ListStyle, re.Pattern[str]], ...] = (
     (ListStyle.BRACKETED, re.compile(r"^(?P<indent>\s*)\[(?P<label>\d{1,5})\]\s*(?P<rest>\S.*)$")),
     (ListStyle.NUMBERED, re.compile(r"^(?P<indent>\s*)(?P<label>\d{1,5})\.(?!\d)\s*(?P<rest>\S.*)$")),
     (ListStyle.PARENTHESIS, re.compile(r"^(?P<indent>\s*)(?P<label>\d{1,5})\)\s*(?P<rest>\S.*)$")),
-    (ListStyle.SUPERSCRIPT, re.compile(rf"^(?P<indent>\s*)(?P<label>[{_SUPERSCRIPT_DIGITS}]{{1,4}})\s*(?P<rest>\S.*)$")),
+    (
+        ListStyle.SUPERSCRIPT,
+        re.compile(rf"^(?P<indent>\s*)(?P<label>[{_SUPERSCRIPT_DIGITS}]{{1,4}})\s*(?P<rest>\S.*)$"),
+    ),
     (ListStyle.BULLET, re.compile(r"^(?P<indent>\s{0,3})[-*•+]\s+(?P<rest>\S.*)$")),
 )
 _DISTINCT_STYLES = (ListStyle.BRACKETED, ListStyle.FOOTNOTE, ListStyle.SUPERSCRIPT)
@@ -131,19 +134,21 @@ def _furniture(lines: Sequence[str], page_breaks: Sequence[bool]) -> list[bool]:
     """Running titles and page numbers of a PDF extraction: lines to drop wherever they fall."""
     shapes = [re.sub(r"\d+", "0", " ".join(line.split())) for line in lines]
     counts = Counter(shapes)
-    after_break = Counter(shape for shape, page_break in zip(shapes, page_breaks) if page_break)
+    after_break = Counter(shape for shape, page_break in zip(shapes, page_breaks, strict=True) if page_break)
     furniture = []
     for index, shape in enumerate(shapes):
         if not shape or len(shape) < 6 or not any(character.isalpha() for character in shape):
             furniture.append(False)
             continue
         repeated = counts[shape] >= 3 or (counts[shape] >= 2 and after_break[shape] >= 1)
-        furniture.append(repeated and _HEADING.match(lines[index]) is None and _note_start(lines[index]) is None)
+        line = lines[index]
+        furniture.append(repeated and _HEADING.match(line) is None and _note_start(line) is None)
     for index, line in enumerate(lines):
         if _PAGE_NUMBER.match(line):
             neighbours = [index - 1, index + 1]
             if page_breaks[index] or any(
-                0 <= n < len(lines) and (not lines[n].strip() or furniture[n] or page_breaks[n]) for n in neighbours
+                0 <= n < len(lines) and (not lines[n].strip() or furniture[n] or page_breaks[n])
+                for n in neighbours
             ):
                 furniture[index] = True
     return furniture
@@ -288,7 +293,8 @@ class _TextLayout:
             if number == current.last + 1 or start.indent <= current.indent + 1:
                 current.last = number
                 return self._begin(current, start.label, start, index)
-        if number == 1 or (current is None and self.under_heading is not None and not self._heading_has_list()):
+        first_under_heading = current is None and self.under_heading is not None and not self._heading_has_list()
+        if number == 1 or first_under_heading:
             owner = self._new_list(start)
             owner.last = number
             return self._begin(owner, start.label, start, index)
@@ -328,10 +334,10 @@ class _TextLayout:
             if item is not None:
                 current.append(item)
             elif current:
-                paragraphs.append(Paragraph("\n".join(line.strip() for _, line in current), current[0][0] + 1))
+                text = "\n".join(line.strip() for _, line in current)
+                paragraphs.append(Paragraph(text, current[0][0] + 1))
                 current = []
-        markers = [marker for paragraph in paragraphs for marker in find_markers(paragraph.text, paragraph.line)]
-        return Layout(lists, tuple(paragraphs), tuple(markers))
+        return Layout(lists, tuple(paragraphs), tuple(_markers(paragraphs)))
 
 
 def find_markers(text: str, line: int = 1) -> list[Marker]:
@@ -344,14 +350,22 @@ def find_markers(text: str, line: int = 1) -> list[Marker]:
             markers.extend(Marker(str(value), ListStyle.BRACKETED, line + number)
                            for value in _marker_numbers(match.group("numbers")))
         markers.extend(
-            Marker(match.group("label"), ListStyle.FOOTNOTE, line + number) for match in _FOOTNOTE_MARKER.finditer(row)
+            Marker(match.group("label"), ListStyle.FOOTNOTE, line + number)
+            for match in _FOOTNOTE_MARKER.finditer(row)
         )
         markers.extend(
-            Marker(match.group("digits").translate(_SUPERSCRIPT_TABLE).lstrip("0") or "0", ListStyle.SUPERSCRIPT,
-                   line + number)
+            Marker(_superscript_number(match.group("digits")), ListStyle.SUPERSCRIPT, line + number)
             for match in _SUPERSCRIPT_MARKER.finditer(row)
         )
     return markers
+
+
+def _superscript_number(digits: str) -> str:
+    return digits.translate(_SUPERSCRIPT_TABLE).lstrip("0") or "0"
+
+
+def _markers(paragraphs: Sequence[Paragraph]) -> list[Marker]:
+    return [marker for paragraph in paragraphs for marker in find_markers(paragraph.text, paragraph.line)]
 
 
 def _marker_numbers(text: str) -> list[int]:
@@ -380,7 +394,7 @@ _GENERIC_LABELS = {"", "url", "link", "ссылка", "here", "pdf", "doi", "web
 
 
 def markdown_to_text(text: str) -> str:
-    """Markdown syntax a reader does not see removed, line by line: images, tags, ``[label](url)`` -> ``label url``."""
+    """Markdown a reader does not see, removed line by line: images, tags, ``[label](url)`` -> ``label url``."""
 
     def link(match: re.Match[str]) -> str:
         label, url = match.group("label").strip(), match.group("url")
@@ -414,7 +428,9 @@ _BLOCKS = (
     "p", "div", "li", "dd", "dt", "td", "th", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
     "figcaption", "caption", "section", "article", "aside", "footer", "header", "main", "address", "tr",
 )
-_NOTE_LIST_HINT = re.compile(r"footnote|endnote|reference|bibliograph|citation|notes|литератур|источник", re.I)
+_NOTE_LIST_HINT = re.compile(
+    r"footnote|endnote|reference|bibliograph|citation|notes|литератур|источник", re.IGNORECASE
+)
 _HREF = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 
 
@@ -476,8 +492,7 @@ def html_layout(markup: str) -> Layout:
         text = _html_text(soup)
         if text:
             paragraphs.append(Paragraph(text, 1))
-    markers = [marker for paragraph in paragraphs for marker in find_markers(paragraph.text, paragraph.line)]
-    return Layout(tuple(lists), tuple(paragraphs), tuple(markers))
+    return Layout(tuple(lists), tuple(paragraphs), tuple(_markers(paragraphs)))
 
 
 def _html_number(value: object, default: int) -> int:
@@ -508,7 +523,7 @@ def ibid_of(text: str) -> tuple[bool, str | None]:
 
 
 def resolve_ibids(notes: Sequence[Note], ids: Sequence[str]) -> list[str | None]:
-    """For each note of one list, the id of the note its "Ibid." repeats (None if not an ibid or unresolvable)."""
+    """For each note of one list, the id of the note its "Ibid." repeats (None: not an ibid, or unresolved)."""
     targets: list[str | None] = []
     for index, note in enumerate(notes):
         if not note.ibid:
@@ -564,8 +579,8 @@ def marker_findings(
             Finding(
                 FindingKind.NOTE_WITHOUT_MARKER,
                 f"{document}#{letter}{number}",
-                f"Note {letter}{number} is never cited in the text; add its marker [{number}] where it is used "
-                f"or drop the note.",
+                f"Note {letter}{number} is never cited in the text; add its marker [{number}] where it is "
+                f"used or drop the note.",
             )
             for number in numbers
             if number not in cited[letter]
@@ -646,15 +661,19 @@ def reconcile_lists(references: Sequence[Reference], homepages: Iterable[str] = 
 
 
 def _drift(
-    first: Sequence[Reference], second: Sequence[Reference], everything: Sequence[Reference], shallow: set[str]
+    first: Sequence[Reference],
+    second: Sequence[Reference],
+    everything: Sequence[Reference],
+    shallow: set[str],
 ) -> list[Finding]:
     taken: set[str] = set()
     pairs: list[tuple[Reference, Reference]] = []
     for one in first:
         deep = _deep_urls(one, shallow)
-        match = next((other for other in second if other.id not in taken and _similar_titles(one, other)), None)
+        free = [other for other in second if other.id not in taken]
+        match = next((other for other in free if _similar_titles(one, other)), None)
         if match is None and deep:
-            match = next((o for o in second if o.id not in taken and deep & _deep_urls(o, shallow)), None)
+            match = next((other for other in free if deep & _deep_urls(other, shallow)), None)
         if match is not None:
             taken.add(match.id)
             pairs.append((one, match))

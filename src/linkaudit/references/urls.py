@@ -64,6 +64,7 @@ _SCHEME_SPACES = re.compile(
     r"(?<![^\W_])(?:https?|ftp):(?=([ \t]*))\1(?:\r?\n(?=([ \t]*))\2)?//", re.IGNORECASE
 )
 _GLUED_SCHEME = re.compile(r"(?<=[^\W_])(?:https?|ftp)://", re.IGNORECASE)
+_CARRIED_LENGTH = 200
 _INDENTATION = re.compile(r"[ \t]*")
 _WHITESPACE = re.compile(r"\s")
 _STARTS_NEW_URL = re.compile(r"(?:[a-z][a-z0-9+.\-]*:|www\.)", re.IGNORECASE)
@@ -317,6 +318,7 @@ def _wrap_edits(text: str) -> list[_Edit]:
     edits: list[_Edit] = []
     line_start = 0
     continued_token_start = -1  # start of a token already known to continue a URL
+    carried = ""  # the end of the URL so far, when it continues over several lines
     newline = text.find("\n")
     while newline >= 0:
         line_end = len(text[line_start:newline].rstrip(" \t\r")) + line_start
@@ -327,13 +329,16 @@ def _wrap_edits(text: str) -> list[_Edit]:
         if token_start >= line_end:
             continue
         token = text[token_start:line_end]
-        if token_start != continued_token_start and not _starts_url(token):
+        if token_start == continued_token_start:
+            token = carried + token
+        elif not _starts_url(token):
             continue
-        next_token = _token_at(text, next_start)
-        edit = _wrap_edit(token, next_token, line_end, next_start)
+        edit = _wrap_edit(token, _token_at(text, next_start), line_end, next_start)
         if edit is not None:
             edits.append(edit)
             continued_token_start = next_start
+            kept = token[: len(token) - (line_end - edit.start)]
+            carried = kept[:8] + kept[-_CARRIED_LENGTH:]  # the scheme and the last segment are what counts
     return edits
 
 

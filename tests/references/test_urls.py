@@ -1,0 +1,485 @@
+"""URL finding, repair and normalization on the seed notes, the real bilingual corpus and hand-made cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkaudit.models import FoundUrl, Repair
+from linkaudit.references.urls import (
+    find_urls,
+    is_fetchable,
+    is_homepage,
+    normalize_url,
+    url_host,
+    url_scheme_problem,
+)
+
+SEED = Path(__file__).parents[2] / "examples" / "notes.txt"
+BILINGUAL = Path(__file__).parents[3] / "shared" / "corpus" / "bilingual"
+
+
+def urls(text: str, *, bare_domains: bool = False) -> list[str]:
+    return [found.url for found in find_urls(text, bare_domains=bare_domains)]
+
+
+def only(text: str) -> FoundUrl:
+    found = find_urls(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+# --- the seed notes ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Газета «Известия», 3 октября 2011, http://izvestia.ru (Vladimir", ["http://izvestia.ru"]),
+        ("Азия-плюс, 31 октября 2011 года, http://news.tj/ru  (B. Karimov", ["http://news.tj/ru"]),
+        ("24 May, 2012, http://camonitor.com/archives/4070).", ["http://camonitor.com/archives/4070"]),
+        ("9 мая 2012 года, http://news.nur.kz/217304.html  (“Kazakh", ["http://news.nur.kz/217304.html"]),
+        ("26 May, 2011, http://vecher.kz/node/1259).", ["http://vecher.kz/node/1259"]),
+        ("10 June, 2010, http://www.zp.kz).", ["http://www.zp.kz"]),
+        ("“Izvestia”, 3 October 2011, http://izvestia.ru or  http://www.russianmission.eu).",
+         ["http://izvestia.ru", "http://www.russianmission.eu"]),
+    ],
+)  # fmt: skip
+def test_seed_urls_are_found_as_written(text: str, expected: list[str]) -> None:
+    assert urls(text) == expected
+
+
+def test_scheme_less_www_address_gets_a_scheme() -> None:
+    text = "27 сентября 2012 года,  www.spik.kz/?tpl=print&lan=ru&id=100&pub=2588 (“Erlan"
+    found = only(text)
+    assert found.url == "http://www.spik.kz/?tpl=print&lan=ru&id=100&pub=2588"
+    assert found.raw == "www.spik.kz/?tpl=print&lan=ru&id=100&pub=2588"
+    assert found.repairs == (Repair.SCHEME_ADDED,)
+
+
+def test_scheme_less_www_host_alone() -> None:
+    found = only("№ 33 (161), 27 сентября 2012 года,  www.spik.kz (“Erlan")
+    assert (found.url, found.repairs) == ("http://www.spik.kz", (Repair.SCHEME_ADDED,))
+
+
+def test_glued_pair_is_split_in_two() -> None:
+    text = "3 октября 2011, http://izvestia.ruhttp://www.russianmission.eu (Vladimir"
+    first, second = find_urls(text)
+    assert (first.url, second.url) == ("http://izvestia.ru", "http://www.russianmission.eu")
+    assert first.repairs == second.repairs == (Repair.GLUED,)
+    assert (first.raw, second.raw) == ("http://izvestia.ru", "http://www.russianmission.eu")
+    assert first.end == second.start
+
+
+def test_word_glued_before_a_scheme_is_left_out() -> None:
+    text = "14 February, 2012, Radio Libertyhttp://rus.azattyq.org)."
+    found = only(text)
+    assert found.url == found.raw == "http://rus.azattyq.org"
+    assert text[found.start - len("Liberty") : found.start] == "Liberty"
+    assert Repair.GLUED in found.repairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Customs expert.ru, 9 ноября 2011 года",
+        "«Uzbek expert», 12 News.uz, 15 April, 2013",
+        "Казахстанский портал Nur.kz, 9 мая 2012 года",
+        "against Kazakhstan to join the Eurasian Union”,NUR.KZ, 9 May, 2012",
+        "Интернет-газета Zona.kz, 13 октября 2010 года",
+        "node.js and io.js",
+    ],
+)
+def test_outlet_names_are_not_urls(text: str) -> None:
+    assert find_urls(text) == []
+
+
+def test_outlet_names_are_found_only_when_bare_domains_are_asked_for() -> None:
+    assert urls("12 News.uz, 15 April") == []
+    assert urls("12 News.uz, 15 April", bare_domains=True) == ["http://News.uz"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Режим доступа: kremlin.ru (дата обращения: 01.02.2020)", "http://kremlin.ru"),
+        ("URL: akorda.kz.", "http://akorda.kz"),
+        ("Available at: www.akorda.kz", "http://www.akorda.kz"),
+        ("see <domain.com>.", "http://domain.com"),
+    ],
+)
+def test_bare_domain_marked_as_an_address_is_found(text: str, expected: str) -> None:
+    found = only(text)
+    assert found.url == expected
+    assert Repair.SCHEME_ADDED in found.repairs
+
+
+def test_whole_seed_file() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    found = find_urls(text)
+    assert all(text[item.start : item.end] == item.raw for item in found)
+    assert {item.url for item in found} == {
+        "http://izvestia.ru", "http://www.russianmission.eu", "http://bisnews.kz", "http://www.zp.kz",
+        "http://customsexpert.ru", "http://news.tj/ru", "http://www.12news.uz", "http://rus.azattyq.org",
+        "http://www.taszhargan.info", "http://camonitor.com", "http://www.spik.kz", "http://news.nur.kz",
+        "http://vecher.kz", "http://zonakz.net", "http://www.bnews.kz", "http://camonitor.com/archives/4070",
+        "http://www.spik.kz/?tpl=print&lan=ru&id=100&pub=2588", "http://news.nur.kz/217304.html",
+        "http://vecher.kz/node/1259",
+    }  # fmt: skip
+    glued = [item.url for item in found if Repair.GLUED in item.repairs]
+    assert glued == ["http://rus.azattyq.org", "http://izvestia.ru", "http://www.russianmission.eu"]
+    scheme_added = [item.raw for item in found if Repair.SCHEME_ADDED in item.repairs]
+    assert scheme_added == ["www.spik.kz"] * 2 + ["www.spik.kz/?tpl=print&lan=ru&id=100&pub=2588"] * 2
+
+
+# --- Cyrillic, parentheses, punctuation, invisible characters ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Сайт президент.рф, 2020", "http://президент.рф"),
+        ("см. http://президент.рф/новости.", "http://президент.рф/новости"),
+        ("см. http://президент.рф/новости/12345, 2020", "http://президент.рф/новости/12345"),
+        ("see https://ru.wikipedia.org/wiki/Казахстан; also", "https://ru.wikipedia.org/wiki/Казахстан"),
+        ("http://kremlin.ru/events/президент — текст", "http://kremlin.ru/events/президент"),
+    ],
+)
+def test_cyrillic_hosts_and_paths(text: str, expected: str) -> None:
+    assert urls(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("(see https://en.wikipedia.org/wiki/Foo_(bar)).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("(see http://example.com/a)", "http://example.com/a"),
+        ("[http://example.com/a]", "http://example.com/a"),
+        ("[URL](https://link.springer.com/epdf/10.1134/S19?token=Q%3D)", "https://link.springer.com/epdf/10.1134/S19?token=Q%3D"),
+    ],
+)  # fmt: skip
+def test_parentheses(text: str, expected: str) -> None:
+    assert urls(text) == [expected]
+
+
+@pytest.mark.parametrize("closing", [".", ",", ";", ":", ")", "»", "”", '"', "'", "!", "?", ").", "»,", "”."])
+def test_trailing_punctuation_is_not_part_of_the_url(closing: str) -> None:
+    assert urls(f"Источник http://www.zp.kz/a/b{closing} далее") == ["http://www.zp.kz/a/b"]
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"), [("«", "»"), ("“", "”"), ("„", "“"), ('"', '"'), ("(", ")"), ("‘", "’")]
+)
+def test_quoted_urls(opening: str, closing: str) -> None:
+    assert urls(f"{opening}http://news.tj/ru/news/1{closing}, 2011") == ["http://news.tj/ru/news/1"]
+    assert urls(f"{opening}http://news.tj/ru/news/1.{closing}") == ["http://news.tj/ru/news/1"]
+
+
+def test_trailing_punctuation_repair_only_for_characters_legal_in_urls() -> None:
+    assert Repair.TRAILING_PUNCTUATION in only("http://bisnews.kz.").repairs
+    assert Repair.TRAILING_PUNCTUATION in only("http://bisnews.kz, 2012").repairs
+    assert Repair.TRAILING_PUNCTUATION not in only("«http://bisnews.kz»").repairs
+    assert Repair.TRAILING_PUNCTUATION not in only("(http://bisnews.kz)").repairs
+    assert only("http://bisnews.kz end").repairs == ()
+
+
+@pytest.mark.parametrize("separator", ["\u00a0", "\u202f", "\u200b", "\u2060", "\ufeff"])
+def test_invisible_separators_end_a_url(separator: str) -> None:
+    text = f"доступа:{separator}http://bisnews.kz/a{separator}b"
+    found = only(text)
+    assert found.url == "http://bisnews.kz/a"
+    assert separator not in found.raw
+
+
+def test_joiner_inside_a_script_stays_in_the_url() -> None:
+    url = "http://lyricstranslate.com/en/someone-you-പോലൊരാള്\u200d.html"
+    assert urls(url + " x") == [url]
+
+
+def test_soft_hyphen_is_dropped() -> None:
+    found = only("http://example.com/infor\u00admation.html")
+    assert found.url == "http://example.com/information.html"
+    assert Repair.HYPHEN_WRAP in found.repairs
+
+
+# --- PDF text: line wraps and spaced schemes --------------------------------------------------------------
+
+
+def test_hyphen_wrap_keeps_the_slug_hyphen() -> None:
+    text = (
+        "      бизнеса. – 2017. – Режим доступа: https://cyberleninka.ru/article/n/novye-modeli-\n"
+        "      nastavnichestva-v-praktike-obucheniya-i-razvitiya-personala-zarubezhnyh-kompaniy.\n"
+        "      [Esaulova, I.A. New models"
+    )
+    found = only(text)
+    assert found.url == (
+        "https://cyberleninka.ru/article/n/novye-modeli-nastavnichestva-v-praktike-obucheniya-i-razvitiya-"
+        "personala-zarubezhnyh-kompaniy"
+    )
+    assert Repair.HYPHEN_WRAP in found.repairs
+    assert found.raw == text[found.start : found.end]
+    assert "\n" in found.raw
+
+
+def test_hyphen_wrap_over_three_lines() -> None:
+    text = "URL: https://cyberleninka.ru/article/n/formirovanie-ikt-\n    kompetentnosti-\n    pedagogov (accessed"
+    assert urls(text) == ["https://cyberleninka.ru/article/n/formirovanie-ikt-kompetentnosti-pedagogov"]
+
+
+def test_hyphen_splitting_one_word_is_dropped() -> None:
+    assert urls("http://example.com/docs/infor-\n   mation.html and more") == [
+        "http://example.com/docs/information.html"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("http://www.orda2000.fb38063g.bget.ru/books/\n   nicoll/nicoll_1.htm (Дата", "http://www.orda2000.fb38063g.bget.ru/books/nicoll/nicoll_1.htm"),
+        ("http://example.com/books/nic\n   oll/nicoll_1.htm (Date", "http://example.com/books/nicoll/nicoll_1.htm"),
+        ("http://example.com/page?id=\n   100&pub=2 x", "http://example.com/page?id=100&pub=2"),
+    ],
+)  # fmt: skip
+def test_wrap_inside_a_url(text: str, expected: str) -> None:
+    found = only(text)
+    assert found.url == expected
+    assert Repair.HYPHEN_WRAP in found.repairs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see http://example.org/\nfor details",
+        "http://www.orda2000.ru/books/nicoll_1.htm (Дата обращения:\n01.08.2020).",
+        "http://www.zp.kz\n01.08.2020).",
+        "http://www.zp.kz/a-\n  http://other.kz/b",
+        "http://example.org/a\nand so on",
+        "http://example.org/a-\n  Next Sentence",
+        "http://example.org/a,\n  more",
+    ],
+)
+def test_no_wrap_where_the_url_ended(text: str) -> None:
+    assert all(Repair.HYPHEN_WRAP not in found.repairs for found in find_urls(text))
+    assert all("\n" not in found.raw for found in find_urls(text))
+
+
+@pytest.mark.skipif(not BILINGUAL.is_dir(), reason=f"bilingual corpus not found in {BILINGUAL}")
+def test_real_pdf_text_with_wrapped_urls() -> None:
+    text = (BILINGUAL / "ru-en-02_cegr-2020-6_inline-bracket-translations.txt").read_text(encoding="utf-8")
+    wrapped = [found for found in find_urls(text) if Repair.HYPHEN_WRAP in found.repairs]
+    slug = (
+        "https://cyberleninka.ru/article/n/novye-modeli-nastavnichestva-v-praktike-obucheniya-i-razvitiya-"
+        "personala-zarubezhnyh-kompaniy"
+    )
+    assert [found.url for found in wrapped] == [slug, slug]
+
+
+@pytest.mark.skipif(not BILINGUAL.is_dir(), reason=f"bilingual corpus not found in {BILINGUAL}")
+def test_real_pdf_text_without_wraps() -> None:
+    text = (BILINGUAL / "ru-en-01_cegr-2020-5_ref-list-plus-REFERENSES.txt").read_text(encoding="utf-8")
+    found = [item.url for item in find_urls(text) if "cegr-website" not in item.url]
+    assert found == [
+        "https://royallib.com/book/beyli_alisa/ezotericheskaya_psihologiya.html",
+        "http://www.orda2000.fb38063g.bget.ru/books/nicoll/nicoll_1.htm",
+    ] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("DOI: https:     //doi.org/10.25209/2079-3316-2019-10-2-121-153.", "https:     //doi.org/10.25209/2079-3316-2019-10-2-121-153"),
+        ("DOI: https:\t//doi.org/10.1134/S1995080221110081 x", "https:\t//doi.org/10.1134/S1995080221110081"),
+        ("DOI: https:\n   //doi.org/10.1134/S1995080221110081 x", "https:\n   //doi.org/10.1134/S1995080221110081"),
+    ],
+)  # fmt: skip
+def test_spaces_after_the_scheme(text: str, raw: str) -> None:
+    found = only(text)
+    assert found.raw == raw
+    assert found.url == "https://" + raw.split("//", 1)[1]
+    assert Repair.WHITESPACE in found.repairs
+
+
+# --- schemes that are never fetched -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mailto:editor@journal.kz", "MAILTO:EDITOR@JOURNAL.KZ", "javascript:void(0)", "file:///C:/Users/notes.pdf",
+     "file://server/share/report.doc", "data:text/plain;base64,SGVsbG8="],
+)  # fmt: skip
+def test_explicit_unfetchable_schemes_are_found(url: str) -> None:
+    assert urls(f"Ссылка: {url} (2020)") == [url]
+    assert url_scheme_problem(url) is not None
+    assert not is_fetchable(url)
+
+
+@pytest.mark.parametrize("text", ["write to editor@journal.kz", "(editor@journal.kz)", "mailto:", "mailto:bar"])
+def test_plain_email_addresses_are_not_urls(text: str) -> None:
+    assert find_urls(text) == []
+
+
+def test_scheme_problem_messages() -> None:
+    assert url_scheme_problem("file:///C:/notes.pdf") == "file: URLs are not fetched"
+    assert url_scheme_problem("javascript:void(0)") == "javascript: URLs are not fetched"
+    assert url_scheme_problem("mailto:a@b.kz") == "mailto: URLs are not fetched"
+    assert url_scheme_problem("ftp://ftp.example.kz/file") == "ftp: URLs are not fetched"
+    assert url_scheme_problem("http://") is not None
+    assert url_scheme_problem("not a url") is not None
+    assert url_scheme_problem("https://example.kz/a") is None
+    assert url_scheme_problem("http://президент.рф/новости") is None
+
+
+# --- normalization -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://izvestia.ru", "http://izvestia.ru/"),
+        ("HTTP://Izvestia.RU/Path/To?Q=A#Top", "http://izvestia.ru/Path/To?Q=A#Top"),
+        ("http://президент.рф/новости", "http://xn--d1abbgf6aiiy.xn--p1ai/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8"),
+        ("http://ПРЕЗИДЕНТ.РФ", "http://xn--d1abbgf6aiiy.xn--p1ai/"),
+        ("http://www.bürgerentscheid-krankenhäuser.de", "http://www.xn--brgerentscheid-krankenhuser-xkc78d.de/"),
+        ("https://example.kz:443/a", "https://example.kz/a"),
+        ("http://example.kz:80", "http://example.kz/"),
+        ("http://example.kz:8080/a", "http://example.kz:8080/a"),
+        ("https://example.kz:80/a", "https://example.kz:80/a"),
+        ("http://example.kz/a%2fb%e2", "http://example.kz/a%2Fb%E2"),
+        ("http://example.kz/100%", "http://example.kz/100%25"),
+        ("http://example.kz/?q=Казахстан&x=1", "http://example.kz/?q=%D0%9A%D0%B0%D0%B7%D0%B0%D1%85%D1%81%D1%82%D0%B0%D0%BD&x=1"),
+        ("http://example.kz/?tpl=print&lan=ru&id=100&pub=2588", "http://example.kz/?tpl=print&lan=ru&id=100&pub=2588"),
+        ("http://Example.KZ./a", "http://example.kz/a"),
+        ("http://user:pass@Example.kz/", "http://user:pass@example.kz/"),
+        ("www.spik.kz/?tpl=print", "http://www.spik.kz/?tpl=print"),
+        ("//example.kz/a", "http://example.kz/a"),
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+        ("MAILTO:Editor@Journal.kz", "mailto:Editor@Journal.kz"),
+        ("file:///C:/Users/x.pdf", "file:///C:/Users/x.pdf"),
+        ("http://[::1]:8080/a", "http://[::1]:8080/a"),
+    ],
+)  # fmt: skip
+def test_normalize_url(url: str, expected: str) -> None:
+    assert normalize_url(url) == expected
+    assert normalize_url(expected) == expected  # idempotent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "hello", "Customs expert", "http://", "http://.example.kz", "http://exa mple.kz",
+     "http://example.kz:99999/", "http://a..b.kz/", "://example.kz"],
+)  # fmt: skip
+def test_normalize_url_rejects_what_is_not_a_url(text: str) -> None:
+    with pytest.raises(ValueError):
+        normalize_url(text)
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("http://News.Nur.KZ/217304.html", "news.nur.kz"),
+        ("http://президент.рф/новости", "xn--d1abbgf6aiiy.xn--p1ai"),
+        ("www.spik.kz/?tpl=print", "www.spik.kz"),
+        ("https://example.kz:8443/", "example.kz"),
+        ("mailto:a@b.kz", ""),
+    ],
+)
+def test_url_host(url: str, host: str) -> None:
+    assert url_host(url) == host
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://izvestia.ru", "http://izvestia.ru/", "http://news.tj/ru", "http://news.tj/ru/", "http://zp.kz/en/",
+     "http://zp.kz/index.php", "http://zp.kz/index.html", "http://zp.kz/Index.HTM", "http://zp.kz/default.aspx",
+     "http://zp.kz/main", "http://zp.kz/home", "http://zp.kz/kz/", "http://zp.kz/uz", "http://zp.kz/tj",
+     "http://zp.kz/ru/index.php", "http://zp.kz/#top", "http://президент.рф/"],
+)  # fmt: skip
+def test_homepages(url: str) -> None:
+    assert is_homepage(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://news.tj/ru/news/1", "http://zp.kz/?id=1", "http://zp.kz/index.php?id=100", "http://camonitor.com/archives/4070",
+     "http://news.nur.kz/217304.html", "http://zp.kz/ru/en/ru", "http://zp.kz/main/article", "not a url",
+     "mailto:a@b.kz"],
+)  # fmt: skip
+def test_not_homepages(url: str) -> None:
+    assert not is_homepage(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "fetchable"),
+    [("http://a.kz", True), ("https://a.kz/x", True), ("www.a.kz/x", True), ("ftp://a.kz/x", False),
+     ("mailto:a@b.kz", False), ("javascript:void(0)", False), ("http://", False), ("garbage", False)],
+)  # fmt: skip
+def test_is_fetchable(url: str, fetchable: bool) -> None:
+    assert is_fetchable(url) is fetchable
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Газета «Известия», http://izvestia.ru (Vladimir",
+        "www.spik.kz/?tpl=print&lan=ru&id=100&pub=2588",
+        "http://президент.рф/новости",
+        "Radio Libertyhttp://rus.azattyq.org",
+    ],
+)
+def test_found_urls_normalize(text: str) -> None:
+    for found in find_urls(text):
+        assert normalize_url(found.url).isascii()
+        assert is_fetchable(found.url)
+
+
+# --- properties and hostile input --------------------------------------------------------------------------
+
+URL_FRAGMENTS = st.sampled_from(
+    ["http://", "https:", "//", "www.", "izvestia.ru", ".kz", "/", "-", "\n", "   ", "(", ")", "«", "»", "”",
+     ".", ",", "?", "=", "&", "%", "\u00a0", "\u200b", "\u00ad", "президент.рф", "mailto:", "a@b.kz",
+     "javascript:", "file:///", "News.uz", "xn--p1ai", ":", "#", "_", "0", "Liberty"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(URL_FRAGMENTS, st.text(max_size=5)), max_size=30).map("".join))
+def test_raw_is_the_slice_it_came_from(text: str) -> None:
+    found = find_urls(text)
+    previous_end = 0
+    for item in found:
+        assert text[item.start : item.end] == item.raw
+        assert previous_end <= item.start < item.end
+        previous_end = item.end
+        assert item.url
+        assert not any(character.isspace() for character in item.url)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_find_urls_never_raises(text: str) -> None:
+    for item in find_urls(text):
+        assert text[item.start : item.end] == item.raw
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected_count"),
+    [
+        ("dots", "." * 1_000_000, 0),
+        ("scheme chain", "http://" * 100_000, None),
+        ("glued chain", "Libertyhttp://a.kz" * 50_000, 50_000),
+        ("long token", "a" * 100_000 + " http://example.kz/" + "b" * 100_000 + " " + "c-" * 100_000, 1),
+        ("spaced schemes", ("https:" + " " * 1000) * 500, 0),
+        ("unfetchable chain", "javascript:" * 100_000 + "mailto:" * 100_000, 0),
+        ("wrapped lines", "http://example.kz/a-\n  b-\n" * 20_000, 20_000),
+        ("domain dots", "a." * 300_000, 0),
+    ],
+)
+def test_hostile_text_completes(name: str, text: str, expected_count: int | None) -> None:
+    found = find_urls(text)
+    if expected_count is not None:
+        assert len(found) == expected_count, name
+    assert all(text[item.start : item.end] == item.raw for item in found[:1000])

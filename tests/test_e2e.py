@@ -1,0 +1,117 @@
+"""The whole pipeline against the simulated web: the CLI through a proxy, the Audit through the resolver seam."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from linkaudit.audit import Audit, load_documents
+from linkaudit.config import Config
+from linkaudit.demo.sites import expected_statuses
+from linkaudit.demo.web import SimulatedWeb
+from linkaudit.status import ExitCode, Status
+
+SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "notes.txt"
+
+
+async def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "linkaudit", *args,
+        cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_check_sample_end_to_end_through_a_proxy(tmp_path: Path) -> None:
+    """`linkaudit check examples/notes.txt` as a user runs it, with HTTP_PROXY pointing at the simulated web."""
+    async with SimulatedWeb(slow_delay=3.0) as simulated:
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env.update(HTTP_PROXY=simulated.proxy_url, NO_PROXY="127.0.0.1,localhost")
+        code, out, err = await _run_cli(
+            ["check", str(SAMPLE), "-o", str(tmp_path / "reports"), "--store", str(tmp_path / "la.db"),
+             "--wayback-url", simulated.wayback_url, "--timeout", "1", "--retries", "1", "-f", "html,json,md,csv"],
+            env, tmp_path,
+        )  # fmt: skip
+    assert code == ExitCode.BROKEN, err
+    assert "wrote" in out and "broken" in out
+    reports = tmp_path / "reports"
+    assert {p.name for p in reports.iterdir()} >= {"linkaudit.html", "linkaudit.json", "linkaudit.md", "linkaudit.csv"}
+    data = json.loads((reports / "linkaudit.json").read_text(encoding="utf-8"))
+    assert data["schema"] == "linkaudit/1"
+    assert data["summary"]["references"] == 40
+    statuses = {link["url"]: link["status"] for link in data["links"]}
+    expected = expected_statuses()
+    # Through a proxy the proxy resolves and connects: an unresolvable host, a refused port and an untrusted TLS
+    # site reach the checker as the proxy's 502 answer (as they do with curl through a proxy).
+    through_proxy_differs = {Status.DNS_ERROR, Status.TLS_ERROR, Status.CONNECTION_ERROR}
+    compared = {url: status for url, status in expected.items() if status not in through_proxy_differs}
+    assert len(compared) >= 12
+    assert {url: statuses.get(url) for url in compared} == {url: s.value for url, s in compared.items()}
+    by_url = {link["url"]: link for link in data["links"]}
+    camonitor = by_url["http://camonitor.com/archives/4070"]
+    assert camonitor["title_match"] is True
+    assert camonitor["references"] == ["examples/notes.txt#B14", "examples/notes.txt#B15", "examples/notes.txt#B16"]
+    dead = [link for link in data["links"] if link["archive"] and link["archive"]["verified"]]
+    assert dead, "no verified archived replacement"
+    for link in dead:
+        assert link["archive"]["url"].startswith(simulated.wayback_url + "/web/")
+    assert all(link["confirmed"] is False for link in data["links"])  # one run: suspect at most
+
+
+async def test_warm_rerun_makes_no_request_for_cached_ok_links(tmp_path: Path) -> None:
+    parsed = load_documents([str(SAMPLE)])
+    async with SimulatedWeb(slow_delay=2.0) as simulated:
+        config = Config(
+            store=str(tmp_path / "la.db"), timeout=0.5, connect_timeout=0.5, retries=0,
+            wayback_url=simulated.wayback_url, archive=False,
+        )  # fmt: skip
+        first = await Audit(config, resolver=simulated.resolver).run_async(parsed)
+        ok_hosts = {
+            item.link.host for item in first.report.links if item.result.status.is_success
+        } - {item.link.host for item in first.report.links if not item.result.status.is_success}
+        assert ok_hosts
+        simulated.log.clear()
+        second = await Audit(config, resolver=simulated.resolver).run_async(parsed)
+        asked = {entry.host for entry in simulated.log.entries}
+    assert not ok_hosts & asked, f"cached ok hosts were asked again: {sorted(ok_hosts & asked)}"
+    assert any(item.result.from_cache for item in second.report.links)
+    assert [i.result.status for i in second.report.links] == [i.result.status for i in first.report.links]
+
+
+async def test_three_runs_over_days_turn_suspect_into_confirmed(tmp_path: Path) -> None:
+    parsed = load_documents([str(SAMPLE)])
+    start = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
+    states = []
+    async with SimulatedWeb(slow_delay=2.0) as simulated:
+        config = Config(
+            store=str(tmp_path / "la.db"), timeout=0.5, connect_timeout=0.5, retries=0,
+            wayback_url=simulated.wayback_url, archive=False,
+        )  # fmt: skip
+        for day in (0, 2, 4):
+            moment = start + timedelta(days=day)
+            outcome = await Audit(config, resolver=simulated.resolver, clock=lambda m=moment: m).run_async(parsed)
+            dead = next(i for i in outcome.report.links if i.link.url == "http://bisnews.kz")
+            assert dead.history is not None
+            states.append((dead.history.broken_runs, dead.history.confirmed, outcome.exit_code))
+    assert states == [(1, False, ExitCode.BROKEN), (2, False, ExitCode.BROKEN), (3, True, ExitCode.BROKEN)]
+    assert outcome.report.trend and len(outcome.report.trend) == 3
+
+
+async def test_fail_on_confirmed_ignores_a_first_broken_night(tmp_path: Path) -> None:
+    from linkaudit.status import FailOn
+
+    parsed = load_documents([str(SAMPLE)])
+    async with SimulatedWeb(slow_delay=2.0) as simulated:
+        config = Config(
+            store=str(tmp_path / "la.db"), timeout=0.5, connect_timeout=0.5, retries=0, archive=False,
+            fail_on=FailOn.CONFIRMED,
+        )  # fmt: skip
+        outcome = await Audit(config, resolver=simulated.resolver).run_async(parsed)
+    assert any(i.result.status.is_broken for i in outcome.report.links)
+    assert outcome.exit_code is ExitCode.OK
