@@ -18,6 +18,7 @@ from linkaudit.references.urls import (
     url_scheme_problem,
 )
 
+NEWS = "%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8"  # "новости", UTF-8 percent-encoded
 SEED = Path(__file__).parents[2] / "examples" / "notes.txt"
 BILINGUAL = Path(__file__).parents[3] / "shared" / "corpus" / "bilingual"
 
@@ -159,7 +160,7 @@ def test_cyrillic_hosts_and_paths(text: str, expected: str) -> None:
         ("(see https://en.wikipedia.org/wiki/Foo_(bar)).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
         ("(see http://example.com/a)", "http://example.com/a"),
         ("[http://example.com/a]", "http://example.com/a"),
-        ("[URL](https://link.springer.com/epdf/10.1134/S19?token=Q%3D)", "https://link.springer.com/epdf/10.1134/S19?token=Q%3D"),
+        ("[URL](https://link.springer.com/epdf/S19?token=Q%3D)", "https://link.springer.com/epdf/S19?token=Q%3D"),
     ],
 )  # fmt: skip
 def test_parentheses(text: str, expected: str) -> None:
@@ -226,7 +227,7 @@ def test_hyphen_wrap_keeps_the_slug_hyphen() -> None:
 
 
 def test_hyphen_wrap_over_three_lines() -> None:
-    text = "URL: https://cyberleninka.ru/article/n/formirovanie-ikt-\n    kompetentnosti-\n    pedagogov (accessed"
+    text = "URL: https://cyberleninka.ru/article/n/formirovanie-ikt-\n  kompetentnosti-\n  pedagogov (accessed"
     assert urls(text) == ["https://cyberleninka.ru/article/n/formirovanie-ikt-kompetentnosti-pedagogov"]
 
 
@@ -239,7 +240,7 @@ def test_hyphen_splitting_one_word_is_dropped() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("http://www.orda2000.fb38063g.bget.ru/books/\n   nicoll/nicoll_1.htm (Дата", "http://www.orda2000.fb38063g.bget.ru/books/nicoll/nicoll_1.htm"),
+        ("http://www.orda2000.ru/books/\n   nicoll/nicoll_1.htm (Дата", "http://www.orda2000.ru/books/nicoll/nicoll_1.htm"),
         ("http://example.com/books/nic\n   oll/nicoll_1.htm (Date", "http://example.com/books/nicoll/nicoll_1.htm"),
         ("http://example.com/page?id=\n   100&pub=2 x", "http://example.com/page?id=100&pub=2"),
     ],
@@ -291,9 +292,9 @@ def test_real_pdf_text_without_wraps() -> None:
 @pytest.mark.parametrize(
     ("text", "raw"),
     [
-        ("DOI: https:     //doi.org/10.25209/2079-3316-2019-10-2-121-153.", "https:     //doi.org/10.25209/2079-3316-2019-10-2-121-153"),
+        ("DOI: https:     //doi.org/10.25209/2079-3316-2019.", "https:     //doi.org/10.25209/2079-3316-2019"),
         ("DOI: https:\t//doi.org/10.1134/S1995080221110081 x", "https:\t//doi.org/10.1134/S1995080221110081"),
-        ("DOI: https:\n   //doi.org/10.1134/S1995080221110081 x", "https:\n   //doi.org/10.1134/S1995080221110081"),
+        ("DOI: https:\n   //doi.org/10.1134/S1995080221 x", "https:\n   //doi.org/10.1134/S1995080221"),
     ],
 )  # fmt: skip
 def test_spaces_after_the_scheme(text: str, raw: str) -> None:
@@ -308,7 +309,7 @@ def test_spaces_after_the_scheme(text: str, raw: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["mailto:editor@journal.kz", "MAILTO:EDITOR@JOURNAL.KZ", "javascript:void(0)", "file:///C:/Users/notes.pdf",
+    ["mailto:editor@journal.kz", "MAILTO:EDITOR@JOURNAL.KZ", "javascript:void(0)", "file:///C:/Users/a.pdf",
      "file://server/share/report.doc", "data:text/plain;base64,SGVsbG8="],
 )  # fmt: skip
 def test_explicit_unfetchable_schemes_are_found(url: str) -> None:
@@ -317,7 +318,7 @@ def test_explicit_unfetchable_schemes_are_found(url: str) -> None:
     assert not is_fetchable(url)
 
 
-@pytest.mark.parametrize("text", ["write to editor@journal.kz", "(editor@journal.kz)", "mailto:", "mailto:bar"])
+@pytest.mark.parametrize("text", ["write to editor@journal.kz", "(editor@kisi.kz)", "mailto:", "mailto:bar"])
 def test_plain_email_addresses_are_not_urls(text: str) -> None:
     assert find_urls(text) == []
 
@@ -341,7 +342,7 @@ def test_scheme_problem_messages() -> None:
     [
         ("http://izvestia.ru", "http://izvestia.ru/"),
         ("HTTP://Izvestia.RU/Path/To?Q=A#Top", "http://izvestia.ru/Path/To?Q=A#Top"),
-        ("http://президент.рф/новости", "http://xn--d1abbgf6aiiy.xn--p1ai/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8"),
+        ("http://президент.рф/новости", "http://xn--d1abbgf6aiiy.xn--p1ai/" + NEWS),
         ("http://ПРЕЗИДЕНТ.РФ", "http://xn--d1abbgf6aiiy.xn--p1ai/"),
         ("http://www.bürgerentscheid-krankenhäuser.de", "http://www.xn--brgerentscheid-krankenhuser-xkc78d.de/"),
         ("https://example.kz:443/a", "https://example.kz/a"),
@@ -350,8 +351,8 @@ def test_scheme_problem_messages() -> None:
         ("https://example.kz:80/a", "https://example.kz:80/a"),
         ("http://example.kz/a%2fb%e2", "http://example.kz/a%2Fb%E2"),
         ("http://example.kz/100%", "http://example.kz/100%25"),
-        ("http://example.kz/?q=Казахстан&x=1", "http://example.kz/?q=%D0%9A%D0%B0%D0%B7%D0%B0%D1%85%D1%81%D1%82%D0%B0%D0%BD&x=1"),
-        ("http://example.kz/?tpl=print&lan=ru&id=100&pub=2588", "http://example.kz/?tpl=print&lan=ru&id=100&pub=2588"),
+        ("http://example.kz/?q=новости&x=1", "http://example.kz/?q=" + NEWS + "&x=1"),
+        ("http://example.kz/?tpl=print&lan=ru&id=100", "http://example.kz/?tpl=print&lan=ru&id=100"),
         ("http://Example.KZ./a", "http://example.kz/a"),
         ("http://user:pass@Example.kz/", "http://user:pass@example.kz/"),
         ("www.spik.kz/?tpl=print", "http://www.spik.kz/?tpl=print"),
@@ -404,7 +405,7 @@ def test_homepages(url: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["http://news.tj/ru/news/1", "http://zp.kz/?id=1", "http://zp.kz/index.php?id=100", "http://camonitor.com/archives/4070",
+    ["http://news.tj/ru/news/1", "http://zp.kz/?id=1", "http://zp.kz/index.php?id=100", "http://camonitor.com/a/4",
      "http://news.nur.kz/217304.html", "http://zp.kz/ru/en/ru", "http://zp.kz/main/article", "not a url",
      "mailto:a@b.kz"],
 )  # fmt: skip

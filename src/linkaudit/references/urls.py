@@ -1,7 +1,8 @@
 """Find, repair and normalize the URLs cited in free text.
 
 linkify-it finds the URLs; around it sit the repairs real citations need (PDF line wraps, glued pairs, missing
-schemes, spaces after ``https:``), and a policy that keeps outlet names such as "News.uz" from being taken as URLs.
+schemes, spaces after ``https:``), and a policy that keeps outlet names such as "News.uz" from being taken
+as URLs.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ EXTRA_TOP_LEVEL_DOMAINS = (
 # Landing pages: a deep citation that ends up here lost its content.
 LANDING_PAGES = frozenset(
     {
-        "index", "index.php", "index.html", "index.htm", "index.shtml", "index.asp", "index.aspx", "index.jsp",
+        "index", "index.php", "index.html", "index.htm", "index.shtml", "index.asp", "index.aspx",
+        "index.jsp",
         "index.cfm", "default.aspx", "default.asp", "default.htm", "default.html", "main", "main.html",
         "main.php", "home", "home.html", "home.php", "homepage", "start", "portal", "welcome",
     }
@@ -50,7 +52,7 @@ LANGUAGE_SEGMENTS = frozenset(
     {
         "ru", "en", "kz", "kk", "kaz", "uz", "tj", "tg", "ky", "kg", "tk", "az", "hy", "am", "ka", "ge", "be",
         "by", "uk", "ua", "de", "fr", "es", "it", "zh", "cn", "ja", "ko", "tr", "ar", "fa", "pl", "lt", "lv",
-        "et", "mn", "rus", "eng", "qaz", "kaz", "en-us", "en-gb", "ru-ru", "kk-kz", "ru-kz", "en_us", "ru_ru",
+        "et", "mn", "rus", "eng", "qaz", "en-us", "en-gb", "ru-ru", "kk-kz", "ru-kz", "en_us", "ru_ru",
     }
 )  # fmt: skip
 
@@ -338,7 +340,10 @@ def _wrap_edits(text: str) -> list[_Edit]:
             edits.append(edit)
             continued_token_start = next_start
             kept = token[: len(token) - (line_end - edit.start)]
-            carried = kept[:8] + kept[-_CARRIED_LENGTH:]  # the scheme and the last segment are what counts
+            # What the next line's check needs is the scheme and the last path segment: keep those only.
+            carried = kept
+            if len(kept) > 2 * _CARRIED_LENGTH:
+                carried = kept[:_CARRIED_LENGTH] + kept[-_CARRIED_LENGTH:]
     return edits
 
 
@@ -497,8 +502,8 @@ def url_scheme_problem(url: str) -> str | None:
 
 
 def is_homepage(url: str) -> bool:
-    """Whether ``url`` is a site's root or generic landing page (``/``, ``/index.php``, ``/ru/``, ``/en/main``),
-    without a query: what a deep link that lost its content is redirected to."""
+    """Whether ``url`` is a site's root or generic landing page (``/``, ``/index.php``, ``/ru/``,
+    ``/en/main``) without a query: where a deep link that lost its content is sent."""
     try:
         parts = urlsplit(normalize_url(url))
     except ValueError:
