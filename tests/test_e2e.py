@@ -35,7 +35,8 @@ async def test_check_sample_end_to_end_through_a_proxy(tmp_path: Path) -> None:
         env.update(HTTP_PROXY=simulated.proxy_url, NO_PROXY="127.0.0.1,localhost")
         code, out, err = await _run_cli(
             ["check", str(SAMPLE), "-o", str(tmp_path / "reports"), "--store", str(tmp_path / "la.db"),
-             "--wayback-url", simulated.wayback_url, "--timeout", "1", "--retries", "1", "-f", "html,json,md,csv"],
+             "--wayback-url", simulated.wayback_url, "--archive-rate", "50",
+             "--timeout", "1", "--retries", "1", "-f", "html,json,md,csv"],
             env, tmp_path,
         )  # fmt: skip
     assert code == ExitCode.BROKEN, err
@@ -115,3 +116,25 @@ async def test_fail_on_confirmed_ignores_a_first_broken_night(tmp_path: Path) ->
         outcome = await Audit(config, resolver=simulated.resolver).run_async(parsed)
     assert any(i.result.status.is_broken for i in outcome.report.links)
     assert outcome.exit_code is ExitCode.OK
+
+
+async def test_shards_cover_the_unsharded_run_with_no_host_in_two(tmp_path: Path) -> None:
+    from linkaudit.report.json import merge
+
+    parsed = load_documents([str(SAMPLE)])
+    async with SimulatedWeb(slow_delay=2.0) as simulated:
+        base = Config(store=None, timeout=0.5, connect_timeout=0.5, retries=0, archive=False)
+        whole = (await Audit(base, resolver=simulated.resolver).run_async(parsed)).report
+        shards = []
+        for k in (1, 2, 3):
+            config = Config(store=None, timeout=0.5, connect_timeout=0.5, retries=0, archive=False, shard=(k, 3))
+            shards.append((await Audit(config, resolver=simulated.resolver).run_async(parsed)).report)
+    hosts = [{item.link.host for item in shard.links} for shard in shards]
+    assert all(hosts), "every shard should get some hosts of the sample"
+    assert not (hosts[0] & hosts[1] or hosts[0] & hosts[2] or hosts[1] & hosts[2])
+    merged = merge(shards)
+    assert merged.shard is None
+    assert {i.link.normalized: i.result.status for i in merged.links} == {
+        i.link.normalized: i.result.status for i in whole.links
+    }
+    assert len(merged.references) == len(whole.references) == 40

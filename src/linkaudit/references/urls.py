@@ -69,7 +69,7 @@ _GLUED_SCHEME = re.compile(r"(?<=[^\W_])(?:https?|ftp)://", re.IGNORECASE)
 _CARRIED_LENGTH = 200
 _INDENTATION = re.compile(r"[ \t]*")
 _WHITESPACE = re.compile(r"\s")
-_STARTS_NEW_URL = re.compile(r"(?:[a-z][a-z0-9+.\-]*:|www\.)", re.IGNORECASE)
+_STARTS_NEW_URL = re.compile(r"(?:https?:|ftp:|mailto:|file:|javascript:|www\.)", re.IGNORECASE)
 _OPENING_PUNCTUATION = "([{<«“„‘\"'"
 # What a wrapped line may start with when it continues a URL, and the signs that it does.
 _CONTINUATION = re.compile(r"[a-z0-9%_/][a-z0-9\-_/.%?=&~+#:@!$*,;]*\Z")
@@ -151,7 +151,7 @@ class _TailValidator:
 
 
 # A tail stops at the next scheme and is capped, so a run of ``javascript:javascript:…`` stays linear.
-_UNFETCHABLE_TAIL = r"(?:(?!(?:javascript|file|data|tel|mailto|https?|ftp):)[^\s<>\"«»“”]){1,2048}"
+_UNFETCHABLE_TAIL = r"(?:(?!(?:javascript|file|data|mailto|https?|ftp):)[^\s<>\"«»“”]){1,2048}"
 
 
 @lru_cache(maxsize=1)
@@ -160,7 +160,6 @@ def _detector() -> LinkifyIt:
         "javascript:": {"validate": _TailValidator(_UNFETCHABLE_TAIL).validate},
         "file:": {"validate": _TailValidator(r"/{1,3}" + _UNFETCHABLE_TAIL).validate},
         "data:": {"validate": _TailValidator(r"[a-z]+/[a-z0-9.+\-]{1,100}[;,]" + _UNFETCHABLE_TAIL).validate},
-        "tel:": {"validate": _TailValidator(r"\+?[0-9][0-9\-.()]{3,30}").validate},
     }
     detector = LinkifyIt(schemes, {"fuzzy_link": True, "fuzzy_email": False, "fuzzy_ip": True})
     detector.tlds(EXTRA_TOP_LEVEL_DOMAINS, keep_old=True)
@@ -474,11 +473,6 @@ def _uppercase_escape(match: re.Match[str]) -> str:
 def url_host(url: str) -> str:
     """The normalized host of ``url`` (lowercase, punycode); empty for URLs without one (``mailto:``)."""
     return urlsplit(normalize_url(url)).hostname or ""
-
-
-def url_scheme(url: str) -> str:
-    """The lowercased scheme of ``url`` (``http`` for a scheme-less ``www.`` address)."""
-    return _split(url).scheme.lower()
 
 
 def is_fetchable(url: str) -> bool:
