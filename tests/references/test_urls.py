@@ -502,3 +502,17 @@ def test_hostile_text_completes(name: str, text: str, expected_count: int | None
     if expected_count is not None:
         assert len(found) == expected_count, name
     assert all(text[item.start : item.end] == item.raw for item in found[:1000])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_normalize_url_fails_only_with_value_error(text: str) -> None:
+    try:
+        normalized = normalize_url(text)
+    except ValueError:
+        return
+    assert normalized == normalize_url(normalized)
+
+
+def test_unfetchable_scheme_stops_at_the_next_url() -> None:
+    assert urls("javascript:void(0)http://example.kz/a") == ["javascript:void(0)", "http://example.kz/a"]

@@ -8,13 +8,14 @@ followed as a sequence, so a wrapped line starting with "2011." or "2." is not m
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from bs4.element import NavigableString, Tag
 
 from ..models import Finding, FindingKind, FoundUrl, Half, Reference
@@ -458,7 +459,10 @@ def _is_note_list(element: Tag) -> bool:
 
 def html_layout(markup: str) -> Layout:
     """Note lists from ``<ol>`` (and ``<ul>`` under a references heading), paragraphs from leaf blocks."""
-    soup = BeautifulSoup(markup, "html.parser")
+    with warnings.catch_warnings():
+        # A document whose whole text is one URL is still a document, not a file name to open.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(markup, "html.parser")
     for hidden in soup(["script", "style", "noscript", "template", "head"]):
         hidden.decompose()
     for sup in soup.find_all("sup"):
