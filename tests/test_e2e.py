@@ -138,3 +138,56 @@ async def test_shards_cover_the_unsharded_run_with_no_host_in_two(tmp_path: Path
         i.link.normalized: i.result.status for i in whole.links
     }
     assert len(merged.references) == len(whole.references) == 40
+
+
+async def test_a_killed_run_keeps_its_checks_and_the_next_run_completes_the_rest(tmp_path: Path) -> None:
+    import sqlite3
+
+    store = tmp_path / "la.db"
+    reports = tmp_path / "reports"
+
+    def recorded() -> dict[str, str]:
+        if not store.exists():
+            return {}
+        with sqlite3.connect(store) as db:
+            try:
+                return dict(db.execute("SELECT normalized, status FROM checks").fetchall())
+            except sqlite3.OperationalError:  # tables not created yet
+                return {}
+
+    async with SimulatedWeb(slow_delay=60.0) as simulated:
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env.update(HTTP_PROXY=simulated.proxy_url, NO_PROXY="127.0.0.1,localhost")
+        args = ["check", str(SAMPLE), "-o", str(reports), "--store", str(store), "--no-archive", "--retries", "0"]
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "linkaudit", *args, "--timeout", "50",
+            cwd=tmp_path, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while len(recorded()) < 18 and loop.time() < deadline:  # all 19 links but the slow host's
+            await asyncio.sleep(0.1)
+        before_kill = recorded()
+        process.kill()  # SIGKILL: no cleanup, no report
+        await process.wait()
+        assert len(before_kill) == 18, before_kill
+        assert "http://customsexpert.ru/" not in before_kill
+        assert not reports.exists() or not any(reports.iterdir()), "a killed run wrote a report"
+        with sqlite3.connect(store) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        survived = recorded()
+        assert survived.items() >= before_kill.items()
+
+        simulated.slow_delay = 0.05
+        simulated.log.clear()
+        code, _out, err = await _run_cli([*args, "--timeout", "5"], env, tmp_path)
+        asked = {entry.host for entry in simulated.log.entries}
+    assert code == ExitCode.BROKEN, err
+    data = json.loads((reports / "linkaudit.json").read_text(encoding="utf-8"))
+    assert len(data["links"]) == 19
+    by_url = {link["normalized"]: link for link in data["links"]}
+    assert by_url["http://customsexpert.ru/"]["status"] == "ok"  # completed by the second run
+    cached_ok = {url for url, status in before_kill.items() if status in ("ok", "redirected")}
+    assert cached_ok and all(by_url[url]["from_cache"] for url in cached_ok)
+    assert "customsexpert.ru" in asked
+    assert "camonitor.com" not in asked  # its two ok links came from the killed run's checks
