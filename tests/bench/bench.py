@@ -230,11 +230,11 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def run_process(command: Sequence[str], cwd: Path) -> tuple[int, float, float, float]:
+def run_process(command: Sequence[str], cwd: Path, limit: float) -> tuple[int, float, float, float]:
     """Run ``command``; (exit code, wall seconds, CPU seconds, peak RSS in MB) measured for it alone.
 
     The peak RSS is polled from /proc: ``wait4``'s ``ru_maxrss`` would also count this interpreter's memory,
-    which the child holds between fork and exec.
+    which the child holds between fork and exec. A run past ``limit`` seconds is killed (exit code -9).
     """
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -248,6 +248,8 @@ def run_process(command: Sequence[str], cwd: Path) -> tuple[int, float, float, f
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
+        if time.perf_counter() - started > limit:
+            process.kill()
         with contextlib.suppress(OSError):
             if os.readlink(f"/proc/{process.pid}/exe").endswith(executable) or executable == "linkchecker":
                 rss = max(rss, peak_rss_mb(process.pid) or 0.0)
@@ -282,13 +284,13 @@ def run_lychee(
         str(inputs),
     ]  # fmt: skip
     fixture.reset()
-    code, wall, cpu, rss = run_process(command, work)
+    code, wall, cpu, rss = run_process(command, work, args.tool_timeout)
     requests, peak, mean = fixture.stats()
     passed = 0
     if output.exists():
         report = json.loads(output.read_text(encoding="utf-8"))
         passed = int(report.get("successful", 0))
-    note = "" if code == 0 else f"exit {code}"
+    note = "" if code == 0 else ("killed: too slow" if code < 0 else f"exit {code}")
     return Measure("lychee", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note)
 
 
@@ -315,14 +317,14 @@ def run_linkchecker(
         str(page),
     ]  # fmt: skip
     fixture.reset()
-    code, wall, cpu, rss = run_process(command, work)
+    code, wall, cpu, rss = run_process(command, work, args.tool_timeout)
     requests, peak, mean = fixture.stats()
     passed = 0
     if output.exists():
         lines = [line for line in output.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
         rows = list(csv.DictReader(lines, delimiter=";"))
         passed = sum(1 for row in rows if row.get("parentname") and row.get("valid") == "True")
-    note = "no per-host limit" + ("" if code == 0 else f", exit {code}")
+    note = "no per-host limit" + ("" if code == 0 else (", killed: too slow" if code < 0 else f", exit {code}"))
     return Measure("LinkChecker", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note)
 
 
@@ -357,6 +359,7 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--tools", default="linkaudit,lychee,linkchecker", help="comma list")
     parser.add_argument("--orders", default="grouped,shuffled", help="comma list")
+    parser.add_argument("--tool-timeout", type=float, default=600.0, help="seconds before an external tool is killed")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not 1 <= args.hosts <= 250:
