@@ -40,7 +40,7 @@ async def test_check_sample_end_to_end_through_a_proxy(tmp_path: Path) -> None:
             env, tmp_path,
         )  # fmt: skip
     assert code == ExitCode.BROKEN, err
-    assert "wrote" in out and "broken" in out
+    assert "wrote" in out and "broken" in out, out + err
     reports = tmp_path / "reports"
     assert {p.name for p in reports.iterdir()} >= {"linkaudit.html", "linkaudit.json", "linkaudit.md", "linkaudit.csv"}
     data = json.loads((reports / "linkaudit.json").read_text(encoding="utf-8"))

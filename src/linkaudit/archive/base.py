@@ -13,10 +13,13 @@ Errors::
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from ..models import Snapshot
+
+T = TypeVar("T")
 
 DEFAULT_BACKOFF = 60.0  # seconds all archive requests pause after a 429 without Retry-After
 
@@ -101,11 +104,23 @@ def backoff_seconds(retry_after: float | None, cap: float) -> float:
     return min(wanted, cap)
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds form; an HTTP date counts as unknown)."""
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        return None
+async def retrying_on_429(
+    attempt: Callable[[], Awaitable[T | ArchiveRateLimited]],
+    *,
+    rate: RateLimiter,
+    attempts: int,
+    backoff_cap: float,
+) -> T:
+    """Run ``attempt`` until it is not rate-limited: each 429 pauses every archive request first.
+
+    After ``attempts`` 429s in a row the last ``ArchiveRateLimited`` is raised: the archive keeps refusing, and an
+    IP that keeps asking is blocked for an hour.
+    """
+    for number in range(1, attempts + 1):
+        outcome = await attempt()
+        if not isinstance(outcome, ArchiveRateLimited):
+            return outcome
+        rate.pause(backoff_seconds(outcome.retry_after, backoff_cap))
+        if number == attempts:
+            raise outcome
+    raise ArchiveUnavailable("no attempt was made")

@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 import aiohttp
 
+from ..check.retry import parse_retry_after
 from ..config import DEFAULT_USER_AGENT
 from ..models import Snapshot
 from .base import (
@@ -23,8 +24,7 @@ from .base import (
     ArchiveRateLimited,
     ArchiveUnavailable,
     RateLimiter,
-    backoff_seconds,
-    parse_retry_after,
+    retrying_on_429,
 )
 from .select import cited_period, rank
 
@@ -166,14 +166,9 @@ class MementoLookup:
 
         A 429 pauses all archive requests, then the request is tried again.
         """
-        for attempt in range(1, self.attempts + 1):
-            outcome = await self._attempt(url, headers)
-            if not isinstance(outcome, ArchiveRateLimited):
-                return outcome
-            self.rate.pause(backoff_seconds(outcome.retry_after, self.backoff_cap))
-            if attempt == self.attempts:
-                raise outcome
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await retrying_on_429(
+            lambda: self._attempt(url, headers), rate=self.rate, attempts=self.attempts, backoff_cap=self.backoff_cap
+        )
 
     async def _attempt(
         self, url: str, headers: dict[str, str]

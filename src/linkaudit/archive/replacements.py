@@ -41,14 +41,7 @@ def build_lookups(
 ) -> list[ArchiveLookup]:
     """The Wayback service, then each Memento TimeGate of ``config.mementos`` (these need ``session``)."""
     lookups: list[ArchiveLookup] = [
-        WaybackLookup(
-            config.wayback_url,
-            rate=rate,
-            user_agent=config.user_agent,
-            timeout=config.timeout,
-            backoff_cap=config.retry_after_cap,
-            slot_timeout=config.archive_timebox + config.timeout,  # the closed limiter ends waits sooner
-        )
+        WaybackLookup.from_config(config, rate=rate)
     ]
     if session is not None:
         lookups += [

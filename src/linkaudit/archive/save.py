@@ -13,10 +13,11 @@ from urllib.parse import urljoin
 
 import aiohttp
 
+from ..check.retry import parse_retry_after
 from ..config import Config
 from ..models import Link
 from ..observer import NullObserver, Observer
-from .base import ArchiveError, RateLimiter, backoff_seconds, parse_retry_after
+from .base import ArchiveError, RateLimiter, backoff_seconds
 from .replacements import ArchiveCache
 from .verify import replay_parts
 from .wayback import ARCHIVE_NAME, WaybackLookup
@@ -68,14 +69,7 @@ class _Submitter:
         self.observer = observer
         self.rate = rate
         self.spacing = spacing
-        self.lookup = WaybackLookup(
-            config.wayback_url,
-            rate=rate,
-            user_agent=config.user_agent,
-            timeout=config.timeout,
-            backoff_cap=config.retry_after_cap,
-            slot_timeout=config.archive_timebox + config.timeout,  # the closed limiter ends waits sooner
-        )
+        self.lookup = WaybackLookup.from_config(config, rate=rate)
         self.saved: dict[str, str] = {}
 
     async def run(self, links: Sequence[Link]) -> None:

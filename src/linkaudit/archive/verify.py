@@ -10,10 +10,11 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
+from ..check.retry import parse_retry_after
 from ..check.verdict import classify
 from ..models import Link, Page, Snapshot
 from ..status import Status
-from .base import RateLimiter, backoff_seconds, parse_retry_after
+from .base import RateLimiter, backoff_seconds
 from .select import distance_days
 
 FetchPage = Callable[[str], Awaitable[Page]]

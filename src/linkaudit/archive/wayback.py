@@ -19,7 +19,8 @@ from waybackpy import WaybackMachineCDXServerAPI
 from waybackpy.cdx_utils import check_for_blocked_site, full_url
 from waybackpy.exceptions import WaybackError
 
-from ..config import DEFAULT_USER_AGENT
+from ..check.retry import parse_retry_after
+from ..config import DEFAULT_USER_AGENT, Config
 from ..models import Snapshot
 from .base import (
     DEFAULT_BACKOFF,
@@ -27,8 +28,7 @@ from .base import (
     ArchiveRateLimited,
     ArchiveUnavailable,
     RateLimiter,
-    backoff_seconds,
-    parse_retry_after,
+    retrying_on_429,
 )
 from .select import rank
 
@@ -116,6 +116,17 @@ class WaybackLookup:
 
     name = ARCHIVE_NAME
 
+    @classmethod
+    def from_config(cls, config: Config, *, rate: RateLimiter) -> WaybackLookup:
+        return cls(
+            config.wayback_url,
+            rate=rate,
+            user_agent=config.user_agent,
+            timeout=config.timeout,
+            backoff_cap=config.retry_after_cap,
+            slot_timeout=config.archive_timebox + config.timeout,  # the closed limiter ends waits sooner
+        )
+
     def __init__(
         self,
         base_url: str,
@@ -158,14 +169,9 @@ class WaybackLookup:
     async def _query(self, url: str) -> list[tuple[str, str]]:
         """(timestamp, original) of the 200 captures of ``url``; pauses all archive requests on 429."""
         loop = asyncio.get_running_loop()
-        for attempt in range(1, self.attempts + 1):
-            outcome = await self._attempt(url, loop)
-            if not isinstance(outcome, ArchiveRateLimited):
-                return outcome
-            self.rate.pause(backoff_seconds(outcome.retry_after, self.backoff_cap))
-            if attempt == self.attempts:
-                raise outcome
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await retrying_on_429(
+            lambda: self._attempt(url, loop), rate=self.rate, attempts=self.attempts, backoff_cap=self.backoff_cap
+        )
 
     async def _attempt(
         self, url: str, loop: asyncio.AbstractEventLoop
