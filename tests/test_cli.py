@@ -130,3 +130,9 @@ def test_fix_with_an_earlier_report_writes_a_copy_and_is_idempotent(tmp_path: Pa
     code, _, err = _run("fix", str(fixed), "--in-place", "--from-report", str(saved))
     assert code == 0, err
     assert fixed.read_text(encoding="utf-8") == text  # twice adds nothing
+
+
+def test_options_can_come_from_linkaudit_environment_variables(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(SAMPLE)], env={"LINKAUDIT_CHECK_SHARD": "9/4"})
+    assert result.exit_code == 2
+    assert "K must be between 1 and N" in result.stderr

@@ -137,7 +137,7 @@ def build_config(paths: Sequence[str], **flags: Any) -> Config:
     return config.with_overrides(overrides)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "LINKAUDIT"})
 @click.version_option(__version__, prog_name="linkaudit")
 def main() -> None:
     """Audit the web references cited in (bilingual) documents: find every cited URL, judge whether the cited
