@@ -312,6 +312,7 @@ def run_linkchecker(
         "--recursion-level", "1",
         "--timeout", str(int(REQUEST_TIMEOUT)),
         "--no-status",
+        "--verbose",  # every checked URL goes to the CSV, not only the failures
         "--output", "none",
         "--file-output", f"csv/utf-8/{output}",
         str(page),

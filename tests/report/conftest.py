@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from linkaudit.links import collect_links
 from linkaudit.models import (
     CheckResult,
+    Document,
+    DocumentKind,
     Finding,
     FindingKind,
     FoundUrl,
@@ -18,6 +21,7 @@ from linkaudit.models import (
     History,
     Link,
     LinkReport,
+    ParsedDocument,
     Reference,
     Repair,
     Report,
@@ -583,4 +587,43 @@ def build_large_report(count: int) -> Report:
             Finding(FindingKind.SCHEME_ADDED, ref_id(f"A{index + 1}"), "http:// was added.")
             for index in range(0, count, 10)
         ),
+    )
+
+
+def collected_report(
+    references: tuple[Reference, ...],
+    statuses: dict[str, Status],
+    *,
+    archived: str | None = None,
+    lang: str = "en",
+) -> Report:
+    """A report whose links are made from ``references`` by the real ``links.collect_links``.
+
+    ``statuses`` maps a normalized URL to its status (OK otherwise); broken links get a capture taken at
+    ``archived`` (a 14-digit timestamp) when it is given.
+    """
+    document = Document(name=DOCUMENT, kind=DocumentKind.TEXT, text="", encoding="utf-8")
+    links = collect_links([ParsedDocument(document=document, references=references, findings=())])
+    items = []
+    for found in links:
+        status = statuses.get(found.normalized, Status.OK)
+        capture = None
+        if archived and status.is_broken:
+            capture = snapshot(found.normalized, archived, verified=True, distance=0)
+        items.append(
+            LinkReport(
+                link=found,
+                result=CheckResult(url=found.url, normalized=found.normalized, status=status,
+                                   checked_at=CHECKED_AT),
+                archive=capture,
+            )
+        )
+    return Report(
+        generated_at=CHECKED_AT,
+        tool_version="0.1.0",
+        documents=(DOCUMENT,),
+        references=references,
+        links=tuple(items),
+        findings=(),
+        lang=lang,
     )

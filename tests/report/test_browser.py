@@ -6,6 +6,7 @@ every request it makes is recorded: a self-contained report makes none.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -157,6 +158,38 @@ def test_filters_search_sort_language_and_details(watched: Watched, rich_report:
     assert all(url.startswith("file://") for url in watched.requests), watched.requests
 
 
+# Text that comes from the documents and the web (in any language), not from the page's own labels.
+QUOTED = (
+    "script, style, [lang]:not(html), .half, .url, .detail, .message, code, q, dd, .notes li, .bar-label, "
+    "#filter-domain option"
+)
+# Latin words a Russian reader is meant to see: language tags, protocol names, the tool's own name.
+LATIN_ALLOWED = {"RU", "EN", "KK", "URL", "HTTP", "DNS", "TLS", "UTC", "linkaudit"}
+
+
+def test_russian_view_leaves_no_english_label(watched: Watched) -> None:
+    page = watched.page
+    page.click("button[data-set-lang=ru]")
+    page.evaluate("document.querySelectorAll('details').forEach((element) => { element.open = true; })")
+    own_text = page.evaluate(
+        """(selector) => {
+            const copy = document.body.cloneNode(true);
+            copy.querySelectorAll(selector).forEach((element) => element.remove());
+            return copy.textContent;
+        }""",
+        QUOTED,
+    )
+    assert "Недоступны" in own_text and "Цитирования по году источника" in own_text
+    words = set(re.findall(r"[A-Za-z][A-Za-z'-]*[A-Za-z]", own_text))
+    assert words <= LATIN_ALLOWED, sorted(words - LATIN_ALLOWED)
+    assert page.title() == "Проверка ссылок — notes.txt"
+    assert page.get_attribute("#search", "placeholder") == "текст, URL, автор…"
+    assert page.get_attribute(".language-switch", "aria-label") == "Язык"
+    page.click("button[data-set-lang=en]")
+    assert page.title() == "Link audit — notes.txt"
+    assert watched.errors == []
+
+
 def test_hostile_payloads_do_not_run(watched: Watched) -> None:
     page = watched.page
     assert page.evaluate("typeof window.__pwned") == "undefined"
@@ -187,7 +220,22 @@ def test_screenshots_and_phone_layout(browser: object, report_url: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     desktop = Watched(browser, report_url, viewport={"width": 1280, "height": 900})
     try:
-        desktop.page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+        page = desktop.page
+        page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
+        cards = page.evaluate("[...document.querySelectorAll('.card')].map((card) => card.offsetTop)")
+        assert len(set(cards)) == 1  # six cards in one row
+        page.set_viewport_size({"width": 800, "height": 1100})
+        page.emulate_media(media="print")
+        assert not page.locator("#controls").is_visible()
+        assert not page.locator(".language-switch").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 800
+        rows = page.evaluate("[...document.querySelectorAll('.card')].map((card) => card.offsetTop)")
+        assert len(set(rows)) == 2 and rows.count(rows[0]) == 3  # never a row with one card left over
+        halves = page.locator(f"{ROWS} .halves").nth(2).locator(".half")
+        first, second = halves.nth(0).bounding_box(), halves.nth(1).bounding_box()
+        assert first is not None and second is not None
+        assert second["y"] >= first["y"] + first["height"]  # one above the other on paper
+        page.screenshot(path=str(SCREENSHOTS / "report-print.png"), full_page=True)
         assert desktop.errors == []
     finally:
         desktop.close()

@@ -7,12 +7,12 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
-from linkaudit.models import Report
+from linkaudit.models import Half, Report
 from linkaudit.report import write_reports
 from linkaudit.report.csv import COLUMNS, inert, render
 from linkaudit.status import Status
 
-from .conftest import item, ref_id
+from .conftest import collected_report, item, ref_id, reference
 
 
 def _rows(text: str) -> list[dict[str, str]]:
@@ -61,3 +61,21 @@ def test_formula_like_text_is_inert(rich_report: Report) -> None:
     assert rows[0]["detail"] == "'=HYPERLINK(\"http://evil.test\",\"click\")"
     assert inert("+1") == "'+1" and inert("@SUM") == "'@SUM" and inert("-2") == "'-2"
     assert inert("plain") == "plain" and inert(None) == ""
+
+
+def test_lang_column_matches_urls_as_links_are_made() -> None:
+    """A half cites a link when its URL normalizes to the link's: the same rule as links.collect_links."""
+    halves = (
+        Half(lang="ru", text="…", urls=("http://EXAMPLE.test:80/path", "http://example.test/other/",
+                                        "http://пример.рф/статья")),
+        Half(lang="en", text="…", urls=("http://example.test/path", "http://example.test/other",
+                                        "http://xn--e1afmkfd.xn--p1ai/%D1%81%D1%82%D0%B0%D1%82%D1%8C%D1%8F")),
+    )
+    report = collected_report((reference("A", 1, halves),), {})
+    rows = {row["normalized"]: row["lang"] for row in _rows(render(report))}
+    assert rows == {
+        "http://example.test/path": "ru en",  # case and default port do not make another link
+        "http://example.test/other/": "ru",  # a trailing slash does: each half cites its own link
+        "http://example.test/other": "en",
+        "http://xn--e1afmkfd.xn--p1ai/%D1%81%D1%82%D0%B0%D1%82%D1%8C%D1%8F": "ru en",  # IDN and its punycode
+    }

@@ -8,10 +8,12 @@ import json
 import re
 from dataclasses import replace
 
-from linkaudit.models import Report
+from linkaudit.models import Half, Report
+from linkaudit.report import i18n
 from linkaudit.report.html import render, script_json, year_columns
+from linkaudit.status import Status
 
-from .conftest import ATTRIBUTE_PAYLOAD, EVIL_URL, JAVASCRIPT_URL, build_large_report
+from .conftest import ATTRIBUTE_PAYLOAD, EVIL_URL, JAVASCRIPT_URL, build_large_report, collected_report, reference
 
 
 def _script(page: str) -> str:
@@ -137,3 +139,60 @@ def test_two_thousand_links_stay_under_three_megabytes() -> None:
     print(f"HTML report for 2000 links: {size / 1e6:.2f} MB")
     assert size < 3_000_000
     assert page.count('<tr id="ref-') == 2000
+
+
+def _row(page: str, number: int) -> str:
+    start = page.index(f'<tr id="ref-{number}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_archived_copy_is_phrased_in_the_language_of_each_citing_half(
+    rich_report: Report, russian_report: Report
+) -> None:
+    for report in (rich_report, russian_report):  # the phrasings follow the halves, not the page language
+        dead = _row(render(report), 3)  # A3: a Russian and an English half cite the dead bisnews.kz page
+        assert '<li lang="ru" data-half="RU">архивная копия от 4 ноября 2012</li>' in dead
+        assert '<li lang="en" data-half="EN">archived 4 November 2012</li>' in dead
+    live = _row(render(rich_report), 17)  # B2: its page has an archived copy, but is live: no phrasing
+    assert "evil.example" in live and 'data-i18n="archive"' in live
+    assert 'class="phrasings"' not in live
+
+
+def test_phrasings_only_for_the_halves_that_cite_the_link() -> None:
+    halves = (
+        Half(lang="kk", text="Қазақстан http://zonakz.net/k", urls=("http://zonakz.net/k",)),
+        Half(lang="en", text="Kazakhstan http://ZONAKZ.net/k or http://other.test/",
+             urls=("http://ZONAKZ.net/k", "http://other.test/")),
+    )
+    report = collected_report(
+        (reference("A", 1, halves),),
+        {"http://zonakz.net/k": Status.DEAD, "http://other.test/": Status.DEAD},
+        archived="20101014070000",
+    )
+    page = render(report)
+    phrasings = re.findall(r'<ul class="phrasings">(.*?)</ul>', page)
+    assert phrasings == [
+        # a Kazakh half reads Russian: its phrase is Russian and says so in its lang attribute
+        '<li lang="ru" data-half="KK">архивная копия от 14 октября 2010</li>'
+        '<li lang="en" data-half="EN">archived 14 October 2010</li>',
+        '<li lang="en" data-half="EN">archived 14 October 2010</li>',  # only the English half cites it
+    ]
+
+
+def test_links_saved_to_the_archive_are_listed(rich_report: Report) -> None:
+    page = render(rich_report)
+    section = page.split('<section class="saved"')[1].split("</section>")[0]
+    assert 'data-i18n="saved_count">Saved to the archive</span> (1)' in section
+    assert 'href="http://archive.test/web/20240301100000/http://www.russianmission.eu/"' in section
+    assert '<a href="#ref-2">A2</a>' in section
+    assert '<section class="saved"' not in render(replace(rich_report, links=rich_report.links[:1]))
+
+
+def test_year_legend_labels_are_consistent_in_both_languages(rich_report: Report) -> None:
+    page = render(rich_report)
+    legend = page.split('<ul class="legend">')[1].split("</ul>")[0]
+    keys = re.findall(r'data-i18n="(\w+)">([^<]+)<', legend)
+    assert [text for _, text in keys] == ["Broken", "Blocked", "Live", "Not checked"]
+    russian = [i18n.label(key, "ru") for key, _ in keys]
+    assert russian == ["Недоступны", "Доступ закрыт", "Доступны", "Не проверены"]
+    assert all(text[0].isupper() for text in russian)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from linkaudit.models import Report
+from linkaudit.models import Half, Report
 from linkaudit.report.markdown import MAX_ROWS, escape, link, render
 from linkaudit.status import Status
 
-from .conftest import item, ref_id
+from .conftest import build_large_report, item, ref_id
 
 
 def _section(text: str, heading: str) -> str:
@@ -109,3 +109,67 @@ def test_no_broken_links_says_none(rich_report: Report) -> None:
     text = render(replace(rich_report, links=rich_report.links[:1], findings=(), notes=()))
     assert "## Broken (0)\n\nNone." in text
     assert "## Findings" not in text
+
+
+def test_archived_replacement_is_phrased_for_each_half(rich_report: Report, russian_report: Report) -> None:
+    for report in (rich_report, russian_report):  # the phrasings follow the halves, not the report language
+        broken = _section(render(report), "## ")
+        row = next(line for line in broken.splitlines() if "bisnews.kz" in line)
+        cell = [line.strip() for line in _cells(row)[3].split("<br>")]
+        assert cell[1:] == ["RU: архивная копия от 4 ноября 2012", "EN: archived 4 November 2012"]
+
+
+def test_references_with_broken_links_show_both_halves_side_by_side(rich_report: Report) -> None:
+    section = _section(render(rich_report), "## References with broken links")
+    assert section.startswith("## References with broken links (10)\n")  # nine links, one cited twice
+    lines = section.splitlines()
+    assert lines[2] == "| Reference | Original \\(ru\\) | Translation \\(en\\) | Links |"
+    row = _cells(next(line for line in lines if line.startswith("| notes.txt\\#A3 ")))
+    assert row[1].strip() == "«Таможенный Союз: за и против», 3 ноября 2012 http://bisnews.kz/news/1"
+    assert row[2].strip() == "Customs Union http://bisnews.kz/news/1"
+    assert row[3].strip() == "Dead: [http://bisnews.kz/news/1](http://bisnews.kz/news/1)"
+    kazakh = [line for line in lines if line.startswith("| notes.txt\\#A16 ")]
+    assert kazakh == []  # A16's link is live
+    assert "notes.txt\\#A2 " not in section  # no broken link there
+
+
+def test_halves_are_shortened_escaped_and_tagged_when_not_in_the_usual_language(rich_report: Report) -> None:
+    long_text = "Очень длинное название статьи <b>|</b> " * 20
+    halves = (
+        Half(lang="kk", text=long_text + "http://dead.test/a", urls=("http://dead.test/a",)),
+        Half(lang="en", text="Short http://dead.test/a", urls=("http://dead.test/a",)),
+    )
+    extra = replace(rich_report.references[2], id=ref_id("A99"), halves=halves)
+    dead = item("http://dead.test/a", Status.DEAD, (ref_id("A99"),), host="dead.test", cited_date=None)
+    text = render(replace(rich_report, references=(*rich_report.references, extra),
+                          links=(*rich_report.links, dead)))
+    section = _section(text, "## References with broken links")
+    row = next(line for line in section.splitlines() if line.startswith("| notes.txt\\#A99 "))
+    cells = _cells(row)
+    assert len(cells) == 4
+    assert cells[1].startswith(" (kk) Очень длинное") and cells[1].rstrip().endswith("…")
+    assert len(cells[1].strip()) < 160 + 60  # shortened (escapes add a little)
+    assert "<b>" not in row and "&lt;b&gt;\\|&lt;/b&gt;" in row
+    assert cells[2].strip() == "Short http://dead.test/a"  # English is the usual translation language: no tag
+
+
+def test_references_table_is_capped() -> None:
+    text = render(build_large_report(2000))
+    section = _section(text, "## References with broken links")
+    assert len([line for line in section.splitlines() if line.startswith("| notes.txt")]) == MAX_ROWS
+    assert "… and " in section
+    assert len(text.encode("utf-8")) < 1024 * 1024
+
+
+def test_saved_links_are_listed(rich_report: Report) -> None:
+    text = render(rich_report)
+    section = _section(text, "## Saved to the archive")
+    assert section.startswith("## Saved to the archive (1)\n")
+    row = _cells(next(line for line in section.splitlines() if "russianmission" in line))
+    assert row[1].strip() == "Redirected"
+    assert row[2].strip() == (
+        "[http://archive.test/web/20240301100000/http://www.russianmission.eu/]"
+        "(http://archive.test/web/20240301100000/http://www.russianmission.eu/)"
+    )
+    assert "## Saved to the archive" not in render(replace(rich_report, links=rich_report.links[:1]))
+    assert "## Сохранены в архив (1)" in render(replace(rich_report, lang="ru"))

@@ -23,7 +23,18 @@ from ..models import LinkReport, Reference, Report
 from ..status import Status
 from . import i18n
 from .base import ReportError
-from .summary import Summary, citing_langs, link_host, links_by_reference, safe_href, summarize, verdict
+from .summary import (
+    Phrasing,
+    Summary,
+    archived_phrasings,
+    cited_date,
+    citing_langs,
+    link_host,
+    links_by_reference,
+    safe_href,
+    summarize,
+    verdict,
+)
 
 FILE_NAME = "linkaudit.html"
 MAX_DOMAIN_BARS = 12
@@ -103,6 +114,7 @@ class LinkView:
     cited_titles: tuple[str, ...]
     langs: tuple[str, ...]
     archive: ArchiveView | None
+    phrasings: tuple[Phrasing, ...]  # how each citing half cites the archived copy (broken links only)
     first_broken_at: str | None
     last_ok_at: str | None
     broken_runs: int
@@ -113,6 +125,18 @@ class LinkView:
     saved: str | None
     saved_href: str | None
     has_details: bool
+
+
+@dataclass(frozen=True)
+class SavedView:
+    """A link submitted to Save Page Now in this run, with its capture and the notes citing it."""
+
+    url: str
+    href: str | None
+    status: Status
+    capture: str
+    capture_href: str | None
+    references: tuple[tuple[str, str | None], ...]  # (label, anchor of its row or None)
 
 
 @dataclass(frozen=True)
@@ -165,7 +189,7 @@ class TrendPoint:
     y: float
 
 
-def _link_view(item: LinkReport, reference: Reference) -> LinkView:
+def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
     result, history, snapshot = item.result, item.history, item.archive
     archive = None
     if snapshot is not None:
@@ -186,6 +210,10 @@ def _link_view(item: LinkReport, reference: Reference) -> LinkView:
                 status = None
             checks.append((checked_at, status, status_text))
     final_url = result.final_url if result.final_url and result.final_url != item.link.url else None
+    langs = citing_langs(reference, item)
+    phrasings: tuple[Phrasing, ...] = ()
+    if snapshot is not None and result.status.is_broken:
+        phrasings = archived_phrasings(snapshot, langs, lang)
     redirects = tuple((url, safe_href(url)) for url in result.redirects)
     confirmed = bool(history and history.confirmed and result.status.is_broken)
     return LinkView(
@@ -202,8 +230,9 @@ def _link_view(item: LinkReport, reference: Reference) -> LinkView:
         title=result.title,
         title_match=result.title_match,
         cited_titles=item.link.cited_titles,
-        langs=citing_langs(reference, item),
+        langs=langs,
         archive=archive,
+        phrasings=phrasings,
         first_broken_at=history.first_broken_at if history else None,
         last_ok_at=history.last_ok_at if history else None,
         broken_runs=history.broken_runs if history else 0,
@@ -223,7 +252,7 @@ def _reference_label(reference: Reference) -> str:
     return f"{reference.list or ''}{reference.number}"
 
 
-def _rows(report: Report) -> list[RowView]:
+def _rows(report: Report, lang: str) -> list[RowView]:
     cited = links_by_reference(report)
     findings: dict[str, list[FindingView]] = {}
     for finding in report.findings:
@@ -233,7 +262,7 @@ def _rows(report: Report) -> list[RowView]:
     rank = {status: index for index, status in enumerate(SEVERITY)}
     rows: list[RowView] = []
     for reference in report.references:
-        links = tuple(_link_view(item, reference) for item in cited.get(reference.id, []))
+        links = tuple(_link_view(item, reference, lang) for item in cited.get(reference.id, []))
         dates = sorted({half.date for half in reference.halves if half.date})
         statuses = list(dict.fromkeys(link.status.value for link in links))
         domains = list(dict.fromkeys(link.host for link in links if link.host))
@@ -256,6 +285,25 @@ def _rows(report: Report) -> list[RowView]:
     return rows
 
 
+def saved_views(report: Report, anchors: dict[str, str]) -> list[SavedView]:
+    labels = {reference.id: _reference_label(reference) for reference in report.references}
+    return [
+        SavedView(
+            url=item.link.url,
+            href=safe_href(item.link.url),
+            status=item.result.status,
+            capture=item.saved,
+            capture_href=safe_href(item.saved),
+            references=tuple(
+                (labels.get(reference_id, reference_id), anchors.get(reference_id))
+                for reference_id in item.link.references
+            ),
+        )
+        for item in report.links
+        if item.saved
+    ]
+
+
 def domain_bars(report: Report) -> list[Bar]:
     """Broken links per host, most first; the long tail folded into one bar."""
     counts = Counter(link_host(item) or "?" for item in report.links if item.result.status.is_broken)
@@ -276,7 +324,7 @@ def year_columns(report: Report) -> list[YearColumn]:
     for item in report.links:
         for reference_id in item.link.references:
             reference = references.get(reference_id)
-            date = reference.cited_date(item.link.url) if reference else None
+            date = cited_date(reference, item) if reference else None
             date = date or item.link.cited_date
             year = date[:4] if date and date[:4].isdigit() else ""
             status = item.result.status
@@ -307,19 +355,22 @@ def year_columns(report: Report) -> list[YearColumn]:
     return columns
 
 
+TREND_INSET = 28.0  # keeps the first and last points (and their labels) off the axes
+
+
 def trend_points(report: Report, width: float = 440.0, height: float = 150.0) -> list[TrendPoint]:
     runs = report.trend
     if not runs:
         return []
     highest = max(max(run.broken for run in runs), 1)
-    step = width / (len(runs) - 1) if len(runs) > 1 else 0.0
+    step = (width - 2 * TREND_INSET) / (len(runs) - 1) if len(runs) > 1 else 0.0
     return [
         TrendPoint(
             run_id=run.run_id,
             date=i18n.datetime_date(run.started_at),
             links=run.links,
             broken=run.broken,
-            x=round(index * step if len(runs) > 1 else width / 2, 1),
+            x=round(TREND_INSET + index * step if len(runs) > 1 else width / 2, 1),
             y=round(height - height * run.broken / highest, 1),
         )
         for index, run in enumerate(runs)
@@ -364,7 +415,7 @@ def page_script() -> tuple[Markup, str]:
 def render(report: Report) -> str:
     lang = i18n.language(report.lang)
     summary: Summary = summarize(report)
-    rows = _rows(report)
+    rows = _rows(report, lang)
     present = [status for status in SEVERITY if any(item.result.status is status for item in report.links)]
     kinds = list(dict.fromkeys(finding.kind.value for finding in report.findings))
     domains = sorted({link_host(item) for item in report.links if link_host(item)})
@@ -396,6 +447,7 @@ def render(report: Report) -> str:
         catalog=script_json({code: i18n.catalog(code) for code in i18n.LANGUAGES}),
         languages_offered=i18n.LANGUAGES,
         anchors=anchors,
+        saved=saved_views(report, anchors),
         orphan_findings=[finding for finding in report.findings if finding.reference not in anchors],
         script=script,
         script_hash=script_hash,

@@ -7,16 +7,19 @@ capped, and every cell is escaped, since titles and details come from web pages 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 
-from ..models import LinkReport, Report
+from ..models import Half, LinkReport, Reference, Report
 from ..status import Status
 from .i18n import finding_label, format_date, label, status_label, timestamp_date
-from .summary import is_confirmed, safe_href, summarize
+from .summary import archived_phrasings, is_confirmed, links_by_reference, report_langs, safe_href, summarize
 
 FILE_NAME = "linkaudit.md"
 MAX_ROWS = 200  # per table: GitHub caps a step summary at 1 MiB
 MAX_CELL = 300  # characters of free text in one cell
+MAX_HALF = 160  # characters of a note's half shown beside its translation
+LINE_BREAK = "<br>"  # the one piece of HTML a cell holds: GitHub renders it, and nothing else gets through
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
@@ -59,15 +62,19 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], lang: str) -> 
     return lines
 
 
-def _archive_cell(item: LinkReport, lang: str) -> str:
+def _archive_cell(item: LinkReport, report: Report, references: Mapping[str, Reference]) -> str:
+    """The archived copy's date as a link, then how each citing half would cite it, in its own language."""
+    lang = report.lang
     snapshot = item.archive
     if snapshot is None:
         return escape(label("no_archive", lang))
     when = format_date(timestamp_date(snapshot.timestamp), lang) or snapshot.timestamp
-    text = link(snapshot.url, when)
+    lines = [link(snapshot.url, when)]
     if not snapshot.verified:
-        text += f" ({escape(label('unverified', lang))})"
-    return text
+        lines[0] += f" ({escape(label('unverified', lang))})"
+    phrasings = archived_phrasings(snapshot, report_langs(references, item), lang)
+    lines += [f"{escape(phrasing.half_lang.upper())}: {escape(phrasing.text)}" for phrasing in phrasings]
+    return LINE_BREAK.join(lines)
 
 
 def _references_cell(item: LinkReport) -> str:
@@ -111,6 +118,7 @@ def render(report: Report) -> str:
         lines += ["", f"> {escape(label('offline', lang))}"]
 
     broken = [item for item in report.links if item.result.status.is_broken]
+    references = {reference.id: reference for reference in report.references}
     lines += ["", f"## {escape(label('broken', lang))} ({len(broken)})", ""]
     if broken:
         lines += _table(
@@ -120,7 +128,7 @@ def render(report: Report) -> str:
                     _status_cell(item, lang),
                     link(item.link.url),
                     _references_cell(item),
-                    _archive_cell(item, lang),
+                    _archive_cell(item, report, references),
                     escape(item.result.detail),
                 ]
                 for item in broken
@@ -129,6 +137,8 @@ def render(report: Report) -> str:
         )
     else:
         lines.append(escape(label("none", lang)))
+
+    lines += _broken_references(report)
 
     blocked = [item for item in report.links if item.result.status is Status.BLOCKED]
     if blocked:
@@ -164,6 +174,19 @@ def render(report: Report) -> str:
             lang,
         )
 
+    saved = [item for item in report.links if item.saved]
+    if saved:
+        lines += ["", f"## {escape(label('saved_count', lang))} ({len(saved)})", ""]
+        lines += _table(
+            [label(key, lang) for key in ("url", "status", "capture", "cited_by")],
+            [
+                [link(item.link.url), escape(status_label(item.result.status, lang)), link(item.saved),
+                 _references_cell(item)]
+                for item in saved
+            ],
+            lang,
+        )
+
     if report.findings:
         lines += ["", f"## {escape(label('findings', lang))} ({len(report.findings)})"]
         kinds: dict[str, list[str]] = {}
@@ -180,6 +203,59 @@ def render(report: Report) -> str:
         lines += ["", f"## {escape(label('notes', lang))}", ""]
         lines += [f"- {escape(note, limit=1000)}" for note in report.notes]
     return "\n".join(lines) + "\n"
+
+
+def _broken_references(report: Report) -> list[str]:
+    """Each note citing a broken link, its original and translation side by side, so a reader fixes both."""
+    lang = report.lang
+    cited = links_by_reference(report)
+    rows: list[tuple[Reference, list[LinkReport]]] = []
+    for reference in report.references:
+        broken = [item for item in cited.get(reference.id, []) if item.result.status.is_broken]
+        if broken:
+            rows.append((reference, broken))
+    if not rows:
+        return []
+    original = _usual_lang(reference.halves[:1] for reference, _ in rows)
+    translation = _usual_lang(reference.halves[1:] for reference, _ in rows)
+    headers = [
+        label("reference", lang),
+        f"{label('original', lang)} ({original})" if original else label("original", lang),
+        f"{label('translation', lang)} ({translation})" if translation else label("translation", lang),
+        label("links", lang),
+    ]
+    table = []
+    for reference, broken in rows:
+        halves = reference.halves or (Half(lang="", text=reference.text),)
+        statuses = [
+            f"{escape(status_label(item.result.status, lang))}: {link(item.link.url)}"
+            for item in broken
+        ]
+        table.append(
+            [
+                escape(reference.id),
+                _half_cell(halves[:1], original),
+                _half_cell(halves[1:], translation),
+                LINE_BREAK.join(statuses),
+            ]
+        )
+    heading = f"## {escape(label('references_broken', lang))} ({len(rows)})"
+    return ["", heading, "", *_table(headers, table, lang)]
+
+
+def _usual_lang(columns: Iterable[Sequence[Half]]) -> str:
+    """The language most halves of a column are in (named in its header), "" when there are none."""
+    counts = Counter(half.lang for halves in columns for half in halves if half.lang)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _half_cell(halves: Sequence[Half], usual: str) -> str:
+    """The halves' text, shortened; a half in another language than the header's is tagged with its own."""
+    return LINE_BREAK.join(
+        (f"({escape(half.lang)}) " if half.lang and half.lang != usual else "")
+        + escape(half.text, limit=MAX_HALF)
+        for half in halves
+    )
 
 
 class MarkdownReporter:

@@ -6,11 +6,13 @@ from disagreeing. The small helpers beside it answer questions every reporter as
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from ..models import LinkReport, Reference, Report
+from ..fix import RUSSIAN_STYLE, format_archived
+from ..models import Half, LinkReport, Reference, Report, Snapshot
+from ..references.urls import normalize_url
 from ..status import Status
 from .i18n import language, plural_ru
 
@@ -132,34 +134,82 @@ def links_by_reference(report: Report) -> dict[str, list[LinkReport]]:
 
 def _position(item: LinkReport, urls: tuple[str, ...]) -> int:
     for index, url in enumerate(urls):
-        if same_url(url, item.link.url) or same_url(url, item.link.normalized):
+        if cites(url, item):
             return index
     return len(urls)
 
 
-def same_url(first: str, second: str) -> bool:
-    """Whether two spellings of a URL are the same citation (case of scheme/host, trailing slash)."""
-    return _loose(first) == _loose(second)
-
-
-def _loose(url: str) -> str:
-    text = url.strip()
+def url_key(url: str) -> str:
+    """The form under which ``links.collect_links`` makes one link of a URL (the URL itself if unparsable)."""
     try:
-        parts = urlsplit(text)
+        return normalize_url(url)
     except ValueError:
-        return text
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
+        return url
+
+
+def same_url(first: str, second: str) -> bool:
+    """Whether two spellings of a URL are one citation, exactly as ``links.collect_links`` decides."""
+    return url_key(first) == url_key(second)
+
+
+def cites(url: str, item: LinkReport) -> bool:
+    """Whether ``url`` (as a half or a reference writes it) is the link ``item`` reports on."""
+    key = url_key(url)
+    return key == item.link.normalized or key == url_key(item.link.url)
+
+
+def citing_halves(reference: Reference, item: LinkReport) -> tuple[Half, ...]:
+    """The halves of ``reference`` whose text cites the link (empty if none lists it)."""
+    return tuple(half for half in reference.halves if any(cites(url, item) for url in half.urls))
 
 
 def citing_langs(reference: Reference, item: LinkReport) -> tuple[str, ...]:
-    """The languages of the halves of ``reference`` whose text cites the link (empty if none lists it)."""
-    return tuple(
-        half.lang
-        for half in reference.halves
-        if any(same_url(url, item.link.url) or same_url(url, item.link.normalized) for url in half.urls)
-    )
+    """The languages of the halves of ``reference`` whose text cites the link, each once, in half order."""
+    return tuple(dict.fromkeys(half.lang for half in citing_halves(reference, item)))
+
+
+def report_langs(references: Mapping[str, Reference], item: LinkReport) -> tuple[str, ...]:
+    """The languages of every half, in any of ``references`` (by id), that cites the link, each once:
+    originals first."""
+    places: dict[str, int] = {}  # language -> the earliest place of a half in it among its references
+    for reference_id in item.link.references:
+        reference = references.get(reference_id)
+        if reference is None:
+            continue
+        for place, half in enumerate(reference.halves):
+            if any(cites(url, item) for url in half.urls):
+                places[half.lang] = min(place, places.get(half.lang, place))
+    return tuple(sorted(places, key=lambda lang: places[lang]))
+
+
+def cited_date(reference: Reference, item: LinkReport) -> str | None:
+    """The date of the first half citing the link, else any half's date (links matched as they are made)."""
+    for half in citing_halves(reference, item):
+        if half.date:
+            return half.date
+    return reference.cited_date(item.link.url)
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """How one language half cites an archived copy, e.g. «архивная копия от 4 ноября 2012» for ``kk``."""
+
+    half_lang: str  # the language of the half that will carry it
+    lang: str  # the language the phrase is written in (Kazakh halves read Russian)
+    text: str
+
+
+def archived_phrasings(snapshot: Snapshot, langs: Sequence[str], fallback: str) -> tuple[Phrasing, ...]:
+    """The phrasing of ``snapshot`` for each half language in ``langs`` (``fallback`` when there is none);
+    none when the capture's timestamp cannot be read (a report merged from elsewhere)."""
+    phrasings = []
+    for lang in dict.fromkeys(langs or [fallback]):
+        try:
+            text = format_archived(snapshot, lang)
+        except ValueError:
+            return ()
+        phrasings.append(Phrasing(half_lang=lang, lang="ru" if lang in RUSSIAN_STYLE else "en", text=text))
+    return tuple(phrasings)
 
 
 def link_host(item: LinkReport) -> str:

@@ -110,6 +110,8 @@
     if (!entry) { return; }
     language = code;
     root.lang = code;
+    var documents = doc.title.indexOf(" — ");
+    doc.title = entry.labels.title + (documents === -1 ? "" : doc.title.slice(documents));
     each("[data-i18n]", function (element) {
       var text = entry.labels[element.getAttribute("data-i18n")];
       if (text !== undefined) { element.textContent = text; }
