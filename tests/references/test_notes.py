@@ -224,3 +224,13 @@ def test_fifty_megabytes_without_notes() -> None:
     parsed = _parse(text)
     assert parsed.references == ()
     assert parsed.findings == ()  # markers without any note list point nowhere
+
+
+def test_a_page_break_inside_a_line_still_ends_it() -> None:
+    """Found by fuzzing: `…/x<FF>1. ` must not glue the URL to the next note's number."""
+    from linkaudit.models import Document, DocumentKind
+    from linkaudit.references import parse_document
+
+    document = Document("d", DocumentKind.TEXT, "https:   //doi.org/10.1/x\f1. ", "utf-8")
+    urls = {url for reference in parse_document(document).references for url in reference.urls}
+    assert urls == {"https://doi.org/10.1/x"}

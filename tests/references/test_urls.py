@@ -516,3 +516,10 @@ def test_normalize_url_fails_only_with_value_error(text: str) -> None:
 
 def test_unfetchable_scheme_stops_at_the_next_url() -> None:
     assert urls("javascript:void(0)http://example.kz/a") == ["javascript:void(0)", "http://example.kz/a"]
+
+
+@pytest.mark.parametrize("marker", ["1.", "12)", "[3]"])
+def test_a_url_at_a_line_end_does_not_swallow_the_next_notes_number(marker: str) -> None:
+    """Found by fuzzing: `…/10.1/x` then a new note `1.` on the next line is two things, not `…/x1`."""
+    text = f"see https://doi.org/10.1/x\n{marker} Next note"
+    assert [found.url for found in find_urls(text)] == ["https://doi.org/10.1/x"]

@@ -175,7 +175,10 @@ def test_russian_view_leaves_no_english_label(watched: Watched) -> None:
         """(selector) => {
             const copy = document.body.cloneNode(true);
             copy.querySelectorAll(selector).forEach((element) => element.remove());
-            return copy.textContent;
+            const walker = document.createTreeWalker(copy, NodeFilter.SHOW_TEXT);
+            const texts = [];
+            while (walker.nextNode()) { texts.push(walker.currentNode.nodeValue); }
+            return texts.join(" ");
         }""",
         QUOTED,
     )

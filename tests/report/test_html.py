@@ -13,7 +13,14 @@ from linkaudit.report import i18n
 from linkaudit.report.html import render, script_json, year_columns
 from linkaudit.status import Status
 
-from .conftest import ATTRIBUTE_PAYLOAD, EVIL_URL, JAVASCRIPT_URL, build_large_report, collected_report, reference
+from .conftest import (
+    ATTRIBUTE_PAYLOAD,
+    EVIL_URL,
+    JAVASCRIPT_URL,
+    build_large_report,
+    collected_report,
+    reference,
+)
 
 
 def _script(page: str) -> str:

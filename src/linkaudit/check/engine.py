@@ -275,22 +275,23 @@ class Checker:
         """Results in the order of ``links``; ``on_result`` is called as each one completes."""
         self.session  # noqa: B018 - fail early when not open
         self._observer.stage("check", len(links))
+        results: list[CheckResult | None] = [None] * len(links)
         waiting: dict[asyncio.Task[CheckResult], list[int]] = {}
         for index, link in enumerate(links):
             waiting.setdefault(self._task_for(link), []).append(index)
-        results: list[CheckResult | None] = [None] * len(links)
-        pending: set[asyncio.Task[CheckResult]] = set(waiting)
-        while pending:
-            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                shared = task.result()
-                for index in waiting[task]:
-                    link = links[index]
-                    result = replace(shared, url=link.url, normalized=link.normalized)
-                    results[index] = result
-                    if on_result is not None:
-                        on_result(result)
-                    self._observer.advance()
+        finished: asyncio.Queue[asyncio.Task[CheckResult]] = asyncio.Queue()
+        for task in waiting:  # a callback per task: no rescan of thousands of pending tasks per completion
+            task.add_done_callback(finished.put_nowait)
+        for _ in range(len(waiting)):
+            task = await finished.get()
+            shared = task.result()
+            for index in waiting[task]:
+                link = links[index]
+                result = replace(shared, url=link.url, normalized=link.normalized)
+                results[index] = result
+                if on_result is not None:
+                    on_result(result)
+                self._observer.advance()
         return [result for result in results if result is not None]
 
     async def fetch_page(self, url: str, *, limited: bool = True) -> Page:

@@ -103,7 +103,18 @@ class RetryPolicy:
 
         ``FetchError`` is caught and returned; any other exception is a bug and propagates.
         """
-        attempts = 0
+        try:  # most answers are final at once: only an answer worth retrying pays for tenacity's machinery
+            first = await operation()
+        except FetchError as error:
+            if not self.should_retry(error) or self.retries == 0:
+                return Attempted(page=None, error=error, attempts=1)
+            first_outcome: Page | FetchError = error
+        else:
+            if not self.should_retry(first) or self.retries == 0:
+                return Attempted(page=first, error=None, attempts=1)
+            first_outcome = first
+        await self.sleep(self.delay(1, first_outcome))
+        attempts = 1
 
         async def counted() -> Page:
             nonlocal attempts
@@ -111,7 +122,7 @@ class RetryPolicy:
             return await operation()
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.retries + 1),
+            stop=stop_after_attempt(self.retries),  # the first request was made above
             retry=retry_if_exception(self.should_retry) | retry_if_result(self.should_retry),
             wait=self._wait,
             sleep=self.sleep,
@@ -125,11 +136,12 @@ class RetryPolicy:
         return Attempted(page=page, error=None, attempts=attempts)
 
     def _wait(self, state: RetryCallState) -> float:
+        attempt = state.attempt_number + 1  # tenacity counts from the second request
         outcome = state.outcome
         if outcome is None:
-            return self.delay(state.attempt_number)
+            return self.delay(attempt)
         error = outcome.exception()
-        return self.delay(state.attempt_number, error if error is not None else outcome.result())
+        return self.delay(attempt, error if error is not None else outcome.result())
 
 
 def _last_outcome(state: RetryCallState) -> Page:

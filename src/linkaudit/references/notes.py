@@ -195,11 +195,16 @@ class _EntryBuilder:
         return Entry(self.number, "\n".join(self.lines).strip(), self.line)
 
 
+_MID_LINE_PAGE_BREAK = re.compile(r"(?<=[^\n])\f")
+
+
 class _TextLayout:
     """One pass over the lines of a plain-text or Markdown document."""
 
     def __init__(self, text: str, *, markdown: bool) -> None:
-        raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _MID_LINE_PAGE_BREAK.sub("\n\f", text)  # a page break inside a line still ends that line
+        raw_lines = text.split("\n")
         self.page_breaks = [line.startswith("\f") or "\f" in line for line in raw_lines]
         self.lines = [line.replace("\f", "").rstrip() for line in raw_lines]
         self.markdown = markdown

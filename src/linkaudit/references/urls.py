@@ -8,6 +8,7 @@ as URLs.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ _WHITESPACE = re.compile(r"\s")
 _STARTS_NEW_URL = re.compile(r"(?:https?:|ftp:|mailto:|file:|javascript:|www\.)", re.IGNORECASE)
 _OPENING_PUNCTUATION = "([{<«“„‘\"'"
 # What a wrapped line may start with when it continues a URL, and the signs that it does.
+_LIST_NUMBER = re.compile(r"(?:\d{1,5}[.)]|\[\d{1,5}\])\Z")
 _CONTINUATION = re.compile(r"[a-z0-9%_/][a-z0-9\-_/.%?=&~+#:@!$*,;]*\Z")
 _URL_LIKE_CONTINUATION = re.compile(
     r"[/?=&%#_\-]|[0-9]|\.(?:html?|shtml|php\d?|aspx?|jsp|cfm|cgi|pdf|docx?|xml|txt)(?![a-z])"
@@ -368,6 +370,8 @@ def _starts_url(token: str) -> bool:
 
 
 def _wrap_edit(token: str, next_token: str, line_end: int, next_start: int) -> _Edit | None:
+    if _LIST_NUMBER.match(next_token):  # the next line starts the next note ("12." / "12)" / "[12]")
+        return None
     core = next_token.rstrip(_TRAILING_ASCII + _CLOSING_QUOTES + ")]")
     if not core or _STARTS_NEW_URL.match(core) or not _CONTINUATION.match(core):
         return None
@@ -391,6 +395,7 @@ def _is_typographic_hyphen(token: str, core: str) -> bool:
     return before.isalpha() and after.isalpha() and before.isascii() and after.isascii()
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked of the same URLs by every stage
 def normalize_url(url: str) -> str:
     """The comparable form of ``url``: scheme and host lowercased, IDN host in punycode, non-ASCII and stray
     ``%`` percent-encoded (escapes uppercased), default port dropped, empty path as ``/``.

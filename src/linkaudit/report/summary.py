@@ -147,11 +147,6 @@ def url_key(url: str) -> str:
         return url
 
 
-def same_url(first: str, second: str) -> bool:
-    """Whether two spellings of a URL are one citation, exactly as ``links.collect_links`` decides."""
-    return url_key(first) == url_key(second)
-
-
 def cites(url: str, item: LinkReport) -> bool:
     """Whether ``url`` (as a half or a reference writes it) is the link ``item`` reports on."""
     key = url_key(url)
