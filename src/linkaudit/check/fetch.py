@@ -230,12 +230,16 @@ async def fetch(
                     location = response.headers.get("Location")
                     if response.status in REDIRECT_CODES and location:
                         status = response.status
+                        received = None
                     else:
-                        return await _read_page(response, url, tuple(redirects), settings.max_body)
+                        received = await _receive(response, settings.max_body)
             except FetchError:
                 raise
             except (aiohttp.ClientError, OSError, asyncio.TimeoutError, ValueError) as exc:
                 raise translate_error(exc, url=url, redirects=tuple(redirects)) from exc
+        if received is not None or location is None:  # decoding and reading the title need no request slot
+            assert received is not None
+            return received.page(url, tuple(redirects))
         current = _next_hop(current, location, status, url, redirects, seen, session, settings)
 
 
@@ -288,28 +292,46 @@ def _is_text(mime: str | None) -> bool:
     return mime.startswith("text/") or mime in TEXT_TYPES or mime.endswith("+xml")
 
 
-async def _read_page(
-    response: aiohttp.ClientResponse, url: str, redirects: tuple[str, ...], max_body: int
-) -> Page:
+@dataclass(frozen=True)
+class _Received:
+    """An answer as it came off the wire: turned into a ``Page`` after its request slot is given back."""
+
+    final_url: str
+    http_status: int
+    mime: str | None
+    declared_charset: str | None
+    headers: tuple[tuple[str, str], ...]
+    body: bytes | None  # None: not text, so not read
+    truncated: bool
+
+    def page(self, url: str, redirects: tuple[str, ...]) -> Page:
+        if self.body is None:
+            return Page(url, self.final_url, self.http_status, redirects, self.mime, headers=self.headers)
+        text, charset = decode_body(self.body, self.declared_charset, truncated=self.truncated)
+        return Page(
+            url=url,
+            final_url=self.final_url,
+            http_status=self.http_status,
+            redirects=redirects,
+            content_type=self.mime,
+            charset=charset,
+            text=text,
+            title=extract_title(text),
+            truncated=self.truncated,
+            headers=self.headers,
+        )
+
+
+async def _receive(response: aiohttp.ClientResponse, max_body: int) -> _Received:
     raw_type = response.headers.get("Content-Type")
     mime = response.content_type if raw_type else None
     headers = tuple((key, value) for key, value in response.headers.items())
-    if not _is_text(mime):
-        return Page(url, str(response.url), response.status, redirects, mime, headers=headers)
-    body, truncated = await read_capped(response, max_body)
-    text, charset = decode_body(body, response.charset if raw_type else None, truncated=truncated)
-    return Page(
-        url=url,
-        final_url=str(response.url),
-        http_status=response.status,
-        redirects=redirects,
-        content_type=mime,
-        charset=charset,
-        text=text,
-        title=extract_title(text),
-        truncated=truncated,
-        headers=headers,
-    )
+    body: bytes | None = None
+    truncated = False
+    if _is_text(mime):
+        body, truncated = await read_capped(response, max_body)
+    charset = response.charset if raw_type else None
+    return _Received(str(response.url), response.status, mime, charset, headers, body, truncated)
 
 
 async def read_capped(response: aiohttp.ClientResponse, max_body: int) -> tuple[bytes, bool]:
