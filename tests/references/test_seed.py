@@ -60,7 +60,7 @@ SEED: dict[str, Expectation] = {
     "A16": (("ru", "en"), ((), ()), ("2012", "2012"), None, {LD}),
     "A17": (("ru", "en"), ((ZONA,), (ZONA,)), ("2010-10-13", "2010-10-13"), None, {HOME, LD}),
     "B1": (("en",), ((),), ("2009",), None, set()),
-    "B2": (("ru", "en"), ((IZ, RM), (IZ, RM)), ("2011-10-03", "2011-10-03"), None, {G, HOME}),
+    "B2": (("ru", "en"), ((IZ, RM), (IZ, RM)), ("2011-10-03", "2011-10-03"), None, {G, DIFF, HOME}),
     "B3": (("ru", "en"), ((BIS,), (BIS,)), ("2012-11-03", "2012-11-03"), None, {HOME}),
     "B4": (("ru", "en"), ((ZP,), (ZP,)), ("2010-06-10", "2010-06-10"), None, {HOME}),
     "B5": (("ru", "en"), ((CE,), (CE,)), ("2011-11-09", "2011-11-09"), None, {HOME}),
@@ -154,6 +154,11 @@ def test_repairs_are_reported_with_what_was_written(parsed: ParsedDocument) -> N
     assert "English half cites http://zonakz.net" in messages[(ONE, "notes.txt#B22")]
     assert "Russian half cites no URL" in messages[(ONE, "notes.txt#B22")]
     assert NUR_DEEP in messages[(DIFF, "notes.txt#B18")]
+    # The glued pair of the Russian half against "… or …" in the English half (the example).
+    assert messages[(DIFF, "notes.txt#B2")].startswith(
+        "Note B2: the Russian half glues http://izvestia.ru and http://www.russianmission.eu into one address"
+    )
+    assert "the English half gives them as separate addresses" in messages[(DIFF, "notes.txt#B2")]
 
 
 def test_no_marker_findings_for_a_bare_bibliography(parsed: ParsedDocument) -> None:

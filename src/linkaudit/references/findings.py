@@ -123,6 +123,8 @@ def _halves(reference: Reference) -> list[Finding]:
                     with_urls[0].urls[0],
                 )
             )
+        else:
+            findings.extend(_written_differently(reference, with_urls, names))
     dated = [half for half in halves if half.date]
     if len(dated) >= 2 and any(_dates_conflict(dated[0].date, other.date) for other in dated[1:]):
         described = ", ".join(f"the {names[id(h)]} half {h.date}" for h in dated)
@@ -134,6 +136,34 @@ def _halves(reference: Reference) -> list[Finding]:
                 f"archived copy is chosen by this date.",
             )
         )
+    return findings
+
+
+def _written_differently(reference: Reference, halves: Sequence[Half], names: dict[int, str]) -> list[Finding]:
+    """The same URLs, written as one glued string in one half and as separate addresses in the other
+    (seed B2: «http://izvestia.ruhttp://www.russianmission.eu» against "http://izvestia.ru or http://…")."""
+    glued: dict[str, list[str]] = {}
+    for found in reference.found:
+        if Repair.GLUED in found.repairs:
+            glued.setdefault(_token(reference.text, found.start), []).append(found.url)
+    findings: list[Finding] = []
+    for token, urls in glued.items():
+        urls = list(dict.fromkeys(urls))
+        if len(urls) < 2:
+            continue  # a word glued before one URL, not a pair
+        gluing = [half for half in halves if token in half.text]
+        separate = [half for half in halves if token not in half.text and set(urls) <= set(half.urls)]
+        if gluing and separate:
+            findings.append(
+                Finding(
+                    FindingKind.URLS_DIFFER_BETWEEN_HALVES,
+                    reference.id,
+                    f"{_label(reference)}: the {_names(gluing, names)} half glues {' and '.join(urls)} into one "
+                    f"address (“{token}”) while the {_names(separate, names)} half gives them as separate "
+                    f"addresses; decide which page is cited and write it the same way in both halves.",
+                    urls[0],
+                )
+            )
     return findings
 
 
