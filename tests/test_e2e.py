@@ -33,6 +33,8 @@ async def test_check_sample_end_to_end_through_a_proxy(tmp_path: Path) -> None:
     async with SimulatedWeb(slow_delay=3.0) as simulated:
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         env.update(HTTP_PROXY=simulated.proxy_url, NO_PROXY="127.0.0.1,localhost")
+        summary = tmp_path / "step-summary.md"
+        env.update(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary))
         code, out, err = await _run_cli(
             ["check", str(SAMPLE), "-o", str(tmp_path / "reports"), "--store", str(tmp_path / "la.db"),
              "--wayback-url", simulated.wayback_url, "--archive-rate", "50",
@@ -41,6 +43,9 @@ async def test_check_sample_end_to_end_through_a_proxy(tmp_path: Path) -> None:
         )  # fmt: skip
     assert code == ExitCode.BROKEN, err
     assert "wrote" in out and "broken" in out, out + err
+    annotations = [line for line in out.splitlines() if line.startswith("::warning file=")]
+    assert any("bisnews.kz" in line and ",line=5," in line for line in annotations), annotations  # note A3's line
+    assert summary.read_text(encoding="utf-8").startswith("# ")  # the Markdown report, in the job summary
     reports = tmp_path / "reports"
     assert {p.name for p in reports.iterdir()} >= {"linkaudit.html", "linkaudit.json", "linkaudit.md", "linkaudit.csv"}
     data = json.loads((reports / "linkaudit.json").read_text(encoding="utf-8"))
