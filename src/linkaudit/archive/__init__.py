@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from .base import ArchiveError, ArchiveLookup, ArchiveRateLimited, ArchiveUnavailable, RateLimiter
+from .base import (
+    ArchiveError,
+    ArchiveLookup,
+    ArchiveRateLimited,
+    ArchiveUnavailable,
+    RateLimiter,
+    RedirectLookup,
+)
 from .memento import MementoLookup
 from .replacements import ArchiveCache, build_lookups, find_replacements
 from .save import save_pages
@@ -16,6 +23,7 @@ __all__ = [
     "ArchiveUnavailable",
     "MementoLookup",
     "RateLimiter",
+    "RedirectLookup",
     "WaybackLookup",
     "build_lookups",
     "find_replacements",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 from ..models import Snapshot
 
@@ -44,6 +44,14 @@ class ArchiveLookup(Protocol):
     name: str
 
     async def candidates(self, url: str, cited_date: str | None) -> list[Snapshot]: ...
+
+
+@runtime_checkable
+class RedirectLookup(ArchiveLookup, Protocol):
+    """An archive that also lists its redirect captures (3xx) of ``url``, best first, for when no 200
+    capture will do: the archived redirect may lead to a good capture of the page's next address."""
+
+    async def redirect_candidates(self, url: str, cited_date: str | None) -> list[Snapshot]: ...
 
 
 class RateLimiter:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import aiohttp
@@ -15,7 +16,7 @@ import aiohttp
 from ..config import Config
 from ..models import CheckResult, Link, Snapshot
 from ..observer import NullObserver, Observer
-from .base import ArchiveError, ArchiveLookup, RateLimiter
+from .base import ArchiveError, ArchiveLookup, RateLimiter, RedirectLookup
 from .memento import MementoLookup
 from .select import best
 from .verify import FetchPage, verify
@@ -112,6 +113,18 @@ async def find_replacements(
     return found
 
 
+@dataclass(frozen=True)
+class _Tried:
+    """What verifying a list of captures came to."""
+
+    accepted: Snapshot | None  # the first capture that passed
+    unverified: Snapshot | None  # the first that could not be fetched (says nothing of its content)
+    reasons: tuple[str, ...]  # why each rejected capture was
+
+    def then(self, later: _Tried) -> _Tried:
+        return _Tried(later.accepted, later.unverified, self.reasons + later.reasons)
+
+
 class _Finder:
     def __init__(
         self,
@@ -151,10 +164,22 @@ class _Finder:
         if cached is not None:
             return cached[0]
         candidates = await lookup.candidates(link.normalized, link.cited_date)
-        if not candidates:
-            self._remember(lookup.name, link, None, "no capture")
-            return None
-        reasons = []
+        tried = await self._verify_each(candidates, link, archived_redirect=False)
+        if tried.accepted is None and tried.unverified is None and isinstance(lookup, RedirectLookup):
+            # No usable 200 capture: the page may have moved, and the archive may hold the redirect to it.
+            redirects = await lookup.redirect_candidates(link.normalized, link.cited_date)
+            tried = tried.then(await self._verify_each(redirects, link, archived_redirect=True))
+        if tried.accepted is not None:
+            self._remember(lookup.name, link, tried.accepted, "verified")
+            return tried.accepted
+        if tried.unverified is not None:
+            return tried.unverified  # not remembered: try to verify it next run
+        self._remember(lookup.name, link, None, "; ".join(tried.reasons) or "no capture")
+        return None
+
+    async def _verify_each(self, candidates: Sequence[Snapshot], link: Link, *, archived_redirect: bool) -> _Tried:
+        """Verify the best ``archive_candidates`` captures in order until one is accepted."""
+        reasons: list[str] = []
         unverified: Snapshot | None = None
         for candidate in candidates[: max(1, self.config.archive_candidates)]:
             checked = await verify(
@@ -163,17 +188,14 @@ class _Finder:
                 fetch_page=self.fetch_page,
                 rate=self.rate,
                 backoff_cap=self.config.retry_after_cap,
+                archived_redirect=archived_redirect,
             )
             if checked.accepted:
-                self._remember(lookup.name, link, checked.snapshot, "verified")
-                return checked.snapshot
+                return _Tried(checked.snapshot, None, tuple(reasons))
             reasons.append(f"{candidate.timestamp}: {checked.snapshot.detail}")
             if not checked.fetched and unverified is None:
                 unverified = checked.snapshot
-        if unverified is not None:
-            return unverified  # not remembered: try to verify it next run
-        self._remember(lookup.name, link, None, "; ".join(reasons))
-        return None
+        return _Tried(None, unverified, tuple(reasons))
 
     def _cached(self, archive: str, link: Link) -> tuple[Snapshot | None] | None:
         if self.store is None or self.config.refresh:

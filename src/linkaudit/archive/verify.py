@@ -1,7 +1,8 @@
 """A capture is offered only after we fetched it and it passed the rules a live page must pass.
 
 Archives hold soft 404s, parking pages and homepage redirects too (IABot's most common wrong fix), so each
-candidate is fetched raw and judged by ``check.verdict.classify`` on the page as it was at the cited address.
+candidate is fetched raw and judged by ``check.verdict.classify`` on the page as it was at the cited address;
+a redirect capture is judged by the capture its replay leads to, as if the cited address had redirected there.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ..check.retry import parse_retry_after
 from ..check.verdict import classify
 from ..models import Link, Page, Snapshot
 from ..status import Status
-from .base import RateLimiter, backoff_seconds
+from .base import ArchiveUnavailable, RateLimiter, backoff_seconds
 from .select import distance_days
 
 FetchPage = Callable[[str], Awaitable[Page]]
@@ -67,8 +68,15 @@ async def verify(
     fetch_page: FetchPage,
     rate: RateLimiter,
     backoff_cap: float,
+    archived_redirect: bool = False,
 ) -> Verification:
-    """Fetch the raw capture and judge it; never raises for a bad or unreachable capture."""
+    """Fetch the raw capture and judge it; never raises for a bad or unreachable capture.
+
+    ``archived_redirect``: ``snapshot`` is a redirect capture. Its replay leads to the nearest capture of the
+    redirect's target, which is judged as the cited page by the same rules (a redirect to the front page is a
+    homepage redirect; one to another deep page must carry the cited title) and becomes the snapshot offered.
+    Every replay redirect followed is charged to ``rate`` afterwards, so the archive sees the usual pace.
+    """
     target = snapshot.raw_url or snapshot.url
     page: Page | None = None
     for _ in range(2):  # one more try after a 429 pause
@@ -78,29 +86,50 @@ async def verify(
         except Exception as exc:  # the fetch failed: the capture is unusable for now
             detail = f"capture could not be fetched: {_describe(exc)}"
             return Verification(replace(snapshot, detail=detail), accepted=False, fetched=False)
+        await _charge(rate, len(page.redirects))
         if page.http_status != 429:
             break
         rate.pause(backoff_seconds(parse_retry_after(_header(page, "Retry-After")), backoff_cap))
     assert page is not None
     if page.http_status == 429:
         return Verification(replace(snapshot, detail="the archive kept answering 429"), False, fetched=False)
-    if not 200 <= page.http_status < 300:
-        detail = f"capture answered HTTP {page.http_status}"
-        return Verification(replace(snapshot, detail=detail), accepted=False, fetched=True)
     served = _served(snapshot, page, link.cited_date)
+    followed = archived_redirect and bool(page.redirects) and served.original != snapshot.original
+    if followed:
+        served = replace(
+            served, detail=f"archived redirect to {served.original} (the redirect captured {snapshot.timestamp})"
+        )
+    lead = f"archived redirect to {served.original}: " if followed else ""
+    if not 200 <= page.http_status < 300:
+        detail = f"{lead}capture answered HTTP {page.http_status}"
+        return Verification(replace(served, detail=detail), accepted=False, fetched=True)
     verdict = classify(unwrap(page, link.url), link)
     if verdict.status in _REJECTED:
-        detail = f"capture rejected ({verdict.status}): {verdict.detail}"
+        detail = f"{lead}capture rejected ({verdict.status}): {verdict.detail}"
+        return Verification(replace(served, detail=detail), accepted=False, fetched=True)
+    if verdict.status == Status.REDIRECTED and verdict.title_match is False:
+        detail = f"{lead}capture rejected: it leads to another page without the cited title ({verdict.detail})"
         return Verification(replace(served, detail=detail), accepted=False, fetched=True)
     return Verification(replace(served, verified=True), accepted=True, fetched=True)
 
 
+async def _charge(rate: RateLimiter, requests: int) -> None:
+    """Take a slot for each request already made (redirects followed inside one fetch)."""
+    try:
+        for _ in range(requests):
+            await rate.acquire()
+    except ArchiveUnavailable:
+        pass  # the archive pass is over: nothing more will be asked
+
+
 def _served(snapshot: Snapshot, page: Page, cited_date: str | None) -> Snapshot:
-    """The snapshot actually served: a replay may redirect to a nearby capture."""
+    """The snapshot actually served: a replay may redirect to a nearby capture, or through an archived
+    redirect to a capture of another address."""
     parts = replay_parts(page.final_url)
-    if parts is None or parts[0] == snapshot.timestamp:
+    if parts is None or parts == (snapshot.timestamp, snapshot.original):
         return snapshot
     timestamp, original = parts
+    moved = timestamp != snapshot.timestamp
     return replace(
         snapshot,
         url=rebase(snapshot.url, timestamp, original),
@@ -108,7 +137,7 @@ def _served(snapshot: Snapshot, page: Page, cited_date: str | None) -> Snapshot:
         timestamp=timestamp,
         original=original,
         distance_days=distance_days(timestamp, cited_date),
-        detail=f"the archive served the capture of {timestamp} instead of {snapshot.timestamp}",
+        detail=f"the archive served the capture of {timestamp} instead of {snapshot.timestamp}" if moved else "",
     )
 
 

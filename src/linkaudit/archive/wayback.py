@@ -2,9 +2,10 @@
 
 The CDX API, not the availability API: availability is heavily rate-limited, often answers "no snapshot"
 for pages that have hundreds, and gives one capture, while CDX lists every 200 capture so we can choose by
-the cited date and fall back when a capture fails verification. waybackpy builds the queries and parses the
-rows; it is synchronous, so it runs in worker threads (bounded) and every request it sends first takes a
-slot from the shared archive RateLimiter, and answers 429 / 5xx as errors instead of as rows.
+the cited date and fall back when a capture fails verification; a second query lists redirect captures, asked
+only when no 200 capture will do. waybackpy builds the queries and parses the rows; it is synchronous, so it
+runs in worker threads (bounded) and every request it sends first takes a slot from the shared archive
+RateLimiter, and answers 429 / 5xx as errors instead of as rows.
 """
 
 from __future__ import annotations
@@ -36,18 +37,27 @@ ARCHIVE_NAME = "wayback"
 ROWS_PER_PAGE = 25000  # waybackpy's own default page size
 MAX_PAGES = 2  # resume-key pages read per query at most
 DEFAULT_THREADS = 4  # CDX queries running in worker threads at once
+OK_CAPTURES = "statuscode:200"
+REDIRECT_CAPTURES = "statuscode:30[12378]"  # the HTTP redirects a browser follows
 
 
 class _CdxQuery(WaybackMachineCDXServerAPI):
     """waybackpy's query and row parsing, with our endpoint, rate limit, timeout and status handling."""
 
     def __init__(
-        self, url: str, *, endpoint: str, user_agent: str, before_request: Callable[[], None], timeout: float
+        self,
+        url: str,
+        *,
+        endpoint: str,
+        user_agent: str,
+        before_request: Callable[[], None],
+        timeout: float,
+        status_filter: str = OK_CAPTURES,
     ) -> None:
         super().__init__(
             url,
             user_agent=user_agent,
-            filters=["statuscode:200"],
+            filters=[status_filter],
             match_type="exact",
             collapses=["timestamp:8"],  # at most one capture per day
             limit=str(ROWS_PER_PAGE),
@@ -149,10 +159,21 @@ class WaybackLookup:
         self.threads = threads or asyncio.Semaphore(DEFAULT_THREADS)
 
     async def candidates(self, url: str, cited_date: str | None) -> list[Snapshot]:
+        """The 200 captures of ``url``, best first for ``cited_date``."""
+        return await self._captures(url, cited_date, OK_CAPTURES)
+
+    async def redirect_candidates(self, url: str, cited_date: str | None) -> list[Snapshot]:
+        """The redirect captures (301, 302, 303, 307, 308) of ``url``, best first for ``cited_date``.
+
+        CDX rows do not say where a redirect went: the replay of the capture does (see ``verify``).
+        """
+        return await self._captures(url, cited_date, REDIRECT_CAPTURES)
+
+    async def _captures(self, url: str, cited_date: str | None, status_filter: str) -> list[Snapshot]:
         identity = url_identity(url)
         snapshots: list[Snapshot] = []
         for variant in query_variants(url):
-            for timestamp, original in await self._query(variant):
+            for timestamp, original in await self._query(variant, status_filter):
                 if url_identity(original) != identity:
                     continue
                 snapshots.append(
@@ -166,29 +187,36 @@ class WaybackLookup:
                 )
         return rank(snapshots, cited_date)
 
-    async def _query(self, url: str) -> list[tuple[str, str]]:
-        """(timestamp, original) of the 200 captures of ``url``; pauses all archive requests on 429."""
+    async def _query(self, url: str, status_filter: str) -> list[tuple[str, str]]:
+        """(timestamp, original) of the captures of ``url`` whose status matches; pauses all archive
+        requests on 429."""
         loop = asyncio.get_running_loop()
         return await retrying_on_429(
-            lambda: self._attempt(url, loop), rate=self.rate, attempts=self.attempts, backoff_cap=self.backoff_cap
+            lambda: self._attempt(url, status_filter, loop),
+            rate=self.rate,
+            attempts=self.attempts,
+            backoff_cap=self.backoff_cap,
         )
 
     async def _attempt(
-        self, url: str, loop: asyncio.AbstractEventLoop
+        self, url: str, status_filter: str, loop: asyncio.AbstractEventLoop
     ) -> list[tuple[str, str]] | ArchiveRateLimited:
         try:
             async with self.threads:
-                return await asyncio.to_thread(self._query_blocking, url, loop)
+                return await asyncio.to_thread(self._query_blocking, url, status_filter, loop)
         except ArchiveRateLimited as exc:
             return exc
 
-    def _query_blocking(self, url: str, loop: asyncio.AbstractEventLoop) -> list[tuple[str, str]]:
+    def _query_blocking(
+        self, url: str, status_filter: str, loop: asyncio.AbstractEventLoop
+    ) -> list[tuple[str, str]]:
         query = _CdxQuery(
             url,
             endpoint=f"{self.base_url}/cdx/search/cdx",
             user_agent=self.user_agent,
             before_request=lambda: self.rate.acquire_blocking(loop, self.slot_timeout),
             timeout=self.timeout,
+            status_filter=status_filter,
         )
         try:
             return [(row.timestamp, row.original) for row in query.snapshots()]

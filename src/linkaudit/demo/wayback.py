@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -29,7 +29,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 @dataclass(frozen=True)
 class Capture:
-    """One archived response. ``redirect_to`` makes the replay answer with a redirect to that URL."""
+    """One archived response. A capture with ``redirect_to`` is a redirect capture (status 3xx): its replay
+    answers with that status and a Location inside the archive, as the Wayback Machine does."""
 
     original: str
     timestamp: str  # 14-digit YYYYMMDDhhmmss
@@ -174,11 +175,24 @@ async def _cdx(request: web.Request) -> web.StreamResponse:
     return web.Response(text="\n".join(lines) + ("\n" if lines else ""), content_type="text/plain")
 
 
+def redirect_target(capture: Capture) -> str | None:
+    """The absolute URL a redirect capture points at (a relative Location resolved as a browser would)."""
+    return None if capture.redirect_to is None else urljoin(capture.original, capture.redirect_to)
+
+
+def _self_redirect(capture: Capture) -> bool:
+    """A redirect to the same archive key (http -> https, adding ``www.``): replaying it would loop."""
+    target = redirect_target(capture)
+    return target is not None and surt_key(target) == surt_key(capture.original)
+
+
 def _closest(
     captures: Sequence[Capture], url: str, timestamp: str, *, ok_only: bool = False
 ) -> Capture | None:
+    """The capture of ``url`` nearest ``timestamp``; self-redirects only when nothing else is held."""
     key = surt_key(url)
     same = [c for c in captures if surt_key(c.original) == key and (c.status == 200 or not ok_only)]
+    same = [c for c in same if not _self_redirect(c)] or same
     if not same:
         return None
     target = int(_padded(timestamp, "0"))
@@ -236,9 +250,15 @@ async def _replay(request: web.Request) -> web.StreamResponse:
     if capture.timestamp != timestamp:  # the nearest capture, as the real replay does
         raise web.HTTPFound(f"/web/{capture.timestamp}{modifier}/{capture.original}")
     headers = {"Memento-Datetime": _http_date(capture.timestamp)}
-    if capture.redirect_to is not None:
-        headers["Location"] = f"/web/{capture.timestamp}{modifier}/{capture.redirect_to}"
-        return web.Response(status=302, headers=headers)
+    target = redirect_target(capture)
+    if target is not None:
+        # The archived status, and the Location rewritten into the archive at the redirect's own timestamp
+        # (``id_`` too: OpenWayback's RedirectRewritingHttpHeaderProcessor); the replay of that address goes
+        # on to the target's nearest capture. The archived header is kept under the X-Archive-Orig- prefix.
+        headers["Location"] = f"/web/{capture.timestamp}{modifier}/{target}"
+        headers["X-Archive-Orig-Location"] = capture.redirect_to or target
+        status = capture.status if 300 <= capture.status < 400 else 302
+        return web.Response(status=status, headers=headers)
     body = capture.body if modifier == "id_" else _banner(capture.body, capture)
     headers["Content-Type"] = capture.content_type
     return web.Response(status=capture.status, body=body, headers=headers)
