@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -196,3 +197,28 @@ async def test_a_killed_run_keeps_its_checks_and_the_next_run_completes_the_rest
     assert cached_ok and all(by_url[url]["from_cache"] for url in cached_ok)
     assert "customsexpert.ru" in asked
     assert "camonitor.com" not in asked  # its two ok links came from the killed run's checks
+
+
+async def test_only_dead_hosts_are_rot_not_offline_when_the_archive_answers(tmp_path: Path) -> None:
+    """A warm re-run (the live link cached) or a shard whose hosts all fail must still report rot."""
+    mixed = tmp_path / "refs.txt"
+    mixed.write_text("1. Alive, http://camonitor.com/archives/4070\n2. Gone, http://www.bnews.kz\n", encoding="utf-8")
+    dead_only = tmp_path / "dead.txt"
+    dead_only.write_text("1. Gone, http://www.bnews.kz\n", encoding="utf-8")
+    async with SimulatedWeb(slow_delay=2.0) as simulated:
+        config = Config(
+            store=str(tmp_path / "la.db"), timeout=0.5, connect_timeout=0.5, retries=0, archive=False,
+            wayback_url=simulated.wayback_url,
+        )  # fmt: skip
+        first = await Audit(config, resolver=simulated.resolver).run_async(load_documents([str(mixed)]))
+        warm = await Audit(config, resolver=simulated.resolver).run_async(load_documents([str(mixed)]))
+        stateless = Config(store=None, timeout=0.5, connect_timeout=0.5, retries=0, archive=False)
+        archive_up = replace(stateless, wayback_url=simulated.wayback_url)
+        archive_down = replace(stateless, wayback_url="http://archive.invalid")
+        dead = await Audit(archive_up, resolver=simulated.resolver).run_async(load_documents([str(dead_only)]))
+        cut_off = await Audit(archive_down, resolver=simulated.resolver).run_async(load_documents([str(dead_only)]))
+    assert (first.exit_code, first.report.offline) == (ExitCode.BROKEN, False)
+    assert any(item.result.from_cache for item in warm.report.links)
+    assert (warm.exit_code, warm.report.offline) == (ExitCode.BROKEN, False)
+    assert (dead.exit_code, dead.report.offline) == (ExitCode.BROKEN, False)
+    assert (cut_off.exit_code, cut_off.report.offline) == (ExitCode.AUDIT_FAILED, True)

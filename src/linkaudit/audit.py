@@ -20,6 +20,7 @@ from aiohttp.abc import AbstractResolver
 from . import __version__
 from .archive import find_replacements, save_pages
 from .check.engine import Checker, is_offline
+from .check.fetch import FetchError
 from .config import Config
 from .inputs import collect
 from .links import collect_links, select_shard
@@ -115,6 +116,8 @@ class Audit:
             async with checker:
                 results, fetched = await self._check(checker, links, store, run_id, notes)
                 offline = bool(fetched) and is_offline([results[link.normalized] for link in fetched])
+                if offline:  # every cited host failed: offline only if the archive cannot be reached either
+                    offline = not await self._reachable(checker, config.wayback_url)
                 if offline:
                     notes.append(
                         "No cited host could be reached at all: this machine looks offline, "
@@ -182,6 +185,19 @@ class Audit:
         for link, result in zip(to_fetch, fetched, strict=True):
             results[link.normalized] = result
         return results, to_fetch
+
+    @staticmethod
+    async def _reachable(checker: Checker, url: str) -> bool:
+        """Whether ``url`` (the configured archive, a host that is normally up) answers anything at all.
+
+        One request, made only when every cited host failed at the network level: a document citing only dead
+        or slow hosts must still be reported, while a machine without network must not report rot.
+        """
+        try:
+            await checker.fetch_page(url, limited=False)
+        except FetchError:
+            return False
+        return True
 
     async def _archive(
         self,
