@@ -136,3 +136,64 @@ def test_options_can_come_from_linkaudit_environment_variables(tmp_path: Path) -
     result = CliRunner().invoke(main, ["check", str(SAMPLE)], env={"LINKAUDIT_CHECK_SHARD": "9/4"})
     assert result.exit_code == 2
     assert "K must be between 1 and N" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--store", "x.db", "--no-store"], "--store and --no-store contradict each other"),
+        (["--no-archive", "--save"], "--no-archive contradicts --archive/--save"),
+        (["--timeout", "0"], "0.1<=x<=3600"),
+    ],
+)
+def test_contradicting_or_out_of_range_options_are_refused(args: list[str], message: str) -> None:
+    code, _, err = _run("check", str(SAMPLE), *args)
+    assert code == 2
+    assert message in err
+
+
+def test_an_unusable_output_directory_is_refused_before_any_network_work(tmp_path: Path) -> None:
+    occupied = tmp_path / "reports"
+    occupied.write_text("a file, not a directory", encoding="utf-8")
+    code, _, err = _run("check", str(SAMPLE), "-o", str(occupied), "--no-store")
+    assert code == 2
+    assert err.strip() == f"linkaudit: error: {occupied}: exists and is not a directory"
+    bad_config = tmp_path / "project"
+    bad_config.mkdir()
+    (bad_config / "linkaudit.toml").write_text('per-host = "four"\n', encoding="utf-8")
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(bad_config)
+    try:
+        code, out, err = _run("check", str(SAMPLE))
+    finally:
+        os.chdir(cwd)
+    assert code == 2
+    assert "linkaudit.toml: [tool.linkaudit]: per-host must be a whole number" in err
+    assert "Traceback" not in out + err
+
+
+def test_fix_reads_stdin_and_writes_stdout_with_a_report(tmp_path: Path) -> None:
+    from linkaudit.models import CheckResult, Link, LinkReport, Report, Snapshot
+    from linkaudit.report.json import render
+    from linkaudit.status import Status
+
+    snapshot = Snapshot(
+        url="https://web.archive.org/web/20121104000000/http://bisnews.kz/",
+        timestamp="20121104000000", original="http://bisnews.kz/", archive="wayback", verified=True,
+    )  # fmt: skip
+    link = Link(url="http://bisnews.kz", normalized="http://bisnews.kz/", references=("x",), host="bisnews.kz")
+    result = CheckResult(url=link.url, normalized=link.normalized, status=Status.DEAD, http_status=410)
+    report = Report(
+        generated_at="2026-11-27T00:00:00Z", tool_version="test", documents=("<stdin>",), references=(),
+        links=(LinkReport(link=link, result=result, archive=snapshot),), findings=(),
+    )  # fmt: skip
+    saved = tmp_path / "linkaudit.json"
+    saved.write_text(render(report), encoding="utf-8")
+    text = "1. “Customs Union: pros and cons”, Weekly Atyrau, 3 November, 2012, http://bisnews.kz.\n"
+    result_ = CliRunner().invoke(main, ["fix", "-", "--from-report", str(saved)], input=text.encode("utf-8"))
+    assert result_.exit_code == 0, result_.stderr
+    assert result_.stdout.startswith("1. “Customs Union")
+    assert "http://bisnews.kz [archived 4 November 2012: https://web.archive.org/web/20121104000000/" in result_.stdout
+    assert not list(tmp_path.glob("*.fixed*"))

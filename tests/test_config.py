@@ -35,3 +35,30 @@ def test_unknown_settings_and_bad_toml_are_clear_errors(tmp_path: Path) -> None:
     (tmp_path / "linkaudit.toml").write_text('fail-on = "sometimes"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="fail-on must be"):
         load_file_settings(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('per-host = "abc"', "per-host must be a whole number, not 'abc'"),
+        ("timeout = -5", "timeout must be a positive number"),
+        ("concurrency = 0", "concurrency must be at least 1"),
+        ('shard = "1/x"', "shard must look like K/N"),
+        ('shard = "3/2"', "K must be between 1 and N"),
+        ('exclude = ["(["]', "is not a regular expression"),
+        ('formats = ["pdf"]', "unknown report format 'pdf'"),
+        ("allow-private = 1", "allow-private must be true or false"),
+    ],
+)
+def test_bad_file_settings_name_the_file_and_the_setting(tmp_path: Path, setting: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.linkaudit]\n{setting}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_file_settings(tmp_path)
+    assert str(info.value).startswith(f"{tmp_path / 'pyproject.toml'}: ")
+    assert message in str(info.value)
+
+
+def test_a_shard_given_as_text_in_the_file_is_read() -> None:
+    from linkaudit.config import parse_shard
+
+    assert parse_shard(" 2 / 8 ") == (2, 8)

@@ -4,7 +4,8 @@ from collections import Counter
 
 import pytest
 
-from linkaudit.links import collect_links, parse_shard, select_shard, shard_of
+from linkaudit.config import parse_shard
+from linkaudit.links import collect_links, select_shard, shard_of
 from linkaudit.models import Document, DocumentKind, Half, ParsedDocument, Reference
 
 

@@ -12,9 +12,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from . import __version__
-from .config import Config, ConfigError, load_file_settings
+from .config import Config, ConfigError, load_file_settings, parse_shard
 from .inputs import InputError
-from .links import parse_shard
 from .models import ParsedDocument, Report
 from .status import ExitCode, FailOn
 
@@ -121,6 +120,10 @@ def build_config(paths: Sequence[str], **flags: Any) -> Config:
         value = flags.get(flag)
         if value is not None:
             overrides[field_name] = value
+    if flags.get("no_store") and flags.get("store"):
+        raise UsageProblem("--store and --no-store contradict each other: give one")
+    if flags.get("no_archive") and (flags.get("mementos") or flags.get("save")):
+        raise UsageProblem("--no-archive contradicts --archive/--save: give one or the other")
     if flags.get("no_archive"):
         overrides["archive"] = False
     if flags.get("no_store"):
@@ -134,7 +137,10 @@ def build_config(paths: Sequence[str], **flags: Any) -> Config:
     timeout = overrides.get("timeout")
     if timeout is not None:
         overrides["connect_timeout"] = min(config.connect_timeout, float(timeout))
-    return config.with_overrides(overrides)
+    try:
+        return config.with_overrides(overrides).validated()
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "auto_envvar_prefix": "LINKAUDIT"})
@@ -163,6 +169,7 @@ def check(paths: tuple[str, ...], debug: bool, **flags: Any) -> None:
     if not config.inputs:
         raise UsageProblem("no input: give a PATH (file, directory or -) or set inputs in [tool.linkaudit]")
     parsed = _load(config.inputs)
+    _check_output(Path(config.output_dir), config.formats)
     report, code = _run_audit(config, parsed, debug=debug)
     if report.offline:
         for note in report.notes:
@@ -211,13 +218,24 @@ def _run_audit(
     return outcome.report, outcome.exit_code
 
 
+def _check_output(output: Path, formats: Sequence[str]) -> None:
+    """Refuse an unusable output directory or format before any network work is done for it."""
+    from .report import ReportError, parse_formats, prepare_output
+
+    try:
+        parse_formats(formats)
+        prepare_output(output)
+    except ReportError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
 def _write(report: Report, output: Path, formats: Sequence[str]) -> list[Path]:
-    from .report import write_reports
+    from .report import ReportError, write_reports
 
     try:
         return write_reports(report, output, formats)
-    except OSError as exc:
-        _fail(f"{output}: cannot write reports ({exc.strerror or exc})", ExitCode.USAGE)
+    except ReportError as exc:
+        _fail(str(exc), ExitCode.USAGE)
 
 
 def _github(report: Report, output: Path) -> None:
@@ -365,6 +383,11 @@ def fix(path: str, out: str | None, in_place: bool, from_report: str | None, **f
             replacements[item.link.url] = item.archive
             replacements[item.link.normalized] = item.archive
     fixed = apply_replacements(document.document.text, document, replacements)
+    if path == "-" and not out:
+        if in_place:
+            raise UsageProblem("--in-place needs a file, not standard input")
+        click.echo(fixed, nl=False)
+        return
     target = Path(path) if in_place else Path(out) if out else _fixed_name(Path(path))
     _atomic_write(target, fixed, document.document.encoding)
     count = len({s.url for s in replacements.values()})

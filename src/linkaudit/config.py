@@ -5,6 +5,7 @@ The defaults are named constants so the library, the CLI help and the docs agree
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -76,6 +77,35 @@ class Config:
     probe: bool = True  # random-sibling soft-404 probe
     exclude: tuple[str, ...] = field(default=())  # regexes of URLs to skip
 
+    def validated(self) -> Config:
+        """This config, or ConfigError naming the first setting of the wrong type or out of range."""
+        for item in fields(self):
+            value = getattr(self, item.name)
+            expected = _TYPES.get(item.name)
+            if expected is not None and not _is_a(value, expected):
+                raise ConfigError(f"{item.name.replace('_', '-')} must be {_describe(expected)}, not {value!r}")
+        for name in ("concurrency", "per_host", "max_body", "max_redirects", "confirm_runs", "archive_candidates"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name.replace('_', '-')} must be at least 1, not {getattr(self, name)!r}")
+        for name in ("timeout", "connect_timeout", "archive_rate", "archive_timebox"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name.replace('_', '-')} must be a positive number, not {getattr(self, name)!r}")
+        for name in ("retries", "backoff_base", "retry_after_cap", "cache_ttl_ok", "confirm_days"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name.replace('_', '-')} must not be negative, not {getattr(self, name)!r}")
+        if self.lang not in ("en", "ru"):
+            raise ConfigError(f"lang must be en or ru, not {self.lang!r}")
+        unknown = [f for f in self.formats if f not in ("html", "json", "md", "csv", "markdown")]
+        if unknown:
+            raise ConfigError(f"formats: unknown report format {unknown[0]!r} (choose from html, json, md, csv)")
+        if self.shard is not None:
+            k, n = self.shard
+            if not 1 <= k <= n:
+                raise ConfigError(f"shard {k}/{n}: K must be between 1 and N")
+        for pattern in self.exclude:
+            _check_pattern(pattern)
+        return self
+
     def with_overrides(self, overrides: Mapping[str, Any]) -> Config:
         known = {f.name for f in fields(self)}
         unknown = sorted(set(overrides) - known)
@@ -85,6 +115,53 @@ class Config:
 
 
 _TUPLE_FIELDS = {"inputs", "formats", "mementos", "exclude"}
+_NUMBER = (int, float)
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    **dict.fromkeys(
+        ("concurrency", "per_host", "retries", "max_body", "max_redirects", "confirm_runs", "archive_candidates"), int
+    ),
+    **dict.fromkeys(
+        ("timeout", "connect_timeout", "retry_after_cap", "backoff_base", "cache_ttl_ok", "confirm_days",
+         "archive_rate", "archive_timebox"),
+        _NUMBER,
+    ),  # fmt: skip
+    **dict.fromkeys(("allow_private", "refresh", "archive", "save", "probe"), bool),
+    **dict.fromkeys(("output_dir", "user_agent", "lang", "wayback_url"), str),
+    "store": (str, type(None)),
+}
+
+
+def _is_a(value: object, expected: type | tuple[type, ...]) -> bool:
+    if isinstance(value, bool) and expected in (int, _NUMBER):
+        return False  # true/false is not a number, though Python says so
+    return isinstance(value, expected)
+
+
+def _describe(expected: type | tuple[type, ...]) -> str:
+    names = {int: "a whole number", bool: "true or false", str: "text", float: "a number", type(None): "unset"}
+    if expected == _NUMBER:
+        return "a number"
+    if isinstance(expected, tuple):
+        return " or ".join(names.get(t, t.__name__) for t in expected)
+    return names.get(expected, expected.__name__)
+
+
+def _check_pattern(pattern: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(f"exclude pattern {pattern!r} is not a regular expression ({exc})") from None
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``K/N`` (1 <= K <= N) as a pair; ValueError with a readable message otherwise."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match:
+        raise ValueError(f"shard must look like K/N (e.g. 1/4), not {text!r}")
+    k, n = int(match.group(1)), int(match.group(2))
+    if n < 1 or not 1 <= k <= n:
+        raise ValueError(f"shard {text!r}: K must be between 1 and N")
+    return k, n
 
 
 def load_file_settings(directory: Path) -> dict[str, Any]:
@@ -112,6 +189,15 @@ def load_file_settings(directory: Path) -> dict[str, Any]:
                     value = FailOn(value)
                 except ValueError as exc:
                     raise ConfigError(f"{path}: fail-on must be broken, confirmed or never") from exc
+            if key == "shard" and isinstance(value, str):
+                try:
+                    value = parse_shard(value)
+                except ValueError as exc:
+                    raise ConfigError(f"{path}: {exc}") from None
             settings[key] = value
+        try:
+            Config().with_overrides(settings).validated()
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: [tool.linkaudit]: {exc}") from None
         return settings
     return {}

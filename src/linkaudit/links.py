@@ -7,7 +7,6 @@ since the archived copy should show the page as the first author to cite it saw 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -57,17 +56,6 @@ def collect_links(parsed: Sequence[ParsedDocument]) -> tuple[Link, ...]:
         )
         for p in pending.values()
     )
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """``K/N`` (1 <= K <= N) as a pair; ValueError with a readable message otherwise."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
-    if not match:
-        raise ValueError(f"shard must look like K/N (e.g. 1/4), not {text!r}")
-    k, n = int(match.group(1)), int(match.group(2))
-    if n < 1 or not 1 <= k <= n:
-        raise ValueError(f"shard {text!r}: K must be between 1 and N")
-    return k, n
 
 
 def shard_of(host: str, count: int) -> int:

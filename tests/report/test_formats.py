@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,22 @@ def test_a_failed_write_leaves_no_temporary_file(rich_report: Report, output_dir
 def test_replacing_keeps_the_file_readable(rich_report: Report, output_dir: Path) -> None:
     (path,) = write_reports(rich_report, output_dir, ["md"])
     assert path.stat().st_mode & 0o444 == 0o444
+
+
+def test_a_failure_in_a_later_format_leaves_the_whole_previous_set(
+    rich_report: Report, output_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No mix of old and new files: html is not replaced when the json of the same run cannot be rendered."""
+    from linkaudit.report.json import JsonReporter
+
+    written = write_reports(rich_report, output_dir, ["html", "json", "md"])
+    before = {path.name: path.read_bytes() for path in written}
+    newer = replace(rich_report, generated_at="2030-01-01T00:00:00Z")
+
+    def explode(self: JsonReporter, report: Report) -> str:
+        raise RuntimeError("render failed")
+
+    monkeypatch.setattr(JsonReporter, "render", explode)
+    with pytest.raises(RuntimeError):
+        write_reports(newer, output_dir, ["html", "json", "md"])
+    assert {path.name: path.read_bytes() for path in output_dir.iterdir()} == before

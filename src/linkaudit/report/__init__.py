@@ -6,6 +6,7 @@ leaves half a report where a good one was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Sequence
@@ -76,22 +77,45 @@ def parse_formats(formats: Sequence[str | ReportFormat] | str) -> tuple[ReportFo
 
 
 def write_reports(report: Report, output_dir: Path, formats: Sequence[str | ReportFormat]) -> list[Path]:
-    """Write ``report`` in each format into ``output_dir`` (created if missing); the paths written."""
+    """Write ``report`` in each format into ``output_dir`` (created if missing); the paths written.
+
+    All formats are rendered and written to temporary files first, then renamed into place together: a failure
+    (a full disk, a render error) leaves the previous report set whole instead of a mix of old and new files.
+    """
     chosen = parse_formats(formats)
+    prepare_output(output_dir)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for report_format in chosen:
+            reporter = report_format.reporter()
+            target = output_dir / reporter.file_name
+            staged.append((_stage(target, reporter.render(report), reporter.encoding), target))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    except OSError as exc:
+        raise ReportError(f"cannot write the reports in {output_dir}: {exc.strerror or exc}") from exc
+    finally:
+        for temporary, _target in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+    return [target for _temporary, target in staged]
+
+
+def prepare_output(output_dir: Path) -> None:
+    """Create ``output_dir`` and make sure files can be written in it, before any work is done for it."""
+    if output_dir.exists() and not output_dir.is_dir():
+        raise ReportError(f"{output_dir}: exists and is not a directory")
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=output_dir, prefix=".linkaudit-probe.")
+        os.close(handle)
+        os.unlink(probe)
     except OSError as exc:
-        raise ReportError(f"cannot create {output_dir}: {exc}") from exc
-    written: list[Path] = []
-    for report_format in chosen:
-        reporter = report_format.reporter()
-        target = output_dir / reporter.file_name
-        _write_atomically(target, reporter.render(report), reporter.encoding)
-        written.append(target)
-    return written
+        raise ReportError(f"{output_dir}: cannot write reports there ({exc.strerror or exc})") from exc
 
 
-def _write_atomically(target: Path, text: str, encoding: str) -> None:
+def _stage(target: Path, text: str, encoding: str) -> Path:
+    """``text`` in a temporary file beside ``target``, flushed to disk, with the permissions of the file it replaces."""
     data = text.encode(encoding)
     try:
         mode = target.stat().st_mode & 0o777  # keep the permissions of the report being replaced
@@ -104,12 +128,8 @@ def _write_atomically(target: Path, text: str, encoding: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException as exc:
-        try:
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise ReportError(f"cannot write {target}: {exc}") from exc
         raise
+    return Path(temporary)
