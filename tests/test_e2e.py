@@ -222,3 +222,26 @@ async def test_only_dead_hosts_are_rot_not_offline_when_the_archive_answers(tmp_
     assert (warm.exit_code, warm.report.offline) == (ExitCode.BROKEN, False)
     assert (dead.exit_code, dead.report.offline) == (ExitCode.BROKEN, False)
     assert (cut_off.exit_code, cut_off.report.offline) == (ExitCode.AUDIT_FAILED, True)
+
+
+async def test_a_failing_archive_is_said_in_the_report_not_read_as_no_copy(tmp_path: Path) -> None:
+    import socket
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+    port = closed.getsockname()[1]
+    document = tmp_path / "refs.txt"
+    document.write_text("1. Gone, http://bisnews.kz\n", encoding="utf-8")
+    try:
+        async with SimulatedWeb(slow_delay=2.0) as simulated:
+            config = Config(
+                store=None, timeout=0.5, connect_timeout=0.5, retries=0, archive_rate=50,
+                wayback_url=f"http://127.0.0.1:{port}",
+            )  # fmt: skip
+            outcome = await Audit(config, resolver=simulated.resolver).run_async(load_documents([str(document)]))
+    finally:
+        closed.close()
+    (item,) = outcome.report.links
+    assert item.result.status is Status.DEAD and item.archive is None
+    assert not outcome.report.offline  # the cited host answered (410)
+    assert any("bisnews.kz" in note and "failed" in note for note in outcome.report.notes), outcome.report.notes

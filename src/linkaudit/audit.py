@@ -74,6 +74,33 @@ def exit_code_for(report: Report, fail_on: FailOn) -> ExitCode:
     return ExitCode.OK
 
 
+class _NoteCollector:
+    """Passes progress on to the user's observer and keeps the archive's remarks for the report: a lookup that
+    failed must not read as "no archived copy exists" in a report read later, away from the terminal."""
+
+    SHOWN = 5
+
+    def __init__(self, inner: Observer) -> None:
+        self.inner = inner
+        self.notes: list[str] = []
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self.inner.stage(name, total)
+
+    def advance(self, amount: int = 1) -> None:
+        self.inner.advance(amount)
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        self.inner.note(text)
+
+    def summary(self) -> list[str]:
+        if len(self.notes) <= self.SHOWN:
+            return list(self.notes)
+        more = len(self.notes) - self.SHOWN
+        return [*self.notes[: self.SHOWN], f"… and {more} more archive remark(s) like these."]
+
+
 class Audit:
     def __init__(
         self,
@@ -214,6 +241,7 @@ class Audit:
         broken = [
             (link, results[link.normalized]) for link in links if results[link.normalized].status.is_broken
         ]
+        collector = _NoteCollector(self.observer)
         try:
             if broken:
                 snapshots = await find_replacements(
@@ -222,11 +250,12 @@ class Audit:
                     fetch_page=checker.fetch_page,
                     session=checker.session,
                     store=store,
-                    observer=self.observer,
+                    observer=collector,
                 )
             if self.config.save:
                 live = [link for link in links if results[link.normalized].status.is_success]
-                saved = await save_pages(live, self.config, session=checker.session, store=store)
+                saved = await save_pages(live, self.config, session=checker.session, store=store, observer=collector)
         except Exception as exc:  # an archive failure never fails the run
-            notes.append(f"The archive pass stopped early: {exc}")
+            collector.note(f"The archive pass stopped early: {exc}")
+        notes.extend(collector.summary())
         return snapshots, saved
