@@ -95,3 +95,18 @@ def test_invalid_utf8_falls_back_without_crashing(tmp_path: Path) -> None:
     path.write_bytes("Известия http://izvestia.ru ".encode() + b"\xff\xfe\xfa broken " * 3)
     document = read_file(path)
     assert "http://izvestia.ru" in document.text
+
+
+def test_a_few_broken_bytes_do_not_make_a_document_cyrillic() -> None:
+    text, encoding = decode_bytes(b"Hello \xff\xfe\xfa broken, see http://example.org", "x")
+    assert "я" not in text and "ю" not in text
+    assert "http://example.org" in text
+    mostly = "Таможенный союз, http://bisnews.kz ".encode() * 5 + b"\xff" + "конец".encode()
+    text, encoding = decode_bytes(mostly, "x")
+    assert encoding == "utf-8"
+    assert text.startswith("Таможенный союз") and text.endswith("\ufffdконец")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(codec: str) -> None:
+    assert decode_bytes(RUSSIAN.encode(codec), "x") == (RUSSIAN, codec)

@@ -103,6 +103,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
                 return data.decode(codec), codec.replace("-sig", "")
             except UnicodeDecodeError:
                 break
+    wide = _utf16_without_bom(data)
+    if wide is not None:
+        return wide
     if _looks_binary(data):
         raise InputError(f"{name}: looks like a binary file, not a text, Markdown or HTML document")
     try:
@@ -111,6 +114,9 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         pass
     if data.isascii():  # pragma: no cover - ASCII always decodes as UTF-8
         return data.decode("ascii"), "ascii"
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8 is not None:
+        return mostly_utf8
     cyrillic = _best_cyrillic(data)
     if cyrillic is not None:
         return cyrillic
@@ -118,6 +124,38 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     if best is None or best.encoding is None:
         raise InputError(f"{name}: cannot tell the text encoding (not UTF-8, cp1251 or koi8-r)")
     return data.decode(best.encoding, errors="replace"), best.encoding
+
+
+_MIN_CYRILLIC_LETTERS = 8
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 written without a byte-order mark (Windows tools do this): every other byte NUL in ASCII text."""
+    head = data[:4096]
+    if len(head) < 8 or len(data) % 2:
+        return None
+    even_nul = head[0::2].count(0) / (len(head) / 2)
+    odd_nul = head[1::2].count(0) / (len(head) / 2)
+    codec = "utf-16-le" if odd_nul > 0.3 > even_nul else "utf-16-be" if even_nul > 0.3 > odd_nul else None
+    if codec is None:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    if any(ord(c) < 32 and c not in "\t\n\r\f" for c in text[:2048]):
+        return None
+    return text, codec
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """A UTF-8 document with a few broken bytes (a bad copy-paste) stays UTF-8, the broken bytes replaced."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    fine = sum(1 for c in text if not c.isascii() and c != "\ufffd")
+    if fine >= 3 * broken:
+        return text, "utf-8"
+    return None
 
 
 def _best_cyrillic(data: bytes) -> tuple[str, str] | None:
@@ -130,8 +168,8 @@ def _best_cyrillic(data: bytes) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             continue
         foreign = [c for c in text if not c.isascii()]
-        if len(foreign) < 3:
-            continue
+        if len(foreign) < _MIN_CYRILLIC_LETTERS:
+            continue  # a few stray high bytes are no evidence of a Cyrillic document
         common = sum(1 for c in foreign if c in _COMMON_RUSSIAN)
         upper = sum(1 for c in foreign if "А" <= c <= "Я" or c == "Ё")
         score = (common + 0.5 * upper) / len(foreign)
