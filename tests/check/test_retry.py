@@ -194,3 +194,24 @@ async def test_no_retries_configured() -> None:
 async def test_bugs_are_not_swallowed() -> None:
     with pytest.raises(RuntimeError):
         await run(policy(Sleeps()), RuntimeError("bug"))
+
+
+async def test_rate_limited_service_pauses_before_each_retry_and_gives_up() -> None:
+    from linkaudit.check.retry import RateLimited, rate_limit_pause, retrying_rate_limited
+
+    class Limited(RateLimited):
+        def __init__(self, retry_after: float | None) -> None:
+            self.retry_after = retry_after
+
+    answers: list[object] = [Limited(5.0), Limited(None), "captures"]
+    pauses: list[float] = []
+
+    async def attempt() -> object:
+        return answers.pop(0)
+
+    assert await retrying_rate_limited(attempt, pause=pauses.append, attempts=3, cap=30.0) == "captures"
+    assert pauses == [5.0, 30.0]  # Retry-After honoured; without it the default pause, capped
+    answers[:] = [Limited(1.0), Limited(2.0)]
+    with pytest.raises(Limited):
+        await retrying_rate_limited(attempt, pause=pauses.append, attempts=2, cap=30.0)
+    assert rate_limit_pause(None, 600.0) == 60.0

@@ -137,3 +137,18 @@ def test_verdict_sentences_in_both_languages(rich_report: Report) -> None:
     clean = replace(rich_report, links=rich_report.links[:1])
     assert verdict(summarize(clean), "en") == "All 1 cited link answered without signs of rot."
     assert "offline" in verdict(summary, "en", offline=True)
+
+
+def test_verdict_does_not_say_all_answered_when_some_were_never_fetched(rich_report: Report) -> None:
+    from linkaudit.status import Status
+
+    unfetched = tuple(
+        item for item in rich_report.links if item.result.status in (Status.OK, Status.INVALID, Status.SKIPPED)
+    )
+    assert {item.result.status for item in unfetched} >= {Status.INVALID, Status.SKIPPED}
+    summary = summarize(replace(rich_report, links=unfetched))
+    ok = sum(1 for item in unfetched if item.result.status is Status.OK)
+    text = verdict(summary, "en")
+    assert text.startswith(f"None of the {len(unfetched)} cited links is broken; {ok} answered without signs of rot")
+    assert f"{len(unfetched) - ok} not checked" in text
+    assert "не проверено" in verdict(summary, "ru")

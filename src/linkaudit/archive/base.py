@@ -13,24 +13,22 @@ Errors::
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Protocol, runtime_checkable
 
+from ..check.retry import RATE_LIMIT_PAUSE, RateLimited
 from ..models import Snapshot
 
-T = TypeVar("T")
-
-DEFAULT_BACKOFF = 60.0  # seconds all archive requests pause after a 429 without Retry-After
+DEFAULT_BACKOFF = RATE_LIMIT_PAUSE  # seconds all archive requests pause after a 429 without Retry-After
 
 
 class ArchiveError(Exception):
     """An archive lookup failed; callers record it and continue."""
 
 
-class ArchiveRateLimited(ArchiveError):
+class ArchiveRateLimited(ArchiveError, RateLimited):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+        ArchiveError.__init__(self, message)
         self.retry_after = retry_after
 
 
@@ -106,29 +104,3 @@ class RateLimiter:
         self.closed = True
 
 
-def backoff_seconds(retry_after: float | None, cap: float) -> float:
-    """How long to pause after a 429: Retry-After if given, else the default, never above ``cap``."""
-    wanted = retry_after if retry_after is not None and retry_after >= 0 else DEFAULT_BACKOFF
-    return min(wanted, cap)
-
-
-async def retrying_on_429(
-    attempt: Callable[[], Awaitable[T | ArchiveRateLimited]],
-    *,
-    rate: RateLimiter,
-    attempts: int,
-    backoff_cap: float,
-) -> T:
-    """Run ``attempt`` until it is not rate-limited: each 429 pauses every archive request first.
-
-    After ``attempts`` 429s in a row the last ``ArchiveRateLimited`` is raised: the archive keeps refusing, and an
-    IP that keeps asking is blocked for an hour.
-    """
-    for number in range(1, attempts + 1):
-        outcome = await attempt()
-        if not isinstance(outcome, ArchiveRateLimited):
-            return outcome
-        rate.pause(backoff_seconds(outcome.retry_after, backoff_cap))
-        if number == attempts:
-            raise outcome
-    raise ArchiveUnavailable("no attempt was made")

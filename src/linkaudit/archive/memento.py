@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 import aiohttp
 
-from ..check.retry import parse_retry_after
+from ..check.retry import parse_retry_after, retrying_rate_limited
 from ..config import DEFAULT_USER_AGENT
 from ..models import Snapshot
 from .base import (
@@ -24,7 +24,6 @@ from .base import (
     ArchiveRateLimited,
     ArchiveUnavailable,
     RateLimiter,
-    retrying_on_429,
 )
 from .select import cited_period, rank
 
@@ -166,8 +165,8 @@ class MementoLookup:
 
         A 429 pauses all archive requests, then the request is tried again.
         """
-        return await retrying_on_429(
-            lambda: self._attempt(url, headers), rate=self.rate, attempts=self.attempts, backoff_cap=self.backoff_cap
+        return await retrying_rate_limited(
+            lambda: self._attempt(url, headers), pause=self.rate.pause, attempts=self.attempts, cap=self.backoff_cap
         )
 
     async def _attempt(

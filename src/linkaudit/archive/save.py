@@ -13,11 +13,11 @@ from urllib.parse import urljoin
 
 import aiohttp
 
-from ..check.retry import parse_retry_after
+from ..check.retry import parse_retry_after, rate_limit_pause
 from ..config import Config
 from ..models import Link
 from ..observer import NullObserver, Observer
-from .base import ArchiveError, RateLimiter, backoff_seconds
+from .base import ArchiveError, RateLimiter
 from .replacements import ArchiveCache
 from .verify import replay_parts
 from .wayback import ARCHIVE_NAME, WaybackLookup
@@ -102,7 +102,7 @@ class _Submitter:
         ) as response:
             if response.status == 429:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                self.rate.pause(backoff_seconds(retry_after, self.config.retry_after_cap))
+                self.rate.pause(rate_limit_pause(retry_after, self.config.retry_after_cap))
                 self.observer.note("Save Page Now refused further submissions (429); the rest are not saved")
                 return False
             location = response.headers.get("Content-Location") or response.headers.get("Location")

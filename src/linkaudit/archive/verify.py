@@ -11,11 +11,11 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
-from ..check.retry import parse_retry_after
+from ..check.retry import parse_retry_after, rate_limit_pause
 from ..check.verdict import classify
 from ..models import Link, Page, Snapshot
 from ..status import Status
-from .base import ArchiveUnavailable, RateLimiter, backoff_seconds
+from .base import ArchiveUnavailable, RateLimiter
 from .select import distance_days
 
 FetchPage = Callable[[str], Awaitable[Page]]
@@ -89,7 +89,7 @@ async def verify(
         await _charge(rate, len(page.redirects))
         if page.http_status != 429:
             break
-        rate.pause(backoff_seconds(parse_retry_after(_header(page, "Retry-After")), backoff_cap))
+        rate.pause(rate_limit_pause(parse_retry_after(_header(page, "Retry-After")), backoff_cap))
     assert page is not None
     if page.http_status == 429:
         return Verification(replace(snapshot, detail="the archive kept answering 429"), False, fetched=False)

@@ -20,7 +20,7 @@ from waybackpy import WaybackMachineCDXServerAPI
 from waybackpy.cdx_utils import check_for_blocked_site, full_url
 from waybackpy.exceptions import WaybackError
 
-from ..check.retry import parse_retry_after
+from ..check.retry import parse_retry_after, retrying_rate_limited
 from ..config import DEFAULT_USER_AGENT, Config
 from ..models import Snapshot
 from .base import (
@@ -29,7 +29,6 @@ from .base import (
     ArchiveRateLimited,
     ArchiveUnavailable,
     RateLimiter,
-    retrying_on_429,
 )
 from .select import rank
 
@@ -191,11 +190,11 @@ class WaybackLookup:
         """(timestamp, original) of the captures of ``url`` whose status matches; pauses all archive
         requests on 429."""
         loop = asyncio.get_running_loop()
-        return await retrying_on_429(
+        return await retrying_rate_limited(
             lambda: self._attempt(url, status_filter, loop),
-            rate=self.rate,
+            pause=self.rate.pause,
             attempts=self.attempts,
-            backoff_cap=self.backoff_cap,
+            cap=self.backoff_cap,
         )
 
     async def _attempt(

@@ -2,7 +2,9 @@
 
 Transient trouble (429, 408, 5xx, timeouts, resets) is retried with exponential backoff and jitter, honouring
 ``Retry-After``; definitive answers (404, 410, other 4xx) and DNS failures never are, since asking again
-only delays the report and burdens the site. Nothing else in linkaudit decides what is retryable.
+only delays the report and burdens the site. Shared services that rate-limit us (the archives) get a stricter
+rule, also here: a 429 pauses every request to that service before the one retried. Nothing else in linkaudit
+decides what is retryable.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, retry_if_result, stop_after_attempt
 
@@ -149,3 +152,47 @@ def _last_outcome(state: RetryCallState) -> Page:
     assert state.outcome is not None
     result: Page = state.outcome.result()
     return result
+
+
+RATE_LIMIT_PAUSE = 60.0  # seconds every request to a rate-limited service waits after a 429 without Retry-After
+
+
+class RateLimited(Exception):
+    """A service answered 429; ``retry_after`` is the wait it asked for, if any."""
+
+    retry_after: float | None = None
+
+
+def rate_limit_pause(retry_after: float | None, cap: float) -> float:
+    """How long to pause after a 429: Retry-After if given, else the default, never above ``cap``."""
+    wanted = retry_after if retry_after is not None and retry_after >= 0 else RATE_LIMIT_PAUSE
+    return min(wanted, cap)
+
+
+R = TypeVar("R")
+L = TypeVar("L", bound=RateLimited)
+
+
+async def retrying_rate_limited(
+    attempt: Callable[[], Awaitable[R | L]],
+    *,
+    pause: Callable[[float], None],
+    attempts: int,
+    cap: float,
+) -> R:
+    """Run ``attempt`` until it is not rate-limited; each 429 first pauses (``pause``) every request to that service.
+
+    For shared services such as the archive: after ``attempts`` 429s in a row the last one is raised, because a
+    client that keeps asking is blocked for an hour.
+    """
+    last: RateLimited | None = None
+    for number in range(1, attempts + 1):
+        outcome = await attempt()
+        if not isinstance(outcome, RateLimited):
+            return outcome
+        last = outcome
+        pause(rate_limit_pause(outcome.retry_after, cap))
+        if number == attempts:
+            break
+    assert last is not None, "attempts must be at least 1"
+    raise last

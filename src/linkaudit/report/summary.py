@@ -6,7 +6,7 @@ from disagreeing. The small helpers beside it answer questions every reporter as
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -85,8 +85,11 @@ def _verdict_en(summary: Summary, offline: bool) -> str:
     if summary.links == 0:
         return f"No web links were found in {summary.references} reference(s)."
     link_word = "link" if summary.links == 1 else "links"
-    if summary.broken == 0:
+    live = _count(summary, lambda status: status.is_success)
+    if summary.broken == 0 and live == summary.links:
         text = f"All {summary.links} cited {link_word} answered without signs of rot"
+    elif summary.broken == 0:
+        text = f"None of the {summary.links} cited {link_word} is broken; {live} answered without signs of rot"
     else:
         text = (
             f"{summary.broken} of {summary.links} cited {link_word} "
@@ -97,6 +100,9 @@ def _verdict_en(summary: Summary, offline: bool) -> str:
         text += f"; archived copies were found for {summary.archived}"
     if summary.blocked:
         text += f"; {summary.blocked} refused access (not evidence of rot)"
+    excluded = _count(summary, lambda status: status.is_excluded)
+    if excluded:
+        text += f"; {excluded} not checked (not a web address, or excluded)"
     return text + "."
 
 
@@ -106,8 +112,11 @@ def _verdict_ru(summary: Summary, offline: bool) -> str:
     if summary.links == 0:
         return f"В примечаниях ({summary.references}) не найдено веб-ссылок."
     noun = plural_ru(summary.links, "ссылки", "ссылок", "ссылок")
-    if summary.broken == 0:
+    live = _count(summary, lambda status: status.is_success)
+    if summary.broken == 0 and live == summary.links:
         text = f"Все {summary.links} {plural_ru(summary.links, 'ссылка', 'ссылки', 'ссылок')} доступны"
+    elif summary.broken == 0:
+        text = f"Из {summary.links} {noun} недоступных нет; {live} отвечают без признаков утраты"
     else:
         share = _percent(summary.broken, summary.links)
         text = f"{summary.broken} из {summary.links} {noun} ({share}) недоступны"
@@ -116,7 +125,14 @@ def _verdict_ru(summary: Summary, offline: bool) -> str:
         text += f"; архивные копии найдены для {summary.archived}"
     if summary.blocked:
         text += f"; {summary.blocked} — доступ закрыт (это не признак утраты)"
+    excluded = _count(summary, lambda status: status.is_excluded)
+    if excluded:
+        text += f"; {excluded} не проверено (не веб-адрес или исключено настройками)"
     return text + "."
+
+
+def _count(summary: Summary, which: Callable[[Status], bool]) -> int:
+    return sum(count for status, count in summary.by_status if which(status))
 
 
 def links_by_reference(report: Report) -> dict[str, list[LinkReport]]:
