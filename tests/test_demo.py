@@ -1,4 +1,5 @@
-"""`linkaudit demo` in a loopback-only network namespace: the whole product works and nothing leaves loopback."""
+"""`linkaudit demo` in a loopback-only network namespace: it shows every status, finding and archive case, and
+nothing leaves loopback (the private address the demo article cites is never connected to)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,62 @@ from pathlib import Path
 
 import pytest
 
-from linkaudit.demo.sites import expected_statuses
+from linkaudit.demo.run import DemoOutputError, run_demo
+from linkaudit.demo.sites import CAPTURES, PRIVATE_URL, SPIK_PRINT, ArchivedCopy, demo_statuses
+
+# The vocabularies of DESIGN.md, written out here so that the demo is held to the document, not to the code.
+DESIGN_STATUSES = {
+    "ok", "redirected", "dead", "soft_404", "homepage_redirect", "parked", "server_error", "timeout",
+    "dns_error", "connection_error", "tls_error", "blocked", "invalid", "skipped",
+}  # fmt: skip
+DESIGN_FINDINGS = {
+    "glued_urls", "scheme_added", "url_only_in_one_half", "urls_differ_between_halves",
+    "dates_differ_between_halves", "homepage_only", "ibid_unresolved", "lists_disagree", "marker_without_note",
+    "note_without_marker",
+}  # fmt: skip
+
+# Each broken citation of the demo: its cited date and the capture it must get (None: never archived).
+ARCHIVE_CHOICES: dict[str, tuple[str, str | None]] = {
+    "http://www.russianmission.eu": ("2011-10-03", "20111001120000"),  # closest before; a nearer one is after
+    "http://bisnews.kz": ("2012-11-03", "20121105120000"),  # the copy before is a soft 404: the closest after
+    "http://www.zp.kz": ("2010-06-10", "20100612081500"),  # nothing before: the closest after
+    "http://customsexpert.ru": ("2011-11-09", "20140705101010"),  # the only copy, years after
+    "http://www.taszhargan.info": ("2010-04-07", "20100322143000"),  # the nearer copy before is a soft 404
+    "http://zonakz.net": ("2010-10-13", "20101014070000"),
+    f"http://www.spik.kz{SPIK_PRINT}": ("2012-09-27", "20121001110000"),
+    "http://news.nur.kz/217304.html": ("2012-05-09", "20120509180100"),  # through the archived redirect
+    "http://vecher.kz/node/1259": ("2011-05-26", "20110601090000"),  # the copy before is an archived 404
+    "http://www.bnews.kz": ("2012-11-28", None),  # never archived
+}
+
+
+def _page_key(url: str) -> str:
+    return url.split("://", 1)[1].rstrip("/").lower()
+
+
+def _good_copies(copies: list[ArchivedCopy]) -> list[ArchivedCopy]:
+    return [copy for copy in copies if copy.status == 200 and not copy.error_page]
+
+
+def _capture_by_rule(url: str, cited_date: str) -> str | None:
+    """The closest real page at or before the cited day, else the closest after; with no real page of the URL,
+    the pages its archived redirects lead to."""
+    copies = [copy for copy in CAPTURES if _page_key(copy.original) == _page_key(url)]
+    good = _good_copies(copies)
+    if not good:
+        targets = {_page_key(copy.redirect_to) for copy in copies if copy.redirect_to}
+        good = _good_copies([copy for copy in CAPTURES if _page_key(copy.original) in targets])
+    day = cited_date.replace("-", "")
+    before = [copy.timestamp for copy in good if copy.timestamp[:8] <= day]
+    after = [copy.timestamp for copy in good if copy.timestamp[:8] > day]
+    return max(before) if before else min(after) if after else None
+
+
+def test_archive_choices_follow_from_the_captures_table() -> None:
+    for url, (cited_date, timestamp) in ARCHIVE_CHOICES.items():
+        assert _capture_by_rule(url, cited_date) == timestamp, url
+    rejected = {copy.timestamp for copy in CAPTURES if copy.error_page}
+    assert rejected and not rejected & {timestamp for _, timestamp in ARCHIVE_CHOICES.values()}
 
 # Runs the CLI with an audit hook that logs every connect() and name lookup the process makes.
 _HOOKED_CLI = """
@@ -30,11 +86,19 @@ main(sys.argv[2:])
 """
 
 
-def _netns_available() -> bool:
+def _unshare() -> list[str] | None:
+    """How to get a loopback-only network namespace here: as root ``unshare -n``, else in a user namespace."""
     if not shutil.which("unshare") or not shutil.which("ip"):
-        return False
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
-    return probe.returncode == 0
+        return None
+    for command in (["unshare", "-n"], ["unshare", "-rn"]):
+        probe = subprocess.run([*command, "sh", "-c", "ip link set lo up"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return command
+    return None
+
+
+def _netns_available() -> bool:
+    return _unshare() is not None
 
 
 needs_netns = pytest.mark.skipif(not _netns_available(), reason="needs unshare -n (root or user namespaces)")
@@ -45,7 +109,7 @@ def _in_loopback_namespace(args: list[str], log: Path, cwd: Path) -> subprocess.
     script.write_text(_HOOKED_CLI, encoding="utf-8")
     command = " ".join(_quote(part) for part in [sys.executable, str(script), str(log), *args])
     return subprocess.run(
-        ["unshare", "-n", "sh", "-c", f"ip link set lo up && {command}"],
+        [*(_unshare() or ["unshare", "-n"]), "sh", "-c", f"ip link set lo up && {command}"],
         capture_output=True, text=True, cwd=cwd, timeout=300, check=False,
     )  # fmt: skip
 
@@ -87,25 +151,47 @@ def test_demo_runs_offline_shows_every_case_and_stays_on_loopback(tmp_path: Path
     assert done.returncode == 0, done.stderr
     assert "linkaudit.html" in done.stdout
     data = json.loads((out / "linkaudit.json").read_text(encoding="utf-8"))
+    assert data["summary"]["documents"] == 2
     statuses = {link["url"]: link["status"] for link in data["links"]}
-    assert statuses == {url: status.value for url, status in expected_statuses().items()}
-    every_status_but_config = {
-        "ok", "redirected", "dead", "soft_404", "homepage_redirect", "parked", "server_error", "timeout",
-        "dns_error", "connection_error", "tls_error", "blocked",
-    }  # fmt: skip
-    assert set(statuses.values()) >= every_status_but_config
-    verified = [link for link in data["links"] if link["archive"] and link["archive"]["verified"]]
-    assert len(verified) >= 5
-    for link in verified:  # the capture chosen is the closest before the cited date when one exists
-        assert link["status"] in every_status_but_config
+    assert statuses == {url: status.value for url, status in demo_statuses().items()}
+    assert set(statuses.values()) == DESIGN_STATUSES
+    assert {finding["kind"] for finding in data["findings"]} == DESIGN_FINDINGS
+    by_url = {link["url"]: link for link in data["links"]}
+    drifted = {url for url, link in by_url.items() if link["title_match"] is False}
+    assert drifted == {"http://www.time.kz/news/society/2012/04/05/26741"}
+    moved = by_url["http://www.kisi.kz/ru/categories/geopolitika/posts/voda-kak-faktor-bezopasnosti"]
+    assert (moved["status"], moved["title_match"]) == ("ok", True)
+    assert moved["final_url"].startswith("https://www.kisi.kz/")
+    assert by_url["http://www.russianmission.eu"]["status"] == "tls_error"  # not signed by the demo authority
+
+    chosen = {url: link["archive"]["timestamp"] for url, link in by_url.items() if link["archive"]}
+    assert chosen == {url: stamp for url, (_, stamp) in ARCHIVE_CHOICES.items() if stamp is not None}
+    for url, (cited_date, _) in ARCHIVE_CHOICES.items():
+        assert by_url[url]["cited_date"] == cited_date, url
+        if by_url[url]["archive"]:
+            assert by_url[url]["archive"]["verified"] is True, url
+    redirected = by_url["http://news.nur.kz/217304.html"]["archive"]
+    assert redirected["original"] == "http://www.nur.kz/217304.html"
+
     assert any(link["confirmed"] for link in data["links"]), "three runs over six days confirm what stays broken"
-    kinds = {finding["kind"] for finding in data["findings"]}
-    assert {"glued_urls", "scheme_added", "url_only_in_one_half", "homepage_only", "lists_disagree"} <= kinds
     for name in ("linkaudit.html", "linkaudit.md", "linkaudit.csv"):
         assert (out / name).stat().st_size > 0
-    connects = [line for line in log.read_text(encoding="utf-8").splitlines() if '"connect"' in line]
+    lines = log.read_text(encoding="utf-8").splitlines()
+    connects = [line for line in lines if '"connect"' in line]
     assert connects, "the audit hook saw no connection at all: the leak check would prove nothing"
+    private_host = PRIVATE_URL.split("/")[2]
+    assert not [line for line in lines if private_host in line], "the private address was contacted"
     assert _remote_activity(log) == []
+
+
+def test_demo_names_an_output_it_cannot_write_before_running(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the reports should go", encoding="utf-8")
+    for output in (blocker, blocker / "reports"):
+        with pytest.raises(DemoOutputError) as caught:
+            run_demo(output)
+        assert str(output) in str(caught.value)
+    assert blocker.read_text(encoding="utf-8") == "a file where the reports should go"
 
 
 @needs_netns

@@ -9,6 +9,7 @@ and an exit code.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -109,11 +110,13 @@ class Audit:
         resolver: AbstractResolver | None = None,
         observer: Observer | None = None,
         clock: Clock | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.config = config
         self.resolver = resolver
         self.observer: Observer = observer or NullObserver()
         self.clock: Clock = clock or utc_now
+        self.ssl_context = ssl_context  # None: the system's certificate verification
 
     def run(self, parsed: Sequence[ParsedDocument]) -> Outcome:
         return asyncio.run(self.run_async(parsed))
@@ -139,7 +142,13 @@ class Audit:
             snapshots: dict[str, Snapshot] = {}
             saved: dict[str, str] = {}
             histories: dict[str, History] = {}
-            checker = Checker(config, resolver=self.resolver, observer=self.observer, clock=self.clock)
+            checker = Checker(
+                config,
+                resolver=self.resolver,
+                observer=self.observer,
+                clock=self.clock,
+                ssl_context=self.ssl_context,
+            )
             async with checker:
                 results, fetched = await self._check(checker, links, store, run_id, notes)
                 offline = bool(fetched) and is_offline([results[link.normalized] for link in fetched])

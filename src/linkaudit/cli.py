@@ -448,11 +448,14 @@ def merge(reports: tuple[str, ...], output: str, formats: tuple[str, ...] | None
 @click.option("--lang", type=click.Choice(["en", "ru"]), default="en", show_default=True)
 def demo(output: str, lang: str) -> None:
     """Run the whole pipeline against a built-in simulated web on loopback: works offline."""
-    from .demo.run import run_demo
+    from .demo.run import DemoOutputError, run_demo
 
     try:
-        result = run_demo(Path(output), lang=lang)
-    except OSError as exc:
-        _fail(f"the demo could not start: {exc}", ExitCode.AUDIT_FAILED)
+        with _progress() as observer:
+            result = run_demo(Path(output), lang=lang, observer=observer)
+    except DemoOutputError as exc:
+        _fail(str(exc), ExitCode.USAGE)
+    except OSError as exc:  # no loopback port could be bound, and the like
+        _fail(f"the demo could not start its simulated web: {exc}", ExitCode.AUDIT_FAILED)
     _print_summary(result.report, result.written)
     click.echo(f"Open {result.html} in a browser to read the report.")

@@ -103,15 +103,37 @@ async def test_honoured_through_http_proxy_variable(
 async def test_tunnels_connect_to_the_https_site(
     simulated: SimulatedWeb, plain: aiohttp.ClientSession
 ) -> None:
-    if not simulated.tls:
-        pytest.skip("cryptography is not installed: no https site")
     with pytest.raises(aiohttp.ClientConnectorCertificateError):
         async with plain.get("https://www.russianmission.eu/", proxy=simulated.proxy_url):
             pass
     async with plain.get("https://www.russianmission.eu/", proxy=simulated.proxy_url, ssl=False) as response:
         assert response.status == 200
+    async with plain.get("http://www.kisi.kz/", proxy=simulated.proxy_url, ssl=simulated.ssl_context) as response:
+        assert (response.status, str(response.url)) == (200, "https://www.kisi.kz/")
     connects = [entry for entry in simulated.proxy.log if entry.method == "CONNECT"]
-    assert [entry.target for entry in connects] == ["www.russianmission.eu:443"] * 2
+    assert [entry.target for entry in connects] == ["www.russianmission.eu:443"] * 2 + ["www.kisi.kz:443"]
+
+
+async def test_closes_cleanly_with_a_request_still_pending() -> None:
+    """Closing while a slow answer is awaited ends the relaying without asyncio reporting any error."""
+    reported: list[dict[str, Any]] = []
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    try:
+        async with SimulatedWeb(slow_delay=30.0) as web:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as client:
+                pending = asyncio.ensure_future(client.get("http://customsexpert.ru/", proxy=web.proxy_url))
+                while not web.log.for_host("customsexpert.ru"):  # the request reached the slow site
+                    await asyncio.sleep(0.01)
+                await web.proxy.close()
+                with pytest.raises(aiohttp.ClientError):  # the client sees the connection end
+                    await pending
+        for _ in range(5):  # let any late callback run
+            await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(previous)
+    assert reported == []
 
 
 @pytest.mark.parametrize(

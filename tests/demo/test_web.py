@@ -14,16 +14,23 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 
+from linkaudit.check.resolve import MappingResolver
 from linkaudit.demo.sites import (
+    ARTICLE,
     CAMONITOR_TITLE,
     CAPTURES,
+    KISI_PATH,
+    KISI_TITLE,
     SITES,
     SOFT_404_TEXT,
     SPIK_PRINT,
+    TIME_CITED_TITLE,
+    TIME_NEW_TITLE,
+    TIME_PATH,
     Transport,
     expected_statuses,
 )
-from linkaudit.demo.web import ARCHIVE_HOST, SAMPLE_NAME, SimulatedWeb, sample_text
+from linkaudit.demo.web import ARCHIVE_HOST, SAMPLE_NAME, SimulatedWeb, article_text, sample_text
 from linkaudit.status import Status
 
 SLOW_DELAY = 0.3
@@ -100,6 +107,18 @@ def test_every_fetched_status_has_a_site() -> None:
     text = sample_text()
     for url in expected:
         assert url.removeprefix("http://") in text, url
+
+
+def test_article_cites_the_cases_the_sample_lacks() -> None:
+    text = article_text()
+    expected = expected_statuses(ARTICLE)
+    for url in expected:
+        assert url in text, url
+    assert {Status.INVALID, Status.SKIPPED} <= set(expected.values())
+    assert not set(expected) & set(expected_statuses())  # each document's citations are its own
+    cited = {urlsplit(url).hostname for url in re.findall(r"https?://[^\s)]+", text)}
+    simulated = {site.host for site in SITES if site.cited_in == ARTICLE}
+    assert cited - simulated == {"192.168.0.1"}
 
 
 async def test_resolver_maps_every_simulated_host_but_the_unresolvable(simulated: SimulatedWeb) -> None:
@@ -197,14 +216,46 @@ async def test_unknown_hosts_fail_as_dns_without_a_system_lookup(
 async def test_https_site_has_an_untrusted_certificate(
     simulated: SimulatedWeb, session: aiohttp.ClientSession
 ) -> None:
-    if not simulated.tls:
-        pytest.skip("cryptography is not installed: the https site is refused instead")
     status, _, _, response = await fetch(session, "http://www.russianmission.eu/", allow_redirects=False)
     assert (status, response.headers["Location"]) == (301, "https://www.russianmission.eu/")
     with pytest.raises(aiohttp.ClientConnectorCertificateError):
         await fetch(session, "https://www.russianmission.eu/")
     status, _, body, _ = await fetch(session, "https://www.russianmission.eu/", ssl=False)
     assert status == 200 and b"Russian Mission" in body
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):  # the demo's authority did not sign it
+        await fetch(session, "https://www.russianmission.eu/", ssl=simulated.ssl_context)
+
+
+async def test_site_moved_to_https_is_trusted_through_the_demo_authority(
+    simulated: SimulatedWeb, session: aiohttp.ClientSession
+) -> None:
+    cited = f"http://www.kisi.kz{KISI_PATH}"
+    status, _, _, response = await fetch(session, cited, allow_redirects=False)
+    assert (status, response.headers["Location"]) == (301, f"https://www.kisi.kz{KISI_PATH}")
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):  # no system authority signed it
+        await fetch(session, cited)
+    status, final, body, _ = await fetch(session, cited, ssl=simulated.ssl_context)
+    assert (status, final) == (200, f"https://www.kisi.kz{KISI_PATH}")
+    assert KISI_TITLE in body.decode("utf-8")
+    assert [entry.path for entry in simulated.log.for_host("www.kisi.kz")][-2:] == [KISI_PATH, KISI_PATH]
+
+
+async def test_a_certificate_is_valid_for_its_own_host_only(simulated: SimulatedWeb) -> None:
+    """The authority's certificate names www.kisi.kz: reached under another name, verification fails."""
+    address, port = simulated.resolver.target("www.kisi.kz", 443) or ("", 0)
+    mapped = MappingResolver({"www.kisi.kz": (address, port), "kisi.kz": (address, port)})
+    connector = aiohttp.TCPConnector(resolver=mapped, ssl=simulated.ssl_context)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=5)) as client:
+        assert (await fetch(client, f"https://www.kisi.kz{KISI_PATH}"))[0] == 200
+        with pytest.raises(aiohttp.ClientConnectorCertificateError):
+            await fetch(client, f"https://kisi.kz{KISI_PATH}")
+
+
+async def test_title_drift_page_is_live_under_another_title(session: aiohttp.ClientSession) -> None:
+    status, _, body, _ = await fetch(session, f"http://www.time.kz{TIME_PATH}")
+    text = body.decode("utf-8")
+    assert status == 200
+    assert TIME_NEW_TITLE in text and TIME_CITED_TITLE not in text
 
 
 async def test_archive_is_reachable_by_name_and_address(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import ssl
 import urllib.request
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -208,9 +209,11 @@ class Checker:
         observer: Observer | None = None,
         clock: Callable[[], datetime] | None = None,
         retry_policy: RetryPolicy | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.config = config
         self._resolver = resolver
+        self._ssl_context = ssl_context  # None: aiohttp's default certificate verification
         self._own_resolver: AbstractResolver | None = None
         self._observer: Observer = observer if observer is not None else NullObserver()
         self._clock = clock if clock is not None else _utc_now
@@ -240,7 +243,12 @@ class Checker:
                 inner, trusted=(*_proxy_hosts(), *archive_hosts(self.config))
             )
             resolver = self._own_resolver
-        connector = aiohttp.TCPConnector(resolver=resolver, limit=0, limit_per_host=0)
+        connector = aiohttp.TCPConnector(
+            resolver=resolver,
+            limit=0,
+            limit_per_host=0,
+            ssl=self._ssl_context if self._ssl_context is not None else True,
+        )
         self._session = aiohttp.ClientSession(
             connector=connector,
             trust_env=True,

@@ -120,7 +120,8 @@ class ForwardProxy:
         self.log: list[ProxiedRequest] = []
         self._server: asyncio.Server | None = None
         self._port = 0
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._handlers: set[asyncio.Future[None]] = set()  # one per connection: relays the request
+        self._callbacks: set[asyncio.Task[None]] = set()  # asyncio's tasks that wait for the handlers
 
     @property
     def url(self) -> str:
@@ -134,12 +135,14 @@ class ForwardProxy:
         return self.url
 
     async def close(self) -> None:
+        """Stop listening, end the requests still being relayed and wait until every connection is closed."""
         if self._server is not None:
             self._server.close()
-            for task in list(self._tasks):
-                task.cancel()
-            if self._tasks:
-                await asyncio.gather(*self._tasks, return_exceptions=True)
+            for handler in list(self._handlers):
+                handler.cancel()
+            await asyncio.gather(*self._handlers, return_exceptions=True)
+            if self._callbacks:
+                await asyncio.wait(self._callbacks)
             await self._server.wait_closed()
             self._server = None
 
@@ -153,15 +156,31 @@ class ForwardProxy:
         await self.close()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
+        """The connection callback. The relaying runs in a task of its own, which ``close`` cancels: asyncio
+        reports a cancelled callback task as an error ("Exception in callback"), so this one must end normally."""
+        callback = asyncio.current_task()
+        if callback is not None:
+            self._callbacks.add(callback)
+        handler = asyncio.ensure_future(self._handle(reader, writer))
+        self._handlers.add(handler)
+        try:
+            await asyncio.wait({handler})
+        except asyncio.CancelledError:  # the loop is shutting down: the relaying ends with it
+            handler.cancel()
+            raise
+        finally:
+            self._handlers.discard(handler)
+            if callback is not None:
+                self._callbacks.discard(callback)
+        if not handler.cancelled():
+            handler.result()  # an unexpected error is reported by asyncio as before
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             await self._serve(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError):
             pass
         finally:
-            self._tasks.discard(task)
             await _close(writer)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

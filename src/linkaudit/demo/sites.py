@@ -1,14 +1,14 @@
-"""The sites of the simulated web: every host the sample notes cite, behaving as such sites really do.
+"""The sites of the simulated web: every host the demo's two documents cite, behaving as such sites really do.
 
 One declarative table drives both the demo and the end-to-end tests, so the demo cannot drift from what is
-tested. Each site stands for one way a cited page rots (or survives):
+tested. Each site stands for one way a cited page rots (or survives). Cited by the sample (``notes.txt``):
 
 | host                  | behaviour                                                     | stands for        |
 |-----------------------|---------------------------------------------------------------|-------------------|
 | izvestia.ru           | every path answers 301 to ``http://iz.ru/`` (the new site)    | redirected        |
 | iz.ru                 | live front page, UTF-8                                        | the moved site    |
-| www.russianmission.eu | ``http`` answers 301 to ``https``, whose certificate is self- | tls_error         |
-|                       | signed (with ``cryptography`` installed; else: refused)       |                   |
+| www.russianmission.eu | ``http`` answers 301 to ``https``, whose certificate is       | tls_error         |
+|                       | self-signed (no client trusts it)                             |                   |
 | bisnews.kz            | 410 Gone on every path (the weekly closed)                    | dead              |
 | www.zp.kz             | resolves, but nothing listens: connection refused             | connection_error  |
 | customsexpert.ru      | answers only after ``slow_delay`` seconds                     | timeout           |
@@ -25,10 +25,20 @@ tested. Each site stands for one way a cited page rots (or survives):
 |                       | same «material not found» page                                |                   |
 | www.bnews.kz          | not in the resolver's map: the name does not resolve          | dns_error         |
 
+Cited by the demo article (``article.md``), which also cites ``mailto:`` (``invalid``) and the private address
+``http://192.168.0.1/admin`` (``skipped``, never connected to):
+
+| host                  | behaviour                                                     | stands for        |
+|-----------------------|---------------------------------------------------------------|-------------------|
+| www.kisi.kz           | moved to https: ``http`` answers 301 to the same path on      | ok, title match   |
+|                       | ``https``, whose certificate the demo's authority signed      |                   |
+| www.kazpravda.kz      | the cited article, live (its note's halves disagree on dates) | ok, title match   |
+| www.time.kz           | the cited address now carries another story                   | ok, title drift   |
+
 Unknown paths on a live site answer a real 404 page (``dead``). The archive (``CAPTURES``, served in the
-Wayback format) holds copies before and after the cited dates, among them an archived soft 404, an archived
-404, a redirect capture, a parked page and a copy years away, so every selection case occurs; www.bnews.kz was
-never archived.
+Wayback format) holds copies before and after the cited dates, among them archived soft 404s, an archived
+404, a redirect capture, a parked page, a copy years away and a nearer copy after the cited date that loses to
+the closest one before, so every selection case occurs; www.bnews.kz was never archived.
 """
 
 from __future__ import annotations
@@ -41,12 +51,15 @@ from ..status import Status
 
 UTF8 = "utf-8"
 CP1251 = "windows-1251"
+SAMPLE = "notes.txt"  # the seed bibliography (a copy of examples/notes.txt)
+ARTICLE = "article.md"  # the bilingual article written for the demo
 
 
 class Transport(str, Enum):
     """How a host is reached, below HTTP."""
 
     HTTP = "http"  # plain HTTP on port 80
+    HTTPS = "https"  # port 80 answers 301 to the same path on port 443, certified by the demo's authority
     HTTPS_UNTRUSTED = "https_untrusted"  # port 80 plus port 443 with a self-signed certificate
     REFUSED = "refused"  # the name resolves, but nothing listens
     UNRESOLVABLE = "unresolvable"  # the name does not resolve at all
@@ -67,7 +80,11 @@ class Answer:
 
 @dataclass(frozen=True)
 class Site:
-    """A simulated host: answers by path (with query), the answer for other paths, how it is reached."""
+    """A simulated host: answers by path (with query), the answer for other paths, how it is reached.
+
+    ``expected`` maps the URLs that ``cited_in`` (a document of ``data/``) cites on this host to the status an
+    honest checker gives them.
+    """
 
     host: str
     behaviour: str  # one line: what it does and what it stands for
@@ -77,6 +94,7 @@ class Site:
     slow: bool = False  # every answer waits ``slow_delay`` seconds first
     secure: Answer | None = None  # the answer to every request over https (``HTTPS_UNTRUSTED`` only)
     expected: tuple[tuple[str, Status], ...] = ()  # cited URL -> the status an honest checker gives
+    cited_in: str = SAMPLE
 
     def answer(self, path: str) -> Answer:
         """The answer for ``path`` (path plus ``?query`` as sent)."""
@@ -99,6 +117,7 @@ class ArchivedCopy:
     content_type: str = "text/html; charset=utf-8"
     redirect_to: str | None = None
     stands_for: str = ""
+    error_page: bool = False  # a 200 capture of an error or parking page: verification must reject it
 
 
 def html_page(title: str, heading: str, paragraphs: tuple[str, ...], *, charset: str = UTF8) -> bytes:
@@ -148,6 +167,15 @@ NUR_TITLE = "Казахстанские политологи против вхо
 VECHER_TITLE = "Китайская головоломка"
 SOFT_404_TEXT = "Страница не найдена"
 SPIK_PRINT = "/?tpl=print&lan=ru&id=100&pub=2588"
+KISI_PATH = "/ru/categories/geopolitika/posts/voda-kak-faktor-bezopasnosti"
+KISI_TITLE = "Вода как фактор региональной безопасности"
+KAZPRAVDA_PATH = "/articles/view/transgranichnye-reki-novyi-raund"
+KAZPRAVDA_TITLE = "Трансграничные реки: новый раунд переговоров"
+TIME_PATH = "/news/society/2012/04/05/26741"
+TIME_CITED_TITLE = "Малый Арал возвращается"
+TIME_NEW_TITLE = "Цены на бензин в Алматы выросли на семь тенге"
+MAILTO = "mailto:info@kazpravda.kz"
+PRIVATE_URL = "http://192.168.0.1/admin"
 
 _NUR_SOFT_404 = page(
     f"{SOFT_404_TEXT} — NUR.KZ",
@@ -324,10 +352,68 @@ SITES: tuple[Site, ...] = (
         transport=Transport.UNRESOLVABLE,
         expected=(("http://www.bnews.kz", Status.DNS_ERROR),),
     ),
+    Site(
+        host="www.kisi.kz",
+        behaviour="moved to https: every http URL answers 301 to the same path, with a certificate clients trust",
+        transport=Transport.HTTPS,
+        pages=(
+            ("/", page("КИСИ при Президенте Республики Казахстан", "КИСИ", "Аналитика и исследования.")),
+            (
+                KISI_PATH,
+                page(
+                    f"{KISI_TITLE} — КИСИ",
+                    KISI_TITLE,
+                    "А. Садыков, 14 февраля 2013 года.",
+                    "Доступ к воде становится частью повестки безопасности всех стран региона.",
+                ),
+            ),
+        ),
+        expected=((f"http://www.kisi.kz{KISI_PATH}", Status.OK),),
+        cited_in=ARTICLE,
+    ),
+    Site(
+        host="www.kazpravda.kz",
+        behaviour="the cited article is live and carries its cited title",
+        pages=(
+            (
+                KAZPRAVDA_PATH,
+                page(
+                    f"{KAZPRAVDA_TITLE} | Казахстанская правда",
+                    KAZPRAVDA_TITLE,
+                    "Делегации продолжили обсуждение вододеления на трансграничных реках.",
+                ),
+            ),
+        ),
+        expected=((f"http://www.kazpravda.kz{KAZPRAVDA_PATH}", Status.OK),),
+        cited_in=ARTICLE,
+    ),
+    Site(
+        host="www.time.kz",
+        behaviour="the cited address now carries another story: the page is there, its title is not the cited one",
+        pages=(
+            (
+                TIME_PATH,
+                page(
+                    f"{TIME_NEW_TITLE} — Время",
+                    TIME_NEW_TITLE,
+                    "Стоимость топлива на заправках города снова изменилась.",
+                ),
+            ),
+        ),
+        expected=((f"http://www.time.kz{TIME_PATH}", Status.OK),),
+        cited_in=ARTICLE,
+    ),
 )
 
+UNFETCHED: tuple[tuple[str, Status], ...] = (
+    (MAILTO, Status.INVALID),  # not an http(s) URL
+    (PRIVATE_URL, Status.SKIPPED),  # a private address: refused before any connection
+)  # cited by the article, never fetched: no site stands behind them
 
-def _copy(original: str, timestamp: str, answer: Answer, stands_for: str) -> ArchivedCopy:
+
+def _copy(
+    original: str, timestamp: str, answer: Answer, stands_for: str, *, error_page: bool = False
+) -> ArchivedCopy:
     return ArchivedCopy(
         original=original,
         timestamp=timestamp,
@@ -336,6 +422,7 @@ def _copy(original: str, timestamp: str, answer: Answer, stands_for: str) -> Arc
         content_type=answer.content_type or "text/html",
         redirect_to=answer.location,
         stands_for=stands_for,
+        error_page=error_page,
     )
 
 
@@ -343,7 +430,7 @@ CAPTURES: tuple[ArchivedCopy, ...] = (
     # bisnews.kz, cited 2012-11-03: the closest copy is itself a soft 404 and must be rejected.
     _copy("http://bisnews.kz/", "20121102093000", page(
         f"{SOFT_404_TEXT} — Новости Атырау", SOFT_404_TEXT, "Запрашиваемая страница не найдена.",
-    ), "closest copy is a soft 404: rejected"),
+    ), "closest copy is a soft 404: rejected", error_page=True),
     _copy("http://bisnews.kz/", "20121105120000", page(
         "Новости Атырау", "Таможенный Союз: за и против", "«Новости Атырау», 3 ноября 2012 года.",
     ), "the verified copy, 2 days after the cited date"),
@@ -359,17 +446,30 @@ CAPTURES: tuple[ArchivedCopy, ...] = (
     _copy("http://customsexpert.ru/", "20140705101010", page(
         "Customs expert.ru", "Таможенный эксперт", "Архив публикаций.",
     ), "the only copy is years away from the cited date"),
-    # www.russianmission.eu, cited 2011-10-03.
+    # www.russianmission.eu, cited 2011-10-03: the closest copy BEFORE wins over a nearer one after it.
+    _copy("http://www.russianmission.eu/", "20110915000000", page(
+        "Permanent Mission of the Russian Federation to the European Union", "Russian Mission",
+        "Statements and press releases.",
+    ), "an older copy before the cited date"),
     _copy("http://www.russianmission.eu/", "20111001120000", page(
         "Permanent Mission of the Russian Federation to the European Union", "Russian Mission",
         "A new integration project for Eurasia.",
-    ), "a copy before the cited date"),
-    # www.taszhargan.info, cited 2010-04-07: a real copy before, the parked page years after.
+    ), "the closest copy before the cited date: chosen"),
+    _copy("http://www.russianmission.eu/", "20111004080000", page(
+        "Permanent Mission of the Russian Federation to the European Union", "Russian Mission",
+        "Reactions to the article in Izvestia.",
+    ), "nearer in time but after the cited date"),
+    # www.taszhargan.info, cited 2010-04-07: the copy just before is an error page; the one before it is real;
+    # the parked page years after.
     _copy("http://www.taszhargan.info/", "20100322143000", page(
         "Общественная позиция", "Мы за интеграцию – но не в интересах России", "Общественная позиция.",
         charset=CP1251,
-    ), "the newspaper before its domain lapsed"),
-    _copy("http://www.taszhargan.info/", "20140612000000", _PARKED, "the parked page: rejected"),
+    ), "the newspaper before its domain lapsed: chosen"),
+    _copy("http://www.taszhargan.info/", "20100405120000", page(
+        f"{SOFT_404_TEXT} — Общественная позиция", SOFT_404_TEXT, "Запрашиваемая страница не найдена.",
+        charset=CP1251,
+    ), "the closest copy before is a soft 404: rejected", error_page=True),
+    _copy("http://www.taszhargan.info/", "20140612000000", _PARKED, "the parked page: rejected", error_page=True),
     # www.spik.kz print page, cited 2012-09-27.
     _copy(f"http://www.spik.kz{SPIK_PRINT}", "20121001110000", page(
         SPIK_TITLE, SPIK_TITLE, "Газета «Общественная позиция», № 33 (161).", charset=CP1251,
@@ -409,6 +509,14 @@ def site_for(host: str) -> Site | None:
     return None
 
 
-def expected_statuses() -> dict[str, Status]:
-    """Every cited URL of the sample (as written, repaired) and the status its simulated site calls for."""
-    return {url: status for site in SITES for url, status in site.expected}
+def expected_statuses(document: str = SAMPLE) -> dict[str, Status]:
+    """Every URL ``document`` cites (as written, repaired) and the status its simulated site calls for."""
+    statuses = {url: status for site in SITES if site.cited_in == document for url, status in site.expected}
+    if document == ARTICLE:
+        statuses.update(UNFETCHED)
+    return statuses
+
+
+def demo_statuses() -> dict[str, Status]:
+    """Every URL the demo's documents cite and the status each must get."""
+    return {**expected_statuses(SAMPLE), **expected_statuses(ARTICLE)}

@@ -2,7 +2,8 @@
 
 ``linkaudit demo`` and the end-to-end tests both run this one implementation, so what the demo shows is what
 is tested. Cited host names reach the servers only through ``SimulatedWeb.resolver`` (or ``.proxy_url``):
-nothing is looked up for real and nothing leaves the machine.
+nothing is looked up for real and nothing leaves the machine. Https sites are certified by a throw-away
+authority that only ``SimulatedWeb.ssl_context`` trusts.
 """
 
 from __future__ import annotations
@@ -10,14 +11,11 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from importlib import resources
-from pathlib import Path
 from types import TracebackType
 
 from aiohttp import web
@@ -25,19 +23,32 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.typedefs import Handler
 
 from .proxy import ForwardProxy
-from .sites import CAPTURES, SITES, Answer, ArchivedCopy, Site, Transport
+from .sites import ARTICLE, CAPTURES, SAMPLE, SITES, Answer, ArchivedCopy, Site, Transport, redirect
+from .tls import CertificateAuthority, self_signed_context
 from .wayback import Capture, make_wayback_app
 
-SAMPLE_NAME = "notes.txt"
+SAMPLE_NAME = SAMPLE
+ARTICLE_NAME = ARTICLE
+DOCUMENT_NAMES = (SAMPLE_NAME, ARTICLE_NAME)
 ARCHIVE_HOST = "web.archive.org"
 DEFAULT_SLOW_DELAY = 3.0  # longer than the demo's 1 s timeout, so customsexpert.ru times out
 LOOPBACK = "127.0.0.1"
 SHUTDOWN_TIMEOUT = 0.5
 
 
+def document_text(name: str) -> str:
+    """A document shipped with the package in ``data/`` (one of ``DOCUMENT_NAMES``)."""
+    return resources.files(__package__).joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
 def sample_text() -> str:
     """The sample bibliography shipped with the package (a copy of ``examples/notes.txt``)."""
-    return resources.files(__package__).joinpath("data").joinpath(SAMPLE_NAME).read_text(encoding="utf-8")
+    return document_text(SAMPLE_NAME)
+
+
+def article_text() -> str:
+    """The bilingual article written for the demo: the reference problems the sample does not show."""
+    return document_text(ARTICLE_NAME)
 
 
 @dataclass(frozen=True)
@@ -142,45 +153,6 @@ def listening_socket(address: str = LOOPBACK, port: int = 0) -> socket.socket:
     return sock
 
 
-def untrusted_tls_context(host: str) -> ssl.SSLContext | None:
-    """A server context with a fresh self-signed certificate for ``host``; None without ``cryptography``."""
-    try:
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
-    except ImportError:  # pragma: no cover - depends on the environment
-        return None
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
-    now = datetime.now(timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    with tempfile.TemporaryDirectory(prefix="linkaudit-tls-") as directory:
-        certificate_path = Path(directory) / "certificate.pem"
-        key_path = Path(directory) / "key.pem"
-        certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-        key_path.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        context.load_cert_chain(certificate_path, key_path)
-    return context
-
-
 def to_capture(copy: ArchivedCopy) -> Capture:
     return Capture(
         original=copy.original,
@@ -218,7 +190,6 @@ class SimulatedWeb:
         self.sites = tuple(sites)
         self.captures = tuple(captures)
         self.log = RequestLog()
-        self.tls = False  # True when the untrusted https site is really served over TLS
         self.wayback_app = make_wayback_app([to_capture(copy) for copy in self.captures])
         self._by_host = {site.host: site for site in self.sites}
         self._runners: list[web.AppRunner] = []
@@ -226,6 +197,7 @@ class SimulatedWeb:
         self._proxy: ForwardProxy | None = None
         self._resolver: SimulatedResolver | None = None
         self._wayback_port = 0
+        self._authority: CertificateAuthority | None = None
 
     # -- what callers use ---------------------------------------------------------------------------------
 
@@ -252,6 +224,13 @@ class SimulatedWeb:
         if not self._wayback_port:
             raise RuntimeError("the simulated web is not running")
         return f"http://{LOOPBACK}:{self._wayback_port}"
+
+    @property
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client context that trusts the simulated https sites (not the self-signed one), for ``Audit``."""
+        if self._authority is None:
+            raise RuntimeError("the simulated web is not running")
+        return self._authority.client_context()
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -286,13 +265,16 @@ class SimulatedWeb:
         sites_app.router.add_route("*", "/{path:.*}", self._serve)
         sites_runner = await self._runner(sites_app)
         http_port = await self._listen(sites_runner)
-        https_port: int | None = None
-        untrusted = [site for site in self.sites if site.transport is Transport.HTTPS_UNTRUSTED]
-        if untrusted:
-            context = untrusted_tls_context(untrusted[0].host)
-            if context is not None:
-                https_port = await self._listen(sites_runner, ssl_context=context)
-                self.tls = True
+        self._authority = CertificateAuthority.create()
+        https_ports: dict[str, int] = {}  # one listener per https host, each with its own certificate
+        for site in self.sites:
+            if site.transport is Transport.HTTPS:
+                context = self._authority.server_context(site.host)
+            elif site.transport is Transport.HTTPS_UNTRUSTED:
+                context = self_signed_context(site.host)
+            else:
+                continue
+            https_ports[site.host] = await self._listen(sites_runner, ssl_context=context)
 
         self.wayback_app.middlewares.insert(0, self.log.middleware)
         self._wayback_port = await self._listen(await self._runner(self.wayback_app))
@@ -305,8 +287,8 @@ class SimulatedWeb:
                 targets[site.host] = {}
                 continue
             targets[site.host] = {80: (LOOPBACK, http_port)}
-            if site.transport is Transport.HTTPS_UNTRUSTED and https_port is not None:
-                targets[site.host][443] = (LOOPBACK, https_port)
+            if site.host in https_ports:
+                targets[site.host][443] = (LOOPBACK, https_ports[site.host])
         targets[ARCHIVE_HOST] = {80: (LOOPBACK, self._wayback_port)}
         self._resolver = SimulatedResolver(targets, closed_target)
         self._proxy = ForwardProxy(self._resolver)
@@ -350,5 +332,7 @@ class SimulatedWeb:
             await asyncio.sleep(self.slow_delay)
         if request.secure and site.secure is not None:
             return _response(site.secure)
+        if site.transport is Transport.HTTPS and not request.secure:
+            return _response(redirect(301, f"https://{site.host}{request.raw_path}"))
         return _response(site.answer(request.raw_path))
 

@@ -77,7 +77,11 @@ _ACCESS = re.compile(
     _FLAGS,
 )
 _ACCESS_REACH = 40  # characters after the phrase in which the access date must start
-_URL_LIKE = re.compile(r"(?:https?://|www\.)\S+|\S+\.(?:html?|php|aspx?)\S*", _FLAGS)
+# URLs are blanked one whitespace-delimited token at a time: a pattern like ``\S+\.html`` searched over the
+# whole text would rescan a long token from every position in it.
+_TOKEN = re.compile(r"\S+")
+_URL_START = re.compile(r"https?://|www\.", _FLAGS)
+_PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)", _FLAGS)
 
 # Precision ranks: a full date beats month + year beats a year.
 _FULL, _MONTH_PRECISION, _YEAR_PRECISION = 3, 2, 1
@@ -125,8 +129,22 @@ def _numeric(first: int, second: int, separator: str, year: int) -> str | None:
 
 
 def _blank_urls(text: str) -> str:
-    """The text with URLs replaced by spaces (same length), so digits in paths are never read as dates."""
-    return _URL_LIKE.sub(lambda match: " " * len(match.group(0)), text)
+    """The text with URLs replaced by spaces (same length), so digits in paths are never read as dates.
+
+    A token naming a page (``…/news2011.html``) is blanked whole; otherwise a token is blanked from where a
+    URL starts in it (``(see:http://…``).
+    """
+    return _TOKEN.sub(_blank_token, text)
+
+
+def _blank_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if _PAGE_SUFFIX.search(token, 1) is not None:
+        return " " * len(token)
+    start = _URL_START.search(token)
+    if start is None:
+        return token
+    return token[: start.start()] + " " * (len(token) - start.start())
 
 
 def find_dates(text: str) -> list[FoundDate]:

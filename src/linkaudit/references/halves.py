@@ -215,7 +215,9 @@ _CITIES = (
     r"|Almaty|Astana|Tashkent|Berlin|Paris|Washington|Boston|Chicago|Princeton|Leiden|Cheliabinsk"
 )
 _CITY = re.compile(rf"(?:^|[.,]\s*|\s–\s)(?:{_CITIES})\s*\.?\s*:\s*", re.IGNORECASE)
-_TITLE_STOPS = re.compile(r"\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s+-\s")
+# ``(?<!\s)`` starts ``\s*//`` only at the head of a run of spaces, so a long run is scanned once, not once
+# per space.
+_TITLE_STOPS = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s+-\s")
 _OPEN_ALWAYS, _CLOSE_ALWAYS, _EITHER = "«„", "»", "“”\""
 _GOST_MARKS = re.compile(r"\s/\s|//|(?<=\S)/\s")
 _BOLD = re.compile(r"\*\*(?P<title>[^*\n]{3,300}?)\*\*")

@@ -124,6 +124,8 @@ _BRACKET_MARKER = re.compile(
 )
 _FOOTNOTE_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
 _SUPERSCRIPT_MARKER = re.compile(rf"(?<=[\w.,;:»”)\]])(?P<digits>[{_SUPERSCRIPT_DIGITS}]{{1,3}})")
+# Tokens are matched whole (linear), never searched for with ``\S*://\S*``, which rescans a long token.
+_TOKEN = re.compile(r"\S+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?\s*$")
 
 
@@ -351,7 +353,7 @@ def find_markers(text: str, line: int = 1) -> list[Marker]:
     markers: list[Marker] = []
     for number, row in enumerate(text.split("\n")):
         if "://" in row:
-            row = re.sub(r"\S*://\S*", " ", row)
+            row = _TOKEN.sub(_blank_url_token, row)
         for match in _BRACKET_MARKER.finditer(row):
             markers.extend(Marker(str(value), ListStyle.BRACKETED, line + number)
                            for value in _marker_numbers(match.group("numbers")))
@@ -364,6 +366,11 @@ def find_markers(text: str, line: int = 1) -> list[Marker]:
             for match in _SUPERSCRIPT_MARKER.finditer(row)
         )
     return markers
+
+
+def _blank_url_token(match: re.Match[str]) -> str:
+    """A whitespace-delimited token holding a URL, replaced by a space: digits in URLs are not markers."""
+    return " " if "://" in match.group(0) else match.group(0)
 
 
 def _superscript_number(digits: str) -> str:
