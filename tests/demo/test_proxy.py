@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -24,19 +23,6 @@ async def plain() -> AsyncIterator[aiohttp.ClientSession]:
     """A session with the system resolver (which the tests forbid to ask): only the proxy can help it."""
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as client:
         yield client
-
-
-@pytest.fixture
-def lookups(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    asked: list[str] = []
-    guarded = socket.getaddrinfo
-
-    def recording(host: Any, *args: Any, **kwargs: Any) -> Any:
-        asked.append(str(host))
-        return guarded(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", recording)
-    yield asked
 
 
 async def test_routes_simulated_hosts_byte_for_byte(

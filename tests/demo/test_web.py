@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,20 +63,6 @@ async def session(simulated: SimulatedWeb) -> AsyncIterator[aiohttp.ClientSessio
     connector = aiohttp.TCPConnector(resolver=simulated.resolver)
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=5)) as client:
         yield client
-
-
-@pytest.fixture
-def lookups(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every name given to the system resolver while the test runs."""
-    asked: list[str] = []
-    guarded = socket.getaddrinfo
-
-    def recording(host: Any, *args: Any, **kwargs: Any) -> Any:
-        asked.append(str(host))
-        return guarded(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", recording)
-    yield asked
 
 
 async def fetch(session: aiohttp.ClientSession, url: str, **options: Any) -> tuple[int, str, bytes, Any]:
