@@ -155,3 +155,23 @@ def test_neighbours_pair_only_with_their_own_translation() -> None:
     assert [f.url for f in paired[1].found] == ["http://b.example/y.pdf", "http://b.example/z.pdf"]
     second = paired[1].found[1]
     assert paired[1].text[second.start : second.end] == second.raw  # offsets follow the merged text
+
+
+def test_a_paragraph_takes_only_a_quoted_title() -> None:
+    quoted = (
+        "Как писал автор в статье «Новый интеграционный проект для Евразии» (http://izvestia.ru/news/1), "
+        "союз открыт."
+    )
+    (half,) = split_halves(quoted, find_urls(quoted), split=False)
+    assert half.title == "Новый интеграционный проект для Евразии"
+    assert half.authors is None
+    assert half.urls == ("http://izvestia.ru/news/1",)
+    english = 'The report "Customs Union: pros and cons" is at http://bisnews.kz/a/1 and elsewhere.'
+    assert split_halves(english, find_urls(english), split=False)[0].title == "Customs Union: pros and cons"
+    for sentence in (
+        "The customs union is discussed at http://bisnews.kz/a/1 by many authors.",
+        "Trade grew” after 2011, see http://bisnews.kz/a/2.",  # a closing mark alone quotes nothing
+    ):
+        (half,) = split_halves(sentence, find_urls(sentence), split=False)
+        assert half.title is None
+        assert (half.authors, half.outlet) == (None, None)

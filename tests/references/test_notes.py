@@ -234,3 +234,48 @@ def test_a_page_break_inside_a_line_still_ends_it() -> None:
     document = Document("d", DocumentKind.TEXT, "https:   //doi.org/10.1/x\f1. ", "utf-8")
     urls = {url for reference in parse_document(document).references for url in reference.urls}
     assert urls == {"https://doi.org/10.1/x"}
+
+
+def test_paragraph_references_have_no_sentence_as_title() -> None:
+    text = (
+        "The customs union is discussed at http://bisnews.kz/a/1 by many authors.\n\n"
+        "The report “Customs Union: pros and cons” is at http://bisnews.kz/a/2.\n"
+    )
+    markup = (
+        "<p>Trade grew after the union began, as http://zp.kz/news/1 shows.</p>"
+        "<p>See «Таможенный союз: за и против» at <a href='http://zp.kz/news/2'>the site</a>.</p>"
+    )
+    for parsed in (_parse(text), _parse(markup, DocumentKind.HTML, "doc.html")):
+        first, second = parsed.references
+        assert first.id.split("#")[1].startswith("p")
+        assert first.titles() == ()
+        assert second.titles() in (("Customs Union: pros and cons",), ("Таможенный союз: за и против",))
+
+
+_DRIFTING_LISTS = (
+    "Notes\n"
+    "1. A. Smith, “Border trade after the customs union”, Steppe Review, 2012, http://steppe.kz/trade/1\n"
+    "2. B. Jones, “Tariffs and the new common code”, Caspian Daily, 2013, http://caspian.kz/tariffs/7\n"
+    "3. C. Brown, “Transit corridors of the region”, Silk Weekly, 2014, http://silk.kz/transit/3\n"
+    "\n"
+    "[1] C. Brown, “Transit corridors of the region”, Silk Weekly, 2014, http://silk.kz/transit/3\n"
+    "[2] A. Smith, “Border trade after the customs union”, Steppe Review, 2012, http://steppe.kz/trade/1\n"
+    "[3] B. Jones, “Tariffs and the new common code”, Caspian Daily, 2013, http://caspian.kz/tariffs/7\n"
+)
+
+
+def test_lists_disagree_says_which_list_the_markers_follow() -> None:
+    body = "Border trade grew once the union began [2], though tariffs rose [3] and transit lagged [1].\n\n"
+    parsed = _parse(body + _DRIFTING_LISTS)
+    drift = [f for f in parsed.findings if f.kind is FindingKind.LISTS_DISAGREE]
+    assert sorted(f.reference.split("#")[1] for f in drift) == ["A1", "A2", "A3"]
+    for finding in drift:
+        assert finding.message.endswith("differently — the text's markers [1]–[3] follow list B.")
+    assert not [f for f in parsed.findings if f.kind is FindingKind.NOTE_WITHOUT_MARKER]
+
+
+def test_lists_disagree_without_markers_asks_the_reader_to_check() -> None:
+    drift = [f for f in _parse(_DRIFTING_LISTS).findings if f.kind is FindingKind.LISTS_DISAGREE]
+    assert len(drift) == 3
+    for finding in drift:
+        assert finding.message.endswith("differently — check which numbering the text's markers follow.")

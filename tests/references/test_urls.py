@@ -353,7 +353,10 @@ def test_scheme_problem_messages() -> None:
     ("url", "expected"),
     [
         ("http://izvestia.ru", "http://izvestia.ru/"),
-        ("HTTP://Izvestia.RU/Path/To?Q=A#Top", "http://izvestia.ru/Path/To?Q=A#Top"),
+        ("HTTP://Izvestia.RU/Path/To?Q=A#Top", "http://izvestia.ru/Path/To?Q=A"),
+        ("http://example.kz/b#x", "http://example.kz/b"),
+        ("http://example.kz/b#", "http://example.kz/b"),
+        ("http://example.kz/#!/news/новости", "http://example.kz/#!/news/" + NEWS),
         ("http://президент.рф/новости", "http://xn--d1abbgf6aiiy.xn--p1ai/" + NEWS),
         ("http://ПРЕЗИДЕНТ.РФ", "http://xn--d1abbgf6aiiy.xn--p1ai/"),
         (
@@ -376,6 +379,10 @@ def test_scheme_problem_messages() -> None:
         ("MAILTO:Editor@Journal.kz", "mailto:Editor@Journal.kz"),
         ("file:///C:/Users/x.pdf", "file:///C:/Users/x.pdf"),
         ("http://[::1]:8080/a", "http://[::1]:8080/a"),
+        ("HTTP://[2001:DB8:0:0::1]:80/x#y", "http://[2001:db8::1]/x"),
+        ("https://[2001:db8::1]:443", "https://[2001:db8::1]/"),
+        ("http://[::FFFF:127.0.0.1]/p", "http://[::ffff:127.0.0.1]/p"),
+        ("http://[fe80::1%25eth0]:8765/c", "http://[fe80::1%25eth0]:8765/c"),
     ],
 )  # fmt: skip
 def test_normalize_url(url: str, expected: str) -> None:
@@ -386,7 +393,7 @@ def test_normalize_url(url: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["", "   ", "hello", "Customs expert", "http://", "http://.example.kz", "http://exa mple.kz",
-     "http://example.kz:99999/", "http://a..b.kz/", "://example.kz"],
+     "http://example.kz:99999/", "http://a..b.kz/", "://example.kz", "http://[zz::1]/", "http://[1:2:3]/"],
 )  # fmt: skip
 def test_normalize_url_rejects_what_is_not_a_url(text: str) -> None:
     with pytest.raises(ValueError):
@@ -401,6 +408,7 @@ def test_normalize_url_rejects_what_is_not_a_url(text: str) -> None:
         ("www.spik.kz/?tpl=print", "www.spik.kz"),
         ("https://example.kz:8443/", "example.kz"),
         ("mailto:a@b.kz", ""),
+        ("http://[2001:DB8::1]:8765/c", "2001:db8::1"),
     ],
 )
 def test_url_host(url: str, host: str) -> None:
@@ -425,7 +433,7 @@ def test_homepages(url: str) -> None:
     ["http://news.tj/ru/news/1", "http://zp.kz/?id=1", "http://zp.kz/index.php?id=100",
      "http://camonitor.com/a/4",
      "http://news.nur.kz/217304.html", "http://zp.kz/ru/en/ru", "http://zp.kz/main/article", "not a url",
-     "mailto:a@b.kz"],
+     "mailto:a@b.kz", "http://zp.kz/#!/news/1"],
 )  # fmt: skip
 def test_not_homepages(url: str) -> None:
     assert not is_homepage(url)
@@ -523,3 +531,37 @@ def test_a_url_at_a_line_end_does_not_swallow_the_next_notes_number(marker: str)
     """Found by fuzzing: `…/10.1/x` then a new note `1.` on the next line is two things, not `…/x1`."""
     text = f"see https://doi.org/10.1/x\n{marker} Next note"
     assert [found.url for found in find_urls(text)] == ["https://doi.org/10.1/x"]
+
+
+@pytest.mark.parametrize(
+    ("text", "urls"),
+    [
+        ("see http://[::1]:8765/c now", ["http://[::1]:8765/c"]),
+        ("(http://[2001:db8::1]/x).", ["http://[2001:db8::1]/x"]),
+        ("«https://user@[2001:DB8::1]:8443/a?b=1#f»", ["https://user@[2001:DB8::1]:8443/a?b=1#f"]),
+        ("http://[::1] and http://a.kz/x, http://[fe80::1%25eth0]/p",
+         ["http://[::1]", "http://a.kz/x", "http://[fe80::1%25eth0]/p"]),
+        ("Сайтhttp://[::1]/a", ["http://[::1]/a"]),
+        ("http://[zz::1]/x and http://[1:2]/y", []),
+    ],
+)  # fmt: skip
+def test_ipv6_literal_urls_are_found(text: str, urls: list[str]) -> None:
+    found = find_urls(text)
+    assert [item.url for item in found] == urls
+    for item in found:
+        assert text[item.start : item.end] == item.raw
+        normalize_url(item.url)  # every one is a URL
+
+
+def test_ipv6_urls_normalize_and_share_a_link_whatever_their_fragment() -> None:
+    first, second = find_urls("http://[2001:DB8:0::1]:80/c#intro and http://[2001:db8::1]/c#end")
+    assert first.url.endswith("#intro")  # the URL as written keeps its fragment
+    assert normalize_url(first.url) == normalize_url(second.url) == "http://[2001:db8::1]/c"
+    assert url_host(first.url) == "2001:db8::1"
+
+
+def test_fragments_are_dropped_but_ajax_fragments_kept() -> None:
+    assert normalize_url("http://a.kz/b#x") == normalize_url("http://a.kz/b#y") == "http://a.kz/b"
+    assert normalize_url("http://a.kz/#!/news/1") != normalize_url("http://a.kz/#!/news/2")
+    (found,) = find_urls("См. http://a.kz/b#x.")
+    assert found.url == "http://a.kz/b#x"

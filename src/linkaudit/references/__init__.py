@@ -44,7 +44,7 @@ def parse_document(document: Document) -> ParsedDocument:
 
     references: list[Reference] = []
     findings: list[Finding] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     numbered: list[tuple[str, ListStyle, Sequence[str]]] = []
     for letter, (style, notes) in zip(_letters(), lists, strict=False):
         ids = [_unique(f"{document.name}#{letter}{note.number}", seen) for note in notes]
@@ -86,7 +86,7 @@ def parse_document(document: Document) -> ParsedDocument:
         findings.extend(reference_findings(reference))
     findings.extend(marker_findings(layout.markers, numbered, document.name))
     homepages = {url for reference in references for url in reference.urls if is_homepage(url)}
-    findings.extend(reconcile_lists(references, homepages))
+    findings.extend(reconcile_lists(references, homepages, markers=layout.markers, lists=numbered))
     return ParsedDocument(document, tuple(references), tuple(_in_reference_order(findings, references)))
 
 
@@ -153,12 +153,16 @@ def _unique_urls(found: Sequence[FoundUrl]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item.url for item in found))
 
 
-def _unique(identifier: str, seen: set[str]) -> str:
-    candidate, suffix = identifier, 2
+def _unique(identifier: str, seen: dict[str, int]) -> str:
+    """``identifier``, else ``identifier-2``, ``-3``…: the first one not used yet. ``seen`` maps each used id
+    to the next suffix to try, so the thousandth paragraph on one HTML line is named without 999 retries."""
+    suffix = seen.get(identifier, 2)
+    candidate = identifier
     while candidate in seen:
         candidate = f"{identifier}-{suffix}"
         suffix += 1
-    seen.add(candidate)
+    seen[identifier] = suffix
+    seen.setdefault(candidate, 2)
     return candidate
 
 

@@ -8,6 +8,7 @@ publication date, since the archive should show the page as it was when publishe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 
@@ -153,12 +154,12 @@ def find_dates(text: str) -> list[FoundDate]:
         return []
     text = _blank_urls(text)
     found: list[FoundDate] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a date was already found: constant work per date, however many
 
     def add(start: int, end: int, iso: str | None, precision: int) -> None:
-        if iso is None or any(start < stop and begin < end for begin, stop in taken):
+        if iso is None or taken.find(1, start, end) >= 0:
             return
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         found.append(FoundDate(iso, start, end, precision))
 
     for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _YEAR_DAY_MONTH):
@@ -184,12 +185,15 @@ def find_dates(text: str) -> list[FoundDate]:
     return found
 
 
-def _access_spans(text: str) -> list[tuple[int, int]]:
-    return [(match.end(), match.end() + _ACCESS_REACH) for match in _ACCESS.finditer(text)]
+def _access_spans(text: str) -> list[int]:
+    """Where each access phrase ends, in order: an access date starts within ``_ACCESS_REACH`` of one."""
+    return [match.end() for match in _ACCESS.finditer(text)]
 
 
-def _is_access(found: FoundDate, spans: list[tuple[int, int]]) -> bool:
-    return any(begin <= found.start < end for begin, end in spans)
+def _is_access(found: FoundDate, spans: list[int]) -> bool:
+    # Spans share one length, so the last one to begin at or before the date is the one that can hold it.
+    index = bisect_right(spans, found.start) - 1
+    return index >= 0 and found.start < spans[index] + _ACCESS_REACH
 
 
 def citation_dates(text: str) -> tuple[str | None, str | None]:

@@ -146,7 +146,8 @@ def _display(text: str, found: Sequence[FoundUrl], offset: int) -> str:
 def split_halves(text: str, found: Sequence[FoundUrl] = (), *, split: bool = True) -> tuple[Half, ...]:
     """The halves of one note's text; ``found`` are the URLs in ``text`` (offsets into it).
 
-    With ``split`` false (body paragraphs, which are not bilingual notes) the text is one half.
+    With ``split`` false (body paragraphs, which are not bilingual notes) the text is one half, and since a
+    paragraph is a sentence rather than a bibliographic record, its only title is a quoted one.
     """
     if not text.strip():
         return ()
@@ -169,17 +170,26 @@ def split_halves(text: str, found: Sequence[FoundUrl] = (), *, split: bool = Tru
             raw = raw.rstrip().rstrip(",;")
             masked = masked[: len(raw)]
             offset = start
-        halves.append(describe(raw, masked, inside, offset))
+        halves.append(describe(raw, masked, inside, offset, sentence=not split))
     return tuple(halves)
 
 
-def describe(raw: str, masked: str, found: Sequence[FoundUrl], offset: int) -> Half:
-    """One half's fields: language, display text, authors, title, outlet, dates and URLs."""
+def describe(
+    raw: str, masked: str, found: Sequence[FoundUrl], offset: int, *, sentence: bool = False
+) -> Half:
+    """One half's fields: language, display text, authors, title, outlet, dates and URLs.
+
+    A ``sentence`` (body text) gets a title only when it quotes one, and no authors or outlet: taking the
+    whole sentence as the title would make every later title match against the live page fail.
+    """
     urls: list[str] = []
     for item in found:
         if item.url not in urls:
             urls.append(item.url)
-    authors, title, outlet = bibliographic_fields(masked)
+    if sentence:
+        authors, title, outlet = None, quoted_title(masked), None
+    else:
+        authors, title, outlet = bibliographic_fields(masked)
     date, accessed = citation_dates(masked)
     return Half(
         lang=language_of(masked),
@@ -214,7 +224,7 @@ _CITIES = (
     r"|Челябинск|Екатеринбург|Казань|M|SPb|Moscow|St\.\s*Petersburg|London|New\s*York|N\.\s*Y|Oxford|Cambridge"
     r"|Almaty|Astana|Tashkent|Berlin|Paris|Washington|Boston|Chicago|Princeton|Leiden|Cheliabinsk"
 )
-_CITY = re.compile(rf"(?:^|[.,]\s*|\s–\s)(?:{_CITIES})\s*\.?\s*:\s*", re.IGNORECASE)
+_CITY = re.compile(rf"(?:^|[.,]\s*|\s–\s)(?:{_CITIES})\s*(?:\.\s*)?:\s*", re.IGNORECASE)
 # ``(?<!\s)`` starts ``\s*//`` only at the head of a run of spaces, so a long run is scanned once, not once
 # per space.
 _TITLE_STOPS = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s+-\s")
@@ -270,6 +280,17 @@ def _quoted_title(text: str) -> tuple[int, int, int, int] | None:
     return None
 
 
+def quoted_title(text: str) -> str | None:
+    """The first phrase of ``text`` between quotation marks («…», “…”, "…"), else None."""
+    quoted = _quoted_title(text)
+    if quoted is None:
+        return None
+    opening, start, end, _closing = quoted
+    if opening == start:  # a closing mark with no opening one: not a quotation
+        return None
+    return _clean(text[start:end]) or None
+
+
 def _clean(text: str) -> str:
     text = _WRAPPED_NUMBER.sub("-", text.replace("**", ""))
     return " ".join(text.split()).strip(" ,.;:–—-")
@@ -307,8 +328,7 @@ def _quoted_fields(text: str, quoted: tuple[int, int, int, int]) -> tuple[str | 
 
 def _outlet(rest: str) -> str | None:
     """The first part after the title that is not a date, a number, pages or a URL: the outlet."""
-    segments = re.split(r",(?![^«]*»)", rest)
-    for segment in segments:
+    for segment in _split_outside_guillemets(rest):
         candidate = _clean(segment)
         candidate = candidate.strip("“”\"«»„ ") if _is_wrapped_in_quotes(candidate) else candidate
         if not candidate or not re.search(r"[^\W\d_]", candidate):
@@ -319,6 +339,26 @@ def _outlet(rest: str) -> str | None:
     return None
 
 
+def _split_outside_guillemets(text: str) -> list[str]:
+    """``text`` split at the commas that stand outside «…» (a comma is inside when the next guillemet after
+    it closes). One pass from the end, where a lookahead per comma would rescan the text after each one."""
+    inside = [False] * len(text)
+    closing_next = False
+    for position in range(len(text) - 1, -1, -1):
+        character = text[position]
+        if character in "«»":
+            closing_next = character == "»"
+        inside[position] = closing_next
+    segments: list[str] = []
+    start = 0
+    for position, character in enumerate(text):
+        if character == "," and not inside[position]:
+            segments.append(text[start:position])
+            start = position + 1
+    segments.append(text[start:])
+    return segments
+
+
 def _is_wrapped_in_quotes(text: str) -> bool:
     marks = sum(character in "“”«»\"„" for character in text)
     return len(text) > 2 and text[0] in "“«\"„" and text[-1] in "”»\"“" and marks == 2
@@ -326,15 +366,18 @@ def _is_wrapped_in_quotes(text: str) -> bool:
 
 def _is_date_fragment(text: str) -> bool:
     """``3 November`` or ``2012 года``: what remains of a date once split at its comma."""
-    rest = text
-    for found in sorted(find_dates(text), key=lambda f: f.start, reverse=True):
-        rest = rest[: found.start] + rest[found.end :]
+    pieces: list[str] = []
+    position = 0
+    for found in find_dates(text):  # in order, without overlaps
+        pieces.append(text[position : found.start])
+        position = found.end
+    pieces.append(text[position:])
     rest = re.sub(
         r"\d+|года|год|г\.|жылғы|ж\.|january|february|march|april|may|june|july|august|september|october"
         r"|november|december|январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяею]|июн\w*|июл\w*|август\w*|сентябр\w*"
         r"|октябр\w*|ноябр\w*|декабр\w*",
         "",
-        rest,
+        "".join(pieces),
         flags=re.IGNORECASE,
     )
     return not re.search(r"[^\W\d_]", rest)
@@ -354,15 +397,77 @@ def _gost_fields(text: str) -> tuple[str | None, str | None, str | None]:
     if len(title) < 3 or not re.search(r"[^\W\d_]{3}", title):
         title = ""
     outlet: str | None = None
-    journal = re.search(r"//\s*(?P<name>[^.–—\[]+?)\s*(?:\.\s*[-–—]|[–—]|\.\s*\d|,|\.?\s*$)", body)
-    if journal:
-        outlet = _clean(journal.group("name")) or None
+    journal = _journal(body)
+    if journal is not None:
+        outlet = _clean(journal) or None
     else:
         city = _CITY.search(body)
         if city is not None:
-            publisher = re.match(r"(?P<name>[^,.\[]+?(?:«[^»]*»)?)\s*(?:[,.\[]|$)", body[city.end() :])
-            outlet = _clean(publisher.group("name")) if publisher else None
+            publisher = _publisher(body[city.end() :])
+            outlet = _clean(publisher) if publisher is not None else None
     return authors or None, title or None, outlet or None
+
+
+# The journal and publisher are read by scanning rather than by lazy patterns such as
+# ``//\s*(?P<name>[^.–—\[]+?)\s*(?:…|$)``, which retry from every ``//`` and every character of the name.
+_JOURNAL_STOP = re.compile(r"[.–—\[]")
+_PUBLISHER_STOP = re.compile(r"[,.\[]")
+
+
+def _journal(body: str) -> str | None:
+    """The name after the first ``//`` that ends well: at a comma, a dash, ``. 12``, ``. –`` or the end."""
+    position = body.find("//")
+    while position >= 0:
+        after = position + 2
+        start = after
+        while start < len(body) and body[start].isspace():
+            start += 1
+        stop_match = _JOURNAL_STOP.search(body, start)
+        stop = stop_match.start() if stop_match else len(body)
+        if start < stop:
+            comma = body.find(",", start + 1, stop)
+            if comma >= 0:
+                return body[start:comma]
+            if _ends_journal(body, stop):
+                return body[start:stop]
+        if start > after and _ends_journal(body, start):
+            return body[start - 1 : start]  # a name of spaces only (``// , …``), as the pattern would have it
+        # Every later ``//`` before ``stop`` ends at the same place, and fails the same way.
+        position = body.find("//", max(stop, position + 1))
+    return None
+
+
+def _ends_journal(body: str, stop: int) -> bool:
+    """Whether a journal name may end at ``stop``: at the end, a comma, a dash, or a full stop followed by a
+    dash, a digit or nothing."""
+    if stop == len(body) or body[stop] in ",–—":
+        return True
+    if body[stop] != ".":
+        return False
+    following = stop + 1
+    while following < len(body) and body[following].isspace():
+        following += 1
+    return following == len(body) or body[following] in "-–—" or body[following].isdecimal()
+
+
+def _publisher(rest: str) -> str | None:
+    """The publisher after ``М.:``: up to a comma, full stop or bracket, a «quoted name» included."""
+    stop_match = _PUBLISHER_STOP.search(rest)
+    stop = stop_match.start() if stop_match else len(rest)
+    if stop == 0:
+        return None
+    opening = rest.find("«", 1, stop)
+    while opening >= 0:
+        closing = rest.find("»", opening + 1)
+        if closing < 0:
+            break
+        following = closing + 1
+        while following < len(rest) and rest[following].isspace():
+            following += 1
+        if following == len(rest) or rest[following] in ",.[":
+            return rest[: closing + 1]
+        opening = rest.find("«", closing + 1, stop)
+    return rest[:stop]
 
 
 # --- pairing a Russian list with its English list -----------------------------------------------------------

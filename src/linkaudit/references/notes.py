@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
+from functools import lru_cache
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from bs4.element import NavigableString, Tag
@@ -99,6 +100,14 @@ _HEADING = re.compile(
     rf"^\s*(?:#{{1,6}}\s*)?(?:\*\*|__)?\s*(?:\d{{1,2}}\.?\s*)?(?:{_HEADING_WORDS})\s*:?\s*(?:\*\*|__)?\s*$",
     re.IGNORECASE,
 )
+
+
+def _is_heading(line: str) -> bool:
+    """Whether ``line`` is a notes heading. Matched with its whitespace collapsed: the pattern's neighbouring
+    optional spaces would otherwise share out a long run of spaces in every possible way."""
+    return _HEADING.match(" ".join(line.split())) is not None
+
+
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 
@@ -145,7 +154,7 @@ def _furniture(lines: Sequence[str], page_breaks: Sequence[bool]) -> list[bool]:
             continue
         repeated = counts[shape] >= 3 or (counts[shape] >= 2 and after_break[shape] >= 1)
         line = lines[index]
-        furniture.append(repeated and _HEADING.match(line) is None and _note_start(line) is None)
+        furniture.append(repeated and not _is_heading(line) and _note_start(line) is None)
     for index, line in enumerate(lines):
         if _PAGE_NUMBER.match(line):
             neighbours = [index - 1, index + 1]
@@ -213,7 +222,7 @@ class _TextLayout:
         if markdown:
             self._blank_code_fences()
         self.furniture = _furniture(self.lines, self.page_breaks)
-        self.has_heading = any(_HEADING.match(line) for line in self.lines)
+        self.has_heading = any(_is_heading(line) for line in self.lines)
         self.lists: list[_ListBuilder] = []
         self.open_lists: dict[ListStyle, _ListBuilder] = {}
         self.entry: _EntryBuilder | None = None
@@ -243,8 +252,7 @@ class _TextLayout:
         return self._layout()
 
     def _line(self, index: int, line: str) -> None:
-        heading = _HEADING.match(line)
-        if heading:
+        if _is_heading(line):
             self._close_entry()
             self.open_lists.clear()
             self.under_heading = line.strip().strip("#*_: ").strip()
@@ -399,10 +407,14 @@ def text_layout(text: str, *, markdown: bool = False) -> Layout:
     return _TextLayout(text, markdown=markdown).run()
 
 
-_MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_MARKDOWN_LINK = re.compile(r"\[(?P<label>[^\]\n]*)\]\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
-_AUTOLINK = re.compile(r"<(?P<url>(?:https?|ftp)://[^>\s]+)>")
-_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
+# No part of these may run over the character that starts another match ("[", "<"): each part then ends
+# before the next candidate begins, and a line of ``![a](![a](…`` is read once, not once per candidate.
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^)\[\n]*\)")
+_MARKDOWN_LINK = re.compile(
+    r"\[(?P<label>[^\[\]\n]*)\]\(\s*<?(?P<url>[^)\s<>\[]+)>?(?:\s+\"[^\"\n]*\")?\s*\)"
+)
+_AUTOLINK = re.compile(r"<(?P<url>(?:https?|ftp)://[^<>\s]+)>")
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
 _GENERIC_LABELS = {"", "url", "link", "ссылка", "here", "pdf", "doi", "web", "сайт", "источник"}
 
 
@@ -466,7 +478,7 @@ def _is_note_list(element: Tag) -> bool:
     if element.name == "ol" or _NOTE_LIST_HINT.search(hints):
         return True
     heading = element.find_previous(["h1", "h2", "h3", "h4", "h5", "h6"])
-    return heading is not None and _HEADING.match(heading.get_text(" ")) is not None
+    return heading is not None and _is_heading(heading.get_text(" "))
 
 
 def html_layout(markup: str) -> Layout:
@@ -498,8 +510,18 @@ def html_layout(markup: str) -> Layout:
         if entries:
             lists.append(NoteList(ListStyle.HTML, tuple(entries), heading))
     paragraphs: list[Paragraph] = []
-    for block in soup.find_all(_BLOCKS):
-        if block.find(_BLOCKS) is not None:
+    blocks = soup.find_all(_BLOCKS)
+    # A block holding another block is not a paragraph. Marking each block's nearest block ancestor costs one
+    # step per block where ``block.find`` would search the whole subtree of every block (deep nesting).
+    containers: set[int] = set()
+    for block in blocks:
+        parent = block.parent
+        while parent is not None and parent.name not in _BLOCKS:
+            parent = parent.parent
+        if parent is not None:
+            containers.add(id(parent))
+    for block in blocks:
+        if id(block) in containers:
             continue
         text = _html_text(block)
         if text:
@@ -570,14 +592,13 @@ def marker_findings(
     when the body cites it at all: a bare bibliography has no markers and no such findings.
     """
     findings: list[Finding] = []
-    cited: dict[str, set[str]] = {}
+    cited = {letter: set(labels) for letter, labels in cited_labels(markers, lists).items()}
     reported: set[tuple[str, str]] = set()
     for marker in markers:
         target = _marker_target(marker.style, lists)
         if target is None:
             continue
         letter, _style, numbers = target
-        cited.setdefault(letter, set()).add(marker.label)
         if marker.label not in numbers and (letter, marker.label) not in reported:
             reported.add((letter, marker.label))
             findings.append(
@@ -619,8 +640,12 @@ def _marker_target(
 # --- reconciling two lists ----------------------------------------------------------------------------------
 
 _TITLE_SIMILARITY = 0.85
+# Each list is compared with this many lists after it: a document's translated or renumbered copy of a list
+# follows it closely, and comparing every pair of a document with thousands of lists would never end.
+_RECONCILE_WINDOW = 8
 
 
+@lru_cache(maxsize=65536)
 def _comparable(title: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", title.lower()).split())
 
@@ -629,7 +654,15 @@ def _similar_titles(first: Reference, second: Reference) -> bool:
     for one in first.titles():
         for other in second.titles():
             a, b = _comparable(one), _comparable(other)
-            if len(a) >= 8 and len(b) >= 8 and SequenceMatcher(None, a, b).ratio() >= _TITLE_SIMILARITY:
+            if len(a) < 8 or len(b) < 8:
+                continue
+            matcher = SequenceMatcher(None, a, b)
+            # The quick upper bounds rule most pairs out before the full comparison.
+            if (
+                matcher.real_quick_ratio() >= _TITLE_SIMILARITY
+                and matcher.quick_ratio() >= _TITLE_SIMILARITY
+                and matcher.ratio() >= _TITLE_SIMILARITY
+            ):
                 return True
     return False
 
@@ -657,11 +690,43 @@ def _short_label(reference: Reference) -> str:
     return ", ".join(parts) or " ".join(half.text.split()[:6])
 
 
-def reconcile_lists(references: Sequence[Reference], homepages: Iterable[str] = ()) -> list[Finding]:
+def cited_labels(
+    markers: Sequence[Marker], lists: Sequence[tuple[str, ListStyle, Sequence[str]]]
+) -> dict[str, list[str]]:
+    """For each list letter, the labels of the markers that point into it, in reading order, unique."""
+    cited: dict[str, list[str]] = {}
+    for marker in markers:
+        target = _marker_target(marker.style, lists)
+        if target is not None:
+            labels = cited.setdefault(target[0], [])
+            if marker.label not in labels:
+                labels.append(marker.label)
+    return cited
+
+
+def _label_span(labels: Sequence[str]) -> str:
+    """``[1]–[23]`` for numbers, else the labels themselves: how the text's markers read."""
+    if all(label.isdigit() for label in labels):
+        numbers = sorted(int(label) for label in labels)
+        low, high = numbers[0], numbers[-1]
+        return f"[{low}]" if low == high else f"[{low}]–[{high}]"
+    shown = ", ".join(f"[{label}]" for label in labels[:3])
+    return shown + (", …" if len(labels) > 3 else "")
+
+
+def reconcile_lists(
+    references: Sequence[Reference],
+    homepages: Iterable[str] = (),
+    *,
+    markers: Sequence[Marker] = (),
+    lists: Sequence[tuple[str, ListStyle, Sequence[str]]] = (),
+) -> list[Finding]:
     """``lists_disagree``: two lists cite the same source under different numbers.
 
     Notes are matched by content (a similar title, or the same deep URL; a shared home page proves nothing),
-    each note at most once, and one finding is given per drifting pair.
+    each note at most once, and one finding is given per drifting pair. With the body's ``markers`` and the
+    ``lists`` they point into (letter, style, numbers, as for ``marker_findings``), the message says which
+    list's numbering the text follows.
     """
     shallow = set(homepages)
     by_list: dict[str, list[Reference]] = {}
@@ -669,11 +734,23 @@ def reconcile_lists(references: Sequence[Reference], homepages: Iterable[str] = 
         if reference.list is not None and reference.ibid_of is None:
             by_list.setdefault(reference.list, []).append(reference)
     letters = list(by_list)
+    cited = cited_labels(markers, lists)
     findings: list[Finding] = []
     for position, first_letter in enumerate(letters):
-        for second_letter in letters[position + 1 :]:
-            findings.extend(_drift(by_list[first_letter], by_list[second_letter], references, shallow))
+        for second_letter in letters[position + 1 : position + 1 + _RECONCILE_WINDOW]:
+            advice = _numbering_advice(cited, (first_letter, second_letter))
+            first, second = by_list[first_letter], by_list[second_letter]
+            findings.extend(_drift(first, second, references, shallow, advice))
     return findings
+
+
+def _numbering_advice(cited: dict[str, list[str]], letters: Sequence[str]) -> str:
+    """What the reader should do about two numberings: which one the text's markers follow, when known."""
+    followed = [f"the text's markers {_label_span(cited[letter])} follow list {letter}"
+                for letter in letters if cited.get(letter)]
+    if not followed:
+        return "check which numbering the text's markers follow"
+    return " and ".join(followed)
 
 
 def _drift(
@@ -681,6 +758,7 @@ def _drift(
     second: Sequence[Reference],
     everything: Sequence[Reference],
     shallow: set[str],
+    advice: str,
 ) -> list[Finding]:
     taken: set[str] = set()
     pairs: list[tuple[Reference, Reference]] = []
@@ -704,7 +782,7 @@ def _drift(
         other_label = f"{other.list}{other.number}"
         message = (
             f"{label} and {other_label} cite the same source ({_short_label(one)}); the lists number it "
-            f"differently — check which numbering the text's markers follow."
+            f"differently — {advice}."
         )
         same_number = f"{one.document}#{other.list}{one.number}"
         if same_number in ibid_targets:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,6 +91,13 @@ _URL_LABEL = re.compile(
     re.IGNORECASE,
 )
 _LABEL_WINDOW = 40
+# linkify-it does not know IPv6 literals (``http://[::1]:8765/c``): their scheme and host are found here, and
+# linkify's own path pattern reads the rest. Every part is bounded, so a long run of text is read once.
+_IPV6_AUTHORITY = re.compile(
+    r"(?<![^\W_])(?:https?|ftp)://(?:[^\s/?#@\[\]<>\"]{1,256}@)?"
+    r"\[(?P<address>[0-9a-f:.]{2,45})(?:%25[0-9a-z._~\-]{1,32})?\](?::\d{1,5})?",
+    re.IGNORECASE,
+)
 _PERCENT_ESCAPE = re.compile(r"%([0-9a-fA-F]{2})")
 _STRAY_PERCENT = re.compile(r"%(?![0-9a-fA-F]{2})")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -178,13 +186,41 @@ def find_urls(text: str, *, bare_domains: bool = False) -> list[FoundUrl]:
     if not text:
         return []
     prepared = _prepare(text)
-    matches = _detector().match(prepared.text) or []
+    detector = _detector()
+    spans = _ipv6_spans(prepared.text)
+    starts = [start for start, _, _ in spans]
+    for match in detector.match(prepared.text) or []:
+        before = bisect.bisect_left(starts, match.last_index) - 1  # the last IPv6 URL starting before its end
+        if before < 0 or spans[before][1] <= match.index:  # linkify's reading of an IPv6 URL is dropped
+            spans.append((match.index, match.last_index, match.schema))
     found: list[FoundUrl] = []
-    for match in matches:
-        result = _found_url(text, prepared, match.schema, match.index, match.last_index, bare_domains)
+    for start, end, schema in sorted(spans):
+        result = _found_url(text, prepared, schema, start, end, bare_domains)
         if result is not None:
             found.append(result)
     return found
+
+
+def _ipv6_spans(view: str) -> list[tuple[int, int, str]]:
+    """(start, end, scheme) of each URL whose host is an IPv6 literal; linkify-it sees none of them."""
+    if "[" not in view:
+        return []
+    path = _ipv6_path()
+    spans: list[tuple[int, int, str]] = []
+    for match in _IPV6_AUTHORITY.finditer(view):
+        try:
+            ipaddress.IPv6Address(match.group("address"))
+        except ValueError:
+            continue
+        rest = path.match(view, match.end())
+        end = rest.end() if rest else match.end()
+        spans.append((match.start(), end, view[match.start() : view.index(":", match.start()) + 1]))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _ipv6_path() -> re.Pattern[str]:
+    return re.compile(_detector().re["src_path"], re.IGNORECASE)
 
 
 def _found_url(
@@ -397,8 +433,12 @@ def _is_typographic_hyphen(token: str, core: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)  # pure, and asked of the same URLs by every stage
 def normalize_url(url: str) -> str:
-    """The comparable form of ``url``: scheme and host lowercased, IDN host in punycode, non-ASCII and stray
-    ``%`` percent-encoded (escapes uppercased), default port dropped, empty path as ``/``.
+    """The comparable form of ``url``: scheme and host lowercased, IDN host in punycode, IPv6 literal in its
+    short form, non-ASCII and stray ``%`` percent-encoded (escapes uppercased), default port dropped, empty
+    path as ``/``, fragment dropped.
+
+    A fragment is never sent to the server, so ``…/b#x`` and ``…/b#y`` are one page to check; only the AJAX
+    form ``#!…`` is kept, since it named distinct content.
 
     Other schemes (``mailto:``, ``javascript:``, ``file:``) only get their scheme lowercased.
     Raises ValueError when ``url`` is not a URL.
@@ -422,7 +462,7 @@ def normalize_url(url: str) -> str:
         netloc = f"{userinfo}@{netloc}"
     path = _encode(parts.path, _PATH_SAFE) or "/"
     query = _encode(parts.query, _QUERY_SAFE)
-    fragment = _encode(parts.fragment, _QUERY_SAFE)
+    fragment = _encode(parts.fragment, _QUERY_SAFE) if parts.fragment.startswith("!") else ""
     return urlunsplit((scheme, netloc, path, query, fragment))
 
 
@@ -449,8 +489,14 @@ def _split(url: str) -> SplitResult:
 
 def _encode_host(host: str) -> str:
     host = host.rstrip(".").lower()
-    if ":" in host:  # IPv6 literal
-        return host
+    if ":" in host:  # IPv6 literal, perhaps with a zone (``fe80::1%25eth0``)
+        address, percent, zone = host.partition("%")
+        try:
+            parsed = ipaddress.IPv6Address(address)
+        except ValueError as error:
+            raise ValueError(f"invalid IPv6 address {host!r}") from error
+        mapped = parsed.ipv4_mapped  # ``::ffff:127.0.0.1`` reads better than ``::ffff:7f00:1``
+        return (f"::ffff:{mapped}" if mapped else parsed.compressed) + percent + zone
     if any(not label for label in host.split(".")):
         raise ValueError(f"empty label in host {host!r}")
     if host.isascii():
@@ -507,7 +553,7 @@ def is_homepage(url: str) -> bool:
         parts = urlsplit(normalize_url(url))
     except ValueError:
         return False
-    if parts.query:
+    if parts.query or parts.fragment:  # only a ``#!…`` fragment survives normalization: distinct content
         return False
     segments = [segment for segment in parts.path.lower().split("/") if segment]
     if not segments:
