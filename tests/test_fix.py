@@ -100,3 +100,21 @@ def test_markdown_gets_markdown_links_after_the_link() -> None:
 def test_nothing_to_replace_leaves_the_text_alone(seed_notes: Path) -> None:
     document = read_file(seed_notes)
     assert fixed(document, {}) == document.text
+
+
+def test_html_gets_a_link_after_each_anchor_in_both_halves() -> None:
+    """An <a> writes its URL twice (href and text): both halves' anchors still get their own note."""
+    anchor = '<a href="http://bisnews.kz">http://bisnews.kz</a>'
+    html = (
+        "<!DOCTYPE html><html><body><h2>Литература</h2><ol>\n"
+        f"<li>«Таможенный Союз: за и против», Новости Атырау, 3 ноября 2012 года, {anchor} "
+        f"(“Customs Union: pros and cons”, Weekly Atyrau, 3 November, 2012, {anchor}).</li>\n"
+        "</ol></body></html>\n"
+    )
+    document = Document("refs.html", DocumentKind.HTML, html, "utf-8")
+    result = fixed(document, REPLACEMENTS)
+    ru = f' [<a href="{BISNEWS.url}">архивная копия от 4 ноября 2012</a>]'
+    en = f' [<a href="{BISNEWS.url}">archived 4 November 2012</a>]'
+    expected = html.replace(f"года, {anchor}", f"года, {anchor}{ru}").replace(f"2012, {anchor})", f"2012, {anchor}{en})")
+    assert result == expected
+    assert fixed(replace(document, text=result), REPLACEMENTS) == result

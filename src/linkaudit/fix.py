@@ -63,7 +63,8 @@ def apply_replacements(text: str, parsed: ParsedDocument, replacements: Mapping[
         begin, verbatim = starts[index]
         finish = next((s for s, _ in starts[index + 1 :] if s > begin), len(text))
         halves = _half_spans(text, begin, finish, reference)
-        for url, start, end in _occurrences(text, begin, finish, reference, replacements, verbatim, notes):
+        occurrences = _occurrences(text, begin, finish, reference, replacements, verbatim, notes, parsed.document.kind)
+        for url, start, end in occurrences:
             if any(low <= start < high for low, high in notes):
                 continue
             point = _insertion_point(text, start, end, parsed.document.kind)
@@ -101,6 +102,7 @@ def _occurrences(
     replacements: Mapping[str, Snapshot],
     verbatim: bool,
     notes: Sequence[tuple[int, int]],
+    kind: DocumentKind,
 ) -> list[tuple[str, int, int]]:
     """(repaired URL, start, end) in the document of each replaced URL the reference cites.
 
@@ -118,8 +120,10 @@ def _occurrences(
         else:
             start = _find_outside(text, found.raw, seen.get(found.raw, begin), finish, notes)
             if start >= 0:
-                seen[found.raw] = start + len(found.raw)
-                located.append((found.url, start, start + len(found.raw)))
+                end = start + len(found.raw)
+                # The next occurrence is searched after the whole link (an HTML <a> writes the URL twice).
+                seen[found.raw] = max(end, _insertion_point(text, start, end, kind))
+                located.append((found.url, start, end))
     if not reference.found:  # no positions given: the repaired URLs as written
         for url in reference.urls:
             if url in replacements:
