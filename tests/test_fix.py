@@ -115,6 +115,7 @@ def test_html_gets_a_link_after_each_anchor_in_both_halves() -> None:
     result = fixed(document, REPLACEMENTS)
     ru = f' [<a href="{BISNEWS.url}">архивная копия от 4 ноября 2012</a>]'
     en = f' [<a href="{BISNEWS.url}">archived 4 November 2012</a>]'
-    expected = html.replace(f"года, {anchor}", f"года, {anchor}{ru}").replace(f"2012, {anchor})", f"2012, {anchor}{en})")
+    expected = html.replace(f"года, {anchor}", f"года, {anchor}{ru}")
+    expected = expected.replace(f"2012, {anchor})", f"2012, {anchor}{en})")
     assert result == expected
     assert fixed(replace(document, text=result), REPLACEMENTS) == result
