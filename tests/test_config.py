@@ -62,3 +62,12 @@ def test_a_shard_given_as_text_in_the_file_is_read() -> None:
     from linkaudit.config import parse_shard
 
     assert parse_shard(" 2 / 8 ") == (2, 8)
+
+
+@pytest.mark.parametrize("bad", ["http://[::1", "ftp://x", "notaurl", "https://"])
+def test_a_malformed_archive_url_is_refused_before_any_work(bad: str) -> None:
+    with pytest.raises(ConfigError, match="must be an http"):
+        Config(wayback_url=bad).validated()
+    with pytest.raises(ConfigError, match="archive memento must be an http"):
+        Config(mementos=(bad,)).validated()
+    assert Config(wayback_url="http://127.0.0.1:8080").validated().wayback_url == "http://127.0.0.1:8080"

@@ -245,3 +245,4 @@ async def test_a_failing_archive_is_said_in_the_report_not_read_as_no_copy(tmp_p
     assert item.result.status is Status.DEAD and item.archive is None
     assert not outcome.report.offline  # the cited host answered (410)
     assert any("bisnews.kz" in note and "failed" in note for note in outcome.report.notes), outcome.report.notes
+    assert all(len(note) <= 240 and "\n" not in note for note in outcome.report.notes)  # one short line each

@@ -80,6 +80,7 @@ class _NoteCollector:
     failed must not read as "no archived copy exists" in a report read later, away from the terminal."""
 
     SHOWN = 5
+    LONGEST = 240
 
     def __init__(self, inner: Observer) -> None:
         self.inner = inner
@@ -92,6 +93,9 @@ class _NoteCollector:
         self.inner.advance(amount)
 
     def note(self, text: str) -> None:
+        text = " ".join(text.split())
+        if len(text) > self.LONGEST:  # library errors can carry whole connection reprs
+            text = text[: self.LONGEST - 1] + "…"
         self.notes.append(text)
         self.inner.note(text)
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .status import FailOn
 
@@ -104,6 +105,8 @@ class Config:
                 raise ConfigError(f"shard {k}/{n}: K must be between 1 and N")
         for pattern in self.exclude:
             _check_pattern(pattern)
+        for name, url in (("wayback-url", self.wayback_url), *(("archive memento", m) for m in self.mementos)):
+            _check_service_url(name, url)
         return self
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Config:
@@ -144,6 +147,18 @@ def _describe(expected: type | tuple[type, ...]) -> str:
     if isinstance(expected, tuple):
         return " or ".join(names.get(t, t.__name__) for t in expected)
     return names.get(expected, expected.__name__)
+
+
+def _check_service_url(name: str, url: str) -> None:
+    """An archive the user configures must be an http(s) URL with a host (checked before any work is done)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not host:
+        raise ConfigError(f"{name} must be an http(s) URL such as https://web.archive.org, not {url!r}")
 
 
 def _check_pattern(pattern: str) -> None:

@@ -152,3 +152,10 @@ def test_verdict_does_not_say_all_answered_when_some_were_never_fetched(rich_rep
     assert text.startswith(f"None of the {len(unfetched)} cited links is broken; {ok} answered without signs of rot")
     assert f"{len(unfetched) - ok} not checked" in text
     assert "не проверено" in verdict(summary, "ru")
+
+
+def test_an_empty_shard_says_so_rather_than_that_nothing_is_cited(rich_report: Report) -> None:
+    empty_shard = replace(rich_report, links=(), shard="2/3")
+    assert verdict(summarize(empty_shard), "en", shard="2/3").startswith("Shard 2/3 holds none of the cited hosts")
+    assert summarize(empty_shard).verdict.startswith("Shard 2/3 holds none")
+    assert summarize(replace(empty_shard, shard=None)).verdict.startswith("No web links were found")

@@ -182,10 +182,7 @@ def describe(
     A ``sentence`` (body text) gets a title only when it quotes one, and no authors or outlet: taking the
     whole sentence as the title would make every later title match against the live page fail.
     """
-    urls: list[str] = []
-    for item in found:
-        if item.url not in urls:
-            urls.append(item.url)
+    urls = list(dict.fromkeys(item.url for item in found))  # unique, in order, in linear time
     if sentence:
         authors, title, outlet = None, quoted_title(masked), None
     else:

@@ -65,23 +65,25 @@ def summarize(report: Report) -> Summary:
         suspect=sum(1 for item in report.links if is_suspect(item)),
         verdict="",
     )
-    return replace(summary, verdict=verdict(summary, report.lang, offline=report.offline))
+    return replace(summary, verdict=verdict(summary, report.lang, offline=report.offline, shard=report.shard))
 
 
-def verdict(summary: Summary, lang: str, *, offline: bool = False) -> str:
+def verdict(summary: Summary, lang: str, *, offline: bool = False, shard: str | None = None) -> str:
     """One honest sentence: how much of what is cited is gone, and what can replace it."""
     if language(lang) == "ru":
-        return _verdict_ru(summary, offline)
-    return _verdict_en(summary, offline)
+        return _verdict_ru(summary, offline, shard)
+    return _verdict_en(summary, offline, shard)
 
 
 def _percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}%" if whole else "0%"
 
 
-def _verdict_en(summary: Summary, offline: bool) -> str:
+def _verdict_en(summary: Summary, offline: bool, shard: str | None = None) -> str:
     if offline:
         return "No cited host could be reached: this machine looks offline, so nothing is reported as rot."
+    if summary.links == 0 and shard:
+        return f"Shard {shard} holds none of the cited hosts; the other shards check them."
     if summary.links == 0:
         return f"No web links were found in {summary.references} reference(s)."
     link_word = "link" if summary.links == 1 else "links"
@@ -106,9 +108,11 @@ def _verdict_en(summary: Summary, offline: bool) -> str:
     return text + "."
 
 
-def _verdict_ru(summary: Summary, offline: bool) -> str:
+def _verdict_ru(summary: Summary, offline: bool, shard: str | None = None) -> str:
     if offline:
         return "Ни один сайт не ответил: похоже, компьютер без сети, и ничего не отмечено как утраченное."
+    if summary.links == 0 and shard:
+        return f"В части {shard} нет ни одного из цитируемых сайтов; их проверяют другие части."
     if summary.links == 0:
         return f"В примечаниях ({summary.references}) не найдено веб-ссылок."
     noun = plural_ru(summary.links, "ссылки", "ссылок", "ссылок")
