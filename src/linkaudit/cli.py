@@ -350,9 +350,18 @@ def extract(paths: tuple[str, ...], output_format: str) -> None:
                     click.echo(f"      {url}")
         for finding in document.findings:
             click.echo(f"  ! {finding.kind}: {finding.reference}: {finding.message}")
-        urls = {u for r in document.references for u in r.urls}
+        urls = {_comparable(u) for r in document.references for u in r.urls}
         counts = f"{len(document.references)} references, {len(urls)} distinct URLs"
         click.echo(f"{counts}, {len(document.findings)} findings")
+
+
+def _comparable(url: str) -> str:
+    from .references.urls import normalize_url
+
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
 
 
 @main.command()
