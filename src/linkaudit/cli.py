@@ -316,6 +316,8 @@ class _RichObserver:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def extract(paths: tuple[str, ...], output_format: str) -> None:
     """Print the references and URLs found in PATH..., without any network access."""
+    from .references.urls import url_key
+
     parsed = _load(paths)
     if output_format == "json":
         from .report.json import finding_to_dict, reference_to_dict
@@ -350,18 +352,9 @@ def extract(paths: tuple[str, ...], output_format: str) -> None:
                     click.echo(f"      {url}")
         for finding in document.findings:
             click.echo(f"  ! {finding.kind}: {finding.reference}: {finding.message}")
-        urls = {_comparable(u) for r in document.references for u in r.urls}
+        urls = {url_key(u) for r in document.references for u in r.urls}
         counts = f"{len(document.references)} references, {len(urls)} distinct URLs"
         click.echo(f"{counts}, {len(document.findings)} findings")
-
-
-def _comparable(url: str) -> str:
-    from .references.urls import normalize_url
-
-    try:
-        return normalize_url(url)
-    except ValueError:
-        return url
 
 
 @main.command()

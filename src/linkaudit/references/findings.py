@@ -11,16 +11,7 @@ from functools import lru_cache
 
 from ..models import Finding, FindingKind, Half, Reference, Repair
 from .halves import language_name
-from .urls import is_homepage, normalize_url
-
-
-@lru_cache(maxsize=4096)
-def _normalized(url: str) -> str:
-    try:
-        return normalize_url(url)
-    except ValueError:
-        return url
-
+from .urls import is_homepage, url_key
 
 _homepage = lru_cache(maxsize=4096)(is_homepage)
 
@@ -111,7 +102,7 @@ def _halves(reference: Reference) -> list[Finding]:
             )
         )
     elif len(with_urls) >= 2:
-        sets = [{_normalized(url) for url in half.urls} for half in with_urls]
+        sets = [{url_key(url) for url in half.urls} for half in with_urls]
         if any(other != sets[0] for other in sets[1:]):
             described = "; ".join(f"the {names[id(h)]} half {_listing(h.urls)}" for h in with_urls)
             findings.append(

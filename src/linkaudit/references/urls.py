@@ -521,6 +521,14 @@ def _uppercase_escape(match: re.Match[str]) -> str:
     return "%" + match.group(1).upper()
 
 
+def url_key(url: str) -> str:
+    """The form under which a URL is one link: normalized, or the URL itself when it cannot be normalized."""
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return url
+
+
 def url_host(url: str) -> str:
     """The normalized host of ``url`` (lowercase, punycode); empty for URLs without one (``mailto:``)."""
     return urlsplit(normalize_url(url)).hostname or ""

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from ..fix import RUSSIAN_STYLE, format_archived
 from ..models import Half, LinkReport, Reference, Report, Snapshot
-from ..references.urls import normalize_url
+from ..references.urls import url_key
 from ..status import Status
 from .i18n import language, plural_ru
 
@@ -157,14 +157,6 @@ def _position(item: LinkReport, urls: tuple[str, ...]) -> int:
         if cites(url, item):
             return index
     return len(urls)
-
-
-def url_key(url: str) -> str:
-    """The form under which ``links.collect_links`` makes one link of a URL (the URL itself if unparsable)."""
-    try:
-        return normalize_url(url)
-    except ValueError:
-        return url
 
 
 def cites(url: str, item: LinkReport) -> bool:
