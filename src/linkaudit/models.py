@@ -239,3 +239,4 @@ class Report:
     lang: str = "en"
     shard: str | None = None
     notes: tuple[str, ...] = field(default=())  # run-level remarks (archive pass time-boxed, …)
+    simulated: bool = False  # made by `linkaudit demo` against the simulated web (reports show a banner)
