@@ -46,6 +46,7 @@ class FindingKind(str, Enum):
     LISTS_DISAGREE = "lists_disagree"
     MARKER_WITHOUT_NOTE = "marker_without_note"
     NOTE_WITHOUT_MARKER = "note_without_marker"
+    DOIS_DIFFER_BETWEEN_HALVES = "dois_differ_between_halves"
 
     def __str__(self) -> str:
         return self.value
@@ -69,6 +70,12 @@ class Repair(str, Enum):
     TRAILING_PUNCTUATION = "trailing_punctuation"
     WHITESPACE = "whitespace"  # non-breaking/inner spaces, `https:   //`
     HYPHEN_WRAP = "hyphen_wrap"  # rejoined over a line break
+    HYPHEN_KEPT = "hyphen_kept"  # a hyphen at a line end read as the URL's own (``teoria-`` / ``practica.ru``)
+    HYPHEN_DROPPED = "hyphen_dropped"  # a hyphen at a line end read as the typesetter's (``infor-`` / ``mation``)
+    PAGE_BREAK = "page_break"  # rejoined over a page break, its running title / page number / stamp skipped
+    EN_DASH = "en_dash"  # an en dash (–) inside the URL read as the hyphen it stands for
+    DOI = "doi"  # ``doi:10.…`` / ``dx.doi.org`` written as the canonical ``https://doi.org/<DOI>``
+    ANNOTATION = "annotation"  # repaired from the document's own link target (a PDF /URI annotation)
 
     def __str__(self) -> str:
         return self.value
@@ -83,6 +90,18 @@ class FoundUrl:
     start: int  # offset of ``raw`` in the text it was found in
     end: int
     repairs: tuple[Repair, ...] = ()
+    # Every reading the text allows when it cannot decide (``url`` first, e.g. a line-end hyphen kept, then
+    # dropped): each is checked and the one that answers is the cited URL. Empty when the text is clear.
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkRepair:
+    """One repair behind a link, for the report: what the text said, what kind of repair, what was checked."""
+
+    kind: Repair
+    raw: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -145,6 +164,11 @@ class Link:
     cited_date: str | None = None  # earliest date among the citing halves
     cited_titles: tuple[str, ...] = ()  # titles of the citing halves (for title_match)
     host: str = ""  # normalized host (lowercase, punycode) used for per-host limits and shards
+    repairs: tuple[LinkRepair, ...] = ()  # how the text's spellings of this URL were repaired, one per spelling
+    # Readings of an ambiguous spelling (this URL among them), each checked; ``links.choose_candidates`` keeps
+    # the one that answers and says so.
+    candidates: tuple[str, ...] = ()
+    candidate_of: str | None = None  # for an extra reading: the normalized URL of the link it may replace
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ SPRINGER = (
 )
 PSTA_RU = "http://psta.psiras.ru/read/psta2019_2_121-153.pdf"
 PSTA_EN = "http://psta.psiras.ru/read/psta2019_2_93-119.pdf"
+PSTA_RU_DOI = "https://doi.org/10.25209/2079-3316-2019-10-2-121-153"  # written "DOI: 10.25209/…"
+PSTA_EN_DOI = "https://doi.org/10.25209/2079-3316-2019-10-2-93-119"
 
 
 def _parse(prefix: str, kind: DocumentKind) -> ParsedDocument:
@@ -103,12 +105,15 @@ def test_ru_en_05_markdown_russian_entry_paired_with_its_english_counterpart() -
     assert springer.urls == (SPRINGER,)
     assert springer.halves[0].title == "Comprehensive Internet Software Platform for Implementation of Digital Projects"
     assert [h.lang for h in psta.halves] == ["ru", "en"]
-    assert [h.urls for h in psta.halves] == [(PSTA_RU,), (PSTA_EN,)]
+    assert [h.urls for h in psta.halves] == [(PSTA_RU, PSTA_RU_DOI), (PSTA_EN, PSTA_EN_DOI)]
     assert psta.halves[0].authors == "Е. В. Биряльцев, М. Р. Галимов, Д. Е. Демидов, А. М. Елизаров"
     assert psta.halves[1].authors == "Eugeniy V. Biryaltsev, Marat R. Galimov, Denis E. Demidov, Aleksandr M. Elizarov"
     assert [h.date for h in psta.halves] == ["2019", "2019"]
     kinds = [(f.kind, f.reference) for f in parsed.findings if f.reference in (springer.id, psta.id)]
-    assert kinds == [(FindingKind.URLS_DIFFER_BETWEEN_HALVES, psta.id)]
+    assert kinds == [
+        (FindingKind.DOIS_DIFFER_BETWEEN_HALVES, psta.id),
+        (FindingKind.URLS_DIFFER_BETWEEN_HALVES, psta.id),
+    ]
 
 
 @pytest.mark.parametrize("prefix", ["ru-en-01", "ru-en-02", "ru-en-05"])

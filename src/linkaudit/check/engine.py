@@ -27,8 +27,9 @@ from yarl import URL
 from ..config import Config
 from ..models import CheckResult, Link, Page
 from ..observer import NullObserver, Observer
-from ..references.urls import is_homepage, url_scheme_problem
+from ..references.urls import is_doi_url, is_homepage, url_scheme_problem
 from ..status import Status
+from .drift import decide as drift_decision
 from .fetch import (
     FetchError,
     FetchSettings,
@@ -371,11 +372,14 @@ class Checker:
             attempts=attempts,
         )
         verdict = judge_http_status(page.http_status)
+        if verdict is not None and page.http_status == 404 and is_doi_url(page.final_url):
+            verdict = Verdict(Status.DEAD, "DOI not registered", None)  # the resolver does not know it
         if verdict is not None:
             return replace(result, status=verdict.status, detail=_with_attempts(verdict.detail, attempts))
         verdict = classify(page, link)
         if verdict.status.is_success and self.config.probe and not is_homepage(link.normalized):
             verdict = await self._probe_verdict(link, page, verdict)
+        verdict = drift_decision(link, page, verdict)  # a live page carrying another work is rot
         return replace(
             result,
             status=verdict.status,

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from ..models import Finding, FindingKind, Half, Reference, Repair
 from .halves import language_name
-from .urls import is_homepage, url_key
+from .urls import is_doi_url, is_homepage, url_key
 
 _homepage = lru_cache(maxsize=4096)(is_homepage)
 
@@ -102,8 +102,9 @@ def _halves(reference: Reference) -> list[Finding]:
             )
         )
     elif len(with_urls) >= 2:
-        sets = [{url_key(url) for url in half.urls} for half in with_urls]
-        if any(other != sets[0] for other in sets[1:]):
+        findings.extend(_different_dois(reference, with_urls, names))
+        sets = [{url_key(url) for url in half.urls if not is_doi_url(url)} for half in with_urls]
+        if all(sets) and any(other != sets[0] for other in sets[1:]):
             described = "; ".join(f"the {names[id(h)]} half {_listing(h.urls)}" for h in with_urls)
             findings.append(
                 Finding(
@@ -128,6 +129,27 @@ def _halves(reference: Reference) -> list[Finding]:
             )
         )
     return findings
+
+
+def _different_dois(reference: Reference, halves: Sequence[Half], names: dict[int, str]) -> list[Finding]:
+    """``dois_differ_between_halves``: two halves that both give a DOI, but not the same one."""
+    cited = [(half, [url for url in half.urls if is_doi_url(url)]) for half in halves]
+    cited = [(half, dois) for half, dois in cited if dois]
+    if len(cited) < 2:
+        return []
+    sets = [{url_key(url) for url in dois} for _, dois in cited]
+    if all(other == sets[0] for other in sets[1:]):
+        return []
+    described = "; ".join(f"the {names[id(half)]} half {_listing(dois)}" for half, dois in cited)
+    return [
+        Finding(
+            FindingKind.DOIS_DIFFER_BETWEEN_HALVES,
+            reference.id,
+            f"{_label(reference)} cites different DOIs in its halves ({described}); a translation cites the "
+            f"same work, so correct the wrong DOI (or say that the halves cite two editions).",
+            cited[0][1][0],
+        )
+    ]
 
 
 def _written_differently(reference: Reference, halves: Sequence[Half], names: dict[int, str]) -> list[Finding]:

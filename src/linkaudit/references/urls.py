@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 import idna
 from linkify_it import LinkifyIt
@@ -22,7 +22,10 @@ from linkify_it import LinkifyIt
 from ..models import FoundUrl, Repair
 
 __all__ = [
+    "canonical_doi",
+    "doi_of",
     "find_urls",
+    "is_doi_url",
     "is_fetchable",
     "is_homepage",
     "normalize_url",
@@ -103,6 +106,14 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9a-fA-F]{2})")
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _HOST_LIKE = re.compile(r"(?:[^\W_](?:[\w\-]*[^\W_])?\.)+[^\W\d_]{2,63}\Z|\d{1,3}(?:\.\d{1,3}){3}\Z")
 _ASCII_HOST = re.compile(r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\Z")
+# DOIs (``10.<registrant>/<suffix>``, case-insensitive): written ``doi:10.…``, ``DOI: 10.…`` or as a resolver
+# URL; all become one ``https://doi.org/<DOI>``. Each part is bounded, so a long run of text is read once.
+DOI_RESOLVER = "https://doi.org/"
+_DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
+_DOI_BODY = r"10\.\d{4,9}/[^\s<>\"«»“”]{1,512}"
+_DOI_WRITTEN = re.compile(rf"(?<![\w/.])doi[ \t]{{0,4}}:?[ \t]{{0,4}}(?P<doi>{_DOI_BODY})", re.IGNORECASE)
+_DOI_ALONE = re.compile(rf"(?:doi[ \t]{{0,4}}:?[ \t]{{0,4}})?(?P<doi>{_DOI_BODY})\Z", re.IGNORECASE)
+_RESOLVER_PATH = re.compile(r"10\.\d{1,9}/\S{1,512}\Z")  # on a resolver, any ``10.…/…`` path names a DOI
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 
@@ -193,12 +204,27 @@ def find_urls(text: str, *, bare_domains: bool = False) -> list[FoundUrl]:
         before = bisect.bisect_left(starts, match.last_index) - 1  # the last IPv6 URL starting before its end
         if before < 0 or spans[before][1] <= match.index:  # linkify's reading of an IPv6 URL is dropped
             spans.append((match.index, match.last_index, match.schema))
+    spans = _with_dois(prepared.text, sorted(spans))
     found: list[FoundUrl] = []
-    for start, end, schema in sorted(spans):
+    for start, end, schema in spans:
         result = _found_url(text, prepared, schema, start, end, bare_domains)
         if result is not None:
             found.append(result)
     return found
+
+
+def _with_dois(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``spans`` (sorted) plus each ``doi:10.…`` written outside them, as a span of the ``doi`` schema."""
+    if "10." not in view:
+        return spans
+    starts = [start for start, _, _ in spans]
+    added: list[tuple[int, int, str]] = []
+    for match in _DOI_WRITTEN.finditer(view):
+        before = bisect.bisect_left(starts, match.end()) - 1
+        if before >= 0 and spans[before][1] > match.start():
+            continue  # inside a URL (``…/doi:10.1/x``) or overlapping one
+        added.append((match.start(), match.end(), "doi"))
+    return sorted(spans + added) if added else spans
 
 
 def _ipv6_spans(view: str) -> list[tuple[int, int, str]]:
@@ -236,12 +262,23 @@ def _found_url(
     original_start = prepared.original_position(start)
     original_end = prepared.original_position(end - 1) + 1
     repairs = prepared.repairs_between(original_start, original_end)
-    if schema == "":
+    if schema == "doi":
+        doi = canonical_doi(candidate)
+        if doi is None:
+            return None
+        candidate = doi
+        repairs.append(Repair.DOI)
+    elif schema == "":
         candidate = "http://" + candidate
         repairs.append(Repair.SCHEME_ADDED)
     elif schema == "//":
         candidate = "http:" + candidate
         repairs.append(Repair.SCHEME_ADDED)
+    if schema != "doi" and is_doi_url(candidate):
+        doi = canonical_doi(candidate)
+        if doi is not None and doi != candidate:
+            candidate = doi
+            repairs.append(Repair.DOI)
     if original_end < len(text) and text[original_end] in _URL_LEGAL_PUNCTUATION:
         repairs.append(Repair.TRAILING_PUNCTUATION)
     order = list(Repair)
@@ -431,6 +468,52 @@ def _is_typographic_hyphen(token: str, core: str) -> bool:
     return before.isalpha() and after.isalpha() and before.isascii() and after.isascii()
 
 
+def canonical_doi(text: str) -> str | None:
+    """The canonical link ``https://doi.org/<DOI>`` of a DOI however written (``doi:10.…``, ``DOI: 10.…``,
+    ``10.…`` alone, ``https://doi.org/10.…``, ``http://dx.doi.org/10.…``), the DOI's case kept as written;
+    None when ``text`` is not a DOI. Trailing punctuation and an unbalanced closing bracket are not part of it.
+    """
+    text = text.strip()
+    doi = doi_of(text) if "//" in text or text.lower().startswith(("doi.org/", "dx.doi.org/")) else None
+    if doi is None:
+        match = _DOI_ALONE.match(text)
+        if match is None:
+            return None
+        doi = match.group("doi")
+    end = _trim_end(doi, 0, len(doi))
+    doi = doi[:end]
+    if "/" not in doi or doi.endswith("/"):
+        return None
+    return DOI_RESOLVER + doi
+
+
+def doi_of(url: str) -> str | None:
+    """The DOI a resolver URL (``doi.org``, ``dx.doi.org``, with or without scheme) names, else None."""
+    text = url.strip()
+    if "://" not in text and not text.startswith("//"):
+        text = "//" + text
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if host not in _DOI_HOSTS or not parts.path.startswith("/10."):
+        return None
+    doi = parts.path[1:]
+    if "%" in doi:
+        decoded = unquote(doi)
+        if not any(character in decoded for character in "?#") and not decoded.isspace():
+            doi = decoded
+    if parts.query:
+        doi += "?" + parts.query
+    return doi if _RESOLVER_PATH.match(doi) else None
+
+
+def is_doi_url(url: str) -> bool:
+    """Whether ``url`` names a DOI at a DOI resolver (whose 404 means "DOI not registered")."""
+    return doi_of(url) is not None
+
+
 @functools.lru_cache(maxsize=65536)  # pure, and asked of the same URLs by every stage
 def normalize_url(url: str) -> str:
     """The comparable form of ``url``: scheme and host lowercased, IDN host in punycode, IPv6 literal in its
@@ -461,6 +544,8 @@ def normalize_url(url: str) -> str:
             userinfo += ":" + quote(parts.password, safe=_PATH_SAFE)
         netloc = f"{userinfo}@{netloc}"
     path = _encode(parts.path, _PATH_SAFE) or "/"
+    if host in _DOI_HOSTS and parts.path.startswith("/10."):  # one DOI, however written: case-insensitive
+        scheme, netloc, path = "https", "doi.org", _encode(unquote(parts.path).lower(), _PATH_SAFE)
     query = _encode(parts.query, _QUERY_SAFE)
     fragment = _encode(parts.fragment, _QUERY_SAFE) if parts.fragment.startswith("!") else ""
     return urlunsplit((scheme, netloc, path, query, fragment))
