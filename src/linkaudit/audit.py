@@ -92,6 +92,9 @@ class _NoteCollector:
     def advance(self, amount: int = 1) -> None:
         self.inner.advance(amount)
 
+    def result(self, result: CheckResult) -> None:
+        self.inner.result(result)
+
     def note(self, text: str) -> None:
         text = " ".join(text.split())
         if len(text) > self.LONGEST:  # library errors can carry whole connection reprs
@@ -157,7 +160,9 @@ class Audit:
                 results, fetched = await self._check(checker, links, store, run_id, notes)
                 offline = bool(fetched) and is_offline([results[link.normalized] for link in fetched])
                 if offline:  # every cited host failed: offline only if the archive cannot be reached either
+                    self.observer.stage("probe", 1)
                     offline = not await self._reachable(checker, config.wayback_url)
+                    self.observer.advance()
                 if offline:
                     notes.append(
                         "No cited host could be reached at all: this machine looks offline, "
@@ -220,6 +225,7 @@ class Audit:
         def record(result: CheckResult) -> None:
             if store is not None:
                 store.record_check(run_id, result)
+            self.observer.result(result)
 
         fetched = await checker.check(to_fetch, on_result=record) if to_fetch else []
         for link, result in zip(to_fetch, fetched, strict=True):
@@ -267,6 +273,7 @@ class Audit:
                 )
             if self.config.save:
                 live = [link for link in links if results[link.normalized].status.is_success]
+                collector.stage("save", None)
                 saved = await save_pages(live, self.config, session=checker.session, store=store, observer=collector)
         except Exception as exc:  # an archive failure never fails the run
             collector.note(f"The archive pass stopped early: {exc}")

@@ -1,5 +1,8 @@
 """Run configuration: defaults < ``[tool.linkaudit]`` in pyproject.toml / linkaudit.toml < CLI flags.
 
+The settings file is found as ruff and pytest find theirs: the nearest ``linkaudit.toml``, or ``pyproject.toml``
+with a ``[tool.linkaudit]`` table, in the current directory or above it. Its folder is the project root: relative
+paths in the file resolve against it and the default store lives there, wherever the command runs from.
 The defaults are named constants so the library, the CLI help and the docs agree.
 """
 
@@ -38,6 +41,8 @@ DEFAULT_CACHE_TTL_OK = 24 * 3600.0
 DEFAULT_CONFIRM_RUNS = 3
 DEFAULT_CONFIRM_DAYS = 3.0
 DEFAULT_USER_AGENT = "linkaudit (+https://github.com/linkaudit/linkaudit; citation checker)"
+CONFIG_NAMES = ("linkaudit.toml", "pyproject.toml")  # looked for in this order in each folder, walking up
+_PATH_SETTINGS = ("output_dir", "store")  # relative values resolve against the settings file's folder
 
 
 class ConfigError(Exception):
@@ -77,6 +82,8 @@ class Config:
     shard: tuple[int, int] | None = None  # (K, N), 1-based K
     probe: bool = True  # random-sibling soft-404 probe
     exclude: tuple[str, ...] = field(default=())  # regexes of URLs to skip
+    accept: tuple[int, ...] = ()  # non-2xx HTTP codes that count as a live page (--accept 200..299,403)
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers for checks (--header K:V)
 
     def validated(self) -> Config:
         """This config, or ConfigError naming the first setting of the wrong type or out of range."""
@@ -105,6 +112,11 @@ class Config:
                 raise ConfigError(f"shard {k}/{n}: K must be between 1 and N")
         for pattern in self.exclude:
             _check_pattern(pattern)
+        for code in self.accept:
+            if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 999:
+                raise ConfigError(f"accept: {code!r} is not an HTTP status code (100-999)")
+        for header in self.headers:
+            _check_header(header)
         for name, url in (("wayback-url", self.wayback_url), *(("archive memento", m) for m in self.mementos)):
             _check_service_url(name, url)
         return self
@@ -117,7 +129,7 @@ class Config:
         return replace(self, **dict(overrides))
 
 
-_TUPLE_FIELDS = {"inputs", "formats", "mementos", "exclude"}
+_TUPLE_FIELDS = {"inputs", "formats", "mementos", "exclude"}  # lists of text in the file
 _NUMBER = (int, float)
 _TYPES: dict[str, type | tuple[type, ...]] = {
     **dict.fromkeys(
@@ -168,6 +180,50 @@ def _check_pattern(pattern: str) -> None:
         raise ConfigError(f"exclude pattern {pattern!r} is not a regular expression ({exc})") from None
 
 
+def _check_header(header: object) -> None:
+    if (
+        not isinstance(header, tuple)
+        or len(header) != 2
+        or not all(isinstance(part, str) for part in header)
+        or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", header[0])
+        or any(c in header[1] for c in "\r\n\0")
+    ):
+        raise ConfigError(f"header {header!r} must be a name and a value on one line, as in 'Accept-Language: ru'")
+
+
+def parse_accept(text: str) -> tuple[int, ...]:
+    """HTTP status codes from ``200..299,403`` (ranges and single codes, comma-separated); ValueError otherwise."""
+    codes: dict[int, None] = {}
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.fullmatch(r"(\d{3})(?:\s*\.\.=?\s*(\d{3}))?", part)
+        if not match:
+            raise ValueError(f"accept: {part!r} is not an HTTP status code or a range such as 200..299")
+        low = int(match.group(1))
+        high = int(match.group(2) or low)
+        if not 100 <= low <= high <= 999:
+            raise ValueError(f"accept: {part!r} is not a range of HTTP status codes (100-999, low..high)")
+        codes.update(dict.fromkeys(range(low, high + 1)))
+    if not codes:
+        raise ValueError(f"accept: no status code in {text!r} (e.g. 200..299,403)")
+    return tuple(codes)
+
+
+def parse_header(text: str) -> tuple[str, str]:
+    """``Name: value`` as a pair; ValueError with a readable message otherwise."""
+    name, colon, value = text.partition(":")
+    header = (name.strip(), value.strip())
+    try:
+        if not colon:
+            raise ConfigError("no colon")
+        _check_header(header)
+    except ConfigError:
+        raise ValueError(f"header must look like 'Name: value' (e.g. 'Accept-Language: ru'), not {text!r}") from None
+    return header
+
+
 def parse_shard(text: str) -> tuple[int, int]:
     """``K/N`` (1 <= K <= N) as a pair; ValueError with a readable message otherwise."""
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
@@ -179,40 +235,122 @@ def parse_shard(text: str) -> tuple[int, int]:
     return k, n
 
 
+def find_config(start: Path) -> Path | None:
+    """The settings file that applies in ``start``: the nearest ``linkaudit.toml``, or ``pyproject.toml`` with a
+    ``[tool.linkaudit]`` table, in ``start`` or a folder above it (a pyproject.toml without the table is passed
+    over, as ruff and pytest do); None when there is none up to the file-system root."""
+    folder = start.resolve()
+    for directory in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            path = directory / name
+            if path.is_file() and (name == "linkaudit.toml" or _has_section(path)):
+                return path
+    return None
+
+
+def _has_section(path: Path) -> bool:
+    """Whether a pyproject.toml has a ``[tool.linkaudit]`` table; an unreadable one is read (and refused) later."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # its error is reported with the file named, rather than silently walking past it
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "linkaudit" in tool
+
+
+def read_config(path: Path, *, cwd: Path | None = None) -> dict[str, Any]:
+    """The settings of one file (``linkaudit.toml`` top level or ``[tool.linkaudit]``; pyproject's table).
+
+    Relative paths (``inputs``, ``output-dir``, ``store``) are resolved against the file's folder and given
+    relative to ``cwd`` (the current directory) when they lie below it, so reports name documents as before.
+    Raises ConfigError naming the file and the setting for anything unusable.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such settings file") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read settings: {exc}") from exc
+    tool = data.get("tool")
+    section = tool.get("linkaudit") if isinstance(tool, dict) else None
+    if section is None and path.name != "pyproject.toml":
+        section = {key: value for key, value in data.items() if key != "tool"}
+    if section is None:
+        raise ConfigError(f"{path}: has no [tool.linkaudit] table")
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.linkaudit] must be a table")
+    base = path.resolve().parent
+    here = (cwd or Path.cwd()).resolve()
+    settings: dict[str, Any] = {}
+    for key, value in section.items():
+        key = key.replace("-", "_")
+        try:
+            value = _file_value(key, value)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        if key == "inputs" and isinstance(value, tuple):
+            value = tuple(item if item == "-" else _rebase(item, base, here) for item in value)
+        elif key in _PATH_SETTINGS and isinstance(value, str):
+            value = _rebase(value, base, here)
+        settings[key] = value
+    try:
+        Config().with_overrides(settings).validated()
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: [tool.linkaudit]: {exc}") from None
+    return settings
+
+
+def _file_value(key: str, value: Any) -> Any:
+    """A value as the file writes it, in the type Config holds (ValueError with a readable message)."""
+    if key in _TUPLE_FIELDS and isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if key == "fail_on":
+        try:
+            return FailOn(value)
+        except ValueError:
+            raise ValueError("fail-on must be broken, confirmed or never") from None
+    if key == "shard" and isinstance(value, str):
+        return parse_shard(value)
+    if key == "accept":
+        if isinstance(value, str):
+            return parse_accept(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value,)
+        if isinstance(value, list):
+            codes: list[int] = []
+            for item in value:
+                codes.extend(parse_accept(item) if isinstance(item, str) else (item,))
+            return tuple(codes)
+    if key == "headers":
+        if isinstance(value, dict):
+            return tuple((str(name), str(text)) for name, text in value.items())
+        if isinstance(value, list):
+            return tuple(parse_header(str(item)) for item in value)
+        raise ValueError("headers must be a table (Name = \"value\") or a list of \"Name: value\"")
+    return value
+
+
+def _rebase(value: str, base: Path, here: Path) -> str:
+    """``value`` (a path written in a settings file in ``base``) as a path usable from ``here``."""
+    target = Path(value).expanduser()
+    if target.is_absolute():
+        return str(target)
+    target = base / target
+    try:
+        return str(target.relative_to(here))
+    except ValueError:
+        return str(target)
+
+
 def load_file_settings(directory: Path) -> dict[str, Any]:
-    """Settings from ``linkaudit.toml`` (top level or ``[tool.linkaudit]``) or pyproject's ``[tool.linkaudit]``."""
-    for name in ("linkaudit.toml", "pyproject.toml"):
-        path = directory / name
-        if not path.is_file():
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read settings: {exc}") from exc
-        section = data.get("tool", {}).get("linkaudit")
-        if section is None and name == "linkaudit.toml":
-            section = data
-        if section is None:
-            continue
-        settings: dict[str, Any] = {}
-        for key, value in section.items():
-            key = key.replace("-", "_")
-            if key in _TUPLE_FIELDS and isinstance(value, list):
-                value = tuple(str(v) for v in value)
-            if key == "fail_on":
-                try:
-                    value = FailOn(value)
-                except ValueError as exc:
-                    raise ConfigError(f"{path}: fail-on must be broken, confirmed or never") from exc
-            if key == "shard" and isinstance(value, str):
-                try:
-                    value = parse_shard(value)
-                except ValueError as exc:
-                    raise ConfigError(f"{path}: {exc}") from None
-            settings[key] = value
-        try:
-            Config().with_overrides(settings).validated()
-        except ConfigError as exc:
-            raise ConfigError(f"{path}: [tool.linkaudit]: {exc}") from None
-        return settings
-    return {}
+    """Settings that apply in ``directory`` (``find_config`` walking up from it); empty when there are none."""
+    path = find_config(directory)
+    return read_config(path, cwd=directory) if path is not None else {}
+
+
+def default_store(project_root: Path | None, cwd: Path | None = None) -> str:
+    """The store's place when none is given: ``.linkaudit/linkaudit.db`` at the project root (the folder of the
+    settings file), else in the current directory."""
+    if project_root is None:
+        return DEFAULT_STORE
+    return _rebase(DEFAULT_STORE, project_root.resolve(), (cwd or Path.cwd()).resolve())

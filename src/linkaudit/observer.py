@@ -1,8 +1,16 @@
-"""Progress reporting without printing: the library calls an Observer, the CLI renders it (rich)."""
+"""Progress reporting without printing: the library calls an Observer, the CLI renders it (rich).
+
+Stages, in the order an audit runs them: ``check`` (every link; the soft-404 sibling probes run inside it),
+``probe`` (one request to the archive, only when every cited host failed, to tell rot from a machine offline),
+``archive`` (a lookup per broken link) and ``save`` (Save Page Now, with ``--save``). The CLI adds ``report``.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from .models import CheckResult
 
 
 class Observer(Protocol):
@@ -15,6 +23,9 @@ class Observer(Protocol):
     def note(self, text: str) -> None:
         """A remark worth showing the user (a warning that does not stop the run)."""
 
+    def result(self, result: CheckResult) -> None:
+        """A link's check finished (fetched, not taken from the cache), in the order results arrive."""
+
 
 class NullObserver:
     def stage(self, name: str, total: int | None = None) -> None:
@@ -24,4 +35,7 @@ class NullObserver:
         pass
 
     def note(self, text: str) -> None:
+        pass
+
+    def result(self, result: CheckResult) -> None:
         pass

@@ -254,7 +254,7 @@ class Checker:
             connector=connector,
             trust_env=True,
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookie-check redirects work on IP addresses too
-            headers={"User-Agent": self.config.user_agent},
+            headers={"User-Agent": self.config.user_agent, **dict(self.config.headers)},
             max_line_size=MAX_LINE_SIZE,
             max_field_size=MAX_FIELD_SIZE,
             max_headers=MAX_HEADERS,
@@ -372,6 +372,9 @@ class Checker:
             attempts=attempts,
         )
         verdict = judge_http_status(page.http_status)
+        if verdict is not None and page.http_status in self.config.accept:  # --accept: the user counts it live
+            detail = f"{http_detail(page.http_status)}, accepted by configuration (--accept)"
+            return replace(result, status=Status.OK, detail=detail)
         if verdict is not None and page.http_status == 404 and is_doi_url(page.final_url):
             verdict = Verdict(Status.DEAD, "DOI not registered", None)  # the resolver does not know it
         if verdict is not None:
