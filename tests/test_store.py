@@ -289,6 +289,26 @@ def test_an_offline_run_leaves_no_broken_history(store: Store, clock: Clock) -> 
     assert offline_run not in [summary.run_id for summary in store.trend()]
 
 
+def test_a_killed_run_never_counts_toward_confirmation(store: Store, clock: Clock) -> None:
+    other = "http://www.russianmission.eu/"
+    run_once(store, result(Status.DEAD, clock))
+    clock.advance(days=2)
+    killed = store.begin_run(["notes.txt"])  # killed before it could be judged offline: never finished
+    store.record_check(killed, result(Status.DNS_ERROR, clock))
+    store.record_check(killed, result(Status.OK, clock, url=other))
+    clock.advance(days=2)
+    current = result(Status.DEAD, clock)
+    history = store.history(URL, current=current)
+    assert (history.broken_runs, history.confirmed) == (2, False)  # the finished run and this one
+    assert [status for _, status in history.checks] == ["dead", "dead"]
+    assert store.history(other).last_ok_at is not None  # what did answer is still evidence
+    run_id = store.begin_run(["notes.txt"])
+    store.record_check(run_id, current)
+    store.finish_run(run_id, links=1, broken=1, offline=False)
+    clock.advance(days=2)
+    assert store.history(URL, current=result(Status.DEAD, clock)).confirmed  # three finished runs, six days
+
+
 def test_trend_lists_finished_online_runs_oldest_first(store: Store, clock: Clock) -> None:
     for broken in range(4):
         run_id = store.begin_run(["notes.txt"], shard="1/2")
@@ -412,4 +432,5 @@ def test_a_run_killed_half_way_keeps_every_committed_check(tmp_path: Path) -> No
     assert {f"http://killed.example/{number}" for number in reported} <= urls
     with Store(path) as store:  # the store opens and works after the crash
         assert store.trend() == ()  # the killed run never finished
-        assert store.history("http://killed.example/1").broken_runs == 1
+        # its rows are kept (a re-run reuses its successes), but a killed run's failures never count as evidence
+        assert store.history("http://killed.example/1").broken_runs == 0

@@ -21,7 +21,6 @@ from aiohttp.abc import AbstractResolver
 from . import __version__
 from .archive import find_replacements, save_pages
 from .check.engine import Checker, is_offline
-from .check.fetch import FetchError
 from .config import Config
 from .inputs import collect
 from .links import collect_links, select_shard
@@ -158,12 +157,17 @@ class Audit:
             )
             async with checker:
                 results, fetched = await self._check(checker, links, store, run_id, notes)
-                offline = bool(fetched) and is_offline([results[link.normalized] for link in fetched])
-                if offline:  # every cited host failed: offline only if the archive cannot be reached either
+                problem = checker.network_problem  # seen early: the check was stopped (offline, captive portal)
+                offline = problem is not None or (
+                    bool(fetched) and is_offline([results[link.normalized] for link in fetched])
+                )
+                if offline and problem is None:  # every cited host failed: offline only if the archive fails too
                     self.observer.stage("probe", 1)
-                    offline = not await self._reachable(checker, config.wayback_url)
+                    offline = not await checker.archive_answers()
                     self.observer.advance()
-                if offline:
+                if problem is not None:
+                    notes.append(f"The network is broken: {problem.detail}.")
+                elif offline:
                     notes.append(
                         "No cited host could be reached at all: this machine looks offline, "
                         "so nothing is reported as rot."
@@ -231,19 +235,6 @@ class Audit:
         for link, result in zip(to_fetch, fetched, strict=True):
             results[link.normalized] = result
         return results, to_fetch
-
-    @staticmethod
-    async def _reachable(checker: Checker, url: str) -> bool:
-        """Whether ``url`` (the configured archive, a host that is normally up) answers anything at all.
-
-        One request, made only when every cited host failed at the network level: a document citing only dead
-        or slow hosts must still be reported, while a machine without network must not report rot.
-        """
-        try:
-            await checker.fetch_page(url, limited=False)
-        except FetchError:
-            return False
-        return True
 
     async def _archive(
         self,

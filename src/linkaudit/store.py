@@ -363,7 +363,12 @@ class Store:
         )
 
     def _observations(self, normalized: str) -> list[tuple[str, str, int | None]]:
-        """Checks of a URL, newest first, down to its newest success; an offline run's failures never."""
+        """Checks of a URL, newest first, down to its newest success.
+
+        Failures count only from runs that finished online: a run killed before it could be judged (it may
+        have been offline) proves nothing against a link, so it never brings a confirmation closer. Successes
+        count from any run.
+        """
         successes = tuple(str(status) for status in Status if status.is_success)
         marks = ", ".join("?" for _ in successes)
         observations: list[tuple[str, str, int | None]] = []
@@ -371,7 +376,8 @@ class Store:
             cursor = connection.execute(
                 "SELECT checks.checked_at, checks.status, checks.run_id FROM checks"
                 " JOIN runs ON runs.id = checks.run_id"
-                f" WHERE checks.normalized = ? AND (runs.offline = 0 OR checks.status IN ({marks}))"
+                f" WHERE checks.normalized = ? AND ((runs.finished_at IS NOT NULL AND runs.offline = 0)"
+                f" OR checks.status IN ({marks}))"
                 " ORDER BY checks.checked_at DESC, checks.id DESC",
                 (normalized, *successes),
             )

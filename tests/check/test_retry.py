@@ -54,7 +54,12 @@ def policy(sleeps: Sleeps, **overrides: float) -> RetryPolicy:
         ("120", 120.0),
         (" 0 ", 0.0),
         ("Fri, 01 Mar 2024 12:00:30 GMT", 30.0),
-        ("Fri, 01 Mar 2024 11:00:00 GMT", 0.0),  # in the past: no wait
+        ("Fri, 01 Mar 2024 11:00:00 GMT", None),  # in the past: no particular wait, the normal backoff applies
+        ("Fri, 31 Dec 9999 23:59:59 GMT", (datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc) - NOW).total_seconds()),  # noqa: E501
+        ("²", None),  # Unicode digits pass str.isdigit but are not delta-seconds
+        ("①", None),
+        ("١٢٠", None),  # Arabic-Indic 120
+        ("1" * 10_000, None),
         ("soon", None),
         ("-5", None),
         ("", None),
@@ -110,6 +115,44 @@ def test_retry_after_is_honoured_and_capped() -> None:
     assert rules.delay(1, page(503, "3600")) == 10.0
     assert rules.delay(1, page(503, "Fri, 01 Mar 2024 12:00:07 GMT")) == 7.0
     assert rules.delay(1, page(503, "whenever")) == 0.5  # unusable: ordinary backoff
+
+
+def test_a_date_in_the_past_backs_off_normally() -> None:
+    rules = policy(Sleeps())
+    assert rules.delay(1, page(503, "Fri, 01 Mar 2024 11:00:00 GMT")) == rules.delay(1) == 0.5
+    assert rules.delay(2, page(503, "Fri, 01 Mar 2024 11:00:00 GMT")) == 1.0
+
+
+@pytest.mark.parametrize("value", ["99999", "Fri, 31 Dec 9999 23:59:59 GMT", "Fri, 01 Mar 2024 12:00:11 GMT"])
+async def test_retry_after_beyond_the_cap_gives_up_at_once(value: str) -> None:
+    sleeps = Sleeps()
+    rules = policy(sleeps, retry_after_cap=10.0)
+    assert not rules.should_retry(page(429, value))
+    attempted = await rules.run(lambda: _answer(page(429, value)))
+    assert attempted.attempts == 1
+    assert sleeps.waits == []
+    assert attempted.gave_up is not None and "beyond the 10 s linkaudit waits" in attempted.gave_up
+    assert attempted.gave_up.startswith("the server asked to retry after ")
+
+
+async def test_retry_after_beyond_the_cap_on_a_later_answer_stops_there() -> None:
+    sleeps = Sleeps()
+    answer, _, attempts = await run(policy(sleeps), page(503, "2"), page(503, "99999"), page(200))
+    assert answer is not None and answer.http_status == 503
+    assert attempts == 2
+    assert sleeps.waits == [2.0]
+
+
+@pytest.mark.parametrize("value", ["²", "①"])
+async def test_unicode_digits_in_retry_after_are_ignored(value: str) -> None:
+    sleeps = Sleeps()
+    answer, _, attempts = await run(policy(sleeps, retries=2), page(429, value))
+    assert answer is not None and attempts == 3
+    assert sleeps.waits == [0.5, 1.0]  # the normal backoff
+
+
+async def _answer(answer: Page) -> Page:
+    return answer
 
 
 def test_policy_from_config() -> None:

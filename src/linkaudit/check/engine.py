@@ -3,6 +3,11 @@
 Slots are granted across hosts, so a list grouped by host never leaves global slots queued behind one busy
 host; retries wait outside any slot. A 2xx page is then judged (soft 404, parked, homepage redirect) before it
 counts as alive, since "200 OK" alone is not evidence that the cited page is still there.
+
+Containment: whatever goes wrong while checking one link (a server's bytes, a bug) becomes that link's result
+with a one-line detail; nothing raised while checking one link leaves ``check``. A run whose network is broken
+(offline, or a portal answering for every host) is seen from its first requests and stopped early
+(``check/offline.py``).
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import socket
 import ssl
 import urllib.request
 from collections import deque
@@ -18,6 +24,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from http import HTTPStatus
 from types import TracebackType
+from typing import Any
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -31,22 +38,37 @@ from ..references.urls import is_doi_url, is_homepage, url_scheme_problem
 from ..status import Status
 from .drift import decide as drift_decision
 from .fetch import (
+    DnsFailure,
     FetchError,
     FetchSettings,
     FetchTimeout,
     Gate,
+    Origin,
+    PrivateAddress,
     archive_hosts,
+    archive_origins,
     fetch,
+    host_key,
+    literal_address,
     no_gate,
+    origin_of,
     parse_target,
+    quote,
 )
-from .resolve import GuardedResolver
-from .retry import RetryPolicy
+from .offline import ARCHIVE_CHECK_TIMEOUT, NetworkProblem, NetworkWatch, fingerprint
+from .resolve import PRIVATE_DETAIL, GuardedResolver, is_private_address
+from .retry import Attempted, RetryPolicy
 from .verdict import Verdict, classify, looks_same, probe_key, random_sibling
 
 MAX_LINE_SIZE = 16 * 1024
 MAX_FIELD_SIZE = 64 * 1024
 MAX_HEADERS = 256
+DETAIL_LIMIT = 500  # a result's detail is one line of at most this many characters
+WATCH_INTERVAL = 0.5  # seconds between looks at the network watch while a check runs
+PROXY_UNRESOLVED = (
+    "not checked: a proxy is in use and the name does not resolve here, so it cannot be told from a private "
+    "address (use --allow-private)"
+)
 
 
 def _utc_now() -> datetime:
@@ -84,12 +106,18 @@ class HostLimiter:
         self._busy += 1
         self._busy_by_host[host] = self._busy_by_host.get(host, 0) + 1
 
-    async def acquire(self, host: str) -> None:
+    async def acquire(self, host: str, *, first: bool = False) -> None:
+        """Wait for a slot for ``host``; ``first`` jumps that host's queue (the soft-404 probe, which other
+        results wait for)."""
         if host not in self._waiters and self._free(host):
             self._take(host)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.setdefault(host, deque()).append(future)
+        queue = self._waiters.setdefault(host, deque())
+        if first:
+            queue.appendleft(future)
+        else:
+            queue.append(future)
         try:
             await future
         except asyncio.CancelledError:
@@ -111,6 +139,15 @@ class HostLimiter:
     @contextlib.asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
         await self.acquire(host)
+        try:
+            yield
+        finally:
+            self.release(host)
+
+    @contextlib.asynccontextmanager
+    async def first_slot(self, host: str) -> AsyncIterator[None]:
+        """A slot granted before those of the host's queued requests."""
+        await self.acquire(host, first=True)
         try:
             yield
         finally:
@@ -179,6 +216,11 @@ def _with_attempts(detail: str, attempts: int) -> str:
     return f"{detail} (after {attempts} attempts)" if attempts > 1 else detail
 
 
+def clean_detail(text: str) -> str:
+    """A result's detail as reports show it: one line, no control characters (NUL…), bounded length."""
+    return quote(text, DETAIL_LIMIT)
+
+
 def _proxy_hosts() -> tuple[str, ...]:
     """Hosts of the proxies in the environment: the user chose them, so the address guard trusts them."""
     hosts = []
@@ -225,6 +267,15 @@ class Checker:
         self._session: aiohttp.ClientSession | None = None
         self._checks: dict[str, asyncio.Task[CheckResult]] = {}
         self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
+        self._archive_settings = self._settings.for_archive(config)
+        self._archive_origins: frozenset[Origin] = frozenset(archive_origins(config))
+        self._guarded_names: frozenset[str] = frozenset()  # names the resolver trusts (archives, proxies)
+        self._lookup: AbstractResolver | None = None  # the real resolver, for checks made before connecting
+        self._lookups: dict[str, asyncio.Task[list[str]]] = {}
+        self._proxies: dict[str, str] = {}
+        self._watch: NetworkWatch | None = None
+        self.network_problem: NetworkProblem | None = None  # set when the run was stopped as offline/captive
+        self.archive_reachable: bool | None = None  # known once the archive was asked during the check
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -240,10 +291,17 @@ class Checker:
         resolver = self._resolver
         if resolver is None:
             inner = DefaultResolver()
-            self._own_resolver = inner if self.config.allow_private else GuardedResolver(
-                inner, trusted=(*_proxy_hosts(), *archive_hosts(self.config))
-            )
+            trusted = (*_proxy_hosts(), *archive_hosts(self.config))
+            self._own_resolver = inner if self.config.allow_private else GuardedResolver(inner, trusted=trusted)
             resolver = self._own_resolver
+            if not self.config.allow_private:
+                self._lookup = inner
+                self._guarded_names = frozenset(host.lower().rstrip(".") for host in trusted)
+                self._proxies = {
+                    scheme: address
+                    for scheme, address in urllib.request.getproxies().items()
+                    if scheme in ("http", "https", "all")
+                }
         connector = aiohttp.TCPConnector(
             resolver=resolver,
             limit=0,
@@ -253,12 +311,17 @@ class Checker:
         self._session = aiohttp.ClientSession(
             connector=connector,
             trust_env=True,
-            cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookie-check redirects work on IP addresses too
+            # No shared jar: fetch keeps each redirect chain's cookies to itself, so one chain's cookies never
+            # disguise another's loop (and checks do not track each other).
+            cookie_jar=aiohttp.DummyCookieJar(),
             headers={"User-Agent": self.config.user_agent, **dict(self.config.headers)},
             max_line_size=MAX_LINE_SIZE,
             max_field_size=MAX_FIELD_SIZE,
             max_headers=MAX_HEADERS,
         )
+        # aiohttp silently repeats a request whose kept-alive connection was closed; check/retry.py is the one
+        # place that decides retries, and ``attempts`` must count every request made.
+        self._session._retry_connection = False
         return self
 
     async def __aexit__(
@@ -267,7 +330,8 @@ class Checker:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        pending = [task for task in (*self._checks.values(), *self._probes.values()) if not task.done()]
+        tasks: list[asyncio.Future[Any]] = [*self._checks.values(), *self._probes.values(), *self._lookups.values()]
+        pending = [task for task in tasks if not task.done()]
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
@@ -286,28 +350,116 @@ class Checker:
         self._observer.stage("check", len(links))
         results: list[CheckResult | None] = [None] * len(links)
         waiting: dict[asyncio.Task[CheckResult], list[int]] = {}
+        if self._watch is None:
+            loop = asyncio.get_running_loop()
+            self._watch = NetworkWatch(loop.time, timeout=self._settings.timeout)
         for index, link in enumerate(links):
             waiting.setdefault(self._task_for(link), []).append(index)
         finished: asyncio.Queue[asyncio.Task[CheckResult]] = asyncio.Queue()
         for task in waiting:  # a callback per task: no rescan of thousands of pending tasks per completion
             task.add_done_callback(finished.put_nowait)
-        for _ in range(len(waiting)):
-            task = await finished.get()
-            shared = task.result()
-            for index in waiting[task]:
-                link = links[index]
-                result = replace(shared, url=link.url, normalized=link.normalized)
-                results[index] = result
-                if on_result is not None:
-                    on_result(result)
-                self._observer.advance()
+        watcher = asyncio.ensure_future(self._watch_network(list(waiting)))
+        try:
+            for _ in range(len(waiting)):
+                task = await finished.get()
+                if task.cancelled():  # stopped because the network is broken: not a result, never stored
+                    shared = self._not_checked(waiting[task], links)
+                    for index in waiting[task]:
+                        results[index] = replace(shared, url=links[index].url, normalized=links[index].normalized)
+                    continue
+                shared = task.result()
+                for index in waiting[task]:
+                    link = links[index]
+                    result = replace(shared, url=link.url, normalized=link.normalized)
+                    results[index] = result
+                    if on_result is not None:
+                        on_result(result)
+                    self._observer.advance()
+        finally:
+            watcher.cancel()
+            await asyncio.gather(watcher, return_exceptions=True)
         return [result for result in results if result is not None]
 
+    def _not_checked(self, indexes: list[int], links: Sequence[Link]) -> CheckResult:
+        link = links[indexes[0]]
+        problem = self.network_problem
+        detail = "not checked: " + (problem.detail if problem is not None else "the run was stopped")
+        return CheckResult(
+            url=link.url, normalized=link.normalized, status=Status.CONNECTION_ERROR, detail=clean_detail(detail)
+        )
+
+    async def _watch_network(self, tasks: list[asyncio.Task[CheckResult]]) -> None:
+        """Looks at the network watch while checks run; when it is suspect, asks the archive once, and stops
+        every check left when the archive confirms the network is broken."""
+        watch = self._watch
+        assert watch is not None
+        while not watch.settled and any(not task.done() for task in tasks):
+            await asyncio.sleep(WATCH_INTERVAL)
+            common = watch.common_page()
+            if common is None and not watch.suspect_offline():
+                continue
+            problem = await self._network_verdict(watch, common)
+            if problem is None:
+                watch.settled = True
+                return
+            self.network_problem = problem
+            for task in tasks:
+                task.cancel()
+            return
+
+    async def _network_verdict(self, watch: NetworkWatch, common: tuple[int, str] | None) -> NetworkProblem | None:
+        """Asks the configured archive: a network failure there too (or the very page every host gave) means the
+        network is broken; a normal answer means the cited hosts are really failing."""
+        try:
+            page = await self._ask_archive()
+        except FetchError:
+            page = None
+        except Exception:  # noqa: BLE001 - the archive's answer, whatever it is, must not stop the check
+            page = None
+        self.archive_reachable = page is not None
+        if common is not None:
+            if page is not None and fingerprint(page) != common:
+                return None
+            status = common[0]
+            return NetworkProblem(
+                "captive",
+                f"{watch.hosts_answered()} distinct cited hosts all answered with one identical page (HTTP "
+                f"{status}){' and so did the archive' if page is not None else ', and the archive cannot be reached'}"
+                ": a proxy or captive portal is answering for the web, so nothing is reported as rot",
+            )
+        if page is not None:
+            return None
+        if not watch.suspect_offline():  # a host answered while the archive was asked
+            return None
+        return NetworkProblem(
+            "offline",
+            f"{watch.hosts_failed()} distinct cited hosts failed at the network level, none answered, and the "
+            "archive cannot be reached either: this machine looks offline, so nothing is reported as rot",
+        )
+
+    async def _ask_archive(self) -> Page:
+        """One request to the configured archive, bounded in time, outside the per-host limits."""
+        timeout = min(self._settings.timeout, ARCHIVE_CHECK_TIMEOUT)
+        settings = replace(
+            self._archive_settings, timeout=timeout, connect_timeout=min(self._settings.connect_timeout, timeout)
+        )
+        session = self.session
+        return await asyncio.wait_for(
+            fetch(session, self.config.wayback_url, settings, guard=self._archive_guard), timeout + 1
+        )
+
     async def fetch_page(self, url: str, *, limited: bool = True) -> Page:
-        """A page for any HTTP answer (after retries); a ``FetchError`` when none came."""
+        """A page for any HTTP answer (after retries); a ``FetchError`` when none came.
+
+        For the archive stage: the configured archives' origins pass the private-address guard here (and
+        only here: a cited URL on the same host is guarded like any other).
+        """
         gate: Gate = self._limiter.slot if limited else no_gate
         session = self.session
-        attempted = await self._policy.run(lambda: fetch(session, url, self._settings, gate=gate))
+        settings = self._archive_settings
+        attempted = await self._policy.run(
+            lambda: fetch(session, url, settings, gate=gate, guard=self._archive_guard)
+        )
         if attempted.error is not None:
             raise attempted.error
         assert attempted.page is not None
@@ -320,12 +472,40 @@ class Checker:
             task = self._checks[key] = asyncio.ensure_future(self._check_link(link))
         return task
 
+    async def archive_answers(self) -> bool:
+        """Whether the configured archive answers anything at all (asked once per run, bounded in time)."""
+        if self.archive_reachable is None:
+            try:
+                await self._ask_archive()
+            except Exception:  # noqa: BLE001 - FetchError, or anything else the archive's bytes cause
+                self.archive_reachable = False
+            else:
+                self.archive_reachable = True
+        return self.archive_reachable
+
     async def _check_link(self, link: Link) -> CheckResult:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+        """One link's result, whatever happens: an unexpected exception becomes ``connection_error`` with a
+        one-line detail (containment), never an exception out of the engine."""
         checked_at = iso_time(self._clock())
-        target = link.normalized or link.url
         base = CheckResult(url=link.url, normalized=link.normalized, status=Status.OK, checked_at=checked_at)
+        try:
+            result = await self._check_link_unguarded(link, base)
+        except FetchError as error:
+            result = replace(base, status=error.status, detail=error.detail, http_status=error.http_status)
+        except Exception as error:  # noqa: BLE001 - containment: a bug or a hostile answer stays with its link
+            reason = str(error).strip() or "no message"
+            result = replace(
+                base, status=Status.CONNECTION_ERROR, detail=f"could not be checked: {type(error).__name__}: {reason}"
+            )
+        return replace(
+            result,
+            detail=clean_detail(result.detail),
+            title=None if result.title is None else quote(result.title, len(result.title) + 1) or None,
+        )
+
+    async def _check_link_unguarded(self, link: Link, base: CheckResult) -> CheckResult:
+        loop = asyncio.get_running_loop()
+        target = link.normalized or link.url
         problem = url_scheme_problem(target)
         if problem is not None:
             return replace(base, status=Status.INVALID, detail=problem)
@@ -335,16 +515,96 @@ class Checker:
             return replace(base, status=error.status, detail=error.detail)
         if any(pattern.search(target) or pattern.search(link.url) for pattern in self._excludes):
             return replace(base, status=Status.SKIPPED, detail="excluded by configuration")
-        session = self.session
-        attempted = await self._policy.run(
-            lambda: fetch(session, target, self._settings, gate=self._limiter.slot)
-        )
+        granted: list[float] = []  # when the first request got its slot: elapsed_ms measures requests, not queues
+        attempted = await self._policy.run(lambda: self._attempt(target, granted))
+        elapsed_ms = round((loop.time() - (granted[0] if granted else loop.time())) * 1000)
         if attempted.error is not None:
             result = self._from_error(base, attempted.error, attempted.attempts)
         else:
             assert attempted.page is not None
-            result = await self._from_page(base, link, attempted.page, attempted.attempts)
-        return replace(result, elapsed_ms=round((loop.time() - started) * 1000))
+            result = await self._from_page(base, link, attempted, elapsed_ms)
+        return replace(result, elapsed_ms=elapsed_ms)
+
+    async def _attempt(self, target: str, granted: list[float]) -> Page:
+        """One request (with its redirects) for a check, seen by the network watch."""
+        watch = self._watch
+        first_host = host_key(URL(target))
+        loop = asyncio.get_running_loop()
+        request: int | None = None
+
+        @contextlib.asynccontextmanager
+        async def gate(host: str) -> AsyncIterator[None]:
+            nonlocal request
+            async with self._limiter.slot(host):
+                if not granted:
+                    granted.append(loop.time())
+                if watch is not None and request is None:
+                    request = watch.request_started(first_host)
+                yield
+
+        try:
+            page = await fetch(self.session, target, self._settings, gate=gate, guard=self._check_guard)
+        except FetchError as error:
+            if watch is not None and error.status.is_network_failure and error.http_status is None:
+                watch.failed(first_host)
+            raise
+        else:
+            if watch is not None:
+                watch.answered(first_host, page)
+            return page
+        finally:
+            if watch is not None and request is not None:
+                watch.request_ended(first_host, request)
+
+    # -- the private-address guard before dialling -----------------------------------------------------------
+
+    async def _check_guard(self, url: URL) -> None:
+        await self._guard(url, archive=False)
+
+    async def _archive_guard(self, url: URL) -> None:
+        await self._guard(url, archive=True)
+
+    async def _guard(self, url: URL, *, archive: bool) -> None:
+        """What the resolver cannot see: a name sent to a proxy (the proxy resolves it) and a name the resolver
+        trusts because an archive or proxy lives there. Both are resolved here and refused when private; the
+        configured archive's origin (scheme, host, port) is exempt for archive requests only."""
+        if self._lookup is None:  # --allow-private, or a resolver passed in (trusted)
+            return
+        if archive and origin_of(url) in self._archive_origins:
+            return
+        host = (url.raw_host or "").lower().rstrip(".")
+        if not host or literal_address(host) is not None:  # literal addresses are guarded in fetch
+            return
+        proxied = self._proxied(url)
+        if not proxied and host not in self._guarded_names:
+            return  # the guarded resolver checks it when connecting
+        try:
+            addresses = await self._resolve_here(host, url.port or 80)
+        except Exception as exc:  # noqa: BLE001 - any failure to resolve means the guard cannot pass it
+            if proxied:
+                raise PrivateAddress(PROXY_UNRESOLVED, url=str(url)) from exc
+            raise DnsFailure(f"host {host} does not resolve", url=str(url)) from exc
+        for address in addresses:
+            if is_private_address(address):
+                raise PrivateAddress(PRIVATE_DETAIL, url=str(url))
+
+    def _proxied(self, url: URL) -> bool:
+        if not self._proxies:
+            return False
+        if url.scheme not in self._proxies and "all" not in self._proxies:
+            return False
+        return not urllib.request.proxy_bypass(url.raw_host or "")
+
+    async def _resolve_here(self, host: str, port: int) -> list[str]:
+        task = self._lookups.get(host)
+        if task is None:
+            task = self._lookups[host] = asyncio.ensure_future(self._addresses(host, port))
+        return await asyncio.shield(task)
+
+    async def _addresses(self, host: str, port: int) -> list[str]:
+        assert self._lookup is not None
+        answers = await self._lookup.resolve(host, port, socket.AF_UNSPEC)
+        return [str(answer["host"]) for answer in answers]
 
     def _from_error(self, base: CheckResult, error: FetchError, attempts: int) -> CheckResult:
         if isinstance(error, FetchTimeout):
@@ -362,7 +622,9 @@ class Checker:
             attempts=attempts,
         )
 
-    async def _from_page(self, base: CheckResult, link: Link, page: Page, attempts: int) -> CheckResult:
+    async def _from_page(self, base: CheckResult, link: Link, attempted: Attempted, elapsed_ms: int) -> CheckResult:
+        page, attempts = attempted.page, attempted.attempts
+        assert page is not None
         result = replace(
             base,
             http_status=page.http_status,
@@ -378,7 +640,10 @@ class Checker:
         if verdict is not None and page.http_status == 404 and is_doi_url(page.final_url):
             verdict = Verdict(Status.DEAD, "DOI not registered", None)  # the resolver does not know it
         if verdict is not None:
-            return replace(result, status=verdict.status, detail=_with_attempts(verdict.detail, attempts))
+            detail = _with_attempts(verdict.detail, attempts)
+            if attempted.gave_up is not None:
+                detail = f"{detail}: {attempted.gave_up}"
+            return replace(result, status=verdict.status, detail=detail)
         verdict = classify(page, link)
         if verdict.status.is_success and self.config.probe and not is_homepage(link.normalized):
             verdict = await self._probe_verdict(link, page, verdict)
@@ -398,6 +663,7 @@ class Checker:
         if task is None:
             sibling = random_sibling(link.normalized)
             task = self._probes[key] = asyncio.ensure_future(self._fetch_probe(sibling))
+            task.add_done_callback(_consume)
         probe = await asyncio.shield(task)
         if probe is None or not looks_same(page, probe):
             return verdict
@@ -405,10 +671,20 @@ class Checker:
         return Verdict(Status.SOFT_404, detail, None)
 
     async def _fetch_probe(self, url: str) -> Page | None:
+        """The probe jumps its host's queue: every 2xx result of that directory waits for it, and a result must
+        be final (and stored) as soon as its own request is done, not after the host's whole list."""
         try:
-            return await fetch(self.session, url, self._settings, gate=self._limiter.slot)
-        except FetchError:
+            return await fetch(
+                self.session, url, self._settings, gate=self._limiter.first_slot, guard=self._check_guard
+            )
+        except Exception:  # noqa: BLE001 - a probe that fails proves nothing either way
             return None
+
+
+def _consume(task: asyncio.Task[Page | None]) -> None:
+    """Retrieve a finished probe's outcome so a cancelled run logs no 'exception never retrieved'."""
+    if not task.cancelled():
+        task.exception()
 
 def is_offline(results: Sequence[CheckResult]) -> bool:
     """True when something was fetched and no host answered anything: the machine, not the web, is down.

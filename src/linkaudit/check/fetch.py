@@ -28,9 +28,9 @@ import ipaddress
 import re
 import socket
 import ssl
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiohttp
 from charset_normalizer import from_bytes
@@ -49,10 +49,15 @@ SNIFF_BYTES = 4096
 CHAOS_MARGIN = 0.05  # how much less clean cp1251 may read than a rare Cyrillic code page and still win
 _RARE_CYRILLIC = frozenset({"mac_cyrillic", "iso8859_5", "cp855", "cp866"})
 TITLE_LIMIT = 500
+MAX_CHAIN_COOKIES = 50  # cookies kept per host (and hosts per chain) while following one redirect chain
+MAX_COOKIE_SIZE = 4096
+DETAIL_QUOTE_LIMIT = 300  # a server's own words (a Location) quoted in a detail are cut here, with an ellipsis
 
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_TITLE_OPEN = re.compile(r"<title(?=[\s>/])")
+_TITLE_CLOSE = re.compile(r"</title\s*>")
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LEGACY_IPV4 = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}", re.IGNORECASE)
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -125,7 +130,7 @@ class FetchSettings:
     connect_timeout: float
     allow_private: bool
     user_agent: str
-    trusted_hosts: frozenset[str] = frozenset()  # archives the user configured: exempt from the address guard
+    trusted_origins: frozenset[Origin] = frozenset()  # exempt from the address guard (archive requests only)
 
     @classmethod
     def from_config(cls, config: Config) -> FetchSettings:
@@ -136,8 +141,11 @@ class FetchSettings:
             connect_timeout=config.connect_timeout,
             allow_private=config.allow_private,
             user_agent=config.user_agent,
-            trusted_hosts=frozenset(archive_hosts(config)),
         )
+
+    def for_archive(self, config: Config) -> FetchSettings:
+        """These settings for requests to the configured archives: their origins pass the address guard."""
+        return replace(self, trusted_origins=frozenset(archive_origins(config)))
 
     @property
     def client_timeout(self) -> aiohttp.ClientTimeout:
@@ -157,15 +165,31 @@ def parse_target(url: str) -> URL:
     try:
         parsed = URL(url)
         host = parsed.host
-        parsed.port  # noqa: B018 - an out-of-range port raises here
-    except (ValueError, TypeError) as exc:
-        raise InvalidUrl(f"malformed URL ({exc})", url=url) from exc
+        port = parsed.port  # an out-of-range port raises here
+    except (ValueError, TypeError) as exc:  # UnicodeError (invalid punycode) is a ValueError
+        raise InvalidUrl(f"malformed URL ({quote(str(exc))})", url=url) from exc
     if parsed.scheme not in ("http", "https"):
         scheme = f"{parsed.scheme}:" if parsed.scheme else "no scheme"
-        raise InvalidUrl(f"not an http(s) URL ({scheme})", url=url)
+        raise InvalidUrl(f"not an http(s) URL ({quote(scheme)})", url=url)
     if not host:
         raise InvalidUrl("URL without a host", url=url)
+    if port == 0:
+        raise InvalidUrl("port 0 cannot be connected to", url=url)
     return parsed
+
+
+def quote(text: str, limit: int = DETAIL_QUOTE_LIMIT) -> str:
+    """A server's or document's words made fit for a one-line detail: control characters (NUL…) dropped,
+    whitespace collapsed, cut at ``limit`` characters with an ellipsis."""
+    text = _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def host_key(url: URL) -> str:
+    """The per-host limit's key: one IP however it is spelled (``127.0.0.2``, ``0x7f000002``, ``2130706434``),
+    one name however it is cased or dotted."""
+    raw = (url.raw_host or "").lower().rstrip(".")
+    return literal_address(raw) or raw
 
 
 def literal_address(host: str) -> str | None:
@@ -186,23 +210,49 @@ def literal_address(host: str) -> str | None:
 
 def archive_hosts(config: Config) -> tuple[str, ...]:
     """Hosts of the archives the user configured (--wayback-url, --archive memento:URL): chosen by the user,
-    not by a document, so the private-address guard trusts them like a configured proxy."""
-    hosts = []
+    not by a document, so the resolver's private-address guard lets archive requests reach them."""
+    return tuple(origin[1] for origin in archive_origins(config))
+
+
+Origin = tuple[str, str, int]
+
+
+def origin_of(url: URL) -> Origin | None:
+    """(scheme, host, port) of a URL, the host in its canonical form; None when it has none."""
+    try:
+        port = url.port
+    except ValueError:
+        return None
+    if not url.raw_host or port is None:
+        return None
+    return (url.scheme.lower(), host_key(url), port)
+
+
+def archive_origins(config: Config) -> tuple[Origin, ...]:
+    """Origins of the archives the user configured: the only private targets archive requests may reach."""
+    origins = []
     for base in (config.wayback_url, *config.mementos):
-        with contextlib.suppress(ValueError):
-            host = URL(base).raw_host
-            if host:
-                hosts.append(host.lower())
-    return tuple(hosts)
+        with contextlib.suppress(ValueError, TypeError):
+            origin = origin_of(URL(base))
+            if origin is not None:
+                origins.append(origin)
+    return tuple(origins)
 
 
-def guard_literal_address(url: URL, allow_private: bool, trusted: frozenset[str] = frozenset()) -> None:
-    """Literal-IP URLs are never resolved, so the private-address guard is applied to them here."""
-    if allow_private or (url.raw_host or "").lower() in trusted:
+def guard_literal_address(url: URL, allow_private: bool, trusted: frozenset[Origin] = frozenset()) -> None:
+    """Literal-IP URLs are never resolved, so the private-address guard is applied to them here.
+
+    ``trusted`` origins (scheme, host, port) are exempt: the configured archive, for archive requests only.
+    """
+    if allow_private or (trusted and origin_of(url) in trusted):
         return
     address = literal_address(url.raw_host or "")
     if address is not None and is_private_address(address):
         raise PrivateAddress(PRIVATE_DETAIL, url=str(url))
+
+
+Guard = Callable[[URL], Awaitable[None]]
+"""Called before every hop: raises ``PrivateAddress`` (or another ``FetchError``) for a target not to dial."""
 
 
 async def fetch(
@@ -211,22 +261,32 @@ async def fetch(
     settings: FetchSettings,
     *,
     gate: Gate = no_gate,
+    guard: Guard | None = None,
 ) -> Page:
-    """GET ``url`` following redirects by hand; a ``Page`` for any HTTP answer, else a ``FetchError``."""
+    """GET ``url`` following redirects by hand; a ``Page`` for any HTTP answer, else a ``FetchError``.
+
+    Cookies live for one chain only (a cookie-check redirect works, and no other fetch can change them, so a
+    loop is always seen as one). ``guard`` vets every hop before it is dialled (default: literal addresses).
+    """
     current = parse_target(url)
     redirects: list[str] = []
+    cookies = _ChainCookies()
     seen: set[tuple[str, str]] = set()
     while True:
-        guard_literal_address(current, settings.allow_private, settings.trusted_hosts)
-        seen.add((str(current), _cookies_for(session, current)))
-        async with gate(current.raw_host or ""):
+        guard_literal_address(current, settings.allow_private, settings.trusted_origins)
+        if guard is not None:
+            await guard(current)
+        seen.add((str(current), cookies.header(current)))
+        headers = {"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE}
+        cookie = cookies.header(current)
+        if cookie:
+            headers["Cookie"] = cookie
+        async with gate(host_key(current)):
             try:
                 async with session.get(
-                    current,
-                    allow_redirects=False,
-                    timeout=settings.client_timeout,
-                    headers={"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE},
+                    current, allow_redirects=False, timeout=settings.client_timeout, headers=headers
                 ) as response:
+                    cookies.update(current, response.headers.getall("Set-Cookie", ()))
                     location = response.headers.get("Location")
                     if response.status in REDIRECT_CODES and location:
                         status = response.status
@@ -240,7 +300,31 @@ async def fetch(
         if received is not None or location is None:  # decoding and reading the title need no request slot
             assert received is not None
             return received.page(url, tuple(redirects))
-        current = _next_hop(current, location, status, url, redirects, seen, session, settings)
+        current = _next_hop(current, location, status, url, redirects, seen, cookies, settings)
+
+
+class _ChainCookies:
+    """The cookies one redirect chain was given, per host: enough for cookie-check redirects, shared with
+    nothing else."""
+
+    def __init__(self) -> None:
+        self._by_host: dict[str, dict[str, str]] = {}
+
+    def update(self, url: URL, values: Iterable[str]) -> None:
+        for value in values:
+            pair = value.split(";", 1)[0]
+            name, equals, content = pair.partition("=")
+            name = name.strip()
+            if equals and name and len(self._by_host) < MAX_CHAIN_COOKIES:
+                jar = self._by_host.setdefault(host_key(url), {})
+                if len(jar) < MAX_CHAIN_COOKIES and len(pair) <= MAX_COOKIE_SIZE:
+                    jar[name] = content.strip()
+
+    def header(self, url: URL) -> str:
+        jar = self._by_host.get(host_key(url))
+        if not jar:
+            return ""
+        return "; ".join(f"{name}={value}" for name, value in sorted(jar.items()))
 
 
 def _next_hop(
@@ -250,40 +334,44 @@ def _next_hop(
     url: str,
     redirects: list[str],
     seen: set[tuple[str, str]],
-    session: aiohttp.ClientSession,
+    cookies: _ChainCookies,
     settings: FetchSettings,
 ) -> URL:
     chain = tuple(redirects)
+    shown = quote(location)
     try:
         target = current.join(URL(location.strip()))
-        target.port  # noqa: B018 - an out-of-range port raises here
+        port = target.port  # an out-of-range port raises here
+        target.host  # noqa: B018 - invalid punycode (``xn--zz``) raises here
     except (ValueError, TypeError) as exc:
         raise RedirectFailure(
-            f"bad redirect Location {location!r}", url=url, redirects=chain, http_status=status
+            f"bad redirect Location «{shown}»", url=url, redirects=chain, http_status=status
         ) from exc
     if target.scheme not in ("http", "https") or not target.host:
         raise RedirectFailure(
-            f"redirect to a non-http URL {location!r}", url=url, redirects=chain, http_status=status
+            f"redirect to a non-http URL «{shown}»", url=url, redirects=chain, http_status=status
         )
+    if port == 0:
+        raise RedirectFailure(f"redirect to port 0 «{shown}»", url=url, redirects=chain, http_status=status)
     target = target.with_fragment(None)
-    if (str(target), _cookies_for(session, target)) in seen:
+    if (str(target), cookies.header(target)) in seen:
         raise RedirectFailure(
-            f"redirect loop at {target}", url=url, redirects=(*chain, str(target)), http_status=status
+            f"redirect loop at {quote(str(target))}",
+            url=url,
+            redirects=(*chain, str(target)),
+            http_status=status,
         )
     if len(redirects) >= settings.max_redirects:
+        repeated = len(set(redirects)) < len(redirects) or str(target) in redirects
+        what = "redirect loop" if repeated else "too many redirects"
         raise RedirectFailure(
-            f"too many redirects (more than {settings.max_redirects})",
+            f"{what} (more than {settings.max_redirects} redirects)",
             url=url,
             redirects=chain,
             http_status=status,
         )
     redirects.append(str(target))
     return target
-
-
-def _cookies_for(session: aiohttp.ClientSession, url: URL) -> str:
-    """A redirect back to a URL is a loop only if no cookie changed meanwhile (cookie-check redirects)."""
-    return session.cookie_jar.filter_cookies(url).output(header="", sep=";")
 
 
 def _is_text(mime: str | None) -> bool:
@@ -349,12 +437,17 @@ async def read_capped(response: aiohttp.ClientResponse, max_body: int) -> tuple[
 
 
 def _codec(name: str | None) -> str | None:
+    """The text encoding a declared charset names; None for unknown names and for codecs that are not text
+    encodings (``zlib``, ``bz2``, ``rot13``, ``hex``… which ``codecs.lookup`` also knows)."""
     if not name:
         return None
     try:
-        return codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
+        info = codecs.lookup(name.strip().strip("\"'"))
+    except (LookupError, ValueError, TypeError):
         return None
+    if not getattr(info, "_is_text_encoding", True):
+        return None
+    return info.name
 
 
 def _decodes(body: bytes, encoding: str, truncated: bool) -> str | None:
@@ -405,10 +498,22 @@ def detect_charset(body: bytes) -> str | None:
 
 
 def extract_title(text: str) -> str | None:
-    match = _TITLE.search(text)
-    if match is None:
+    """The first ``<title>``'s text. Linear: one search for the tag, one for its end (a regex with a lazy
+    body is quadratic on a page of 40,000 unclosed ``<title>`` tags)."""
+    lowered = text.lower()  # same length: ASCII tags found in it are at the same offsets in ``text``
+    if len(lowered) != len(text):
+        lowered = "".join(char if char.isascii() else "\x00" for char in text).lower()
+    start = _TITLE_OPEN.search(lowered)
+    if start is None:
         return None
-    title = _SPACE.sub(" ", html.unescape(match.group(1))).strip()
+    opened = lowered.find(">", start.end())
+    if opened < 0:
+        return None
+    closed = _TITLE_CLOSE.search(lowered, opened + 1)
+    if closed is None:
+        return None
+    inner = text[opened + 1 : closed.start()]
+    title = _SPACE.sub(" ", _CONTROL.sub("", html.unescape(inner))).strip()
     return title[:TITLE_LIMIT] or None
 
 

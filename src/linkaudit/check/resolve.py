@@ -25,14 +25,34 @@ class PrivateAddressError(OSError):
         self.address = address
 
 
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052 well-known prefix: the last 32 bits are an IPv4 address
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries and would reach: mapped (``::ffff:a.b.c.d``), 6to4
+    (``2002:aabb:ccdd::``), NAT64 (``64:ff9b::a.b.c.d``) or IPv4-compatible (``::a.b.c.d``)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def is_private_address(address: str) -> bool:
-    """True for loopback, private, link-local, multicast, reserved and unspecified addresses."""
+    """True for loopback, private, link-local, multicast, reserved and unspecified addresses, also when an
+    IPv6 address embeds one (mapped, 6to4, NAT64: a gateway would forward it there)."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0].strip("[]"))
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = embedded_ipv4(ip)
+        if inner is not None and (not inner.is_global or inner.is_multicast):
+            return True
+        if inner is not None and ip.ipv4_mapped is not None:
+            return False
     return not ip.is_global or ip.is_multicast
 
 

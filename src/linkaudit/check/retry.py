@@ -1,10 +1,11 @@
 """The one retry policy: which outcomes are worth another request, and how long to wait before it.
 
 Transient trouble (429, 408, 5xx, timeouts, resets) is retried with exponential backoff and jitter, honouring
-``Retry-After``; definitive answers (404, 410, other 4xx) and DNS failures never are, since asking again
-only delays the report and burdens the site. Shared services that rate-limit us (the archives) get a stricter
-rule, also here: a 429 pauses every request to that service before the one retried. Nothing else in linkaudit
-decides what is retryable.
+``Retry-After`` up to a cap: a server asking for more than the cap is taken at its word (it will not answer in
+time) and the answer stands at once, its stated delay in the detail. Definitive answers (404, 410, other 4xx)
+and DNS failures are never retried, since asking again only delays the report and burdens the site. Shared
+services that rate-limit us (the archives) get a stricter rule, also here: a 429 pauses every request to that
+service before the one retried. Nothing else in linkaudit decides what is retryable.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..models import Page
 from .fetch import ConnectionReset, FetchError, FetchTimeout
 
 RETRYABLE_ERRORS: tuple[type[FetchError], ...] = (FetchTimeout, ConnectionReset)
+MAX_RETRY_AFTER_LENGTH = 64  # an HTTP date is 29 characters; anything much longer is not a Retry-After
 
 
 def is_retryable_status(http_status: int) -> bool:
@@ -43,20 +45,38 @@ def header(page: Page, name: str) -> str | None:
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or an HTTP date); None if unusable."""
+    """Seconds to wait from a ``Retry-After`` value (ASCII delta-seconds or an HTTP date); None if unusable.
+
+    A date already past asks for no particular wait, so it is None too (the normal backoff applies, never
+    back-to-back requests). Unicode digits (``²``, ``①``) pass ``str.isdigit`` but are not delta-seconds.
+    """
     if value is None:
         return None
     text = value.strip()
-    if text.isdigit():
+    if not text or len(text) > MAX_RETRY_AFTER_LENGTH:
+        return None
+    if text.isascii() and text.isdigit():
         return float(text)
+    if not text.isascii():
+        return None
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        moment = now if now is not None else datetime.now(timezone.utc)
+        seconds = (when - moment).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    moment = now if now is not None else datetime.now(timezone.utc)
-    return max(0.0, (when - moment).total_seconds())
+    return seconds if seconds > 0 else None
+
+
+def describe_wait(seconds: float) -> str:
+    """A wait the way a person reads it: ``99999 s (about 28 hours)``."""
+    whole = f"{seconds:.0f} s"
+    for unit, size in (("years", 365 * 86400.0), ("days", 86400.0), ("hours", 3600.0), ("minutes", 60.0)):
+        if seconds >= 2 * size:
+            return f"{whole} (about {seconds / size:,.0f} {unit})"
+    return whole
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,7 @@ class Attempted:
     page: Page | None
     error: FetchError | None
     attempts: int
+    gave_up: str | None = None  # why retrying stopped early (a Retry-After beyond the cap), for the detail
 
 
 @dataclass(frozen=True)
@@ -89,13 +110,28 @@ class RetryPolicy:
 
     def should_retry(self, outcome: Page | BaseException) -> bool:
         if isinstance(outcome, Page):
-            return is_retryable_status(outcome.http_status)
+            return is_retryable_status(outcome.http_status) and self.beyond_cap(outcome) is None
         return is_retryable_error(outcome)
+
+    def retry_after(self, page: Page) -> float | None:
+        return parse_retry_after(header(page, "Retry-After"), now=self.clock())
+
+    def beyond_cap(self, page: Page) -> str | None:
+        """Why a retryable answer is not worth waiting for: it asks for a wait beyond ``retry_after_cap``."""
+        if not is_retryable_status(page.http_status):
+            return None
+        wanted = self.retry_after(page)
+        if wanted is None or wanted <= self.retry_after_cap:
+            return None
+        return (
+            f"the server asked to retry after {describe_wait(wanted)}, beyond the "
+            f"{self.retry_after_cap:g} s linkaudit waits"
+        )
 
     def delay(self, attempt: int, outcome: Page | BaseException | None = None) -> float:
         """Seconds to wait after request number ``attempt`` (1-based) before the next one."""
         if isinstance(outcome, Page):
-            retry_after = parse_retry_after(header(outcome, "Retry-After"), now=self.clock())
+            retry_after = self.retry_after(outcome)
             if retry_after is not None:
                 return min(retry_after, self.retry_after_cap)
         backoff = self.backoff_base * 2.0 ** (attempt - 1) * (0.5 + self.jitter())
@@ -114,7 +150,7 @@ class RetryPolicy:
             first_outcome: Page | FetchError = error
         else:
             if not self.should_retry(first) or self.retries == 0:
-                return Attempted(page=first, error=None, attempts=1)
+                return Attempted(page=first, error=None, attempts=1, gave_up=self.beyond_cap(first))
             first_outcome = first
         await self.sleep(self.delay(1, first_outcome))
         attempts = 1
@@ -136,7 +172,7 @@ class RetryPolicy:
             page: Page = await retrying(counted)
         except FetchError as error:
             return Attempted(page=None, error=error, attempts=attempts)
-        return Attempted(page=page, error=None, attempts=attempts)
+        return Attempted(page=page, error=None, attempts=attempts, gave_up=self.beyond_cap(page))
 
     def _wait(self, state: RetryCallState) -> float:
         attempt = state.attempt_number + 1  # tenacity counts from the second request
