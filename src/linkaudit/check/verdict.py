@@ -213,8 +213,11 @@ def _view(page: Page) -> _PageView:
             machinery.append(tag)
             found = _REFRESH_URL.search(attributes.get("content", ""))
             delay = attributes.get("content", "").split(";")[0].strip()
-            if found and (not delay.isdigit() or int(delay) <= 5):
-                refresh_target = urljoin(page.final_url, found.group(1))
+            target = urljoin(page.final_url, found.group(1)) if found else ""
+            # only a refresh a browser would follow to another web page counts: file:, javascript: and the like
+            # leave the page judged as itself
+            if target.lower().startswith(("http://", "https://")) and (not delay.isdigit() or int(delay) <= 5):
+                refresh_target = target
         elif attributes.get("property", attributes.get("name", "")).lower() == "og:title":
             og_title = attributes.get("content", "").strip()[:HEADING_CHARS]
     source = _remove(source, "script|style|template|svg", unclosed_to_end=True)
