@@ -17,6 +17,7 @@ class Status(str, Enum):
     SOFT_404 = "soft_404"
     HOMEPAGE_REDIRECT = "homepage_redirect"
     PARKED = "parked"
+    CONTENT_DRIFT = "content_drift"  # answers 200, but no longer carries the cited work (check/drift.py)
     SERVER_ERROR = "server_error"
     TIMEOUT = "timeout"
     DNS_ERROR = "dns_error"
@@ -61,6 +62,7 @@ _BROKEN = frozenset(
         Status.SOFT_404,
         Status.HOMEPAGE_REDIRECT,
         Status.PARKED,
+        Status.CONTENT_DRIFT,
         Status.DNS_ERROR,
         Status.CONNECTION_ERROR,
         Status.TLS_ERROR,

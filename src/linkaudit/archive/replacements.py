@@ -16,6 +16,7 @@ import aiohttp
 from ..config import Config
 from ..models import CheckResult, Link, Snapshot
 from ..observer import NullObserver, Observer
+from ..references.urls import is_homepage
 from .base import ArchiveError, ArchiveLookup, RateLimiter, RedirectLookup
 from .memento import MementoLookup
 from .select import best
@@ -181,6 +182,8 @@ class _Finder:
         """Verify the best ``archive_candidates`` captures in order until one is accepted."""
         reasons: list[str] = []
         unverified: Snapshot | None = None
+        untitled: Snapshot | None = None  # accepted, but not shown to carry the cited title
+        titled = bool(link.cited_titles) and not is_homepage(link.normalized)
         for candidate in candidates[: max(1, self.config.archive_candidates)]:
             checked = await verify(
                 candidate,
@@ -190,12 +193,15 @@ class _Finder:
                 backoff_cap=self.config.retry_after_cap,
                 archived_redirect=archived_redirect,
             )
-            if checked.accepted:
+            if checked.accepted and (checked.title_match is True or not titled):
                 return _Tried(checked.snapshot, None, tuple(reasons))
+            if checked.accepted:  # keep looking for a capture that still carries the cited title
+                untitled = untitled or checked.snapshot
+                continue
             reasons.append(f"{candidate.timestamp}: {checked.snapshot.detail}")
             if not checked.fetched and unverified is None:
                 unverified = checked.snapshot
-        return _Tried(None, unverified, tuple(reasons))
+        return _Tried(untitled, None if untitled else unverified, tuple(reasons))
 
     def _cached(self, archive: str, link: Link) -> tuple[Snapshot | None] | None:
         if self.store is None or self.config.refresh:

@@ -2,6 +2,7 @@
 
 Archives hold soft 404s, parking pages and homepage redirects too (IABot's most common wrong fix), so each
 candidate is fetched raw and judged by ``check.verdict.classify`` on the page as it was at the cited address;
+a capture that clearly carries another work than the cited one (``check.drift``) is rejected as well;
 a redirect capture is judged by the capture its replay leads to, as if the cited address had redirected there.
 """
 
@@ -11,6 +12,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
+from ..check.drift import decide as drift_decision
 from ..check.retry import parse_retry_after, rate_limit_pause
 from ..check.verdict import classify
 from ..models import Link, Page, Snapshot
@@ -30,6 +32,7 @@ class Verification:
     snapshot: Snapshot  # verified, or with the reason in ``detail``; timestamp is the one actually served
     accepted: bool
     fetched: bool  # False: the capture could not be fetched at all (says nothing about its content)
+    title_match: bool | None = None  # whether the capture carries a cited title (None: nothing to compare)
 
 
 def replay_parts(url: str) -> tuple[str, str] | None:
@@ -103,14 +106,18 @@ async def verify(
     if not 200 <= page.http_status < 300:
         detail = f"{lead}capture answered HTTP {page.http_status}"
         return Verification(replace(served, detail=detail), accepted=False, fetched=True)
-    verdict = classify(unwrap(page, link.url), link)
+    unwrapped = unwrap(page, link.url)
+    verdict = drift_decision(link, unwrapped, classify(unwrapped, link))
     if verdict.status in _REJECTED:
         detail = f"{lead}capture rejected ({verdict.status}): {verdict.detail}"
         return Verification(replace(served, detail=detail), accepted=False, fetched=True)
     if verdict.status == Status.REDIRECTED and verdict.title_match is False:
         detail = f"{lead}capture rejected: it leads to another page without the cited title ({verdict.detail})"
         return Verification(replace(served, detail=detail), accepted=False, fetched=True)
-    return Verification(replace(served, verified=True), accepted=True, fetched=True)
+    if verdict.status is Status.CONTENT_DRIFT:  # the capture, too, carries another work
+        detail = f"{lead}capture rejected ({verdict.status}): {verdict.detail}"
+        return Verification(replace(served, detail=detail), accepted=False, fetched=True)
+    return Verification(replace(served, verified=True), accepted=True, fetched=True, title_match=verdict.title_match)
 
 
 async def _charge(rate: RateLimiter, requests: int) -> None:

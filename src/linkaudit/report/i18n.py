@@ -132,6 +132,17 @@ _EN: dict[str, str] = {
     "translation": "Translation",
     "saved_count": "Saved to the archive",
     "capture": "Capture",
+    "attention": "Needs attention",
+    "show_all": "Show all",
+    "filter_hint": "Showing what needs attention: broken, drifted and blocked links.",
+    "fix_inserts": "What linkaudit fix inserts",
+    "homepage_marker": "home page only",
+    "title_unmatched": "Cited title not found",
+    "simulated": "Made against a simulated web (linkaudit demo): no real site or archive was contacted; the "
+    "sites, their failures and the archived copies are the demo's own.",
+    "simulated_history": "“Confirmed over several runs” comes from simulated weekly runs the demo records "
+    "before this one, so that its history looks like a scheduled audit's.",
+    "captured_far": "far from the cited date",
 }
 
 _RU: dict[str, str] = {
@@ -233,6 +244,17 @@ _RU: dict[str, str] = {
     "translation": "Перевод",
     "saved_count": "Сохранены в архив",
     "capture": "Копия",
+    "attention": "Требуют внимания",
+    "show_all": "Показать все",
+    "filter_hint": "Показано то, что требует внимания: недоступные, подменённые и закрытые ссылки.",
+    "fix_inserts": "Что вставит linkaudit fix",
+    "homepage_marker": "только главная",
+    "title_unmatched": "Цитируемый заголовок не найден",
+    "simulated": "Отчёт сделан на имитации интернета (linkaudit demo): ни один настоящий сайт или архив не "
+    "запрашивался; сайты, их сбои и архивные копии — часть демонстрации.",
+    "simulated_history": "«Подтверждено несколькими проверками» — по имитированным еженедельным проверкам, "
+    "которые демонстрация записывает перед этой, чтобы история выглядела как у проверки по расписанию.",
+    "captured_far": "далеко от даты цитирования",
 }
 
 _STATUS: Mapping[str, Mapping[Status, str]] = {
@@ -243,6 +265,7 @@ _STATUS: Mapping[str, Mapping[Status, str]] = {
         Status.SOFT_404: "Soft 404",
         Status.HOMEPAGE_REDIRECT: "Homepage redirect",
         Status.PARKED: "Parked domain",
+        Status.CONTENT_DRIFT: "Content drift",
         Status.SERVER_ERROR: "Server error",
         Status.TIMEOUT: "Timeout",
         Status.DNS_ERROR: "DNS error",
@@ -259,6 +282,7 @@ _STATUS: Mapping[str, Mapping[Status, str]] = {
         Status.SOFT_404: "Мягкая 404",
         Status.HOMEPAGE_REDIRECT: "На главную",
         Status.PARKED: "Домен припаркован",
+        Status.CONTENT_DRIFT: "Другой материал",
         Status.SERVER_ERROR: "Ошибка сервера",
         Status.TIMEOUT: "Тайм-аут",
         Status.DNS_ERROR: "Ошибка DNS",
@@ -282,6 +306,7 @@ _FINDINGS: Mapping[str, Mapping[str, str]] = {
         "lists_disagree": "Lists disagree",
         "marker_without_note": "Marker without note",
         "note_without_marker": "Note without marker",
+        "dois_differ_between_halves": "DOIs differ between halves",
     },
     "ru": {
         "glued_urls": "Склеенные URL",
@@ -294,6 +319,7 @@ _FINDINGS: Mapping[str, Mapping[str, str]] = {
         "lists_disagree": "Списки расходятся",
         "marker_without_note": "Маркер без примечания",
         "note_without_marker": "Примечание без маркера",
+        "dois_differ_between_halves": "DOI в половинах различаются",
     },
 }
 
@@ -330,6 +356,67 @@ def plural_ru(count: int, one: str, few: str, many: str) -> str:
     if 2 <= units <= 4 and not 12 <= tens <= 14:
         return few
     return many
+
+
+FAR_DAYS = 365  # a capture further than this from the cited date may show another version of the page
+
+
+def is_far(days: int | None) -> bool:
+    """Whether a capture ``days`` from the cited date is too far to vouch for the cited version."""
+    return days is not None and abs(days) > FAR_DAYS
+
+
+def _years_months(days: int) -> tuple[int, int]:
+    months = round(abs(days) / 30.4375)
+    return months // 12, months % 12
+
+
+def _span_en(days: int) -> str:
+    years, months = _years_months(days)
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if months:
+        parts.append(f"{months} month{'s' if months != 1 else ''}")
+    return " ".join(parts)
+
+
+def _span_ru(days: int) -> str:
+    years, months = _years_months(days)
+    parts = [f"{years} {plural_ru(years, 'год', 'года', 'лет')}"] if years else []
+    if months:
+        parts.append(f"{months} {plural_ru(months, 'месяц', 'месяца', 'месяцев')}")
+    return " ".join(parts)
+
+
+def capture_distance(days: int, lang: str) -> str:
+    """How far a capture is from the cited date: "same day", "2 days before", and beyond a year
+    "captured 2 years 8 months after it was cited" (Russian: «в тот же день», «за 2 дня до», …)."""
+    if language(lang) == "ru":
+        if days == 0:
+            return "в день цитирования"
+        if is_far(days):
+            when = "через" if days > 0 else "за"
+            side = "после" if days > 0 else "до"
+            return f"снята {when} {_span_ru(days)} {side} цитирования"
+        count = abs(days)
+        noun = plural_ru(count, "день", "дня", "дней")
+        return f"через {count} {noun} после цитирования" if days > 0 else f"за {count} {noun} до цитирования"
+    if days == 0:
+        return "same day as cited"
+    if is_far(days):
+        return f"captured {_span_en(days)} {'after' if days > 0 else 'before'} it was cited"
+    count = abs(days)
+    return f"{count} day{'s' if count != 1 else ''} {'after' if days > 0 else 'before'} it was cited"
+
+
+def notes_cite_homepages_only(labels: list[str], lang: str, shown: int = 12) -> str:
+    """One line for every note citing only a home page: "12 notes cite only a home page: A3, A5, …"."""
+    count = len(labels)
+    listed = ", ".join(labels[:shown]) + (", …" if count > shown else "")
+    if language(lang) == "ru":
+        noun = plural_ru(count, "примечание ссылается", "примечания ссылаются", "примечаний ссылаются")
+        return f"{count} {noun} только на главную страницу сайта: {listed}"
+    noun = "note cites" if count == 1 else "notes cite"
+    return f"{count} {noun} only a home page: {listed}"
 
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -379,6 +466,16 @@ def datetime_date(value: str | None) -> str | None:
     if match is None:
         return value if _DATE.fullmatch(value) else None
     return f"{match.group(1)}-{match.group(2)}-{match.group(3)}"
+
+
+def clock_time(value: str | None) -> str | None:
+    """The time of day of an ISO-8601 time, as written (``2024-05-01T10:05:00Z`` -> "10:05 UTC")."""
+    match = _DATETIME.match(value or "")
+    if match is None:
+        return None
+    zone = match.group(6)
+    suffix = " UTC" if zone in (None, "Z", "+00:00", "+0000") else f" {zone}"
+    return f"{match.group(4)}:{match.group(5)}{suffix}"
 
 
 def format_datetime(value: str | None, lang: str) -> str:
