@@ -18,6 +18,7 @@ from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
 
 import idna
 from linkify_it import LinkifyIt
+from linkify_it.tlds import TLDS
 
 from ..models import FoundUrl, Repair
 
@@ -67,21 +68,53 @@ _BREAKING_INVISIBLES = re.compile("[\u00a0\u2007\u202f\u200b\u2060\ufeff]")
 _JOINERS = re.compile("[\u200c\u200d]")
 _SOFT_HYPHEN = "\u00ad"
 # Lookahead-and-backreference makes each run of spaces atomic, so a long run is never rescanned.
+# Blanks around the ``:`` and ``//`` of a scheme, and after it (``http: // x``, ``https:// www.x``). Each run
+# of blanks is matched atomically (lookahead and backreference), so a long run is never rescanned.
 _SCHEME_SPACES = re.compile(
-    r"(?<![^\W_])(?:https?|ftp):(?=([ \t]*))\1(?:\r?\n(?=([ \t]*))\2)?//", re.IGNORECASE
+    r"(?<![^\W_])(?:https?|ftp)(?=([ \t]*))\1:(?=([ \t]*))\2(?:\r?\n(?=([ \t]*))\3)?//"
+    r"(?:(?=([ \t]*))\4(?:\r?\n(?=([ \t]*))\5)?(?=[^\W_]))?",
+    re.IGNORECASE,
 )
-_GLUED_SCHEME = re.compile(r"(?<=[^\W_])(?:https?|ftp)://", re.IGNORECASE)
+# A scheme glued to a word or to the URL before it (``…ruhttp://``, ``…/x,http://``, ``…/x;http://``).
+_GLUED_SCHEME = re.compile(r"(?:(?<=[^\W_])|(?<=[^\W_/][,;]))(?:https?|ftp)://", re.IGNORECASE)
+_URL_START = re.compile(r"(?<![^\W_])(?:(?:https?|ftp)://|www\.)", re.IGNORECASE)
 _CARRIED_LENGTH = 200
+_MAX_PIECES = 64  # pieces one URL may be joined from
+_MAX_SKIPPED_LINES = 12  # blank, page-number and frame-stamp lines a page break may put inside a URL
+_MAX_INNER_BLANKS = 2  # blanks text extraction puts inside a URL (more is a real gap)
 _INDENTATION = re.compile(r"[ \t]*")
+_PAGE_BLANKS = re.compile(r"[ \t\r\f]*")
 _WHITESPACE = re.compile(r"\s")
 _STARTS_NEW_URL = re.compile(r"(?:https?:|ftp:|mailto:|file:|javascript:|www\.)", re.IGNORECASE)
-_OPENING_PUNCTUATION = "([{<«“„‘\"'"
 # What a wrapped line may start with when it continues a URL, and the signs that it does.
 _LIST_NUMBER = re.compile(r"(?:\d{1,5}[.)]|\[\d{1,5}\])\Z")
-_CONTINUATION = re.compile(r"[a-z0-9%_/][a-z0-9\-_/.%?=&~+#:@!$*,;]*\Z")
+_URL_CHARACTERS = re.compile(r"[A-Za-z0-9%_/][A-Za-z0-9\-_/.%?=&~+#:@!$*,;()]*\Z")
 _URL_LIKE_CONTINUATION = re.compile(
-    r"[/?=&%#_\-]|[0-9]|\.(?:html?|shtml|php\d?|aspx?|jsp|cfm|cgi|pdf|docx?|xml|txt)(?![a-z])"
+    r"[/?=&%#_\-]|[0-9]|\.(?:html?|shtml|php\d?|aspx?|jsp|cfm|cgi|pdf|docx?|xml|txt)(?![a-z])", re.IGNORECASE
 )
+# A line starting with a capital continues a URL only with these signs (``Development-Hospital…/dp/…``).
+_URL_LIKE_UPPER = re.compile(
+    r"[/?=&%#_]|[^\W_]-[^\W_]|\.(?:html?|shtml|php\d?|aspx?|jsp|pdf|docx?)(?![a-z])", re.IGNORECASE
+)
+_HOST_START = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*(?:[/:?#]|\Z)")
+_HOST_REST = re.compile(r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+(?:[/:?#]|\Z)")
+_PATH_PIECE = re.compile(r"_[A-Za-z0-9%]|%[0-9A-Fa-f]{2}")
+_QUERY_PIECE = re.compile(r"[A-Za-z0-9_.\-\[\]%]{0,64}=")
+_LAST_WORD = re.compile(r"[^\W_]+\Z")
+_FIRST_WORD = re.compile(r"[^\W_]+")
+_PAGE_NUMBER_LINE = re.compile(r"(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?\Z")
+# The stamps of a GOST document frame (ГОСТ 2.104), printed on every page of Russian theses and reports.
+_FRAME_STAMP = re.compile(
+    r"Взам\.?\s*инв|Подп\.?\s*и\s*дата|Инв\.?\s*№\s*(?:подл|дубл)|Изм\.?\s*Лист|№\s*докум", re.IGNORECASE
+)
+# Hyphenated words a URL keeps whole (a typesetter would not split them at their hyphen's line end either).
+_HYPHENATED_WORDS = frozenset(
+    {
+        "wp-content", "wp-includes", "wp-admin", "wp-json", "e-library", "e-journal", "e-government",
+        "e-gov", "on-line", "co-operation", "self-government", "en-us", "en-gb", "ru-ru", "kk-kz", "uz-latn",
+        "user-content", "open-access", "full-text", "pdf-file",
+    }
+)  # fmt: skip
 _TRAILING_ASCII = ".,;:!?"
 _CLOSING_QUOTES = "”»’“„›"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
@@ -125,7 +158,8 @@ class _Edit:
     start: int
     end: int
     replacement: str
-    repair: Repair | None = None
+    repairs: tuple[Repair, ...] = ()
+    alternative: str | None = None  # the other reading, when the text cannot decide (both are candidates)
 
 
 @dataclass(frozen=True)
@@ -137,6 +171,7 @@ class _Prepared:
     piece_origins: tuple[int, ...]  # where it came from in the original
     edits: tuple[_Edit, ...]
     edit_starts: tuple[int, ...]
+    edit_views: tuple[int, ...]  # where each edit's replacement starts in ``text``
 
     def original_position(self, position: int) -> int:
         index = bisect.bisect_right(self.piece_starts, position) - 1
@@ -147,16 +182,27 @@ class _Prepared:
     def repairs_between(self, start: int, end: int) -> list[Repair]:
         """Repairs made strictly inside ``start:end`` of the original, plus glue points at either edge."""
         found: list[Repair] = []
+        for edit, _ in self._edits_between(start, end):
+            inside = start < edit.start < end
+            at_edge = Repair.GLUED in edit.repairs and edit.start in (start, end)
+            if inside or at_edge:
+                found.extend(repair for repair in edit.repairs if repair not in found)
+        return found
+
+    def alternatives_between(self, start: int, end: int) -> list[tuple[int, _Edit]]:
+        """(position in ``text``, edit) of each undecided edit strictly inside ``start:end`` of the original."""
+        return [
+            (view, edit)
+            for edit, view in self._edits_between(start, end)
+            if edit.alternative is not None and start < edit.start < end
+        ]
+
+    def _edits_between(self, start: int, end: int) -> list[tuple[_Edit, int]]:
+        found: list[tuple[_Edit, int]] = []
         index = bisect.bisect_left(self.edit_starts, start)
         while index < len(self.edits) and self.edits[index].start <= end:
-            edit = self.edits[index]
+            found.append((self.edits[index], self.edit_views[index]))
             index += 1
-            if edit.repair is None:
-                continue
-            inside = start < edit.start < end
-            at_edge = edit.repair is Repair.GLUED and edit.start in (start, end)
-            if (inside or at_edge) and edit.repair not in found:
-                found.append(edit.repair)
         return found
 
 
@@ -203,7 +249,8 @@ def find_urls(text: str, *, bare_domains: bool = False) -> list[FoundUrl]:
     for match in detector.match(prepared.text) or []:
         before = bisect.bisect_left(starts, match.last_index) - 1  # the last IPv6 URL starting before its end
         if before < 0 or spans[before][1] <= match.index:  # linkify's reading of an IPv6 URL is dropped
-            spans.append((match.index, match.last_index, match.schema))
+            end = _past_root_dot(prepared.text, match.index, match.last_index)
+            spans.append((match.index, end, match.schema))
     spans = _with_dois(prepared.text, sorted(spans))
     found: list[FoundUrl] = []
     for start, end, schema in spans:
@@ -225,6 +272,15 @@ def _with_dois(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
             continue  # inside a URL (``…/doi:10.1/x``) or overlapping one
         added.append((match.start(), match.end(), "doi"))
     return sorted(spans + added) if added else spans
+
+
+def _past_root_dot(view: str, start: int, end: int) -> int:
+    """The end of a URL whose host is written fully qualified (``http://example.com./page``): linkify-it stops
+    at the root's dot, the path after it belongs to the URL."""
+    if not view.startswith("./", end) or "/" in view[start:end].split("://", 1)[-1]:
+        return end
+    rest = _ipv6_path().match(view, end + 1)
+    return rest.end() if rest else end
 
 
 def _ipv6_spans(view: str) -> list[tuple[int, int, str]]:
@@ -262,34 +318,51 @@ def _found_url(
     original_start = prepared.original_position(start)
     original_end = prepared.original_position(end - 1) + 1
     repairs = prepared.repairs_between(original_start, original_end)
-    if schema == "doi":
-        doi = canonical_doi(candidate)
-        if doi is None:
-            return None
-        candidate = doi
-        repairs.append(Repair.DOI)
-    elif schema == "":
-        candidate = "http://" + candidate
-        repairs.append(Repair.SCHEME_ADDED)
-    elif schema == "//":
-        candidate = "http:" + candidate
-        repairs.append(Repair.SCHEME_ADDED)
-    if schema != "doi" and is_doi_url(candidate):
-        doi = canonical_doi(candidate)
-        if doi is not None and doi != candidate:
-            candidate = doi
-            repairs.append(Repair.DOI)
+    readings = [candidate]
+    undecided = prepared.alternatives_between(original_start, original_end)
+    if undecided:  # the other reading of the first undecided place; each is checked, the one that answers wins
+        view_position, edit = undecided[0]
+        offset = view_position - start
+        if 0 <= offset <= len(candidate) and edit.alternative is not None:
+            readings.append(candidate[:offset] + edit.alternative + candidate[offset + len(edit.replacement) :])
+    urls = [_as_link(reading, schema, repairs) for reading in readings]
+    if urls[0] is None:
+        return None
     if original_end < len(text) and text[original_end] in _URL_LEGAL_PUNCTUATION:
         repairs.append(Repair.TRAILING_PUNCTUATION)
     order = list(Repair)
-    repairs.sort(key=order.index)
+    repairs = sorted(set(repairs), key=order.index)
+    candidates = tuple(dict.fromkeys(url for url in urls if url is not None))
     return FoundUrl(
-        url=candidate,
+        url=urls[0],
         raw=text[original_start:original_end],
         start=original_start,
         end=original_end,
         repairs=tuple(repairs),
+        candidates=candidates if len(candidates) > 1 else (),
     )
+
+
+def _as_link(candidate: str, schema: str, repairs: list[Repair]) -> str | None:
+    """The URL to check for one reading of a match: a DOI as its resolver link, a scheme added where none was
+    written (each noted in ``repairs``)."""
+    if schema == "doi":
+        doi = canonical_doi(candidate)
+        if doi is not None:
+            repairs.append(Repair.DOI)
+        return doi
+    if schema == "":
+        repairs.append(Repair.SCHEME_ADDED)
+        return "http://" + candidate
+    if schema == "//":
+        repairs.append(Repair.SCHEME_ADDED)
+        return "http:" + candidate
+    if is_doi_url(candidate):
+        doi = canonical_doi(candidate)
+        if doi is not None and doi != candidate:
+            repairs.append(Repair.DOI)
+            return doi
+    return candidate
 
 
 def _trim_end(view: str, start: int, end: int) -> int:
@@ -327,12 +400,13 @@ def _split_host(candidate: str) -> tuple[str, str, str]:
 
 
 def _prepare(text: str) -> _Prepared:
-    edits = _invisible_edits(text) + _scheme_space_edits(text) + _glue_edits(text) + _wrap_edits(text)
+    edits = _invisible_edits(text) + _scheme_space_edits(text) + _glue_edits(text) + _layout_edits(text)
     edits.sort(key=lambda edit: (edit.start, edit.end))
     pieces: list[str] = []
     piece_starts: list[int] = []
     piece_origins: list[int] = []
     kept: list[_Edit] = []
+    views: list[int] = []
     position = 0  # in the original
     length = 0  # of the prepared text so far
     for edit in edits:
@@ -343,6 +417,7 @@ def _prepare(text: str) -> _Prepared:
             piece_origins.append(position)
             pieces.append(text[position : edit.start])
             length += edit.start - position
+        views.append(length)
         if edit.replacement:
             piece_starts.append(length)
             piece_origins.append(edit.start)
@@ -360,6 +435,7 @@ def _prepare(text: str) -> _Prepared:
         piece_origins=tuple(piece_origins),
         edits=tuple(kept),
         edit_starts=tuple(edit.start for edit in kept),
+        edit_views=tuple(views),
     )
 
 
@@ -371,101 +447,231 @@ def _invisible_edits(text: str) -> list[_Edit]:
             edits.append(_Edit(match.start(), match.end(), " "))
     position = text.find(_SOFT_HYPHEN)
     while position >= 0:
-        edits.append(_Edit(position, position + 1, "", Repair.HYPHEN_WRAP))
+        edits.append(_Edit(position, position + 1, "", (Repair.HYPHEN_WRAP,)))
         position = text.find(_SOFT_HYPHEN, position + 1)
     return edits
 
 
 def _scheme_space_edits(text: str) -> list[_Edit]:
+    """``https:   //x``, ``http: // x``, ``https:// www.x``, ``http://⏎www.x``: the blanks inside the scheme
+    removed (the text's case kept)."""
     edits: list[_Edit] = []
     for match in _SCHEME_SPACES.finditer(text):
-        spaces_start, spaces_end = text.index(":", match.start()) + 1, match.end() - 2
-        if spaces_end > spaces_start:
-            edits.append(_Edit(spaces_start, spaces_end, "", Repair.WHITESPACE))
+        written = match.group(0)
+        first_blank = next((index for index, character in enumerate(written) if character.isspace()), -1)
+        if first_blank < 0:
+            continue
+        start = match.start() + first_blank
+        replacement = "".join(text[start : match.end()].split())
+        edits.append(_Edit(start, match.end(), replacement, (Repair.WHITESPACE,)))
     return edits
 
 
 def _glue_edits(text: str) -> list[_Edit]:
-    return [_Edit(match.start(), match.start(), " ", Repair.GLUED) for match in _GLUED_SCHEME.finditer(text)]
+    return [_Edit(match.start(), match.start(), " ", (Repair.GLUED,)) for match in _GLUED_SCHEME.finditer(text)]
 
 
-def _wrap_edits(text: str) -> list[_Edit]:
-    """Rejoin URLs that a line break cut in two (PDF text), keeping the hyphen when it is the URL's own."""
+def _layout_edits(text: str) -> list[_Edit]:
+    """Rejoin URLs that layout cut: at a line end (PDF text), over a page break, at a blank that text
+    extraction put inside them; en dashes inside a URL read as hyphens. Each URL start is followed once over
+    its tokens, so the work is linear in the text."""
     edits: list[_Edit] = []
-    line_start = 0
-    continued_token_start = -1  # start of a token already known to continue a URL
-    carried = ""  # the end of the URL so far, when it continues over several lines
-    newline = text.find("\n")
-    while newline >= 0:
-        line_end = len(text[line_start:newline].rstrip(" \t\r")) + line_start
-        next_start = _skip_indentation(text, newline + 1)
-        newline = text.find("\n", newline + 1)
-        token_start = _last_token_start(text, line_start, line_end)
-        line_start = next_start
-        if token_start >= line_end:
+    covered = 0
+    for match in _URL_START.finditer(text):
+        if match.start() < covered:
             continue
-        token = text[token_start:line_end]
-        if token_start == continued_token_start:
-            token = carried + token
-        elif not _starts_url(token):
-            continue
-        edit = _wrap_edit(token, _token_at(text, next_start), line_end, next_start)
-        if edit is not None:
-            edits.append(edit)
-            continued_token_start = next_start
-            kept = token[: len(token) - (line_end - edit.start)]
-            # What the next line's check needs is the scheme and the last path segment: keep those only.
-            carried = kept
-            if len(kept) > 2 * _CARRIED_LENGTH:
-                carried = kept[:_CARRIED_LENGTH] + kept[-_CARRIED_LENGTH:]
+        covered = _follow_url(text, match.start(), edits)
     return edits
 
 
-def _skip_indentation(text: str, position: int) -> int:
-    indentation = _INDENTATION.match(text, position)
-    return indentation.end() if indentation else position
+def _follow_url(text: str, start: int, edits: list[_Edit]) -> int:
+    """Follow one URL from ``start`` over the gaps layout put in it, adding the edits; returns where it ends."""
+    end = _token_end(text, start)
+    _dash_edits(text, start, end, edits)
+    carried = text[start:end]
+    for _ in range(_MAX_PIECES):
+        joined = _join_next(text, carried, end)
+        if joined is None:
+            break
+        edit, piece_start = joined
+        edits.append(edit)
+        piece_end = _token_end(text, piece_start)
+        _dash_edits(text, piece_start, piece_end, edits)
+        kept = carried[:-1] if edit.replacement == "" and edit.start < end else carried
+        carried = kept + text[piece_start:piece_end]
+        if len(carried) > 2 * _CARRIED_LENGTH:  # the scheme and host, and the last segments, are what counts
+            carried = carried[:_CARRIED_LENGTH] + carried[-_CARRIED_LENGTH:]
+        end = piece_end
+    return end
 
 
-def _last_token_start(text: str, line_start: int, line_end: int) -> int:
-    last_space = max(text.rfind(space, line_start, line_end) for space in (" ", "\t", "\u00a0", "\n"))
-    return max(last_space + 1, line_start)
+def _token_end(text: str, position: int) -> int:
+    found = _WHITESPACE.search(text, position)
+    return found.start() if found else len(text)
 
 
-def _token_at(text: str, start: int) -> str:
-    found = _WHITESPACE.search(text, start)
-    return text[start : found.start() if found else len(text)]
+def _dash_edits(text: str, start: int, end: int, edits: list[_Edit]) -> None:
+    """An en dash between two characters of a URL is a hyphen as typeset: read as ``-`` first, ``–`` kept as the
+    other candidate."""
+    position = text.find("\u2013", start + 1, end - 1)
+    while position >= 0:
+        edits.append(_Edit(position, position + 1, "-", (Repair.EN_DASH,), alternative="\u2013"))
+        position = text.find("\u2013", position + 1, end - 1)
 
 
-def _starts_url(token: str) -> bool:
-    if "://" in token:
-        return True
-    return token.lstrip(_OPENING_PUNCTUATION)[:4].lower() == "www."
-
-
-def _wrap_edit(token: str, next_token: str, line_end: int, next_start: int) -> _Edit | None:
-    if _LIST_NUMBER.match(next_token):  # the next line starts the next note ("12." / "12)" / "[12]")
+def _join_next(text: str, carried: str, end: int) -> tuple[_Edit, int] | None:
+    """The edit that joins the URL ending at ``end`` (``carried``: the URL so far) to the token after the gap,
+    and where that token starts; None when the gap ends the URL."""
+    after_blanks = _skip_blanks(text, end)
+    if after_blanks >= len(text):
         return None
-    core = next_token.rstrip(_TRAILING_ASCII + _CLOSING_QUOTES + ")]")
-    if not core or _STARTS_NEW_URL.match(core) or not _CONTINUATION.match(core):
+    following = text[after_blanks]
+    if following in "\r\n\f":
+        return _join_line(text, carried, end, after_blanks)
+    if after_blanks - end > _MAX_INNER_BLANKS:
         return None
-    last = token[-1]
-    if last in "-_=&?%~+":
-        pass  # the URL cannot end here
-    elif last.isascii() and last.isalnum() or last in "./":
-        if "/" not in token.split("://", 1)[-1] or not _URL_LIKE_CONTINUATION.search(core):
+    piece = text[after_blanks : _token_end(text, after_blanks)]
+    if _joins_at_blank(carried, piece):
+        return _Edit(end, after_blanks, "", (Repair.WHITESPACE,)), after_blanks
+    return None
+
+
+def _skip_blanks(text: str, position: int) -> int:
+    blanks = _INDENTATION.match(text, position)
+    return blanks.end() if blanks else position
+
+
+def _join_line(text: str, carried: str, end: int, line_end: int) -> tuple[_Edit, int] | None:
+    """Join over a line end, or over a page break and the page number or frame stamp lines around it (lines
+    are skipped only when a page break is among them: without one, a blank line ends the URL)."""
+    position, page_break, skipped = line_end, False, False
+    for _ in range(_MAX_SKIPPED_LINES):
+        stop = _line_break(text, position)
+        if stop < 0:
             return None
+        page_break = page_break or "\f" in text[position : stop + 1]
+        position = _skip_page_blanks(text, stop + 1)
+        page_break = page_break or "\f" in text[stop + 1 : position]
+        line_stop = _line_break(text, position)
+        line = text[position : line_stop if line_stop >= 0 else len(text)].strip()
+        if line and not _is_frame_line(line):
+            break
+        skipped = True
     else:
         return None
-    if last == "-" and _is_typographic_hyphen(token, core):
-        return _Edit(line_end - 1, next_start, "", Repair.HYPHEN_WRAP)
-    return _Edit(line_end, next_start, "", Repair.HYPHEN_WRAP)
+    if skipped and not page_break:
+        return None
+    piece = text[position : _token_end(text, position)]
+    reading = _line_reading(carried, piece)
+    if reading is None:
+        return None
+    repairs = (Repair.HYPHEN_WRAP, Repair.PAGE_BREAK) if page_break else (Repair.HYPHEN_WRAP,)
+    if reading == "kept":
+        return _Edit(end, position, "", (*repairs, Repair.HYPHEN_KEPT)), position
+    if reading == "dropped":
+        return _Edit(end - 1, position, "", (*repairs, Repair.HYPHEN_DROPPED)), position
+    if reading == "kept?":
+        return _Edit(end - 1, position, "-", (*repairs, Repair.HYPHEN_KEPT), alternative=""), position
+    if reading == "dropped?":
+        return _Edit(end - 1, position, "", (*repairs, Repair.HYPHEN_DROPPED), alternative="-"), position
+    return _Edit(end, position, "", repairs), position
 
 
-def _is_typographic_hyphen(token: str, core: str) -> bool:
-    """A hyphen that splits one word (``infor-`` / ``mation.html``) rather than joining words of a slug."""
-    before = token[:-1].rsplit("/", 1)[-1]
-    after = re.split(r"[/?#.]", core, maxsplit=1)[0]
-    return before.isalpha() and after.isalpha() and before.isascii() and after.isascii()
+def _line_break(text: str, position: int) -> int:
+    """Where the line at ``position`` ends: its newline or page break (-1: the text ends first)."""
+    newline = text.find("\n", position)
+    page = text.find("\f", position, newline if newline >= 0 else len(text))
+    return page if page >= 0 else newline
+
+
+def _skip_page_blanks(text: str, position: int) -> int:
+    blanks = _PAGE_BLANKS.match(text, position)
+    return blanks.end() if blanks else position
+
+
+def _is_frame_line(line: str) -> bool:
+    """A line a page break brings that is no part of the text: a page number, a GOST frame stamp."""
+    return bool(_PAGE_NUMBER_LINE.match(line) or _FRAME_STAMP.search(line))
+
+
+def _line_reading(carried: str, piece: str) -> str | None:
+    """How the URL so far continues over a line end into ``piece``: ``join``, ``kept``/``dropped`` (a hyphen at
+    the line end, decided), ``kept?``/``dropped?`` (undecided: both are candidates), or None (it ended)."""
+    if _LIST_NUMBER.match(piece):  # the next line starts the next note ("12." / "12)" / "[12]")
+        return None
+    core = piece.rstrip(_TRAILING_ASCII + _CLOSING_QUOTES + ")]")
+    if not core or _STARTS_NEW_URL.match(core) or not _URL_CHARACTERS.match(core):
+        return None
+    address = carried.split("://", 1)[-1]
+    if carried.endswith(("://", "//")) or (not address.strip("/") and carried.endswith("/")):
+        return "join" if _HOST_START.match(core) else None
+    if "/" not in address and _host_incomplete(address):
+        if carried.endswith("-"):
+            return _hyphen_reading(carried, core, in_host=True)
+        return "join" if _HOST_START.match(core) else None
+    if core.isdecimal():
+        return None  # "…/population⏎2012 figures": a number after a URL is ordinary text
+    last = carried[-1]
+    first_word = _FIRST_WORD.match(core)
+    if core[0].isupper() and not _URL_LIKE_UPPER.search(core) and not (first_word and first_word.group(0).isupper()):
+        return None  # "…/a-⏎Next Sentence": a sentence, not ``en-⏎US`` or ``Design-⏎Development-Hospital/…``
+    if last == "-":
+        return _hyphen_reading(carried, core, in_host="/" not in address)
+    if last in "_=&?%~+":
+        return "join"
+    if not (last.isalnum() or last in "./"):
+        return None
+    if "/" not in address or not _URL_LIKE_CONTINUATION.search(core):
+        return None
+    if core[0].isupper() and not _URL_LIKE_UPPER.search(core):
+        return None
+    return "join"
+
+
+def _hyphen_reading(carried: str, core: str, *, in_host: bool) -> str:
+    """A hyphen at a line end inside a URL: the URL's own (kept), the typesetter's (dropped), or undecided."""
+    before = _LAST_WORD.search(carried[:-1])
+    after = _FIRST_WORD.match(core)
+    word_before = before.group(0) if before else ""
+    word_after = after.group(0) if after else ""
+    if not (word_before.isalpha() and word_after.isalpha() and word_before.isascii() and word_after.isascii()):
+        return "kept"  # ``eid=2-`` / ``s2.0``, ``mt-9``, Cyrillic slugs: not a word split by a typesetter
+    if word_after[0].isupper() or f"{word_before}-{word_after}".lower() in _HYPHENATED_WORDS:
+        return "kept"  # ``en-⏎US``, ``Design-⏎Development``, ``wp-⏎content``
+    segment = carried[:-1].rsplit("/", 1)[-1]
+    if in_host or "-" in segment or "-" in core.split("/", 1)[0]:
+        return "kept?"  # a host or a slug of hyphenated words: the hyphen more likely belongs to it
+    return "dropped?"
+
+
+def _host_incomplete(address: str) -> bool:
+    """Whether a URL's host (no path yet) cannot end here: ``www.legislat``, ``www.jus.``, ``teoria-``."""
+    host = address.rsplit("@", 1)[-1].split(":", 1)[0].lower()
+    if not host or host.endswith((".", "-")) or "." not in host:
+        return True
+    top_level = host.rsplit(".", 1)[-1]
+    return not (top_level in _top_level_domains() or top_level.startswith("xn--") or not top_level.isascii())
+
+
+@lru_cache(maxsize=1)
+def _top_level_domains() -> frozenset[str]:
+    return frozenset([*(name.lower() for name in TLDS), *EXTRA_TOP_LEVEL_DOMAINS])
+
+
+def _joins_at_blank(carried: str, piece: str) -> bool:
+    """Whether a blank between ``carried`` and ``piece`` was put inside one URL by text extraction. Only where
+    the piece cannot be ordinary text: a host's rest (``www.legislat ion.gov.uk``), ``_word`` / ``%D0…``
+    continuing a path, a query's next ``name=``."""
+    core = piece.rstrip(_TRAILING_ASCII + _CLOSING_QUOTES + ")]")
+    if not core or _STARTS_NEW_URL.match(core) or not _URL_CHARACTERS.match(core):
+        return False
+    address = carried.split("://", 1)[-1]
+    if "/" not in address:
+        return _host_incomplete(address) and "." in address and _HOST_REST.match(core) is not None
+    if _PATH_PIECE.match(core) and not core.endswith("_"):
+        return True
+    query = address.split("?", 1)
+    return len(query) == 2 and _QUERY_PIECE.match(core) is not None
 
 
 def canonical_doi(text: str) -> str | None:
