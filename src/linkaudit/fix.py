@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
 
 from .archive.select import timestamp_datetime
-from .models import DocumentKind, ParsedDocument, Reference, Snapshot
+from .models import Document, DocumentKind, ParsedDocument, Reference, Snapshot
 
 RUSSIAN_STYLE = frozenset({"ru", "kk", "be", "uk", "ky", "tg", "uz"})  # halves written for Russian readers
 _MONTHS_EN = (
@@ -199,3 +201,43 @@ def _language(text: str, position: int, halves: Sequence[tuple[int, int, str]], 
             return lang
     before = text[max(begin, position - LANGUAGE_WINDOW) : position]
     return "ru" if len(_CYRILLIC.findall(before)) > len(_LATIN.findall(before)) else "en"
+
+
+# Formats fix cannot rewrite in place (binary, or structured): it writes their fixed reference list as text.
+LIST_READERS = frozenset({"pdf", "docx", "odt", "bibtex", "csl-json", "ris"})
+
+
+def writes_reference_list(document: Document) -> bool:
+    """Whether fix writes ``document``'s fixed reference list as text instead of a fixed copy of the file."""
+    return document.reader in LIST_READERS
+
+
+def reference_list_name(path: Path) -> Path:
+    """``thesis.pdf`` -> ``thesis.references.fixed.txt``: the name says it is the reference list, as text."""
+    return path.with_name(f"{path.stem}.references.fixed.txt")
+
+
+def fixed_reference_list(parsed: ParsedDocument, replacements: Mapping[str, Snapshot]) -> str:
+    """Every reference that cites a URL, as text, each broken URL followed by its archived replacement; headed
+    by where the reference is (note number or citation key, page or line) so the editor can find it."""
+    document = parsed.document
+    blocks = [
+        f"# {document.name}: the references that cite URLs, with archived copies of the broken ones "
+        f"(read from {document.reader}; the original file is not changed)\n"
+    ]
+    for reference in parsed.references:
+        if not reference.urls:
+            continue
+        text = " ".join(reference.text.split())
+        alone = replace(reference, text=text, line=1, found=())
+        single = ParsedDocument(Document(document.name, DocumentKind.TEXT, text, "utf-8"), (alone,), ())
+        fixed = apply_replacements(text, single, replacements)
+        lang = reference.halves[0].lang if reference.halves else "en"
+        for url in reference.urls:  # a URL the text spells otherwise (wrapped, blanks) gets its own line
+            snapshot = replacements.get(url)
+            if snapshot is not None and snapshot.url not in fixed:
+                fixed += f"\n  {url}{archived_note(snapshot, lang, DocumentKind.TEXT)}"
+        where = f"p. {reference.page}" if reference.page else f"line {reference.line}"
+        label = reference.id.split("#", 1)[-1]
+        blocks.append(f"[{label}] ({where})\n{fixed}\n")
+    return "\n".join(blocks)

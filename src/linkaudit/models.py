@@ -9,6 +9,7 @@ times are ISO-8601 UTC strings with a ``Z`` suffix.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -16,12 +17,44 @@ from .status import Status
 
 
 class DocumentKind(str, Enum):
+    """How a document's text is laid out for the references stage (PDF, Word and bibliographies read as text)."""
+
     TEXT = "text"
     MARKDOWN = "markdown"
     HTML = "html"
 
     def __str__(self) -> str:
         return self.value
+
+
+@dataclass(frozen=True)
+class Hyperlink:
+    """A clickable link a reader found beside the text: a PDF /URI annotation, a Word hyperlink or field code,
+    an ODT ``text:a``, a Markdown/HTML link. ``start``/``end`` locate the text under it in ``Document.text``."""
+
+    target: str
+    start: int
+    end: int
+    text: str  # the text shown under the link
+    source: str  # "pdf-annotation", "docx-hyperlink", "field-code", "odt-link", "markdown-link", "html-link"
+    page: int | None = None  # 1-based page (PDF)
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """One entry of a structured bibliography (BibTeX, CSL-JSON, RIS), already split into fields."""
+
+    key: str  # citation key / id
+    text: str  # the entry rendered as a reference line (it is also in ``Document.text`` at ``start``)
+    start: int
+    line: int
+    urls: tuple[str, ...] = ()
+    lang: str = "en"
+    authors: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    date: str | None = None
+    accessed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,6 +66,17 @@ class Document:
     text: str
     encoding: str
     path: str | None = None  # filesystem path when read from a file (None for stdin)
+    reader: str = "text"  # which reader made it: text, markdown, html, pdf, docx, odt, bibtex, csl-json, ris
+    pages: tuple[int, ...] = ()  # offset in ``text`` where each page starts (PDF), page 1 first
+    links: tuple[Hyperlink, ...] = ()  # link targets found beside the text
+    entries: tuple[BibEntry, ...] = ()  # a structured bibliography's entries (then they are the references)
+    remarks: tuple[str, ...] = ()  # what the reader set aside, one line each (a watermark link, a bad entry)
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset`` (None when the document has no pages)."""
+        if not self.pages:
+            return None
+        return max(1, bisect_right(self.pages, offset))
 
 
 class FindingKind(str, Enum):
@@ -46,6 +90,7 @@ class FindingKind(str, Enum):
     LISTS_DISAGREE = "lists_disagree"
     MARKER_WITHOUT_NOTE = "marker_without_note"
     NOTE_WITHOUT_MARKER = "note_without_marker"
+    LINK_TEXT_DIFFERS = "link_text_differs"  # a hyperlink shows one URL and leads to another
     DOIS_DIFFER_BETWEEN_HALVES = "dois_differ_between_halves"
 
     def __str__(self) -> str:
@@ -132,6 +177,7 @@ class Reference:
     halves: tuple[Half, ...] = ()
     urls: tuple[str, ...] = ()  # repaired URLs in order of appearance, unique
     found: tuple[FoundUrl, ...] = ()  # every URL occurrence with its repairs
+    page: int | None = None  # 1-based page where the reference starts (PDF)
 
     def cited_date(self, url: str) -> str | None:
         """The date of the half that cites ``url`` (the original half first), else any half's date."""

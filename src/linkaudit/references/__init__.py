@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from ..models import Document, DocumentKind, Finding, FindingKind, FoundUrl, Half, ParsedDocument, Reference
+from .annotations import apply_links, entry_references, with_pages
 from .findings import reference_findings
 from .halves import is_translation_list, language_of, pair_lists, pair_neighbours, split_halves
 from .notes import (
@@ -33,6 +34,8 @@ _UNNUMBERED = (ListStyle.BULLET,)
 
 def parse_document(document: Document) -> ParsedDocument:
     """Every note of every note list, and every other paragraph carrying URLs, as references with findings."""
+    if document.entries:
+        return _parse_entries(document)
     layout = _layout(document)
     lists: list[tuple[ListStyle, list[Note]]] = []
     for note_list in layout.lists:
@@ -82,12 +85,23 @@ def parse_document(document: Document) -> ParsedDocument:
             )
         )
 
+    references, link_findings = apply_links(document, references, lambda wanted: _unique(wanted, seen))
+    references = with_pages(document, references)
+    findings.extend(link_findings)
     for reference in references:
         findings.extend(reference_findings(reference))
     findings.extend(marker_findings(layout.markers, numbered, document.name))
     homepages = {url for reference in references for url in reference.urls if is_homepage(url)}
     findings.extend(reconcile_lists(references, homepages, markers=layout.markers, lists=numbered))
     return ParsedDocument(document, tuple(references), tuple(_in_reference_order(findings, references)))
+
+
+def _parse_entries(document: Document) -> ParsedDocument:
+    """A structured bibliography: its entries are the references (no layout to guess)."""
+    seen: dict[str, int] = {}
+    references = entry_references(document, lambda wanted: _unique(wanted, seen))
+    findings = [finding for reference in references for finding in reference_findings(reference)]
+    return ParsedDocument(document, tuple(references), tuple(findings))
 
 
 def _layout(document: Document) -> Layout:

@@ -32,7 +32,7 @@ def test_kind_by_suffix_and_directories_are_walked_recursively(tmp_path: Path) -
     (tmp_path / "sub" / "b.html").write_text("<p><a href='http://example.org'>x</a></p>", encoding="utf-8")
     (tmp_path / "sub" / "c.htm").write_text("<p>x</p>", encoding="utf-8")
     (tmp_path / "sub" / "d.txt").write_text("http://example.org", encoding="utf-8")
-    (tmp_path / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "notes.bib").write_text("@misc{k, url = {http://example.org/bib}}", encoding="utf-8")
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "e.txt").write_text("http://example.org", encoding="utf-8")
     documents = collect([str(tmp_path)])
@@ -42,7 +42,9 @@ def test_kind_by_suffix_and_directories_are_walked_recursively(tmp_path: Path) -
         "b.html": DocumentKind.HTML,
         "c.htm": DocumentKind.HTML,
         "d.txt": DocumentKind.TEXT,
+        "notes.bib": DocumentKind.TEXT,
     }
+    assert {Path(d.name).name: d.reader for d in documents}["notes.bib"] == "bibtex"
 
 
 def test_stdin_is_read_when_dash_is_given() -> None:

@@ -1,96 +1,15 @@
-"""Inputs: files, directories and stdin become decoded Documents.
-
-Old Central Asian and Russian documents arrive in cp1251 or koi8-r as often as in UTF-8, so bytes are decoded
-with charset detection rather than assumed; a file that is not text is refused with a one-line reason.
-"""
+"""Plain text: bytes decoded with charset detection (Central Asian and Russian documents arrive in cp1251 or
+koi8-r as often as in UTF-8); a file that is not text is refused with a one-line reason."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import BinaryIO
-
 from charset_normalizer import from_bytes
 
-from .models import Document, DocumentKind
-
-SUFFIXES: dict[str, DocumentKind] = {
-    ".txt": DocumentKind.TEXT,
-    ".text": DocumentKind.TEXT,
-    ".md": DocumentKind.MARKDOWN,
-    ".markdown": DocumentKind.MARKDOWN,
-    ".html": DocumentKind.HTML,
-    ".htm": DocumentKind.HTML,
-    ".xhtml": DocumentKind.HTML,
-}
-MAX_INPUT_BYTES = 200 * 1024 * 1024
-STDIN_NAME = "<stdin>"
+from .errors import InputError
 
 # Cyrillic single-byte encodings are told apart by which letters come out most frequent.
 _CYRILLIC_CANDIDATES = ("cp1251", "koi8-r", "cp866", "mac-cyrillic", "iso8859-5")
 _COMMON_RUSSIAN = set("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё")
-
-
-class InputError(Exception):
-    """An input cannot be read; the message names the file and the problem in one line."""
-
-
-def collect(paths: Iterable[str], *, stdin: BinaryIO | None = None) -> list[Document]:
-    """Documents for the given paths, in the order given; directories are walked recursively by suffix."""
-    documents: list[Document] = []
-    for given in paths:
-        if given == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            documents.append(decode_document(stream.read(), STDIN_NAME, _kind_of_stdin(), path=None))
-            continue
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(_walk(path))
-            if not found:
-                raise InputError(f"{given}: no .txt, .md or .html files in this directory")
-            documents.extend(read_file(p, name=str(p)) for p in found)
-        elif path.exists():
-            documents.append(read_file(path, name=given))
-        else:
-            raise InputError(f"{given}: no such file or directory")
-    return documents
-
-
-def _kind_of_stdin() -> DocumentKind:
-    return DocumentKind.TEXT
-
-
-def _walk(directory: Path) -> Iterator[Path]:
-    for path in directory.rglob("*"):
-        if path.is_file() and path.suffix.lower() in SUFFIXES and not any(
-            part.startswith(".") for part in path.relative_to(directory).parts
-        ):
-            yield path
-
-
-def read_file(path: Path, *, name: str | None = None) -> Document:
-    display = name or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(f"{display}: file is {size // (1024 * 1024)} MB, more than the 200 MB limit")
-        data = path.read_bytes()
-    except PermissionError:
-        raise InputError(f"{display}: permission denied") from None
-    except IsADirectoryError:
-        raise InputError(f"{display}: is a directory") from None
-    except OSError as exc:
-        raise InputError(f"{display}: cannot read ({exc.strerror or exc})") from None
-    kind = SUFFIXES.get(path.suffix.lower(), DocumentKind.TEXT)
-    return decode_document(data, display, kind, path=str(path))
-
-
-def decode_document(data: bytes, name: str, kind: DocumentKind, *, path: str | None) -> Document:
-    text, encoding = decode_bytes(data, name)
-    if kind is DocumentKind.TEXT and _looks_like_html(text):
-        kind = DocumentKind.HTML
-    return Document(name=name, kind=kind, text=text, encoding=encoding, path=path)
 
 
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
@@ -188,6 +107,6 @@ def _looks_binary(data: bytes) -> bool:
     return control > len(head) * 0.05
 
 
-def _looks_like_html(text: str) -> bool:
+def looks_like_html(text: str) -> bool:
     head = text[:1024].lstrip().lower()
     return head.startswith("<!doctype html") or head.startswith("<html")
