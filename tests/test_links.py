@@ -1,12 +1,28 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
+from aiohttp import web
 
-from linkaudit.config import parse_shard
-from linkaudit.links import collect_links, select_shard, shard_of
-from linkaudit.models import Document, DocumentKind, Half, ParsedDocument, Reference
+from linkaudit.audit import Audit
+from linkaudit.check.resolve import MappingResolver
+from linkaudit.config import Config, parse_shard
+from linkaudit.links import choose_candidates, collect_links, select_shard, shard_of
+from linkaudit.models import (
+    CheckResult,
+    Document,
+    DocumentKind,
+    Half,
+    Link,
+    LinkRepair,
+    ParsedDocument,
+    Reference,
+    Repair,
+)
+from linkaudit.references import parse_document
+from linkaudit.status import Status
 
 
 def _parsed(*references: Reference) -> ParsedDocument:
@@ -55,3 +71,95 @@ def test_bad_shard_specs_are_refused(bad: str) -> None:
     with pytest.raises(ValueError, match="shard"):
         parse_shard(bad)
 
+
+
+# --- repairs and candidates ---------------------------------------------------------------------------------
+
+HYPHEN_TEXT = "1. Теория и практика. URL: http://teoria-\npractica.ru/rus/files/a.pdf (дата обращения: 01.02.2020)\n"
+
+
+def _document(text: str) -> ParsedDocument:
+    return parse_document(Document("d.txt", DocumentKind.TEXT, text, "utf-8"))
+
+
+def test_each_link_carries_its_repairs_with_what_the_text_said() -> None:
+    text = (
+        "1. A. URL: https:// www.python.org/about/\n"
+        "2. B. DOI: 10.1134/S1995080221110081\n"
+        "3. C. https://www.python.org/about/\n"
+    )
+    links = {link.url: link for link in collect_links([_document(text)])}
+    python = links["https://www.python.org/about/"]
+    assert python.repairs == (LinkRepair(Repair.WHITESPACE, "https:// www.python.org/about/", python.url),)
+    assert python.references == ("d.txt#A1", "d.txt#A3")
+    doi = links["https://doi.org/10.1134/S1995080221110081"]
+    assert [(r.kind, r.raw) for r in doi.repairs] == [(Repair.DOI, "DOI: 10.1134/S1995080221110081")]
+
+
+def test_an_ambiguous_url_is_one_link_plus_an_extra_reading_to_check() -> None:
+    links = collect_links([_document(HYPHEN_TEXT)])
+    assert [(link.url, link.candidate_of) for link in links] == [
+        ("http://teoria-practica.ru/rus/files/a.pdf", None),
+        ("http://teoriapractica.ru/rus/files/a.pdf", "http://teoria-practica.ru/rus/files/a.pdf"),
+    ]
+    main, extra = links
+    assert main.candidates == ("http://teoria-practica.ru/rus/files/a.pdf", "http://teoriapractica.ru/rus/files/a.pdf")
+    assert extra.host == main.host  # checked in the same shard as the link it may replace
+    assert {r.kind for r in main.repairs} >= {Repair.HYPHEN_WRAP, Repair.HYPHEN_KEPT}
+
+
+def _result(link: Link, status: Status, detail: str = "") -> CheckResult:
+    return CheckResult(url=link.url, normalized=link.normalized, status=status, detail=detail)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected", "said"),
+    [
+        (Status.DEAD, Status.OK, "http://teoriapractica.ru/rus/files/a.pdf", "the reading that answered"),
+        (Status.OK, Status.DEAD, "http://teoria-practica.ru/rus/files/a.pdf", "the reading that answered"),
+        (Status.DNS_ERROR, Status.DEAD, "http://teoria-practica.ru/rus/files/a.pdf", "no reading answered"),
+        (Status.DEAD, Status.BLOCKED, "http://teoriapractica.ru/rus/files/a.pdf", "no reading answered"),
+    ],
+)
+def test_the_reading_that_answers_is_chosen_and_the_choice_is_said(
+    first: Status, second: Status, expected: str, said: str
+) -> None:
+    main, extra = collect_links([_document(HYPHEN_TEXT)])
+    results = {main.normalized: _result(main, first, "404 Not Found"), extra.normalized: _result(extra, second)}
+    links, chosen = choose_candidates((main, extra), results)
+    assert [link.url for link in links] == [expected]
+    assert links[0].candidates == main.candidates
+    detail = chosen[links[0].normalized].detail
+    assert said in detail
+    other = next(url for url in main.candidates if url != expected)
+    assert other in detail
+
+
+def test_links_without_candidates_pass_the_choice_unchanged() -> None:
+    links = collect_links([_document("1. A. http://example.kz/a\n")])
+    results = {links[0].normalized: _result(links[0], Status.DEAD, "404 Not Found")}
+    chosen_links, chosen = choose_candidates(links, results)
+    assert chosen_links == links and chosen == results
+
+
+async def test_audit_reports_the_reading_that_answers(aiohttp_server: Any) -> None:
+    async def page(request: web.Request) -> web.Response:
+        if request.host.split(":")[0] == "teoriapractica.ru":
+            return web.Response(text="<html><head><title>Журнал</title></head><body>Статья</body></html>",
+                                content_type="text/html")
+        return web.Response(status=404, text="no")
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", page)
+    server = await aiohttp_server(app)
+    resolver = MappingResolver(
+        dict.fromkeys(("teoria-practica.ru", "teoriapractica.ru"), ("127.0.0.1", server.port or 0))
+    )
+    config = Config().with_overrides({"timeout": 5, "retries": 0, "probe": False, "archive": False,
+                                      "allow_private": True})
+    outcome = await Audit(config, resolver=resolver).run_async([_document(HYPHEN_TEXT)])
+    (item,) = outcome.report.links
+    assert item.link.url == "http://teoriapractica.ru/rus/files/a.pdf"
+    assert item.result.http_status == 200
+    assert item.link.candidates == ("http://teoria-practica.ru/rus/files/a.pdf", item.link.url)
+    assert "http://teoria-practica.ru/rus/files/a.pdf (dead)" in item.result.detail

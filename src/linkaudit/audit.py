@@ -23,7 +23,7 @@ from .archive import find_replacements, save_pages
 from .check.engine import Checker, is_offline
 from .config import Config
 from .inputs import collect
-from .links import collect_links, select_shard
+from .links import choose_candidates, collect_links, select_shard
 from .models import (
     CheckResult,
     History,
@@ -157,6 +157,7 @@ class Audit:
             )
             async with checker:
                 results, fetched = await self._check(checker, links, store, run_id, notes)
+                links, results = choose_candidates(links, results)  # the reading of an ambiguous URL that answered
                 problem = checker.network_problem  # seen early: the check was stopped (offline, captive portal)
                 offline = problem is not None or (
                     bool(fetched) and is_offline([results[link.normalized] for link in fetched])

@@ -1,16 +1,18 @@
 """Links: the unique normalized URLs of all references, each with everything that cites it.
 
 A URL cited by ten notes is fetched once; its cited date is the earliest date among the citing halves,
-since the archived copy should show the page as the first author to cite it saw it.
+since the archived copy should show the page as the first author to cite it saw it. Where layout left a URL
+ambiguous (a hyphen at a line end), every reading is checked as an extra link and ``choose_candidates`` keeps
+the one that answers, saying so: a reading is never picked silently.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
-from .models import Link, ParsedDocument
+from .models import CheckResult, FoundUrl, Link, LinkRepair, ParsedDocument, Reference
 from .references.urls import normalize_url, url_host
 
 
@@ -22,18 +24,25 @@ class _Pending:
     references: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
+    repairs: list[LinkRepair] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+
+
+def _key(url: str) -> tuple[str, str]:
+    try:
+        normalized = normalize_url(url)
+        return normalized, url_host(normalized)
+    except ValueError:
+        return url, ""
 
 
 def collect_links(parsed: Sequence[ParsedDocument]) -> tuple[Link, ...]:
     pending: dict[str, _Pending] = {}
     for document in parsed:
         for reference in document.references:
+            spellings = _spellings(reference)
             for url in reference.urls:
-                try:
-                    normalized = normalize_url(url)
-                    host = url_host(normalized)
-                except ValueError:
-                    normalized, host = url, ""
+                normalized, host = _key(url)
                 entry = pending.get(normalized)
                 if entry is None:
                     entry = pending[normalized] = _Pending(url=url, normalized=normalized, host=host)
@@ -45,17 +54,100 @@ def collect_links(parsed: Sequence[ParsedDocument]) -> tuple[Link, ...]:
                 for title in reference.titles():
                     if title not in entry.titles:
                         entry.titles.append(title)
-    return tuple(
-        Link(
-            url=p.url,
-            normalized=p.normalized,
-            references=tuple(p.references),
-            cited_date=min(p.dates) if p.dates else None,
-            cited_titles=tuple(p.titles),
-            host=p.host,
-        )
-        for p in pending.values()
+                for found in spellings.get(url, ()):
+                    _add_spelling(entry, found)
+    links = [_link(p) for p in pending.values()]
+    return tuple(links + _extra_readings(links))
+
+
+def _spellings(reference: Reference) -> dict[str, list[FoundUrl]]:
+    by_url: dict[str, list[FoundUrl]] = {}
+    for found in reference.found:
+        by_url.setdefault(found.url, []).append(found)
+    return by_url
+
+
+def _add_spelling(entry: _Pending, found: FoundUrl) -> None:
+    for repair in found.repairs:
+        item = LinkRepair(kind=repair, raw=found.raw, url=found.url)
+        if item not in entry.repairs:
+            entry.repairs.append(item)
+    if found.candidates:
+        if not entry.candidates:
+            entry.candidates.append(entry.url)
+        entry.candidates.extend(url for url in found.candidates if url not in entry.candidates)
+
+
+def _link(p: _Pending) -> Link:
+    return Link(
+        url=p.url,
+        normalized=p.normalized,
+        references=tuple(p.references),
+        cited_date=min(p.dates) if p.dates else None,
+        cited_titles=tuple(p.titles),
+        host=p.host,
+        repairs=tuple(p.repairs),
+        candidates=tuple(p.candidates),
     )
+
+
+def _extra_readings(links: Sequence[Link]) -> list[Link]:
+    """One more link per other reading of an ambiguous URL (unless it is cited as it is anyway)."""
+    known = {link.normalized for link in links}
+    extra: list[Link] = []
+    for link in links:
+        for reading in link.candidates:
+            normalized = _key(reading)[0]
+            if normalized in known:
+                continue
+            known.add(normalized)
+            # The link's own host, so that a reading is checked in the shard of the link it may replace.
+            extra.append(replace(link, url=reading, normalized=normalized, repairs=(), candidate_of=link.normalized))
+    return extra
+
+
+def choose_candidates(
+    links: Sequence[Link], results: Mapping[str, CheckResult]
+) -> tuple[tuple[Link, ...], dict[str, CheckResult]]:
+    """After the check: each ambiguous link becomes the reading that answered (the text's first reading when
+    several or none did), its result saying which readings were checked and which was kept. The extra
+    readings' own links are dropped: they are reported through the link they were readings of."""
+    chosen_results = dict(results)
+    chosen: list[Link] = []
+    for link in links:
+        if link.candidate_of is not None:
+            continue
+        if len(link.candidates) < 2:
+            chosen.append(link)
+            continue
+        readings = [(reading, _key(reading)[0]) for reading in link.candidates]
+        checked = [(reading, key, results[key]) for reading, key in readings if key in results]
+        answered = sorted(
+            (item for item in checked if _answered(item[2])), key=lambda item: not item[2].status.is_success
+        )
+        blocked = [item for item in checked if item[2].status.is_blocked]
+        if not checked:  # not checked at all (another shard): reported as the text's first reading
+            chosen.append(link)
+            continue
+        reading, key, result = (answered or blocked or checked)[0]
+        others = ", ".join(f"{other} ({results[other_key].status.value})" for other, other_key, _ in checked
+                           if other_key != key)
+        if answered:
+            why = f"read as {reading}, the reading that answered; also checked {others}"
+        else:
+            why = f"no reading answered: {reading} is reported; also checked {others}"
+        host = _key(reading)[1]
+        chosen.append(replace(link, url=reading, normalized=key, host=host or link.host))
+        detail = f"{result.detail}; {why}" if result.detail else why
+        chosen_results[key] = replace(result, url=reading, detail=detail)
+    return tuple(chosen), chosen_results
+
+
+def _answered(result: CheckResult) -> bool:
+    """Whether a reading led to a page: a success, or a 2xx page judged otherwise (drifted, soft 404…)."""
+    if result.status.is_success:
+        return True
+    return result.http_status is not None and 200 <= result.http_status <= 299
 
 
 def shard_of(host: str, count: int) -> int:
@@ -70,4 +162,3 @@ def select_shard(links: Sequence[Link], shard: tuple[int, int] | None) -> tuple[
         return tuple(links)
     k, n = shard
     return tuple(link for link in links if shard_of(link.host or link.normalized, n) == k)
-

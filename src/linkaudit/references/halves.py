@@ -524,9 +524,7 @@ def is_translation_list(original: Sequence[Note], translation: Sequence[Note]) -
 def merge(original: Note, translation: Note) -> Note:
     """One note with both halves: the translation's text follows the original's on a new line."""
     shift = len(original.text) + 1
-    moved = tuple(
-        FoundUrl(f.url, f.raw, f.start + shift, f.end + shift, f.repairs) for f in translation.found
-    )
+    moved = tuple(replace(f, start=f.start + shift, end=f.end + shift) for f in translation.found)
     return Note(
         number=original.number,
         text=f"{original.text}\n{translation.text}",
