@@ -24,6 +24,7 @@ import asyncio
 import codecs
 import contextlib
 import html
+import importlib
 import ipaddress
 import re
 import socket
@@ -45,6 +46,25 @@ REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 TEXT_TYPES = frozenset({"application/xhtml+xml", "application/xml", "application/json"})
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ACCEPT_LANGUAGE = "ru,kk;q=0.9,en;q=0.8,*;q=0.5"
+
+
+def _brotli_decodes() -> bool:
+    """Whether aiohttp can decode brotli in bounded steps here. With the ``brotlipy`` package it cannot (its
+    decompressor takes no output limit), and every br answer would fail, so br is then not asked for."""
+    try:
+        from aiohttp.compression_utils import HAS_BROTLI, BrotliDecompressor
+
+        if not HAS_BROTLI:
+            return False
+        brotli = importlib.import_module("brotli")
+        sample = brotli.compress(b"linkaudit" * 100)
+        return BrotliDecompressor().decompress_sync(sample, 64) == (b"linkaudit" * 100)[:64]
+    except Exception:  # noqa: BLE001 - any failure means: do not ask for br
+        return False
+
+
+BROTLI_DECODES = _brotli_decodes()
+ACCEPT_ENCODING = "gzip, deflate, br" if BROTLI_DECODES else "gzip, deflate"
 SNIFF_BYTES = 4096
 CHAOS_MARGIN = 0.05  # how much less clean cp1251 may read than a rare Cyrillic code page and still win
 _RARE_CYRILLIC = frozenset({"mac_cyrillic", "iso8859_5", "cp855", "cp866"})
@@ -277,7 +297,7 @@ async def fetch(
         if guard is not None:
             await guard(current)
         seen.add((str(current), cookies.header(current)))
-        headers = {"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE}
+        headers = {"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": ACCEPT_ENCODING}
         cookie = cookies.header(current)
         if cookie:
             headers["Cookie"] = cookie
@@ -545,6 +565,8 @@ def _classify_error(exc: BaseException) -> tuple[type[FetchError], str]:
         return InvalidUrl, f"malformed URL ({exc})"
     if isinstance(exc, aiohttp.ClientResponseError):
         return MalformedResponse, f"malformed response: {exc.message}"
+    if isinstance(exc, aiohttp.ClientPayloadError) and "decode" in str(exc).lower():
+        return MalformedResponse, f"malformed response: the body cannot be decoded ({_reason(exc)})"
     if isinstance(exc, _RESETS):
         return ConnectionReset, f"connection reset: {_reason(exc)}"
     return MalformedResponse, f"malformed response: {_reason(exc)}"

