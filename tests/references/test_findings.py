@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from linkaudit.models import Finding, FindingKind, FoundUrl, Half, Reference, Repair
+import threading
+
+from linkaudit.models import (
+    Document,
+    DocumentKind,
+    Finding,
+    FindingKind,
+    FoundUrl,
+    Half,
+    ParsedDocument,
+    Reference,
+    Repair,
+)
+from linkaudit.references import parse_document
 from linkaudit.references.findings import reference_findings
 
 
@@ -75,3 +88,20 @@ def test_repairs_become_findings() -> None:
 def test_an_ibid_gets_no_findings_of_its_own() -> None:
     reference = _reference(Half("en", "Ibid.", urls=("http://izvestia.ru",)), ibid_of="d.txt#A0")
     assert reference_findings(reference) == []
+
+
+def test_twenty_thousand_glued_urls_on_one_line_parse_in_linear_time() -> None:
+    """Issue 11: 8,000 glued URLs took 58 s (each glued URL rescanned the whole run). A guard, not a timing."""
+    text = "1. Note " + "".join(f"http://site{i}.kz/page{i}" for i in range(20_000)) + "\n"
+    done: list[ParsedDocument] = []
+    worker = threading.Thread(
+        target=lambda: done.append(parse_document(Document("d.txt", DocumentKind.TEXT, text, "utf-8"))),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(30)
+    assert done, "parsing 20,000 glued URLs did not finish in 30 s"
+    (reference,) = done[0].references
+    assert len(reference.urls) == 20_000
+    glued = [f for f in done[0].findings if f.kind is FindingKind.GLUED_URLS]
+    assert len(glued) == 1 and len(glued[0].message) < 1_000  # the glued run is quoted, shortened

@@ -6,6 +6,8 @@ the halves of a note use normalized URLs, so ``http://Izvestia.ru`` and ``http:/
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
@@ -14,10 +16,16 @@ from .halves import language_name
 from .urls import is_doi_url, is_homepage, url_key
 
 _homepage = lru_cache(maxsize=4096)(is_homepage)
+_RUN = re.compile(r"\S+")
+_SHOWN = 160  # characters of a glued run a message quotes
+_LISTED = 8  # URLs a message names
 
 
 def _listing(urls: Sequence[str]) -> str:
-    return ", ".join(urls)
+    """The URLs, comma-separated; past a handful, how many more (a message is one sentence, not a dump)."""
+    if len(urls) <= _LISTED:
+        return ", ".join(urls)
+    return ", ".join(urls[:_LISTED]) + f" and {len(urls) - _LISTED} more"
 
 
 def _label(reference: Reference) -> str:
@@ -55,7 +63,7 @@ def _repairs(reference: Reference) -> list[Finding]:
     glued = [found for found in reference.found if Repair.GLUED in found.repairs]
     if glued:
         urls = list(dict.fromkeys(found.url for found in glued))
-        written = list(dict.fromkeys(_token(reference.text, found.start) for found in glued))
+        written = list(dict.fromkeys(_tokens(reference.text, [found.start for found in glued])))
         findings.append(
             Finding(
                 FindingKind.GLUED_URLS,
@@ -156,9 +164,9 @@ def _written_differently(reference: Reference, halves: Sequence[Half], names: di
     """The same URLs, written as one glued string in one half and as separate addresses in the other
     (seed B2: «http://izvestia.ruhttp://www.russianmission.eu» against "http://izvestia.ru or http://…")."""
     glued: dict[str, list[str]] = {}
-    for found in reference.found:
-        if Repair.GLUED in found.repairs:
-            glued.setdefault(_token(reference.text, found.start), []).append(found.url)
+    pairs = [found for found in reference.found if Repair.GLUED in found.repairs]
+    for found, token in zip(pairs, _tokens(reference.text, [found.start for found in pairs]), strict=True):
+        glued.setdefault(token, []).append(found.url)
     findings: list[Finding] = []
     for token, urls in glued.items():
         urls = list(dict.fromkeys(urls))
@@ -180,15 +188,26 @@ def _written_differently(reference: Reference, halves: Sequence[Half], names: di
     return findings
 
 
-def _token(text: str, position: int) -> str:
-    """The whitespace-delimited run of text around ``position``, as written."""
-    start = position
-    while start > 0 and not text[start - 1].isspace():
-        start -= 1
-    end = position
-    while end < len(text) and not text[end].isspace():
-        end += 1
-    return text[start:end].rstrip(".,;)")
+def _tokens(text: str, positions: Sequence[int]) -> list[str]:
+    """The whitespace-delimited run of text around each of ``positions``, as written. The runs are found once
+    for all positions: 8,000 URLs glued on one line are one run, not 8,000 scans of it."""
+    if not positions:
+        return []
+    spans = [(match.start(), match.end()) for match in _RUN.finditer(text)]
+    starts = [start for start, _ in spans]
+    tokens: list[str] = []
+    seen: dict[int, str] = {}  # each run cut out once, however many positions fall in it
+    for position in positions:
+        index = bisect_right(starts, position) - 1
+        if index < 0 or spans[index][1] < position:
+            tokens.append("")
+            continue
+        if index not in seen:
+            start, end = spans[index]
+            token = text[start:end].rstrip(".,;)")
+            seen[index] = token if len(token) <= _SHOWN else token[: _SHOWN - 1] + "…"
+        tokens.append(seen[index])
+    return tokens
 
 
 def _half_names(reference: Reference) -> dict[int, str]:
