@@ -18,7 +18,7 @@ from linkaudit.demo.sites import CAPTURES, PRIVATE_URL, SPIK_PRINT, ArchivedCopy
 # The vocabularies of DESIGN.md, written out here so that the demo is held to the document, not to the code.
 DESIGN_STATUSES = {
     "ok", "redirected", "dead", "soft_404", "homepage_redirect", "parked", "server_error", "timeout",
-    "dns_error", "connection_error", "tls_error", "blocked", "invalid", "skipped",
+    "dns_error", "connection_error", "tls_error", "blocked", "invalid", "skipped", "content_drift",
 }  # fmt: skip
 DESIGN_FINDINGS = {
     "glued_urls", "scheme_added", "url_only_in_one_half", "urls_differ_between_halves",
@@ -38,6 +38,8 @@ ARCHIVE_CHOICES: dict[str, tuple[str, str | None]] = {
     "http://news.nur.kz/217304.html": ("2012-05-09", "20120509180100"),  # through the archived redirect
     "http://vecher.kz/node/1259": ("2011-05-26", "20110601090000"),  # the copy before is an archived 404
     "http://www.bnews.kz": ("2012-11-28", None),  # never archived
+    "http://www.time.kz/news/society/2012/04/05/26741": ("2012-04-05", "20120406101500"),  # drifted: the copy
+    # that still carries the cited story; a later one carries the new story
 }
 
 

@@ -33,7 +33,7 @@ Cited by the demo article (``article.md``), which also cites ``mailto:`` (``inva
 | www.kisi.kz           | moved to https: ``http`` answers 301 to the same path on      | ok, title match   |
 |                       | ``https``, whose certificate the demo's authority signed      |                   |
 | www.kazpravda.kz      | the cited article, live (its note's halves disagree on dates) | ok, title match   |
-| www.time.kz           | the cited address now carries another story                   | ok, title drift   |
+| www.time.kz           | the cited address now carries another story                   | content drift     |
 
 Unknown paths on a live site answer a real 404 page (``dead``). The archive (``CAPTURES``, served in the
 Wayback format) holds copies before and after the cited dates, among them archived soft 404s, an archived
@@ -400,7 +400,7 @@ SITES: tuple[Site, ...] = (
                 ),
             ),
         ),
-        expected=((f"http://www.time.kz{TIME_PATH}", Status.OK),),
+        expected=((f"http://www.time.kz{TIME_PATH}", Status.CONTENT_DRIFT),),
         cited_in=ARTICLE,
     ),
 )
@@ -427,6 +427,14 @@ def _copy(
 
 
 CAPTURES: tuple[ArchivedCopy, ...] = (
+    # www.time.kz, cited 2012-04-05: the copy of the next day still carries the cited story; a later one
+    # carries the story that replaced it (drift in the archive too) and must lose.
+    _copy(f"http://www.time.kz{TIME_PATH}", "20120406101500", page(
+        f"{TIME_CITED_TITLE} — Время", TIME_CITED_TITLE, "Северная часть Аральского моря снова наполняется.",
+    ), "the copy that still carries the cited story: chosen"),
+    _copy(f"http://www.time.kz{TIME_PATH}", "20140210000000", page(
+        f"{TIME_NEW_TITLE} — Время", TIME_NEW_TITLE, "Стоимость топлива на заправках города снова изменилась.",
+    ), "a later copy that already carries another story: rejected"),
     # bisnews.kz, cited 2012-11-03: the closest copy is itself a soft 404 and must be rejected.
     _copy("http://bisnews.kz/", "20121102093000", page(
         f"{SOFT_404_TEXT} — Новости Атырау", SOFT_404_TEXT, "Запрашиваемая страница не найдена.",
