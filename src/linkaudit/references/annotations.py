@@ -37,9 +37,10 @@ _MIN_BROKEN = 12  # a spelling shorter than this is not taken for a cut-off form
 
 @dataclass
 class _Span:
-    start: int
+    start: int  # the reference's line start (a note's number precedes its text)
     end: int
     index: int  # position in the references list
+    text_at: int = -1  # where the reference's text is found verbatim, -1 when it is not
 
 
 def _line_starts(text: str) -> list[int]:
@@ -50,21 +51,21 @@ def _spans(text: str, references: Sequence[Reference]) -> list[_Span]:
     """Where each reference lies in ``text``: its text found verbatim from its line on, else from its line to
     the next reference's start. Sorted by start."""
     starts = _line_starts(text)
-    located: list[tuple[int, int, int]] = []
+    located: list[tuple[int, int, int, int]] = []
     for index, reference in enumerate(references):
         line = starts[min(max(reference.line - 1, 0), len(starts) - 1)]
         position = text.find(reference.text, line, line + len(reference.text) + 4096) if reference.text else -1
         if position >= 0:
-            located.append((position, position + len(reference.text), index))
+            located.append((line, position + len(reference.text), index, position))
         else:
-            located.append((line, -1, index))
+            located.append((line, -1, index, -1))
     located.sort()
     spans: list[_Span] = []
-    for order, (start, end, index) in enumerate(located):
+    for order, (start, end, index, text_at) in enumerate(located):
+        following = located[order + 1][0] if order + 1 < len(located) else len(text)
         if end < 0:
-            end = located[order + 1][0] if order + 1 < len(located) else len(text)
-            end = max(end, start)
-        spans.append(_Span(start, end, index))
+            end = max(following, start)
+        spans.append(_Span(start, end, index, text_at))
     return spans
 
 
@@ -74,7 +75,7 @@ def with_pages(document: Document, references: Sequence[Reference]) -> list[Refe
         return list(references)
     spans = {span.index: span for span in _spans(document.text, references)}
     return [
-        replace(reference, page=document.page_of(spans[index].start))
+        replace(reference, page=document.page_of(max(spans[index].start, spans[index].text_at)))
         for index, reference in enumerate(references)
     ]
 
@@ -101,7 +102,7 @@ def apply_links(
                 orphans.setdefault(line, []).append(link)
             continue
         reference = result[span.index]
-        offset = link.start - span.start if _verbatim(document.text, span, reference) else -1
+        offset = link.start - span.text_at if span.text_at >= 0 and link.start >= span.text_at else -1
         updated, finding = _join(reference, link, offset)
         result[span.index] = updated
         if finding is not None:
@@ -122,10 +123,6 @@ def _covering(spans: list[_Span], starts: list[int], offset: int) -> _Span | Non
         if span.start <= offset < span.end:
             return span
     return None
-
-
-def _verbatim(text: str, span: _Span, reference: Reference) -> bool:
-    return text[span.start : span.start + len(reference.text)] == reference.text
 
 
 def _compact(url: str) -> str:

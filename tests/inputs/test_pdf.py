@@ -1,0 +1,161 @@
+"""The PDF reader: text layer with page starts, link annotations, watermarks, and one-line refusals."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from linkaudit.inputs import InputError, collect_contained, read_bytes, read_file
+from linkaudit.references import parse_document
+
+from .pdfs import Line, PdfPage, build_pdf
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+REAL = SHARED / "corpus" / "real" / "pdf"
+needs_corpus = pytest.mark.skipif(not REAL.is_dir(), reason=f"the real-document corpus is absent ({REAL})")
+
+
+def read(pages: list[PdfPage], name: str = "paper.pdf"):  # type: ignore[no-untyped-def]
+    return read_bytes(build_pdf(pages), name, suffix=".pdf", path=None)
+
+
+def test_pages_are_kept_and_each_note_knows_its_page() -> None:
+    document = read(
+        [
+            PdfPage([Line("Body text of the paper.")]),
+            PdfPage([Line("References"), Line("1. First source, http://example.org/one")]),
+            PdfPage([Line("2. Second source, http://example.org/two")]),
+        ]
+    )
+    assert document.reader == "pdf"
+    assert len(document.pages) == 3
+    assert document.text.count("\f") == 2
+    parsed = parse_document(document)
+    pages = {reference.number: reference.page for reference in parsed.references if reference.number}
+    assert pages == {"1": 2, "2": 3}
+
+
+def test_an_annotation_repairs_the_url_a_line_break_cut() -> None:
+    document = read(
+        [
+            PdfPage(
+                [
+                    Line("References"),
+                    Line("1. Figures. URL: http://example.org/stats/population", b"http://example.org/stats/population2012"),
+                    Line("2012 (accessed 01.02.2020).", b"http://example.org/stats/population2012"),
+                ]
+            )
+        ]
+    )
+    (reference,) = parse_document(document).references
+    assert reference.urls == ("http://example.org/stats/population2012",)
+    (found,) = reference.found
+    assert "annotation" in [str(repair) for repair in found.repairs]
+
+
+def test_a_link_over_a_word_in_a_note_is_a_cited_url_of_that_note() -> None:
+    document = read(
+        [PdfPage([Line("Literature"), Line("1. The committee report, on its site.", b"https://example.org/report")])]
+    )
+    (reference,) = parse_document(document).references
+    assert reference.number == "1"
+    assert reference.urls == ("https://example.org/report",)
+
+
+def test_utf16_and_raw_utf8_targets_are_decoded() -> None:
+    target = "https://example.org/статья"
+    document = read(
+        [
+            PdfPage(
+                [
+                    Line("Notes"),
+                    Line("1. One", target.encode("utf-16")),
+                    Line("2. Two", target.encode("utf-8") + b"?x=1"),
+                ]
+            )
+        ]
+    )
+    assert [link.target for link in document.links] == [target, target + "?x=1"]
+
+
+def test_a_target_on_every_page_is_a_watermark_not_a_citation() -> None:
+    stamp = b"https://download.example/list.htm"
+    pages = [PdfPage([Line(f"Page {n} text", stamp)]) for n in range(1, 6)]
+    pages[2] = PdfPage([Line("Notes", stamp), Line("1. Real, http://example.org/cited")])
+    document = read(pages)
+    assert document.links == ()
+    assert any("watermark" in remark and "download.example" in remark for remark in document.remarks)
+    urls = {url for reference in parse_document(document).references for url in reference.urls}
+    assert urls == {"http://example.org/cited"}
+
+
+def test_file_and_mail_targets_are_set_aside() -> None:
+    document = read([PdfPage([Line("Notes"), Line("1. Share", b"file:///srv/share/doc.pdf"), Line("2. x", b"mailto:a@b.c")])])  # noqa: E501
+    assert document.links == ()
+    assert "2 link annotation(s)" in document.remarks[0]
+
+
+def test_a_pdf_without_text_is_refused_as_a_scan(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(build_pdf([PdfPage([]), PdfPage([])]))
+    with pytest.raises(InputError, match=r"scan\.pdf: no text layer \(a scanned PDF\?\)"):
+        read_file(path, name="scan.pdf")
+
+
+def test_a_broken_pdf_is_one_line_and_the_other_documents_go_on(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage")
+    good = tmp_path / "notes.txt"
+    good.write_text("1. http://example.org/a\n", encoding="utf-8")
+    collected = collect_contained([str(broken), str(good)])
+    assert [document.name for document in collected.documents] == [str(good)]
+    (problem,) = collected.problems
+    assert problem.startswith(f"{broken}: not a readable PDF")
+    assert "\n" not in problem
+
+
+def test_a_pdf_named_txt_is_read_as_a_pdf_not_as_cp1252(tmp_path: Path) -> None:
+    path = tmp_path / "paper.txt"
+    path.write_bytes(build_pdf([PdfPage([Line("Notes"), Line("1. http://example.org/in-pdf")])]))
+    document = read_file(path)
+    assert document.reader == "pdf"
+    assert parse_document(document).references[0].urls == ("http://example.org/in-pdf",)
+
+
+@needs_corpus
+def test_real_thesis_reads_fast_with_its_hyperref_links() -> None:
+    started = time.perf_counter()
+    document = read_file(REAL / "ru-phd-thesis-spbu-2023-kostyukov.pdf")
+    elapsed = time.perf_counter() - started
+    print(f"110-page thesis read in {elapsed:.2f} s")
+    assert len(document.pages) == 110
+    targets = {link.target for link in document.links}
+    assert len(targets) == 55  # SOURCES.md: 76 URI annotations, 55 distinct
+    assert "https://github.com/Columpio/RInGen" in targets
+
+
+@needs_corpus
+def test_real_standard_watermark_is_set_aside() -> None:
+    document = read_file(REAL / "ru-gost-r-7.0.5-2008.pdf")
+    assert all("meganorm.ru" not in link.target for link in document.links)
+    assert any("meganorm.ru" in remark for remark in document.remarks)
+
+
+@needs_corpus
+def test_real_guide_utf16_target_and_file_links() -> None:
+    document = read_file(REAL / "ru-guide-narfu-sto-2018.pdf")
+    assert all(link.target.startswith(("http://", "https://", "ftp://")) for link in document.links)
+    assert all("\ufffd" not in link.target and not any("\u4e00" <= c <= "\u9fff" for c in link.target)
+               for link in document.links)  # fmt: skip
+    assert any("non-web targets" in remark for remark in document.remarks)
+
+
+@needs_corpus
+def test_real_vodnev_annotation_repairs_the_hyphen_broken_host() -> None:
+    parsed = parse_document(read_file(REAL / "ru-journal-tvgu-law-2017-2-vodnev.pdf"))
+    urls = {url for reference in parsed.references for url in reference.urls}
+    assert "http://www.icj-cij.org/pcij/serie_AB/AB_53/01_Groenland_Oriental_Arret.pdf" in urls
+    assert all(reference.page is not None for reference in parsed.references)
