@@ -394,6 +394,8 @@ class HostileWeb:
     _writers: set[asyncio.StreamWriter] = field(default_factory=set)
 
     async def start(self) -> None:
+        for encoding in ("gzip", "deflate", *(("br",) if brotli is not None else ())):
+            BOMBS.get(encoding)  # made before any request: the servers share the event loop being measured
         handlers = {behaviour.name: behaviour.handler for behaviour in (*BEHAVIOURS, *PATHOLOGICAL)}
         self.ports["main"] = await self._serve(lambda r, w: self._dispatch(r, w, handlers))
         self.ports["banner"] = await self._serve(self._banner)

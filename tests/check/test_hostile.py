@@ -7,21 +7,25 @@ for a second, and the reports written from its results must escape what the serv
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from yarl import URL
 
 from linkaudit.check.engine import Checker
+from linkaudit.check.fetch import FetchError
 from linkaudit.check.resolve import MappingResolver
 from linkaudit.config import Config
 from linkaudit.models import CheckResult, Link, LinkReport, Report
 from linkaudit.report import write_reports
 from linkaudit.report.github import annotations
+from linkaudit.status import Status
 
 from .hostile import BEHAVIOURS, MD_INJECTION, PATHOLOGICAL, XSS, Behaviour, HostileWeb, brotli
 
@@ -193,3 +197,134 @@ def _reports_escape(behaviours: list[Behaviour], measured: Measured, directory: 
         assert re.match(r"::(warning|error|notice)[ :]", line), line
         assert "::error file=x.txt" not in line
     assert MD_INJECTION and XSS  # the payloads the servers sent
+
+
+# ------------------------------------------------------------------------ containment and the smaller defects
+
+
+async def test_an_unexpected_exception_stays_with_its_link(
+    hostile: HostileWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkaudit.check.engine as engine
+
+    real = engine.classify
+
+    def exploding(page: Any, link: Link) -> Any:
+        if "explodes" in link.url:
+            raise RuntimeError("a bug met a page it did not expect\nsecond line")
+        return real(page, link)
+
+    monkeypatch.setattr(engine, "classify", exploding)
+    resolver = MappingResolver({}, fallback=("127.0.0.1", hostile.ports["main"]))
+    links = [_link("http://explodes.hostile.test/ok"), _link("http://fine.hostile.test/ok")]
+    async with Checker(Config().with_overrides(MATRIX), resolver=resolver) as checker:
+        exploded, fine = await checker.check(links)
+    assert exploded.status is Status.CONNECTION_ERROR
+    assert exploded.detail == "could not be checked: RuntimeError: a bug met a page it did not expect second line"
+    assert fine.status is Status.OK
+
+
+async def test_the_per_host_limit_holds_however_an_address_is_spelled() -> None:
+    busy = 0
+    most = 0
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal busy, most
+        await reader.readuntil(b"\r\n\r\n")
+        busy += 1
+        most = max(most, busy)
+        await asyncio.sleep(0.2)
+        busy -= 1
+        body = b"<title>x</title>"
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handler, "127.0.0.2", 0)
+    port = server.sockets[0].getsockname()[1]
+    spellings = ("127.0.0.2", "0x7f000002", "2130706434", "0177.0.0.2")
+    links = [_link(f"http://{spelling}:{port}/page/{number}") for spelling in spellings for number in range(3)]
+    config = Config().with_overrides({**MATRIX, "allow_private": True, "per_host": 2})
+    try:
+        async with Checker(config) as checker:
+            results = await checker.check(links)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert {result.status for result in results} == {Status.OK}, [(r.url, r.detail) for r in results]
+    assert most == 2
+
+
+async def test_attempts_count_every_request_aiohttp_makes() -> None:
+    """A kept-alive connection closed by the server: aiohttp would resend on a new one behind the policy's back."""
+    requests: dict[str, int] = {}
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        served = 0
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                path = head.split(b" ", 2)[1].decode()
+                requests[path] = requests.get(path, 0) + 1
+                if served and path == "/second":  # a stale keep-alive connection: closed without an answer
+                    break
+                served += 1
+                body = b"<title>page</title>"
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+                )
+                await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    config = Config().with_overrides({**MATRIX, "allow_private": True, "per_host": 1})
+    try:
+        async with Checker(config) as checker:
+            [first] = await checker.check([_link(f"http://127.0.0.1:{port}/first")])
+            [second] = await checker.check([_link(f"http://127.0.0.1:{port}/second")])
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert first.status is second.status is Status.OK
+    assert second.attempts == requests["/second"] == 2
+
+
+async def test_a_cited_url_on_the_archive_host_is_guarded_like_any_other(hostile: HostileWeb) -> None:
+    archive = f"http://127.0.0.1:{hostile.ports['main']}"
+    neighbour = f"http://127.0.0.1:{hostile.ports['banner']}/"
+    config = Config().with_overrides({**MATRIX, "wayback_url": archive})
+    async with Checker(config) as checker:
+        cited_archive, cited_neighbour = await checker.check([_link(f"{archive}/ok"), _link(neighbour)])
+        page = await checker.fetch_page(f"{archive}/ok")  # an archive request to the configured origin passes
+        with pytest.raises(FetchError) as refused:
+            await checker.fetch_page(neighbour)  # another port of the archive's host is not the archive
+    assert cited_archive.status is Status.SKIPPED
+    assert cited_neighbour.status is Status.SKIPPED
+    assert page.http_status == 200 and page.title == "A real page"
+    assert refused.value.status is Status.SKIPPED
+    assert "banner" not in hostile.requests
+
+
+async def test_behind_a_proxy_names_are_resolved_here_and_private_ones_never_sent(
+    hostile: HostileWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = f"http://127.0.0.1:{hostile.ports['main']}"  # a proxy that would happily fetch anything
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("NO_PROXY", "")
+    urls = ["http://localhost/ok", "http://metadata.google.internal/computeMetadata/v1/", "http://intranet.corp/ok"]
+    async with Checker(Config().with_overrides(MATRIX)) as checker:
+        results = await checker.check([_link(url) for url in urls])
+    assert [result.status for result in results] == [Status.SKIPPED] * 3
+    assert results[0].detail == "resolves to a private address (use --allow-private)"
+    assert "proxy is in use" in results[1].detail and "proxy is in use" in results[2].detail
+    assert hostile.requests == {}  # nothing reached the proxy
+
+
+def test_nat64_6to4_and_compatible_addresses_embedding_private_ipv4_are_private() -> None:
+    from linkaudit.check.resolve import is_private_address
+
+    for address in ("64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::c0a8:101", "2002:7f00:1::", "2002:a00:1::1"):
+        assert is_private_address(address), address
+    for address in ("64:ff9b::808:808", "2002:808:808::1", "2a00:1450:4001::200e"):
+        assert not is_private_address(address), address

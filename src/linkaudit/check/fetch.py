@@ -288,7 +288,8 @@ async def fetch(
     Cookies live for one chain only (a cookie-check redirect works, and no other fetch can change them, so a
     loop is always seen as one). ``guard`` vets every hop before it is dialled (default: literal addresses).
     """
-    current = parse_target(url)
+    written = parse_target(url)  # each hop as the document or the server wrote it; dialled in canonical form
+    current = _canonical_host(written)
     redirects: list[str] = []
     cookies = _ChainCookies()
     seen: set[tuple[str, str]] = set()
@@ -319,8 +320,20 @@ async def fetch(
                 raise translate_error(exc, url=url, redirects=tuple(redirects)) from exc
         if received is not None or location is None:  # decoding and reading the title need no request slot
             assert received is not None
-            return received.page(url, tuple(redirects))
-        current = _next_hop(current, location, status, url, redirects, seen, cookies, settings)
+            page = received.page(url, tuple(redirects))
+            return page if written is current else replace(page, final_url=str(written))
+        written = _next_hop(current, location, status, url, redirects, seen, cookies, settings)
+        current = _canonical_host(written)
+
+
+def _canonical_host(url: URL) -> URL:
+    """A legacy IPv4 spelling (``0x7f000002``, ``2130706434``, ``0177.0.0.2``, ``127.1``) dialled as the address it
+    stands for, as a browser does; cited or redirected to, the same address is guarded and limited the same way."""
+    raw = url.raw_host or ""
+    address = literal_address(raw)
+    if address is None or ":" in address or address == raw:
+        return url
+    return url.with_host(address)
 
 
 class _ChainCookies:
