@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import dataclasses
 import string
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from linkaudit.check.fetch import extract_title
 from linkaudit.check.verdict import (
+    LONG_PAGE_WORDS,
+    MACHINERY_CHARS,
+    MAX_NESTING,
+    SAFE_TAGS,
+    VIEW_TEXT_CHARS,
     Verdict,
+    _nesting_cut,
     classify,
     is_error_page,
     is_homepage_redirect,
@@ -21,11 +31,13 @@ from linkaudit.check.verdict import (
     looks_same,
     probe_key,
     random_sibling,
+    read_page,
     title_match,
 )
 from linkaudit.models import Link, Page
 from linkaudit.status import Status
 
+T = TypeVar("T")
 PAGES = Path(__file__).resolve().parent.parent / "assets" / "pages"
 CITED = "http://www.zp.kz/news/2010/06/10/customs-union.html"
 
@@ -501,3 +513,77 @@ def test_verdict_is_frozen() -> None:
     verdict = Verdict(Status.OK, "", None)
     with pytest.raises(dataclasses.FrozenInstanceError):
         verdict.status = Status.DEAD  # type: ignore[misc]
+
+
+# ------------------------------------------------------------------------------------ one bounded parse
+
+ASSET_PAGES = sorted(path.name for path in PAGES.glob("*.html"))
+
+
+def in_thread(function: Callable[[], T], guard: float = 120.0) -> T:
+    """Run ``function`` in a worker thread; a generous guard turns a hang into a failure, not a stuck suite."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result(timeout=guard)
+
+
+@pytest.mark.parametrize("name", ASSET_PAGES)
+def test_the_view_judges_like_the_page(name: str) -> None:
+    """The checker keeps only the view while it waits for the probe: every rule must read it the same."""
+    page = make_page(load(name))
+    view = read_page(page)
+    assert read_page(view) is view
+    link = make_link(titles=(CUSTOMS_RU,))
+    assert classify(view, link) == classify(page, link)
+    assert is_parked(view) == is_parked(page)
+    assert title_match((CUSTOMS_RU,), view) == title_match((CUSTOMS_RU,), page)
+    assert looks_same(view, view) and looks_same(page, view)
+
+
+def test_the_view_keeps_a_bounded_text() -> None:
+    paragraph = "<p>Парламент обсудил поправки в закон о бюджете.</p>\n"
+    page = make_page(short_html("Архив", paragraph * 40_000))
+    view = read_page(page)
+    assert len(page.text) > 2 * VIEW_TEXT_CHARS
+    assert len(view.main_text) == VIEW_TEXT_CHARS
+    assert view.main_words > LONG_PAGE_WORDS  # counted far enough for every rule
+    assert len(view.machinery) <= MACHINERY_CHARS
+
+
+@pytest.mark.parametrize("repeat", [40_000, 300_000])  # 280 KB and 2.1 MB of unclosed <title>
+def test_repeated_unclosed_titles_are_read_in_one_pass(repeat: int) -> None:
+    text = "<html><head>" + "<title>" * repeat
+    page = make_page(text, title=extract_title(text))
+    verdict = in_thread(lambda: classify(page, make_link(titles=(CUSTOMS_RU,))))
+    assert verdict.status is Status.OK
+    assert verdict.title_match is False
+    assert extract_title(text) is None  # no closing tag: no title, found without rescanning per opening
+
+
+def test_a_closed_title_followed_by_many_unclosed_ones() -> None:
+    text = "<title>Таможенный союз</title>" + "<title>" * 40_000 + "<body><p>Текст</p></body>"
+    assert extract_title(text) == "Таможенный союз"
+    assert in_thread(lambda: title_match(("Таможенный союз",), make_page(text))) is True
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["<div>", "<nav><h1>", "<section><blockquote>", "<span>", "<ul><li>"],
+)
+def test_absurd_nesting_is_cut_not_parsed(opening: str) -> None:
+    """A parser checks its stack at each block tag: ``<div>``×400,000 would take it hours. The page is cut
+    where the nesting passes MAX_NESTING, and what came before still counts."""
+    head = "<html><head><title>Страница не найдена</title></head><body>"
+    text = head + opening * 400_000
+    cut = _nesting_cut(text)
+    assert cut < len(head) + len(opening) * (MAX_NESTING + 1)
+    assert in_thread(lambda: is_error_page(make_page(text))) == "Страница не найдена"
+
+
+def test_ordinary_markup_is_never_cut() -> None:
+    """Implicitly closed elements, void elements and script text (``i<n``) do not deepen the nesting."""
+    items = "".join(f"<li><p>Пункт {n}<br><img src='/{n}.png'>" for n in range(5_000))
+    script = "<script>for (var i = 0; i<n; i++) { a<b; }</script>" * 500
+    text = f"<html><head>{script}</head><body><ul>{items}</ul><div><p>конец</p></div></body></html>"
+    assert text.count("<") > SAFE_TAGS
+    assert _nesting_cut(text) == len(text)
+    assert "конец" in read_page(make_page(text)).main_text

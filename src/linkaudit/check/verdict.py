@@ -7,17 +7,17 @@ Pure functions on a fetched ``Page`` (no I/O) so every rule can be tested on rea
 from __future__ import annotations
 
 import difflib
-import html
 import re
 import secrets
 import string
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from anyascii import anyascii
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..models import Link, Page
 from ..references.urls import is_homepage
@@ -51,9 +51,22 @@ def _fold(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=32_768)
+def _latin_word(word: str) -> str:
+    return anyascii(word)
+
+
+def _transliterate(text: str) -> str:
+    """``anyascii`` word by word, remembering words already seen: a page's opening is thousands of characters
+    and anyascii costs about a microsecond each, while news text repeats its words."""
+    if text.isascii():
+        return text
+    return " ".join(_latin_word(word) if len(word) <= 40 else anyascii(word) for word in text.split())
+
+
 def _fold_latin(text: str) -> str:
     """Like ``_fold`` but transliterated to ASCII, so «Каримов» and "Karimov" compare equal."""
-    return _NON_WORD.sub(" ", _APOSTROPHES.sub("", anyascii(text).casefold())).strip()
+    return _NON_WORD.sub(" ", _APOSTROPHES.sub("", _transliterate(text).casefold())).strip()
 
 
 def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:
@@ -62,120 +75,63 @@ def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:
 
 # ------------------------------------------------------------------------------------------- page reading
 
-_FRAME_TAG = re.compile(r"<i?frame\b[^<>]*>", re.IGNORECASE)
-_META_TAG = re.compile(r"<meta\b[^<>]*>", re.IGNORECASE)
-_BODY_TAG = re.compile(r"<body\b[^<>]*>", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]*>")
-_SPACE = re.compile(r"\s+")
-_ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_MARKUP_SNIFF = re.compile(r"<(?:!doctype|html|head|body|title|div|p|h1)\b", re.IGNORECASE)
-_REFRESH_URL = re.compile(r"""url\s*=\s*['"]?([^'"\s>;]+)""", re.IGNORECASE)
+PARSE_CHARS = 2 * 1024 * 1024  # characters of a page the parser reads (fetch already caps the body)
+VIEW_TEXT_CHARS = 100_000  # main text kept for the rules (words are counted on all of it)
+MACHINERY_CHARS = 64 * 1024  # script and frame text kept for the parking check
 HEADING_CHARS = 1_000  # a title or h1 longer than this is not a heading worth reading whole
 HEADINGS_READ = 20
+ELEMENTS_READ = 200  # <meta>, <script> and frame elements looked at per page
+SAFE_TAGS = 8_000  # a page with fewer tags parses in bounded time however they nest
+MAX_NESTING = 400  # deeper than this, the rest of the page is not parsed (see ``_nesting_cut``)
+
+_MARKUP_SNIFF = re.compile(r"<(?:!doctype|html|head|body|title|div|p|h1)\b", re.IGNORECASE)
+_REFRESH_URL = re.compile(r"""url\s*=\s*['"]?([^'"\s>;]+)""", re.IGNORECASE)
+_TAG_START = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,31})")
+_INVISIBLE = ["script", "style", "template", "svg", "noscript"]
+_AROUND_MAIN = ["nav", "header", "footer", "aside"]
+# Elements that never deepen the parser's stack: void ones, and those a later sibling closes implicitly.
+_FLAT = frozenset(
+    "area base br col embed hr img input link meta param source track wbr keygen frame basefont bgsound"
+    " p li dt dd tr td th option optgroup thead tbody tfoot colgroup caption rb rt rp html head body a"
+    " form".split()
+)
+_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})
+
+
+@cache
+def _raw_end(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{name}\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class _Block:
-    """One ``<name …>…</name>`` element: its opening tag and the offsets of its content and end."""
+class PageView:
+    """What the verdict rules read from a page, taken in one parse; the body itself is not kept.
 
-    name: str
-    opening: str
-    start: int
-    inner_start: int
-    inner_end: int
-    end: int
-
-    def inner(self, source: str) -> str:
-        return source[self.inner_start : self.inner_end]
-
-
-@cache
-def _opening(names: str) -> re.Pattern[str]:
-    return re.compile(rf"<({names})\b[^<>]*>", re.IGNORECASE)
-
-
-@cache
-def _closing(name: str) -> re.Pattern[str]:
-    return re.compile(rf"</{name}\s*>", re.IGNORECASE)
-
-
-def _blocks(source: str, names: str, *, unclosed_to_end: bool = False) -> list[_Block]:
-    """The ``names`` elements (``"main|article"``), outermost first, found in linear time.
-
-    Regular expressions with ``.*?`` go quadratic on pages with many unclosed tags; here a name whose
-    closing tag is missing is not searched again. ``unclosed_to_end``: such an element runs to the end of
-    the page (as a browser treats an unclosed ``<script>``).
+    ``read_page`` makes one; every rule accepts a ``Page`` or a ``PageView``, so the checker can let the body
+    go as soon as it is read and still compare the page with its host's probe later.
     """
-    blocks: list[_Block] = []
-    unclosed: set[str] = set()
-    position = 0
-    while (opening := _opening(names).search(source, position)) is not None:
-        name = opening.group(1).lower()
-        position = opening.end()
-        if name in unclosed:
-            continue
-        closing = _closing(name).search(source, opening.end())
-        if closing is None:
-            unclosed.add(name)
-            if unclosed_to_end:
-                end = len(source)
-                blocks.append(_Block(name, opening.group(0), opening.start(), opening.end(), end, end))
-                break
-            continue
-        blocks.append(
-            _Block(name, opening.group(0), opening.start(), opening.end(), closing.start(), closing.end())
-        )
-        position = closing.end()
-    return blocks
+
+    url: str
+    final_url: str
+    http_status: int
+    redirects: tuple[str, ...]
+    readable: bool  # text (HTML, XML, plain), not a PDF or an image
+    title: str = ""  # <title> (or the fetcher's Page.title), plain text
+    headings: tuple[str, ...] = ()  # <h1> texts
+    og_title: str = ""
+    main_text: str = ""  # <main>/<article>, else <body> without nav/header/footer/aside; cut at VIEW_TEXT_CHARS,
+    # whitespace as in the page
+    main_words: int = 0
+    visible_text: str = ""  # the whole body's text, kept only when the main text is empty
+    machinery: str = ""  # scripts, frames and meta refresh (lowercased): where parking services hide
+    refresh_target: str | None = None  # a <meta http-equiv=refresh> target, absolute
 
 
-def _remove(source: str, names: str, *, unclosed_to_end: bool = False) -> str:
-    pieces: list[str] = []
-    position = 0
-    for block in _blocks(source, names, unclosed_to_end=unclosed_to_end):
-        pieces.append(source[position : block.start])
-        position = block.end
-    pieces.append(source[position:])
-    return " ".join(pieces)
+PageLike = Page | PageView
 
 
-def _remove_comments(source: str) -> str:
-    pieces: list[str] = []
-    position = 0
-    while (start := source.find("<!--", position)) != -1:
-        pieces.append(source[position:start])
-        end = source.find("-->", start + 4)
-        if end == -1:
-            position = len(source)
-            break
-        position = end + 3
-    pieces.append(source[position:])
-    return " ".join(pieces)
-
-
-@dataclass(frozen=True)
-class _PageView:
-    """What the rules read from a page, extracted once."""
-
-    title: str  # <title> (or Page.title), plain text
-    headings: tuple[str, ...]  # <h1> texts
-    og_title: str
-    main_text: str  # <main>/<article>, else <body> without nav/header/footer/aside
-    main_words: int
-    visible_text: str
-    machinery: str  # lowercased scripts, frames and meta refresh: where parking services hide
-    refresh_target: str | None  # a <meta http-equiv=refresh> target, absolute
-
-
-def _plain(fragment: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
-
-
-def _attributes(tag: str) -> dict[str, str]:
-    return {
-        match.group(1).lower(): html.unescape(match.group(2) or match.group(3) or match.group(4) or "")
-        for match in _ATTRIBUTE.finditer(tag)
-    }
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _is_text(page: Page) -> bool:
@@ -192,52 +148,148 @@ def _is_markup(page: Page) -> bool:
     return bool(_MARKUP_SNIFF.search(page.text[:4096]))
 
 
-@lru_cache(maxsize=64)
-def _view(page: Page) -> _PageView:
-    if not _is_text(page):
-        return _PageView(page.title or "", (), "", "", 0, "", "", None)
+def _nesting_cut(source: str) -> int:
+    """Where the page's elements nest deeper than ``MAX_NESTING`` (else its length), in one linear scan.
+
+    An HTML parser checks the stack of open elements at every block tag, so ``<div>`` repeated 40,000 times
+    costs it seconds (quadratic); pages with many tags are cut where the nesting gets absurd. Script and
+    style text is skipped (``i<n`` is not a tag); elements closed implicitly (``<p>``, ``<li>``) do not count.
+    """
+    depth = 0
+    position = 0
+    while (tag := _TAG_START.search(source, position)) is not None:
+        position = tag.end()
+        name = tag.group(2).lower()
+        if tag.group(1):
+            if depth and name not in _FLAT:
+                depth -= 1
+        elif name in _RAW_TEXT:
+            end = _raw_end(name).search(source, position)
+            if end is None:
+                break
+            position = end.end()
+        elif name not in _FLAT:
+            depth += 1
+            if depth > MAX_NESTING:
+                return tag.start()
+    return len(source)
+
+
+def _parse(text: str) -> LexborHTMLParser:
+    source = text[:PARSE_CHARS]
+    if source.count("<") > SAFE_TAGS:
+        source = source[: _nesting_cut(source)]
+    return LexborHTMLParser(source)
+
+
+def _text_of(node: LexborNode | None) -> str:
+    """The node's text as the parser gives it (whitespace not collapsed: the rules split it anyway)."""
+    return "" if node is None else node.text(deep=True, separator=" ")
+
+
+def _heading(node: LexborNode) -> str:
+    return _squeeze(_text_of(node)[: 4 * HEADING_CHARS])[:HEADING_CHARS]
+
+
+def _outermost(nodes: Sequence[LexborNode]) -> list[LexborNode]:
+    """The nodes not inside another one of them (``<article>`` within ``<main>`` is read once)."""
+    chosen: list[LexborNode] = []
+    for node in nodes:
+        parent = node.parent
+        inside = False
+        steps = 0
+        while parent is not None and steps < MAX_NESTING:
+            if parent.tag in ("main", "article"):
+                inside = True
+                break
+            parent = parent.parent
+            steps += 1
+        if not inside:
+            chosen.append(node)
+    return chosen
+
+
+def _machinery(tree: LexborHTMLParser) -> list[str]:
+    """Script sources and text, frame sources: up to ``MACHINERY_CHARS`` in all."""
+    pieces: list[str] = []
+    size = 0
+    for node in tree.css("script, iframe, frame")[:ELEMENTS_READ]:
+        piece = " ".join([*(value or "" for value in node.attributes.values()), node.text(deep=False)])
+        pieces.append(piece[: MACHINERY_CHARS - size])
+        size += len(piece)
+        if size >= MACHINERY_CHARS:
+            break
+    return pieces
+
+
+def _count_words(text: str) -> int:
+    """The number of words, counted exactly up to one more than any rule needs."""
+    return len(text.split(maxsplit=LONG_PAGE_WORDS + 1))
+
+
+def read_page(page: PageLike) -> PageView:
+    """Everything the rules need from ``page``, read with one parse bounded by ``PARSE_CHARS`` and
+    ``MAX_NESTING`` (linear in the page's size)."""
+    if isinstance(page, PageView):
+        return page
+    base = PageView(
+        url=page.url,
+        final_url=page.final_url,
+        http_status=page.http_status,
+        redirects=page.redirects,
+        readable=_is_text(page),
+        title=(page.title or "")[:HEADING_CHARS],
+    )
+    if not base.readable:
+        return base
     if not _is_markup(page):
-        text = _SPACE.sub(" ", page.text).strip()
-        return _PageView(page.title or "", (), "", text, len(text.split()), text, "", None)
-    source = _remove_comments(page.text)
+        words = _count_words(page.text[:PARSE_CHARS])
+        return replace(base, main_text=page.text[:VIEW_TEXT_CHARS] if words else "", main_words=words)
+    tree = _parse(page.text)
     machinery: list[str] = []
-    for script in _blocks(source, "script", unclosed_to_end=True):
-        machinery.append(script.opening)
-        machinery.append(script.inner(source))
-    machinery.extend(_FRAME_TAG.findall(source))
     og_title = ""
     refresh_target: str | None = None
-    for tag in _META_TAG.findall(source):
-        attributes = _attributes(tag)
+    for meta in tree.css("meta")[:ELEMENTS_READ]:
+        attributes = {name.lower(): value or "" for name, value in meta.attributes.items()}
         if attributes.get("http-equiv", "").lower() == "refresh":
-            machinery.append(tag)
-            found = _REFRESH_URL.search(attributes.get("content", ""))
-            delay = attributes.get("content", "").split(";")[0].strip()
-            target = urljoin(page.final_url, found.group(1)) if found else ""
-            # only a refresh a browser would follow to another web page counts: file:, javascript: and the like
-            # leave the page judged as itself
-            if target.lower().startswith(("http://", "https://")) and (not delay.isdigit() or int(delay) <= 5):
-                refresh_target = target
-        elif attributes.get("property", attributes.get("name", "")).lower() == "og:title":
-            og_title = attributes.get("content", "").strip()[:HEADING_CHARS]
-    source = _remove(source, "script|style|template|svg", unclosed_to_end=True)
-    titles = _blocks(source, "title")
-    title = page.title or (_plain(titles[0].inner(source)) if titles else "")
-    first_headings = _blocks(source, "h1")[:HEADINGS_READ]
-    headings = tuple(text for text in (_plain(block.inner(source)) for block in first_headings) if text)
-    body_tag = _BODY_TAG.search(source)
-    body = source[body_tag.end() :] if body_tag else _remove(source, "title")
-    regions = _blocks(body, "main|article")
-    main_source = " ".join(block.inner(body) for block in regions) if regions else body
-    main_text = _plain(_remove(main_source, "nav|header|footer|aside"))
-    return _PageView(
-        title=title[:HEADING_CHARS],
-        headings=tuple(heading[:HEADING_CHARS] for heading in headings),
+            content = attributes.get("content", "")
+            machinery.append(content)
+            found = _REFRESH_URL.search(content)
+            delay = content.split(";")[0].strip()
+            if found and (not delay.isdigit() or int(delay) <= 5):
+                refresh_target = urljoin(page.final_url, found.group(1))
+        elif not og_title and attributes.get("property", attributes.get("name", "")).lower() == "og:title":
+            og_title = _squeeze(attributes.get("content", ""))[:HEADING_CHARS]
+    title = base.title
+    if not title:
+        for node in tree.css("title"):
+            if node.parent is None or node.parent.tag != "svg":
+                title = _heading(node)
+                break
+    machinery_source = _machinery(tree)
+    tree.strip_tags(_INVISIBLE)
+    headings = tuple(
+        text for text in (_heading(node) for node in tree.css("h1")[:HEADINGS_READ]) if text
+    )
+    body = tree.body
+    visible = _text_of(body)
+    tree.strip_tags(_AROUND_MAIN)
+    regions = _outermost(tree.css("main, article")[:ELEMENTS_READ])
+    main_text = " ".join(_text_of(region) for region in regions) if regions else _text_of(body)
+    main_words = _count_words(main_text)
+    if not main_words:
+        main_text = ""
+    if main_words <= PARKED_PAGE_WORDS:  # read only where the parking rule looks
+        machinery.extend(machinery_source)
+    return replace(
+        base,
+        title=title,
+        headings=headings,
         og_title=og_title,
-        main_text=main_text,
-        main_words=len(main_text.split()),
-        visible_text=_plain(body),
-        machinery=" ".join(machinery).lower(),
+        main_text=main_text[:VIEW_TEXT_CHARS],
+        main_words=main_words,
+        visible_text="" if main_words else visible[:VIEW_TEXT_CHARS],
+        machinery=" ".join(machinery)[:MACHINERY_CHARS].lower(),
         refresh_target=refresh_target,
     )
 
@@ -392,13 +444,13 @@ def _heading_marker(headings: Iterable[str]) -> str | None:
     return None
 
 
-def is_error_page(page: Page) -> str | None:
+def is_error_page(page: PageLike) -> str | None:
     """The error-page marker the page carries (in its title/h1, or in the body of a short page), else None.
 
     A heading marker counts unless the main text is article-length (then the error is the article's subject),
     except when title and h1 both carry one. Body text counts only on short pages.
     """
-    view = _view(page)
+    view = read_page(page)
     title_marker = _heading_marker([view.title])
     heading_marker = _heading_marker(view.headings)
     if title_marker and heading_marker:
@@ -500,14 +552,14 @@ def _on_parking_host(host: str) -> str | None:
     return None
 
 
-def is_parked(page: Page) -> str | None:
+def is_parked(page: PageLike) -> str | None:
     """What shows the domain is parked or for sale (a marker, or the parking host reached), else None."""
-    cited_service = _on_parking_host(_host(page.url))
-    for url in (*page.redirects, page.final_url):
+    view = read_page(page)
+    cited_service = _on_parking_host(_host(view.url))
+    for url in (*view.redirects, view.final_url):
         service = _on_parking_host(_host(url))
         if service and service != cited_service:
             return f"redirected to {service}"
-    view = _view(page)
     if view.refresh_target:
         service = _on_parking_host(_host(view.refresh_target))
         if service and service != cited_service:
@@ -555,15 +607,15 @@ def _same_site(first: str, second: str) -> bool:
     return _comparable(first)[0] == _comparable(second)[0]
 
 
-def _landing(page: Page) -> str:
+def _landing(page: PageLike) -> str:
     """Where the visit ended: the final URL, or a page that only refreshes elsewhere."""
-    view = _view(page)
+    view = read_page(page)
     if view.refresh_target and view.main_words <= SHORT_PAGE_WORDS:
         return view.refresh_target
-    return page.final_url
+    return view.final_url
 
 
-def is_homepage_redirect(link_url: str, page: Page) -> bool:
+def is_homepage_redirect(link_url: str, page: PageLike) -> bool:
     """A deep link whose redirects ended at a site root or a generic landing page."""
     landing = _landing(page)
     if _same_resource(link_url, landing) or is_homepage(link_url):
@@ -595,7 +647,7 @@ def _share_found(cited_words: Sequence[str], page_words: Sequence[str]) -> float
     return found / len(cited_words)
 
 
-def title_match(cited_titles: Sequence[str], page: Page) -> bool | None:
+def title_match(cited_titles: Sequence[str], page: PageLike) -> bool | None:
     """Whether the page still carries one of the cited titles; None when no title is cited or the page has
     no readable text.
 
@@ -605,14 +657,14 @@ def title_match(cited_titles: Sequence[str], page: Page) -> bool | None:
     cited = [folded for folded in (_fold_latin(title) for title in cited_titles) if folded]
     if not cited:
         return None
-    view = _view(page)
-    if not _is_text(page) or not (view.title or view.og_title or view.headings or view.main_text):
+    view = read_page(page)
+    if not view.readable or not (view.title or view.og_title or view.headings or view.main_text):
         return None  # nothing readable (a PDF, an empty page that scripts fill in): no verdict on drift
     headings = [_fold_latin(text) for text in (view.title, view.og_title, *view.headings) if text]
     segments = [
         _fold_latin(part) for text in (view.title, *view.headings) for part in _TITLE_SEPARATORS.split(text)
     ]
-    opening = _fold_latin(view.main_text[:TITLE_TEXT_CHARS])
+    opening = _fold_latin(_squeeze(view.main_text[: 4 * TITLE_TEXT_CHARS])[:TITLE_TEXT_CHARS])
     for title in cited:
         words = [word for word in title.split() if len(word) > 1 or word.isdigit()] or title.split()
         for heading in headings:
@@ -631,9 +683,10 @@ def title_match(cited_titles: Sequence[str], page: Page) -> bool | None:
 # -------------------------------------------------------------------------------------------- the verdict
 
 
-def classify(page: Page, link: Link) -> Verdict:
+def classify(page: PageLike, link: Link) -> Verdict:
     """The status of a link whose fetch ended in a 2xx ``page``: soft_404, parked, homepage_redirect,
     redirected or ok, with the title match (None for homepage citations)."""
+    page = read_page(page)  # one parse for every rule below
     cited_url = link.normalized or link.url or page.url
     matched = None if is_homepage(cited_url) else title_match(link.cited_titles, page)
     parked = is_parked(page)
@@ -716,7 +769,7 @@ def probe_key(url: str) -> tuple[str, str]:
 # ------------------------------------------------------------------------------------------- looks_same
 
 
-def _echoes(page: Page) -> list[str]:
+def _echoes(page: PageView) -> list[str]:
     """The page's own address in the forms a catch-all page echoes back, longest first."""
     forms: set[str] = set()
     for url in (page.url, page.final_url):
@@ -726,16 +779,15 @@ def _echoes(page: Page) -> list[str]:
     return sorted((form for form in forms if len(form) >= 4), key=lambda form: (-len(form), form))
 
 
-def _without_echoes(text: str, page: Page) -> str:
+def _without_echoes(text: str, page: PageView) -> str:
     for echoed in _echoes(page):
         text = text.replace(echoed, " ")
     return text
 
 
-def _similarity_words(page: Page) -> list[str]:
+def _similarity_words(view: PageView) -> list[str]:
     """The main text's words without the page's own address."""
-    view = _view(page)
-    return _fold(_without_echoes(view.main_text or view.visible_text, page)).split()[:SIMILARITY_WORD_CAP]
+    return _fold(_without_echoes(view.main_text or view.visible_text, view)).split()[:SIMILARITY_WORD_CAP]
 
 
 def _pairs(words: Sequence[str]) -> Counter[tuple[str, str]]:
@@ -750,18 +802,23 @@ def _dice(first: Sequence[str], second: Sequence[str]) -> float:
     return 2 * (first_pairs & second_pairs).total() / total if total else 1.0
 
 
-def _title_without_address(page: Page) -> str:
-    return _fold(_without_echoes(_view(page).title, page))
+def _title_without_address(view: PageView) -> str:
+    return _fold(_without_echoes(view.title, view))
 
 
-def looks_same(page: Page, probe: Page) -> bool:
+def looks_same(page: PageLike, probe: PageLike) -> bool:
     """Whether the host answered a random sibling address (``probe``) with what it gave for the cited one:
     the same final URL, or near-identical visible text. Then the cited page is the host's catch-all."""
     if not 200 <= probe.http_status < 300:
         return False
     if _same_resource(page.final_url, probe.final_url):
         return True
+    page, probe = read_page(page), read_page(probe)
     page_title, probe_title = _title_without_address(page), _title_without_address(probe)
     if page_title and probe_title and difflib.SequenceMatcher(None, page_title, probe_title).ratio() < 0.8:
         return False
-    return _dice(_similarity_words(page), _similarity_words(probe)) >= SIMILARITY_THRESHOLD
+    page_words, probe_words = _similarity_words(page), _similarity_words(probe)
+    shorter, longer = sorted((len(page_words), len(probe_words)))
+    if longer and 2 * shorter / (shorter + longer) < SIMILARITY_THRESHOLD:
+        return False  # lengths alone rule it out: the pair bags cannot overlap enough
+    return _dice(page_words, probe_words) >= SIMILARITY_THRESHOLD
