@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import http.server
 import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from linkaudit.cli import main
+from linkaudit.models import Report
 
-SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "notes.txt"
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "notes.txt"
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -58,7 +68,6 @@ def test_extract_json_carries_both_halves_and_findings() -> None:
     ],
 )
 def test_usage_and_input_errors_exit_2_with_one_line(args: list[str], message: str, tmp_path: Path) -> None:
-    import os
 
     cwd = os.getcwd()
     os.chdir(tmp_path)  # no pyproject.toml with [tool.linkaudit] inputs here
@@ -161,7 +170,6 @@ def test_an_unusable_output_directory_is_refused_before_any_network_work(tmp_pat
     bad_config = tmp_path / "project"
     bad_config.mkdir()
     (bad_config / "linkaudit.toml").write_text('per-host = "four"\n', encoding="utf-8")
-    import os
 
     cwd = os.getcwd()
     os.chdir(bad_config)
@@ -197,3 +205,391 @@ def test_fix_reads_stdin_and_writes_stdout_with_a_report(tmp_path: Path) -> None
     assert result_.stdout.startswith("1. “Customs Union")
     assert "http://bisnews.kz [archived 4 November 2012: https://web.archive.org/web/20121104000000/" in result_.stdout
     assert not list(tmp_path.glob("*.fixed*"))
+
+
+# --- against a real server on loopback ---------------------------------------------------------------------------
+
+
+
+@dataclass
+class Site:
+    """A threaded HTTP server on 127.0.0.1: /ok/<n> are real pages, /gone/<n> 404, /forbidden 403; any other
+    address (the soft-404 probe's made-up siblings) 404. It records each request's path and headers."""
+
+    base: str
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    def paths(self) -> list[str]:
+        return [path for path, _ in self.requests]
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    served: list[tuple[str, dict[str, str]]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            served.append((self.path, {name.lower(): value for name, value in self.headers.items()}))
+            parts = self.path.strip("/").split("/")
+            if len(parts) == 2 and parts[0] == "ok" and parts[1].isdigit():
+                code, title = 200, f"Report number {parts[1]} on water policy"
+            elif self.path == "/forbidden":
+                code, title = 403, "Forbidden"
+            else:
+                code, title = 404, "Not Found"
+            body = (
+                f"<html><head><title>{title}</title></head><body><h1>{title}</h1>"
+                f"<p>{'A paragraph of the cited article. ' * 20}</p></body></html>"
+            ).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(base=f"http://127.0.0.1:{server.server_address[1]}", requests=served)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port bound but never listening: connections to it are refused."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        sock.close()
+
+
+def _notes(site: Site, *paths: str) -> str:
+    """A note list citing ``paths`` of ``site``; each note's title is the one /ok/<n> pages carry."""
+    notes = []
+    for n, path in enumerate(paths, 1):
+        number = path.rsplit("/", 1)[-1]
+        notes.append(f"{n}. A. Author, “Report number {number} on water policy”, 3 May 2012, {site.base}{path}\n")
+    return "".join(notes)
+
+
+def _invoke(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, args, env=env)
+    finally:
+        os.chdir(here)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_settings_are_found_from_a_subfolder_and_the_store_lives_at_the_project_root(
+    tmp_path: Path, site: Site
+) -> None:
+    """The case that used to pass silently: run from a subfolder, the project's allow-private was lost, every
+    link became "skipped" and the exit code was 0."""
+    project = tmp_path / "project"
+    (project / "docs" / "drafts").mkdir(parents=True)
+    (project / "docs" / "notes.txt").write_text(_notes(site, "/ok/1", "/gone/1"), encoding="utf-8")
+    (project / "linkaudit.toml").write_text(
+        'inputs = ["docs/notes.txt"]\nallow-private = true\narchive = false\noutput-dir = "audit"\n',
+        encoding="utf-8",
+    )
+    below = project / "docs" / "drafts"
+    code, out, err = _invoke(["check", "-v"], below)
+    assert code == 1, out + err
+    assert f"settings from {project / 'linkaudit.toml'}" in err
+    data = json.loads((project / "audit" / "linkaudit.json").read_text(encoding="utf-8"))
+    statuses = {link["url"]: link["status"] for link in data["links"]}
+    assert statuses == {f"{site.base}/ok/1": "ok", f"{site.base}/gone/1": "dead"}
+    assert (project / ".linkaudit" / "linkaudit.db").is_file()  # the default store, at the project root
+    assert list(below.iterdir()) == []  # nothing written where the command ran
+
+
+def test_a_pyproject_without_the_table_is_passed_over_and_config_names_another_file(
+    tmp_path: Path, site: Site
+) -> None:
+    project = tmp_path / "project"
+    inner = project / "package"
+    inner.mkdir(parents=True)
+    (project / "pyproject.toml").write_text(
+        '[tool.linkaudit]\nallow-private = true\narchive = false\nstore = "state/la.db"\n', encoding="utf-8"
+    )
+    (inner / "pyproject.toml").write_text('[project]\nname = "inner"\n', encoding="utf-8")
+    (inner / "notes.txt").write_text(_notes(site, "/ok/1"), encoding="utf-8")
+    code, out, err = _invoke(["check", "notes.txt", "-o", "out"], inner)
+    assert code == 0, out + err
+    assert (project / "state" / "la.db").is_file()  # the store path is relative to the settings file
+    assert json.loads((inner / "out" / "linkaudit.json").read_text(encoding="utf-8"))["links"][0]["status"] == "ok"
+
+    other = tmp_path / "elsewhere" / "strict.toml"
+    other.parent.mkdir()
+    other.write_text("allow-private = false\narchive = false\n", encoding="utf-8")
+    code, out, err = _invoke(["check", "notes.txt", "-o", "out2", "--no-store", "--config", str(other)], inner)
+    assert code == 0, out + err
+    data = json.loads((inner / "out2" / "linkaudit.json").read_text(encoding="utf-8"))
+    assert data["links"][0]["status"] == "skipped"  # the named file, not the discovered one, applied
+    code, _, err = _invoke(["check", "notes.txt", "--config", str(tmp_path / "missing.toml")], inner)
+    assert code == 2
+    assert "missing.toml: no such settings file" in err
+
+
+def test_exclude_user_agent_header_and_accept_flags_reach_the_requests(tmp_path: Path, site: Site) -> None:
+    (tmp_path / "notes.txt").write_text(_notes(site, "/ok/1", "/forbidden", "/ok/2"), encoding="utf-8")
+    args = [
+        "check", "notes.txt", "--allow-private", "--no-archive", "--no-store", "-f", "json", "-o", "-",
+        "--exclude", r"/ok/2$", "--user-agent", "CitationBot/2.0", "--header", "X-Token: s3cret",
+        "--accept", "200..299,403",
+    ]  # fmt: skip
+    code, out, err = _invoke(args, tmp_path)
+    assert code == 0, err
+    data = json.loads(out)  # standard output holds the JSON report and nothing else
+    statuses = {link["url"]: link["status"] for link in data["links"]}
+    assert statuses == {
+        f"{site.base}/ok/1": "ok", f"{site.base}/forbidden": "ok", f"{site.base}/ok/2": "skipped",
+    }  # fmt: skip
+    assert "/ok/2" not in site.paths()
+    for path, headers in site.requests:
+        assert headers["user-agent"] == "CitationBot/2.0", path
+        assert headers["x-token"] == "s3cret", path
+    assert "All" in err or "None of the" in err  # the summary went to standard error
+    assert not (tmp_path / "-").exists()
+    code, _, err = _invoke(["check", "notes.txt", "--accept", "2x0"], tmp_path)
+    assert code == 2 and "'2x0' is not an HTTP status code" in err
+    code, _, err = _invoke(["check", "notes.txt", "--header", "no colon"], tmp_path)
+    assert code == 2 and "header must look like 'Name: value'" in err
+
+
+def test_dash_output_needs_exactly_one_format(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("1. A report, http://example.org/a\n", encoding="utf-8")
+    code, out, err = _invoke(["check", "notes.txt", "-o", "-"], tmp_path)
+    assert code == 2
+    assert "-o - writes one report to standard output: name its format with -f (e.g. -f json -o -)" in err
+    assert not (tmp_path / "-").exists() and out == ""
+
+
+def test_an_empty_document_says_so(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    code, out, err = _invoke(["check", "empty.txt", "--no-store", "--no-archive", "-o", "r"], tmp_path)
+    assert code == 0, err
+    assert "linkaudit: no references found in empty.txt" in err
+    code, _, err = _invoke(["extract", "empty.txt"], tmp_path)
+    assert code == 0 and "no references found in empty.txt" in err
+
+
+def test_check_lists_what_is_broken_by_document_with_file_line(tmp_path: Path, site: Site) -> None:
+    (tmp_path / "a.txt").write_text(_notes(site, "/ok/1", "/gone/1", "/gone/2", "/gone/1"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(_notes(site, "/gone/3"), encoding="utf-8")
+    args = ["check", "a.txt", "b.txt", "--allow-private", "--no-archive", "--no-store", "-o", "r"]
+    code, out, err = _invoke(args, tmp_path)
+    assert code == 1, err
+    listing = out[out.index("Broken: 3 links, by document") :].splitlines()
+    assert listing[1] == "a.txt"
+    assert listing[2] == f"  a.txt:2 (also line 4)  dead  {site.base}/gone/1"
+    assert listing[3] == "      404 Not Found"
+    assert listing[4] == f"  a.txt:3  dead  {site.base}/gone/2"
+    assert listing[6] == "b.txt"
+    assert listing[7] == f"  b.txt:1  dead  {site.base}/gone/3"
+
+
+def _broken_report(count: int) -> Report:
+    from linkaudit.models import CheckResult, Link, LinkReport, Snapshot
+    from linkaudit.models import Reference as Ref
+    from linkaudit.status import Status
+
+    references = []
+    links = []
+    for n in range(count):
+        document = "first.txt" if n % 2 == 0 else "second.md"
+        url = f"http://gone.example/{n}"
+        reference = Ref(id=f"{document}#A{n}", document=document, text=f"Note {url}", line=10 + n, urls=(url,))
+        references.append(reference)
+        archive = None
+        if n == 0:
+            archive = Snapshot(url="https://web.archive.org/web/2012/" + url, timestamp="20120101000000",
+                               original=url, archive="wayback", verified=True)  # fmt: skip
+        links.append(LinkReport(
+            link=Link(url=url, normalized=url, references=(reference.id,), host="gone.example"),
+            result=CheckResult(url=url, normalized=url, status=Status.DEAD, http_status=404, detail="404 Not Found"),
+            archive=archive,
+        ))  # fmt: skip
+    return Report(
+        generated_at="2026-12-01T00:00:00Z", tool_version="test", documents=("first.txt", "second.md"),
+        references=tuple(references), links=tuple(links), findings=(),
+    )  # fmt: skip
+
+
+def test_the_broken_listing_is_capped_with_a_pointer_to_the_report() -> None:
+    import click
+
+    from linkaudit.cli import LISTED, broken_listing
+
+    lines = [click.unstyle(line) for line in broken_listing(_broken_report(LISTED + 5), "reports/linkaudit.html")]
+    assert lines[0] == f"Broken: {LISTED + 5} links, by document"
+    assert lines[1] == "first.txt"
+    assert lines[2] == "  first.txt:10  dead  http://gone.example/0"
+    assert lines[4] == "      archived copy (verified): https://web.archive.org/web/2012/http://gone.example/0"
+    assert lines[-1] == "… and 5 more (see reports/linkaudit.html)"
+    assert sum(1 for line in lines if line.startswith("  ") and " dead " in line) == LISTED
+    first = [line for line in lines[: lines.index("second.md")] if line.startswith("  first.txt:")]
+    assert len(first) == 13  # every broken link of the first document, then the second's until the cap
+    short = [click.unstyle(line) for line in broken_listing(_broken_report(3), None)]
+    assert short[0] == "Broken: 3 links, by document" and not short[-1].startswith("…")
+    assert short.index("second.md") > short.index("first.txt")
+
+
+def test_every_finished_check_advances_the_progress(tmp_path: Path, site: Site) -> None:
+    """An all-OK run ends its check phase at N/N (it used to sit at 0/N), then the report phase follows."""
+    from linkaudit.audit import load_documents
+    from linkaudit.cli import Terminal, _run_audit, build_config
+
+    (tmp_path / "notes.txt").write_text(_notes(site, "/ok/1", "/ok/2", "/ok/3"), encoding="utf-8")
+    config, _ = build_config([str(tmp_path / "notes.txt")], allow_private=True, no_archive=True, no_store=True)
+    terminal = Terminal(bar=False)
+    report, code = _run_audit(config, load_documents(config.inputs), terminal)
+    assert code == 0 and all(item.result.status.value == "ok" for item in report.links)
+    assert terminal.stages == [["check", 3, 3]]
+
+
+def _in_a_terminal(args: list[str], cwd: Path) -> tuple[int, str, bytes]:
+    """Runs linkaudit with standard error on a pseudo-terminal (as a person at a terminal sees it)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "140", "PYTHONPATH": str(ROOT / "src")}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "linkaudit", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=follower, env=env
+    )
+    os.close(follower)
+    seen = bytearray()
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the process is gone
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = process.communicate(timeout=120)
+    os.close(leader)
+    return process.returncode, out.decode(), bytes(seen)
+
+
+def test_a_terminal_sees_the_phase_and_every_check_counted_and_stdout_stays_clean(tmp_path: Path, site: Site) -> None:
+    (tmp_path / "notes.txt").write_text(_notes(site, "/ok/1", "/ok/2", "/ok/3", "/ok/4"), encoding="utf-8")
+    args = ["check", "notes.txt", "--allow-private", "--no-archive", "--no-store", "-f", "json", "-o", "-"]
+    code, out, seen = _in_a_terminal(args, tmp_path)
+    assert code == 0, seen.decode(errors="replace")
+    assert json.loads(out)["summary"]["links"] == 4  # the bar never mixes into standard output
+    text = seen.decode(errors="replace")
+    assert "check" in text and "4/4" in text, text  # the phase, and the last check counted
+    assert "eta" in text
+    code, out, seen = _in_a_terminal([*args, "-q"], tmp_path)
+    assert code == 0
+    assert "4/4" not in seen.decode(errors="replace")  # quiet: no bar
+
+
+def test_verbose_prints_each_result_as_it_comes(tmp_path: Path, site: Site) -> None:
+    (tmp_path / "notes.txt").write_text(_notes(site, "/ok/1", "/gone/1"), encoding="utf-8")
+    args = ["check", "notes.txt", "--allow-private", "--no-archive", "--no-store", "-o", "r", "-v"]
+    code, out, err = _invoke(args, tmp_path)
+    assert code == 1
+    lines = err.splitlines()
+    assert any(line.startswith("ok ") and line.split()[1] == f"{site.base}/ok/1" for line in lines), err
+    assert any(line.startswith("dead ") and f"{site.base}/gone/1  404 Not Found" in line for line in lines), err
+    code, out, err = _invoke([*args[:-1], "-q"], tmp_path)
+    assert code == 1
+    assert err == "" and "wrote" not in out
+    assert f"notes.txt:2  dead  {site.base}/gone/1" in out  # quiet keeps the listing
+
+
+def test_fix_names_the_links_left_without_a_replacement_in_one_readable_line(
+    tmp_path: Path, site: Site, closed_port: int
+) -> None:
+    (tmp_path / "notes.txt").write_text(_notes(site, "/ok/1", "/gone/1"), encoding="utf-8")
+    archive = f"http://127.0.0.1:{closed_port}"
+    args = ["fix", "notes.txt", "--allow-private", "--no-store", "--wayback-url", archive, "--retries", "0"]
+    code, out, err = _invoke(args, tmp_path)
+    assert code == 1
+    assert "linkaudit: note: 127.0.0.1 could not be reached (1 lookup failed" in err
+    assert "1 broken link left without a replacement: 127.0.0.1 could not be reached:\n" in err
+    assert f"  notes.txt:2  dead  {site.base}/gone/1 (404 Not Found)" in err
+    for raw in ("HTTPConnectionPool", "Max retries", "urllib3", "NewConnectionError"):
+        assert raw not in out + err
+    assert "0 archived copies inserted; wrote notes.fixed.txt" in out
+    code, out, err = _invoke(["fix", "notes.txt", "--allow-private", "--no-store", "--no-archive"], tmp_path)
+    assert code == 1
+    assert "archived copies were found" not in out + err
+    assert out.strip() == "1 broken link; the archive was not asked (--no-archive), so nothing was inserted; " \
+        "wrote notes.fixed.txt"  # fmt: skip
+    assert "left without a replacement: the archive was not asked (--no-archive)" in err
+
+
+def test_the_report_notes_say_the_archive_could_not_be_reached_without_raw_client_text(
+    tmp_path: Path, site: Site, closed_port: int
+) -> None:
+    (tmp_path / "notes.txt").write_text(_notes(site, "/gone/1", "/gone/2"), encoding="utf-8")
+    args = [
+        "check", "notes.txt", "--allow-private", "--no-store", "-f", "json", "-o", "r",
+        "--wayback-url", f"http://127.0.0.1:{closed_port}", "--retries", "0",
+    ]  # fmt: skip
+    code, out, err = _invoke(args, tmp_path)
+    assert code == 1
+    notes = json.loads((tmp_path / "r" / "linkaudit.json").read_text(encoding="utf-8"))["notes"]
+    assert notes == ["127.0.0.1 could not be reached (2 lookups failed; no archived copy could be looked up)"]
+
+
+# --- help ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "extract", "fix", "merge", "demo"])
+def test_every_help_names_its_exit_codes_and_examples(command: str) -> None:
+    code, out, _ = _run(command, "--help")
+    assert code == 0
+    assert "Examples:" in out and "Exit codes:" in out
+    assert "  0  " in out and "  2  " in out
+    if command in ("check", "fix"):
+        assert "  1  " in out and "  3  " in out
+        assert "linkaudit.toml" in out and "[tool.linkaudit]" in out
+        assert "LINKAUDIT_CHECK_FAIL_ON=confirmed" in out
+        assert "HTTP_PROXY" in out
+
+
+def test_help_shows_every_default_one_way() -> None:
+    _, out, _ = _run("check", "--help")
+    flat = " ".join(out.split())
+    for shown in ("[default: html,json,md]", "[default: reports]", "[default: 64;", "[default: 4;", "[default: 20;",
+                  "[default: broken]", "[default: en]", "[default: https://web.archive.org]"):  # fmt: skip
+        assert shown in flat, shown
+    assert "[default: (" not in flat
+    _, merge_help, _ = _run("merge", "--help")
+    merge_flat = " ".join(merge_help.split())
+    assert "What makes the exit code 1: broken (suspect or confirmed)" in merge_flat
+    assert "[default: html,json,md]" in merge_flat
+    _, demo_help, _ = _run("demo", "--help")
+    assert "Language of the demo's reports" in " ".join(demo_help.split())
+    _, fix_help, _ = _run("fix", "--help")
+    fix_flat = " ".join(fix_help.split())
+    assert "each note is written in the language of the half its URL sits in" in fix_flat
+    assert "PATH - reads standard input and writes the copy to standard output" in fix_flat
+
+
+def test_the_command_list_shows_each_description_whole() -> None:
+    _, out, _ = _run("--help")
+    flat = " ".join(out.split())
+    for command in main.commands.values():
+        assert command.short_help and f"{command.name} {command.short_help}" in flat, command.name
+    assert "..." not in out.split("Commands:")[1].split("Examples:")[0]

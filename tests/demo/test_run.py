@@ -47,3 +47,35 @@ async def test_article_statuses_with_and_without_the_demo_authority(tmp_path: Pa
     assert "private address" in (results["http://192.168.0.1/admin"].detail or "")  # no connect: test_demo.py
     untrusted = {item.link.url: item.result.status for item in default.report.links}
     assert untrusted[KISI] is Status.TLS_ERROR  # the system's authorities never signed the demo's certificate
+
+
+def test_the_demo_report_is_marked_simulated_and_its_archived_links_open_after_it_exits(tmp_path: Path) -> None:
+    import json
+    import re
+    from urllib.parse import unquote
+
+    from linkaudit.demo.run import ARCHIVE_FOLDER, run_demo
+
+    out = tmp_path / "demo"
+    (out / ARCHIVE_FOLDER).mkdir(parents=True)
+    (out / ARCHIVE_FOLDER / "stale.html").write_text("an older run's capture", encoding="utf-8")
+    result = run_demo(out, observer=None)  # the simulated web and its archive are gone when this returns
+    assert result.report.simulated
+    data = json.loads((out / "linkaudit.json").read_text(encoding="utf-8"))
+    assert data["simulated"] is True
+    archived = {link["url"]: link["archive"]["url"] for link in data["links"] if link["archive"]}
+    assert len(archived) >= 9
+    for url, path in archived.items():
+        assert path.startswith(f"{ARCHIVE_FOLDER}/"), url  # relative to the report, no loopback address
+        copy = out / path
+        assert copy.is_file(), url
+        assert b"simulated" in copy.read_bytes()  # the saved page says where it comes from
+    drifted = archived["http://www.time.kz/news/society/2012/04/05/26741"]
+    assert "Малый Арал возвращается" in (out / drifted).read_text(encoding="utf-8")  # still the cited story
+    assert not (out / ARCHIVE_FOLDER / "stale.html").exists()
+    html = (out / "linkaudit.html").read_text(encoding="utf-8")
+    links = {unquote(href) for href in re.findall(r'href="([^"#]+)"', html)}
+    into_archive = {href for href in links if href.startswith(f"{ARCHIVE_FOLDER}/")}
+    assert into_archive == set(archived.values())
+    assert all((out / href).is_file() for href in into_archive)
+    assert not [href for href in links if re.match(r"https?://127\.0\.0\.1:\d+/web/", href)]
