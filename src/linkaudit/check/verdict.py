@@ -256,8 +256,11 @@ def read_page(page: PageLike) -> PageView:
             machinery.append(content)
             found = _REFRESH_URL.search(content)
             delay = content.split(";")[0].strip()
-            if found and (not delay.isdigit() or int(delay) <= 5):
-                refresh_target = urljoin(page.final_url, found.group(1))
+            target = urljoin(page.final_url, found.group(1)) if found else ""
+            # only a refresh a browser would follow to another web page counts: file:, javascript: and the like
+            # leave the page judged as itself
+            if target.lower().startswith(("http://", "https://")) and (not delay.isdigit() or int(delay) <= 5):
+                refresh_target = target
         elif not og_title and attributes.get("property", attributes.get("name", "")).lower() == "og:title":
             og_title = _squeeze(attributes.get("content", ""))[:HEADING_CHARS]
     title = base.title
