@@ -593,3 +593,46 @@ def test_the_command_list_shows_each_description_whole() -> None:
     for command in main.commands.values():
         assert command.short_help and f"{command.name} {command.short_help}" in flat, command.name
     assert "..." not in out.split("Commands:")[1].split("Examples:")[0]
+
+
+# --- the documents stay true to the command line -----------------------------------------------------------------
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    end = text.find("\n## ", start + len(heading))
+    return text[start : end if end >= 0 else len(text)]
+
+
+def test_the_design_document_names_every_option_and_exit_code() -> None:
+    import click
+
+    cli_section = _section((ROOT / "docs" / "DESIGN.md").read_text(encoding="utf-8"), "## CLI")
+    for name, command in main.commands.items():
+        assert f"linkaudit {name}" in cli_section, name
+        for param in command.params:
+            if not isinstance(param, click.Option) or param.hidden or "--help" in param.opts:
+                continue
+            assert any(opt in cli_section for opt in param.opts), f"{name} {param.opts}"
+    for code in ("`0` nothing broken", "`1` broken links found", "`2` usage or input error", "`3` the audit"):
+        assert code in cli_section
+    for variable in ("LINKAUDIT_<COMMAND>_<OPTION>", "HTTP_PROXY", "NO_PROXY", "LINKAUDIT_DEBUG"):
+        assert variable in cli_section
+
+
+def test_the_readme_settings_example_is_valid_and_links_stay_inside_the_repository(tmp_path: Path) -> None:
+    import re
+
+    from linkaudit.config import Config, read_config
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", readme, re.DOTALL)
+    assert example is not None
+    (tmp_path / "pyproject.toml").write_text(example.group(1), encoding="utf-8")
+    settings = read_config(tmp_path / "pyproject.toml", cwd=tmp_path)
+    config = Config().with_overrides(settings).validated()
+    assert config.accept[-1] == 403 and config.headers == (("Accept-Language", "ru"),)
+    assert "../" not in readme  # no link or path out of the repository
+    for target in re.findall(r"\]\(([^)#]+)", readme):
+        if not target.startswith(("http://", "https://")):
+            assert (ROOT / target).exists(), target
