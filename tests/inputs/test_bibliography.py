@@ -159,7 +159,9 @@ def test_real_bib_files_read_every_entry(name: str) -> None:
             if kind.lower() not in ("string", "comment", "preamble")]  # fmt: skip
     document = read_file(BIB / name)
     assert [entry.key for entry in document.entries] == keys
-    assert document.remarks == ()
+    # the only remarks: url fields holding a reference manager's id or a local path, and no web address
+    assert all("holds no web address" in remark for remark in document.remarks)
+    assert len(document.remarks) == (5 if name == "ru-dsc-msu-shaytan-othercites.bib" else 0)
 
 
 @needs_corpus
@@ -169,3 +171,77 @@ def test_real_bib_escapes_and_dotted_dates() -> None:
     assert not any("\\" in url or "{" in url for url in urls)
     dotted = [entry for entry in document.entries if entry.accessed == "2015-01-19"]
     assert dotted
+
+
+SEVERAL = r"""
+@article{citeulike,
+  url = {citeulike-article-id:968961 http://dx.doi.org/10.1073/pnas.191250198},
+}
+@article{two,
+  url = {http://www.ncbi.nlm.nih.gov/pubmed/23473491 http://www.ncbi.nlm.nih.gov/pmc/articles/PMC3870800/pdf/main.pdf},
+}
+@article{lines,
+  url = {http://ieeexplore.ieee.org/document/1248835/
+         http://ieeexplore.ieee.org/lpdocs/epic03/wrapper.htm?arnumber=1248835},
+}
+@article{localfile,
+  url = {http://pubs.acs.org/doi/abs/10.1021/jp9637643 file:///C:/Documents and Settings/A B/jp9637643.pdf},
+}
+@article{wrapped,
+  url = {http://example.org/a\_very/long
+         /path.html},
+}
+@article{onlyid,
+  url = {citeulike-article-id:5446770},
+}
+@book{hott,
+  publisher = {\url{http://homotopytypetheory.org/book}},
+  abstract = {Compare \url{http://not-cited.example/}.},
+}
+@misc{noted,
+  note = {See http://a.example/x\_y, also doi:10.1000/xyz.},
+  annotation = {\_eprint: https://onlinelibrary.wiley.com/doi/pdf/10.1002/anie.200800021},
+}
+@article{citeseer,
+  doi = {10.1.1.413.6512},
+}
+"""
+
+
+def test_url_fields_with_several_urls_or_junk_give_every_web_url() -> None:
+    document = read_bytes(SEVERAL.encode(), "several.bib", suffix=".bib", path=None)
+    urls = {entry.key: entry.urls for entry in document.entries}
+    assert urls["citeulike"] == ("https://doi.org/10.1073/pnas.191250198",)
+    assert urls["two"] == (
+        "http://www.ncbi.nlm.nih.gov/pubmed/23473491",
+        "http://www.ncbi.nlm.nih.gov/pmc/articles/PMC3870800/pdf/main.pdf",
+    )
+    assert urls["lines"] == (
+        "http://ieeexplore.ieee.org/document/1248835/",
+        "http://ieeexplore.ieee.org/lpdocs/epic03/wrapper.htm?arnumber=1248835",
+    )
+    assert urls["localfile"] == ("http://pubs.acs.org/doi/abs/10.1021/jp9637643",)
+    assert urls["wrapped"] == ("http://example.org/a_very/long/path.html",)  # one URL wrapped: rejoined
+    assert urls["onlyid"] == ()
+    # \url in any printed field (a publisher's site), never in an abstract
+    assert urls["hott"] == ("http://homotopytypetheory.org/book",)
+    # bare URLs and DOIs in a note; annotation is not printed by biblatex's styles
+    assert urls["noted"] == ("http://a.example/x_y", "https://doi.org/10.1000/xyz")
+    # a doi field that is not DOI syntax is still what the entry cites: the resolver decides
+    assert urls["citeseer"] == ("https://doi.org/10.1.1.413.6512",)
+    (remark,) = document.remarks
+    assert remark.startswith("several.bib: the url field of onlyid (line ")
+    assert "citeulike-article-id:5446770" in remark and "not checked" in remark
+    references = {reference.id: reference for reference in parse_document(document).references}
+    assert references["several.bib#two"].urls == urls["two"]
+
+
+@needs_corpus
+def test_real_bib_url_fields_with_several_urls() -> None:
+    document = read_file(BIB / "ru-dsc-msu-shaytan-othercites.bib")
+    urls = {url for entry in document.entries for url in entry.urls}
+    assert "https://doi.org/10.1073/pnas.191250198" in urls
+    assert "http://www.ncbi.nlm.nih.gov/pmc/articles/PMC3870800/pdf/main.pdf" in urls
+    assert not any(" " in url or url.startswith("citeulike") or "://" in url[8:] and "%5Cn" not in url for url in urls)
+    gost = read_file(BIB / "ru-biblatex-gost-examples.bib")
+    assert any("http://homotopytypetheory.org/book" in entry.urls for entry in gost.entries)

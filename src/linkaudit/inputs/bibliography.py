@@ -23,13 +23,21 @@ from .errors import InputError
 
 _ENTRY_START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.MULTILINE)
 _RIS_START = re.compile(r"^TY  - ", re.MULTILINE)
-_WEB = re.compile(r"(?:https?|ftp)://[^\s{}<>\"\\]+(?:\\[_%&#$~][^\s{}<>\"\\]*)*", re.IGNORECASE)
+_WEB_START = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
+# Printed fields that may carry a URL in prose; annotation/annote are not printed by biblatex's standard styles
+# (Wiley's export puts its PDF link there as ``\_eprint: …``), abstracts and file paths are not citations.
+_NOTE_FIELDS = ("howpublished", "note", "addendum")
+_NOT_PRINTED = frozenset({"url", "doi", "eprint", "annotation", "annote", "abstract", "file", "keywords",
+                          "mendeley-tags", "pdf", "local-url"})
 _URL_COMMAND = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}")
 _ESCAPED = re.compile(r"\\([_%&#$~{}])")
 _COMMAND_WITH_ARGUMENT = re.compile(
     r"\\(?:textit|textbf|emph|textsc|texttt|textrm|mbox|textup|textsf|url|uppercase)\s*\{"
 )
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
+# A doi field that is not DOI syntax (CiteSeerX's ``10.1.1.413.6512``) is still what the entry cites: the
+# resolver will say whether it knows it.
+_DOI_LIKE = re.compile(r"10\.[0-9.]+[0-9]\Z")
 _ARXIV = re.compile(r"^(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$", re.IGNORECASE)
 _LANGUAGES = {
     "russian": "ru", "english": "en", "american": "en", "british": "en", "ukrainian": "uk", "belarusian": "be",
@@ -63,7 +71,7 @@ def read_bibliography(text: str, encoding: str, name: str, path: str | None, rea
     remarks: list[str] = []
     if reader == "bibtex":
         raw = list(_bibtex(text, name, remarks))
-        entries_fields = [_from_bibtex(item) for item in raw]
+        entries_fields = [_from_bibtex(item, name, remarks) for item in raw]
     elif reader == "ris":
         entries_fields = list(_ris(text, name, remarks))
     else:
@@ -289,22 +297,31 @@ def _latex_url(value: str) -> str:
     return "".join(text.replace("{", "").replace("}", "").split())
 
 
-def _from_bibtex(item: _Fields) -> _Parsed:
+def _from_bibtex(item: _Fields, name: str, remarks: list[str]) -> _Parsed:
     fields = item.fields
     urls: list[str] = []
     if fields.get("url"):
-        url = _latex_url(fields["url"])
-        urls.append((doi_link(url) or url) if _is_resolver(url) else url)
+        in_field = _url_field(fields["url"])
+        if not in_field:
+            shown = " ".join(fields["url"].split())
+            shown = shown if len(shown) <= 80 else shown[:77] + "…"
+            remarks.append(f"{name}: the url field of {item.key} (line {item.line}) holds no web address "
+                           f"({shown!r}); not checked")
+        urls.extend(in_field)
     if fields.get("doi"):
-        doi_url = doi_link(_latex_url(fields["doi"]))
+        written = _latex_url(fields["doi"])
+        doi_url = doi_link(written) or (f"https://doi.org/{written}" if _DOI_LIKE.match(written) else None)
         if doi_url:
             urls.append(doi_url)
     eprint = _eprint_link(fields)
     if eprint:
         urls.append(eprint)
-    for field_name in ("howpublished", "note", "addendum", "annotation", "annote"):
+    for field_name in _NOTE_FIELDS:
         if field_name in fields:
             urls.extend(_urls_in(fields[field_name]))
+    for field_name, value in fields.items():
+        if field_name not in _NOT_PRINTED and field_name not in _NOTE_FIELDS and "\\" in value:
+            urls.extend(_latex_url(match.group(1)) for match in _URL_COMMAND.finditer(value))
     outlet = next((fields[f] for f in ("journaltitle", "journal", "booktitle", "publisher", "school",
                                         "institution", "organization") if fields.get(f)), None)  # fmt: skip
     lang = fields.get("langid") or fields.get("language") or fields.get("hyphenation")
@@ -330,10 +347,41 @@ def _year_month(fields: dict[str, str]) -> str | None:
     return f"{year.group(0)}-{int(number):02d}" if number and 1 <= int(number) <= 12 else year.group(0)
 
 
+def _url_field(value: str) -> list[str]:
+    """The URLs a ``url`` field holds: one URL as written (blanks a line wrap left inside it removed), or,
+    when the field holds more than that (several URLs, a reference manager's ``citeulike-article-id:…`` before
+    it, a local file path after it), every web URL the references stage finds in it."""
+    inner = _URL_COMMAND.search(value)
+    text = _ESCAPED.sub(lambda match: match.group(1), inner.group(1) if inner else value)
+    text = text.replace("{", "").replace("}", "").strip()
+    words = text.split()
+    if not words:
+        return []
+    if _WEB_START.match(words[0]) and not _any_scheme(words[1:]):
+        url = "".join(words)
+        return [(doi_link(url) or url) if _is_resolver(url) else url]
+    return _found_in(text)
+
+
+def _any_scheme(words: list[str]) -> bool:
+    """Whether a word after the first starts another address (``file:``, ``papers2:``, ``www.``)."""
+    return any(re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:|www\.", word) for word in words)
+
+
+def _found_in(text: str) -> list[str]:
+    """The web URLs the references stage's URL finder reads in ``text`` (DOIs as ``https://doi.org/…``)."""
+    from ..references.urls import find_urls
+
+    return [found.url for found in find_urls(text) if re.match(r"(?:https?|ftp)://", found.url, re.IGNORECASE)]
+
+
 def _urls_in(value: str) -> list[str]:
+    """``\\url{}``/``\\href{}`` targets in a field, and the URLs written bare in the rest of it."""
     found = [_latex_url(match.group(1)) for match in _URL_COMMAND.finditer(value)]
     rest = _URL_COMMAND.sub(" ", value)
-    found += [_latex_url(match.group(0)).rstrip(".,;:)]") for match in _WEB.finditer(rest)]
+    if "://" in rest or "www." in rest.lower() or "doi" in rest.lower():
+        rest = _ESCAPED.sub(lambda match: match.group(1), rest).replace("{", "").replace("}", "")
+        found += _found_in(rest)
     return [url for url in found if re.match(r"(?:https?|ftp)://", url, re.IGNORECASE)]
 
 
