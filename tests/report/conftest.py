@@ -332,7 +332,7 @@ def build_links() -> tuple[LinkReport, ...]:
             http_status=200,
             final_url="https://russianmission.eu/en/home-page",
             redirects=("https://russianmission.eu/", "https://russianmission.eu/en/home-page"),
-            detail="moved permanently to https://russianmission.eu/en/home-page",
+            detail="moved to https://russianmission.eu/en/home-page",
             saved="http://archive.test/web/20240301100000/http://www.russianmission.eu/",
         ),
         item(
@@ -342,7 +342,7 @@ def build_links() -> tuple[LinkReport, ...]:
             host="bisnews.kz",
             cited_date="2012-11-03",
             http_status=404,
-            detail="404 Not Found after 3 attempts",
+            detail="404 Not Found",
             archive=snapshot("http://bisnews.kz/news/1", "20121104093000", verified=True, distance=1),
             history=confirmed,
         ),
@@ -353,7 +353,7 @@ def build_links() -> tuple[LinkReport, ...]:
             host="www.zp.kz",
             cited_date="2010-06-10",
             http_status=200,
-            detail="the page says «Страница не найдена»",
+            detail="answered 200 with an error page («Страница не найдена»)",
             title="Страница не найдена",
             archive=snapshot("http://www.zp.kz/a", "20100701000000", verified=False, distance=21),
         ),
@@ -366,7 +366,7 @@ def build_links() -> tuple[LinkReport, ...]:
             http_status=200,
             final_url="http://customsexpert.ru/",
             redirects=("http://customsexpert.ru/",),
-            detail="redirected to the site root",
+            detail="the deep link was redirected to the site root: http://customsexpert.ru/",
         ),
         item(
             "http://news.tj/ru/n",
@@ -375,7 +375,7 @@ def build_links() -> tuple[LinkReport, ...]:
             host="news.tj",
             cited_date="2011-10-31",
             http_status=200,
-            detail="This domain is for sale",
+            detail="the domain shows a parking or for-sale page (this domain is for sale)",
             title="news.tj is for sale",
         ),
         item(
@@ -385,7 +385,7 @@ def build_links() -> tuple[LinkReport, ...]:
             host="www.12news.uz",
             cited_date="2013-04-15",
             http_status=503,
-            detail="503 Service Unavailable after 3 attempts",
+            detail="503 Service Unavailable (after 3 attempts)",
             history=suspect,
         ),
         item(
@@ -394,7 +394,7 @@ def build_links() -> tuple[LinkReport, ...]:
             (ref_id("A8"), ref_id("A10")),
             host="rus.azattyq.org",
             cited_date="2010-03-26",
-            detail="no answer within 2 s, 3 attempts",
+            detail="timed out after 2 s (3 attempts)",
         ),
         item(
             "http://www.taszhargan.info",
@@ -402,7 +402,7 @@ def build_links() -> tuple[LinkReport, ...]:
             (ref_id("A9"),),
             host="www.taszhargan.info",
             cited_date="2010-04-07",
-            detail="the host name does not resolve",
+            detail="host www.taszhargan.info does not resolve",
         ),
         item(
             "http://camonitor.com/1",
@@ -410,7 +410,7 @@ def build_links() -> tuple[LinkReport, ...]:
             (ref_id("A11"),),
             host="camonitor.com",
             cited_date="2012-05-24",
-            detail="connection refused",
+            detail="cannot connect: Connect call failed ('93.184.216.34', 80)",
         ),
         item(
             "https://www.spik.kz/2",
@@ -418,7 +418,8 @@ def build_links() -> tuple[LinkReport, ...]:
             (ref_id("A12"),),
             host="www.spik.kz",
             cited_date="2012-09-27",
-            detail="certificate has expired",
+            detail="TLS failure: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired "
+            "(_ssl.c:1006)",
         ),
         item(
             "http://news.nur.kz/3",
@@ -427,7 +428,7 @@ def build_links() -> tuple[LinkReport, ...]:
             host="news.nur.kz",
             cited_date="2012-05-09",
             http_status=403,
-            detail="403 Forbidden: access denied, not evidence of rot",
+            detail="403 Forbidden",
         ),
         item(
             JAVASCRIPT_URL,
@@ -435,7 +436,7 @@ def build_links() -> tuple[LinkReport, ...]:
             (ref_id("A14"),),
             host="",
             cited_date="2011-05-26",
-            detail="not an http(s) URL",
+            detail="javascript: URLs are not fetched",
             normalized=JAVASCRIPT_URL,
         ),
         item(
@@ -484,20 +485,37 @@ def build_findings() -> tuple[Finding, ...]:
         Finding(
             FindingKind.GLUED_URLS,
             ref_id("A2"),
-            "Two URLs were glued together: split them.",
+            "Note A2 writes “Известияhttp://izvestia.ru” with no space before a URL; it was read as "
+            "http://izvestia.ru — put a space before each URL.",
             "http://izvestia.ru",
         ),
         Finding(
             FindingKind.URL_ONLY_IN_ONE_HALF,
             ref_id("A2"),
-            "http://www.russianmission.eu is only in the English half.",
+            "Note A2: the English half cites http://www.russianmission.eu but the Russian half cites no URL; "
+            "add the URL to the Russian half.",
             "http://www.russianmission.eu",
         ),
-        Finding(FindingKind.SCHEME_ADDED, ref_id("A12"), "“www.spik.kz” had no scheme: http:// was added."),
+        Finding(
+            FindingKind.SCHEME_ADDED,
+            ref_id("A12"),
+            "Note A12 gives www.spik.kz without http:// or https://; write the full address "
+            "(http://www.spik.kz was assumed).",
+        ),
         Finding(FindingKind.DATES_DIFFER_BETWEEN_HALVES, ref_id("B2"), f"Dates differ {SCRIPT_PAYLOAD}"),
-        Finding(FindingKind.HOMEPAGE_ONLY, ref_id("A9"), "Only the site's homepage is cited."),
+        Finding(
+            FindingKind.HOMEPAGE_ONLY,
+            ref_id("A9"),
+            "Note A9 cites only http://www.taszhargan.info, which is a site's home page, not the cited "
+            "article, so the citation cannot be verified; cite the article's own URL.",
+            "http://www.taszhargan.info",
+        ),
         Finding(FindingKind.IBID_UNRESOLVED, ref_id("B3"), f"Ibid. {MARKDOWN_PAYLOAD}"),
-        Finding(FindingKind.MARKER_WITHOUT_NOTE, ref_id("B99"), "Marker [99] has no note."),
+        Finding(
+            FindingKind.MARKER_WITHOUT_NOTE,
+            ref_id("B99"),
+            "The text cites [99] on line 40, but list B has no note 99; add the note or correct the marker.",
+        ),
     )
 
 

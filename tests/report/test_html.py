@@ -114,7 +114,8 @@ def test_table_rows_carry_filter_and_sort_data(rich_report: Report) -> None:
     assert 'scope="col"' in page and 'scope="row"' in page
     assert "<details>" in page and "https://russianmission.eu/en/home-page" in page
     assert "Ibid." in page and 'href="#ref-17"' in page
-    assert "Marker [99] has no note." in page  # a finding without a reference row is still shown
+    # A finding without a reference row is still shown.
+    assert "The text cites [99] on line 40, but list B has no note 99" in page
 
 
 def test_charts_are_inline_svg(rich_report: Report) -> None:
@@ -140,11 +141,12 @@ def test_report_without_links_renders(rich_report: Report) -> None:
     assert '<figure class="chart">' not in page
 
 
-def test_two_thousand_links_stay_under_three_megabytes() -> None:
+def test_two_thousand_links_stay_under_three_and_a_half_megabytes() -> None:
+    # Each link carries its detail and capture distance in both report languages (for the language switch).
     page = render(build_large_report(2000))
     size = len(page.encode("utf-8"))
     print(f"HTML report for 2000 links: {size / 1e6:.2f} MB")
-    assert size < 3_000_000
+    assert size < 3_500_000
     assert page.count('<tr id="ref-') == 2000
 
 

@@ -44,9 +44,11 @@ def test_top_level_and_summary_keys_follow_the_design(rich_report: Report) -> No
     assert summary["by_status"]["ok"] == 3
     assert summary["by_status"]["timeout"] == 1
     assert set(summary["by_status"]) == {
-        "ok", "redirected", "dead", "soft_404", "homepage_redirect", "parked", "server_error", "timeout",
-        "dns_error", "connection_error", "tls_error", "blocked", "invalid", "skipped",
+        "ok", "redirected", "dead", "soft_404", "homepage_redirect", "parked", "content_drift", "server_error",
+        "timeout", "dns_error", "connection_error", "tls_error", "blocked", "invalid", "skipped",
     }  # fmt: skip
+    assert data["simulated"] is False
+    assert from_dict({**data, "simulated": True}).simulated is True
 
 
 def test_link_entry_carries_result_archive_and_history(rich_report: Report) -> None:
@@ -94,7 +96,8 @@ def test_findings_are_listed(rich_report: Report) -> None:
     assert findings[0] == {
         "kind": "glued_urls",
         "reference": "notes.txt#A2",
-        "message": "Two URLs were glued together: split them.",
+        "message": "Note A2 writes “Известияhttp://izvestia.ru” with no space before a URL; it was read as "
+        "http://izvestia.ru — put a space before each URL.",
         "url": "http://izvestia.ru",
     }
 
@@ -151,7 +154,7 @@ def test_verdict_does_not_say_all_answered_when_some_were_never_fetched(rich_rep
     text = verdict(summary, "en")
     assert text.startswith(f"None of the {len(unfetched)} cited links is broken; {ok} answered without signs of rot")
     assert f"{len(unfetched) - ok} not checked" in text
-    assert "не проверено" in verdict(summary, "ru")
+    assert "; 2 ссылки не проверены (" in verdict(summary, "ru")  # not «2 не проверено»
 
 
 def test_an_empty_shard_says_so_rather_than_that_nothing_is_cited(rich_report: Report) -> None:

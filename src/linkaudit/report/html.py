@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..models import LinkReport, Reference, Report
+from ..models import FindingKind, LinkReport, Reference, Report, RunSummary
 from ..status import Status
 from . import i18n
 from .base import ReportError
@@ -35,6 +35,7 @@ from .summary import (
     summarize,
     verdict,
 )
+from .translate import translations
 
 FILE_NAME = "linkaudit.html"
 MAX_DOMAIN_BARS = 12
@@ -43,6 +44,7 @@ MAX_CHECKS_SHOWN = 12
 # Order of severity, worst first: sorting by status puts what needs attention on top.
 SEVERITY: tuple[Status, ...] = (
     Status.DEAD,
+    Status.CONTENT_DRIFT,
     Status.PARKED,
     Status.HOMEPAGE_REDIRECT,
     Status.SOFT_404,
@@ -87,6 +89,15 @@ def script_json(value: Any) -> Markup:
     return Markup(text.translate(_SCRIPT_ESCAPES))
 
 
+Texts = dict[str, str]  # one text per report language, for the page's language switch
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal that cannot leave its declaration or its ``<style>`` element."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,-_«»…" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
 @dataclass(frozen=True)
 class ArchiveView:
     url: str
@@ -95,6 +106,8 @@ class ArchiveView:
     verified: bool
     distance_days: int | None
     archive: str
+    distance: Texts | None  # "2 days before it was cited", "captured 2 years 8 months after it was cited"
+    far: bool  # more than a year from the cited date: the copy may show another version
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,7 @@ class LinkView:
     final_href: str | None
     redirects: tuple[tuple[str, str | None], ...]  # (url, href)
     detail: str
+    details: Texts  # ``detail`` in each report language
     title: str | None
     title_match: bool | None
     cited_titles: tuple[str, ...]
@@ -144,12 +158,23 @@ class FindingView:
     kind: str
     message: str
     url: str | None
+    messages: Texts  # ``message`` in each report language
+
+
+@dataclass(frozen=True)
+class HomepageLine:
+    """One line per document for its notes that cite only a home page (instead of one finding each)."""
+
+    document: str
+    texts: Texts
+    references: tuple[tuple[str, str], ...]  # (label, anchor)
 
 
 @dataclass(frozen=True)
 class RowView:
     reference: Reference
     label: str
+    document_label: str | None  # the document's name when several were audited
     date: str | None
     links: tuple[LinkView, ...]
     findings: tuple[FindingView, ...]
@@ -159,6 +184,9 @@ class RowView:
     langs: str
     sort_status: int
     broken: bool
+    attention: bool  # broken, drifted or blocked: what the page opens on
+    archived: bool
+    homepage_only: bool
 
 
 @dataclass(frozen=True)
@@ -183,6 +211,8 @@ class YearColumn:
 class TrendPoint:
     run_id: int
     date: str | None
+    time: str | None  # "10:05 UTC" when another run fell on the same day
+    started_at: str
     links: int
     broken: int
     x: float
@@ -193,13 +223,16 @@ def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
     result, history, snapshot = item.result, item.history, item.archive
     archive = None
     if snapshot is not None:
+        days = snapshot.distance_days
         archive = ArchiveView(
             url=snapshot.url,
             href=safe_href(snapshot.url),
             date=i18n.timestamp_date(snapshot.timestamp),
             verified=snapshot.verified,
-            distance_days=snapshot.distance_days,
+            distance_days=days,
             archive=snapshot.archive,
+            distance=None if days is None else {code: i18n.capture_distance(days, code) for code in i18n.LANGUAGES},
+            far=i18n.is_far(days),
         )
     checks: list[tuple[str, Status | None, str]] = []
     if history is not None:
@@ -227,6 +260,7 @@ def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
         final_href=safe_href(final_url),
         redirects=redirects,
         detail=result.detail,
+        details=translations(result.detail, i18n.LANGUAGES),
         title=result.title,
         title_match=result.title_match,
         cited_titles=item.link.cited_titles,
@@ -252,13 +286,52 @@ def _reference_label(reference: Reference) -> str:
     return f"{reference.list or ''}{reference.number}"
 
 
+def qualified_label(reference: Reference, several: bool) -> str:
+    """The note's number, naming its document when several documents are audited ("notes.txt A1")."""
+    label = _reference_label(reference)
+    return f"{reference.document} {label}" if several else label
+
+
+def homepage_lines(report: Report, anchors: dict[str, str]) -> list[HomepageLine]:
+    """The ``homepage_only`` findings folded into one line per document."""
+    references = {reference.id: reference for reference in report.references}
+    by_document: dict[str, list[tuple[str, str]]] = {}
+    for finding in report.findings:
+        reference = references.get(finding.reference)
+        if finding.kind is not FindingKind.HOMEPAGE_ONLY or reference is None or finding.reference not in anchors:
+            continue
+        entries = by_document.setdefault(reference.document, [])
+        entry = (_reference_label(reference), anchors[finding.reference])
+        if entry not in entries:
+            entries.append(entry)
+    several = len(report.documents) > 1
+    lines = []
+    for document, entries in by_document.items():
+        labels = [label for label, _ in entries]
+        texts = {code: i18n.notes_cite_homepages_only(labels, code, shown=0) for code in i18n.LANGUAGES}
+        if several:
+            texts = {code: f"{document}: {text}" for code, text in texts.items()}
+        lines.append(HomepageLine(document=document, texts=texts, references=tuple(entries)))
+    return lines
+
+
 def _rows(report: Report, lang: str) -> list[RowView]:
     cited = links_by_reference(report)
     findings: dict[str, list[FindingView]] = {}
+    homepage_only: set[str] = set()
     for finding in report.findings:
+        if finding.kind is FindingKind.HOMEPAGE_ONLY:
+            homepage_only.add(finding.reference)  # one line per document instead, and a marker on the note
+            continue
         findings.setdefault(finding.reference, []).append(
-            FindingView(kind=finding.kind.value, message=finding.message, url=finding.url)
+            FindingView(
+                kind=finding.kind.value,
+                message=finding.message,
+                url=finding.url,
+                messages=translations(finding.message, i18n.LANGUAGES),
+            )
         )
+    several = len(report.documents) > 1
     rank = {status: index for index, status in enumerate(SEVERITY)}
     rows: list[RowView] = []
     for reference in report.references:
@@ -271,22 +344,32 @@ def _rows(report: Report, lang: str) -> list[RowView]:
             RowView(
                 reference=reference,
                 label=_reference_label(reference),
+                document_label=reference.document if several else None,
                 date=dates[0] if dates else None,
                 links=links,
                 findings=own,
                 statuses=" ".join(statuses),
                 domains=" ".join(domains),
-                kinds=" ".join(dict.fromkeys(finding.kind for finding in own)),
+                kinds=" ".join(
+                    dict.fromkeys(
+                        [finding.kind for finding in own]
+                        + (["homepage_only"] if reference.id in homepage_only else [])
+                    )
+                ),
                 langs=" ".join(dict.fromkeys(half.lang for half in reference.halves)),
                 sort_status=min((rank[link.status] for link in links), default=len(SEVERITY)),
                 broken=any(link.status.is_broken for link in links),
+                attention=any(link.status.is_broken or link.status.is_blocked for link in links),
+                archived=any(link.archive is not None for link in links),
+                homepage_only=reference.id in homepage_only,
             )
         )
     return rows
 
 
 def saved_views(report: Report, anchors: dict[str, str]) -> list[SavedView]:
-    labels = {reference.id: _reference_label(reference) for reference in report.references}
+    several = len(report.documents) > 1
+    labels = {reference.id: qualified_label(reference, several) for reference in report.references}
     return [
         SavedView(
             url=item.link.url,
@@ -359,15 +442,19 @@ TREND_INSET = 28.0  # keeps the first and last points (and their labels) off the
 
 
 def trend_points(report: Report, width: float = 440.0, height: float = 150.0) -> list[TrendPoint]:
-    runs = report.trend
+    """The runs of the trend chart, left to right; a run that shares its day with another shows its time."""
+    runs: tuple[RunSummary, ...] = report.trend
     if not runs:
         return []
     highest = max(max(run.broken for run in runs), 1)
     step = (width - 2 * TREND_INSET) / (len(runs) - 1) if len(runs) > 1 else 0.0
+    days = Counter(i18n.datetime_date(run.started_at) for run in runs)
     return [
         TrendPoint(
             run_id=run.run_id,
             date=i18n.datetime_date(run.started_at),
+            time=i18n.clock_time(run.started_at) if days[i18n.datetime_date(run.started_at)] > 1 else None,
+            started_at=run.started_at,
             links=run.links,
             broken=run.broken,
             x=round(TREND_INSET + index * step if len(runs) > 1 else width / 2, 1),
@@ -389,6 +476,8 @@ def _environment() -> jinja2.Environment:
     environment.globals["format_datetime"] = i18n.format_datetime
     environment.globals["datetime_date"] = i18n.datetime_date
     environment.globals["tone"] = tone
+    environment.globals["translations"] = lambda text: translations(text, i18n.LANGUAGES)
+    environment.globals["texts"] = lambda key: {code: i18n.label(key, code) for code in i18n.LANGUAGES}
     return environment
 
 
@@ -426,6 +515,7 @@ def render(report: Report) -> str:
 
     script, script_hash = page_script()
     anchors = {reference.id: f"ref-{index + 1}" for index, reference in enumerate(report.references)}
+    attention = sum(1 for row in rows if row.attention)
 
     return _template().render(
         report=report,
@@ -448,7 +538,17 @@ def render(report: Report) -> str:
         languages_offered=i18n.LANGUAGES,
         anchors=anchors,
         saved=saved_views(report, anchors),
-        orphan_findings=[finding for finding in report.findings if finding.reference not in anchors],
+        homepage_lines=homepage_lines(report, anchors),
+        attention=attention,
+        fix_label=Markup(css_string(label("fix_inserts"))),
+        title_unmatched=sum(
+            1 for item in report.links if item.result.title_match is False and item.result.status.is_success
+        ),
+        orphan_findings=[
+            (finding, translations(finding.message, i18n.LANGUAGES))
+            for finding in report.findings
+            if finding.reference not in anchors
+        ],
         script=script,
         script_hash=script_hash,
     )

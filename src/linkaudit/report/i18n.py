@@ -409,14 +409,15 @@ def capture_distance(days: int, lang: str) -> str:
 
 
 def notes_cite_homepages_only(labels: list[str], lang: str, shown: int = 12) -> str:
-    """One line for every note citing only a home page: "12 notes cite only a home page: A3, A5, …"."""
+    """One line for every note citing only a home page: "12 notes cite only a home page: A3, A5, …"
+    (``shown=0``: the sentence alone, for a page that lists the notes as links after it)."""
     count = len(labels)
-    listed = ", ".join(labels[:shown]) + (", …" if count > shown else "")
+    listed = ", ".join(labels[:shown]) + (", …" if count > shown else "") if shown else ""
     if language(lang) == "ru":
         noun = plural_ru(count, "примечание ссылается", "примечания ссылаются", "примечаний ссылаются")
-        return f"{count} {noun} только на главную страницу сайта: {listed}"
+        return f"{count} {noun} только на главную страницу сайта:" + (f" {listed}" if listed else "")
     noun = "note cites" if count == 1 else "notes cite"
-    return f"{count} {noun} only a home page: {listed}"
+    return f"{count} {noun} only a home page:" + (f" {listed}" if listed else "")
 
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

@@ -62,6 +62,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "findings": [finding_to_dict(finding) for finding in report.findings],
         "offline": report.offline,
         "shard": report.shard,
+        "simulated": report.simulated,
         "notes": list(report.notes),
         "trend": [
             {"run_id": run.run_id, "started_at": run.started_at, "links": run.links, "broken": run.broken}
@@ -205,6 +206,7 @@ def from_dict(data: Any, *, source: str = "report") -> Report:
             offline=bool(data.get("offline", False)),
             shard=_optional_text(data, "shard"),
             notes=tuple(_texts(data, "notes")),
+            simulated=data.get("simulated") is True,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ReportError(f"{source}: malformed linkaudit/1 report: {exc}") from exc

@@ -10,10 +10,20 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..models import Half, LinkReport, Reference, Report
+from ..models import FindingKind, Half, LinkReport, Reference, Report
 from ..status import Status
-from .i18n import finding_label, format_date, label, status_label, timestamp_date
+from .i18n import (
+    capture_distance,
+    finding_label,
+    format_date,
+    is_far,
+    label,
+    notes_cite_homepages_only,
+    status_label,
+    timestamp_date,
+)
 from .summary import archived_phrasings, is_confirmed, links_by_reference, report_langs, safe_href, summarize
+from .translate import translate
 
 FILE_NAME = "linkaudit.md"
 MAX_ROWS = 200  # per table: GitHub caps a step summary at 1 MiB
@@ -72,6 +82,9 @@ def _archive_cell(item: LinkReport, report: Report, references: Mapping[str, Ref
     lines = [link(snapshot.url, when)]
     if not snapshot.verified:
         lines[0] += f" ({escape(label('unverified', lang))})"
+    if snapshot.distance_days is not None:
+        distance = escape(capture_distance(snapshot.distance_days, lang))
+        lines[0] += f" — ⚠ {distance}" if is_far(snapshot.distance_days) else f" — {distance}"
     phrasings = archived_phrasings(snapshot, report_langs(references, item), lang)
     lines += [f"{escape(phrasing.half_lang.upper())}: {escape(phrasing.text)}" for phrasing in phrasings]
     return LINE_BREAK.join(lines)
@@ -116,6 +129,8 @@ def render(report: Report) -> str:
         lines += ["", f"{escape(label('status_counts', lang))}: " + " · ".join(counted)]
     if report.offline:
         lines += ["", f"> {escape(label('offline', lang))}"]
+    if report.simulated:
+        lines += ["", f"> {escape(label('simulated', lang))} {escape(label('simulated_history', lang))}"]
 
     broken = [item for item in report.links if item.result.status.is_broken]
     references = {reference.id: reference for reference in report.references}
@@ -129,7 +144,7 @@ def render(report: Report) -> str:
                     link(item.link.url),
                     _references_cell(item),
                     _archive_cell(item, report, references),
-                    escape(item.result.detail),
+                    escape(translate(item.result.detail, lang)),
                 ]
                 for item in broken
             ],
@@ -150,7 +165,7 @@ def render(report: Report) -> str:
                     link(item.link.url),
                     str(item.result.http_status or ""),
                     _references_cell(item),
-                    escape(item.result.detail),
+                    escape(translate(item.result.detail, lang)),
                 ]
                 for item in blocked
             ],
@@ -161,9 +176,10 @@ def render(report: Report) -> str:
     if drift:
         lines += ["", f"## {escape(label('drift', lang))} ({len(drift)})", ""]
         lines += _table(
-            [label(key, lang) for key in ("url", "title_now", "cited_title", "cited_by")],
+            [label(key, lang) for key in ("status", "url", "title_now", "cited_title", "cited_by")],
             [
                 [
+                    escape(status_label(item.result.status, lang)),
                     link(item.link.url),
                     escape(item.result.title),
                     escape(" / ".join(item.link.cited_titles)),
@@ -190,9 +206,20 @@ def render(report: Report) -> str:
     if report.findings:
         lines += ["", f"## {escape(label('findings', lang))} ({len(report.findings)})"]
         kinds: dict[str, list[str]] = {}
+        homepages: dict[str, list[str]] = {}  # document -> its notes citing only a home page: one line each
         for finding in report.findings:
-            entry = f"- {escape(finding.reference)}: {escape(finding.message, limit=1000)}"
+            reference = references.get(finding.reference)
+            if finding.kind is FindingKind.HOMEPAGE_ONLY and reference is not None:
+                homepages.setdefault(reference.document, []).append(finding.reference.rpartition("#")[2])
+                continue
+            message = translate(finding.message, lang)
+            entry = f"- {escape(finding.reference)}: {escape(message, limit=1000)}"
             kinds.setdefault(finding.kind.value, []).append(entry)
+        for document, notes in homepages.items():
+            text = notes_cite_homepages_only(list(dict.fromkeys(notes)), lang, shown=MAX_ROWS)
+            kinds.setdefault(FindingKind.HOMEPAGE_ONLY.value, []).append(
+                f"- {escape(document)}: {escape(text, limit=4000)}"
+            )
         for kind, entries in kinds.items():
             lines += ["", f"### {escape(finding_label(kind, lang))} ({len(entries)})", ""]
             lines += entries[:MAX_ROWS]
@@ -201,7 +228,7 @@ def render(report: Report) -> str:
 
     if report.notes:
         lines += ["", f"## {escape(label('notes', lang))}", ""]
-        lines += [f"- {escape(note, limit=1000)}" for note in report.notes]
+        lines += [f"- {escape(translate(note, lang), limit=1000)}" for note in report.notes]
     return "\n".join(lines) + "\n"
 
 

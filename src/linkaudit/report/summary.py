@@ -95,7 +95,7 @@ def _verdict_en(summary: Summary, offline: bool, shard: str | None = None) -> st
     else:
         text = (
             f"{summary.broken} of {summary.links} cited {link_word} "
-            f"({_percent(summary.broken, summary.links)}) are broken"
+            f"({_percent(summary.broken, summary.links)}) {'is' if summary.broken == 1 else 'are'} broken"
         )
         if summary.confirmed:
             text += f", {summary.confirmed} confirmed over several runs"
@@ -117,13 +117,17 @@ def _verdict_ru(summary: Summary, offline: bool, shard: str | None = None) -> st
         return f"В примечаниях ({summary.references}) не найдено веб-ссылок."
     noun = plural_ru(summary.links, "ссылки", "ссылок", "ссылок")
     live = _count(summary, lambda status: status.is_success)
-    if summary.broken == 0 and live == summary.links:
+    if summary.broken == 0 and live == summary.links == 1:
+        text = "Единственная цитируемая ссылка доступна"
+    elif summary.broken == 0 and live == summary.links:
         text = f"Все {summary.links} {plural_ru(summary.links, 'ссылка', 'ссылки', 'ссылок')} доступны"
     elif summary.broken == 0:
-        text = f"Из {summary.links} {noun} недоступных нет; {live} отвечают без признаков утраты"
+        answer = plural_ru(live, "отвечает", "отвечают", "отвечают")
+        text = f"Из {summary.links} {noun} недоступных нет; {live} {answer} без признаков утраты"
     else:
         share = _percent(summary.broken, summary.links)
-        text = f"{summary.broken} из {summary.links} {noun} ({share}) недоступны"
+        state = plural_ru(summary.broken, "недоступна", "недоступны", "недоступны")
+        text = f"{summary.broken} из {summary.links} {noun} ({share}) {state}"
         if summary.confirmed:
             text += f", {summary.confirmed} — подтверждено несколькими проверками"
         text += f"; архивные копии найдены для {summary.archived}"
@@ -131,7 +135,8 @@ def _verdict_ru(summary: Summary, offline: bool, shard: str | None = None) -> st
         text += f"; {summary.blocked} — доступ закрыт (это не признак утраты)"
     excluded = _count(summary, lambda status: status.is_excluded)
     if excluded:
-        text += f"; {excluded} не проверено (не веб-адрес или исключено настройками)"
+        unchecked = plural_ru(excluded, "ссылка не проверена", "ссылки не проверены", "ссылок не проверено")
+        text += f"; {excluded} {unchecked} (не веб-адрес или исключено настройками)"
     return text + "."
 
 
@@ -240,9 +245,17 @@ def safe_href(url: str | None) -> str | None:
         parts = urlsplit(text)
     except ValueError:
         return None
+    if not parts.scheme and not parts.netloc and _beside_the_report(parts.path):
+        return text  # a file saved next to the report (the demo's archived copies in demo-archive/)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return text
+
+
+def _beside_the_report(path: str) -> bool:
+    """A relative path that stays inside the report's folder: no root, no "..", no drive or scheme-like colon."""
+    segments = path.split("/")
+    return bool(path) and not path.startswith(("/", "\\")) and ".." not in segments and ":" not in segments[0]
 
 
 def count_by(values: Mapping[str, int]) -> list[tuple[str, int]]:

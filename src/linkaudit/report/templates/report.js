@@ -19,7 +19,12 @@
   var sortSelect = field("sort");
   var shown = field("shown");
   var noResults = field("no-results");
+  var hint = field("filter-hint");
   var language = root.lang in catalog ? root.lang : "en";
+  // Translated texts carry only the other languages (data-<code>): keep the one they are written in too.
+  Array.prototype.forEach.call(doc.querySelectorAll("[data-tr]"), function (element) {
+    element.setAttribute("data-" + language, element.textContent);
+  });
   var sortKey = "number";
   var sortDirection = 1;
   var SORT_ATTRIBUTES = { date: "date", status: "severity", findings: "findings" };
@@ -33,20 +38,127 @@
     return catalog[language].labels[key];
   }
 
+  // Group filters: the value of an option and what a row must carry to pass it.
+  var GROUPS = { "@attention": "attention", "@broken": "broken", "@archived": "archived" };
+
+  function statusPasses(data, status) {
+    if (GROUPS[status]) { return data[GROUPS[status]] === "1"; }
+    return has(data.status, status);
+  }
+
+  function kindPasses(data, kind) {
+    if (kind === "@any") { return Boolean(data.kind); }
+    return has(data.kind || "", kind);
+  }
+
   function applyFilters() {
     var status = filters.status.value;
     var query = search.value.trim().toLowerCase();
     var count = 0;
     rows.forEach(function (row) {
       var data = row.dataset;
-      var visible = (status === "@broken" ? data.broken === "1" : has(data.status, status)) &&
-        has(data.domain, filters.domain.value) && has(data.kind || "", filters.kind.value) &&
+      var visible = statusPasses(data, status) &&
+        has(data.domain, filters.domain.value) && kindPasses(data, filters.kind.value) &&
         has(data.lang, filters.lang.value) && (!query || texts.get(row).indexOf(query) !== -1);
       row.hidden = !visible;
       if (visible) { count += 1; }
     });
     shown.textContent = label("count_shown").replace("{shown}", count).replace("{total}", rows.length);
     noResults.hidden = count > 0;
+    hint.hidden = status !== "@attention";
+    each("[data-filter]", function (button) {
+      var select = filters[button.getAttribute("data-filter")];
+      var value = fromFragment(button.getAttribute("data-filter"), button.getAttribute("data-value"));
+      var others = Object.keys(filters).every(function (key) {
+        return filters[key] === select || filters[key].value === "";
+      });
+      button.setAttribute("aria-pressed", String(select.value === value && value !== "" && others));
+    });
+  }
+
+  // ---- the view in the URL fragment (#lang=ru&status=broken) and remembered in localStorage ----------
+
+  var STORAGE_KEY = "linkaudit-view:" + window.location.pathname;
+  var FRAGMENT_KEYS = ["lang", "status", "domain", "kind", "half", "q", "sort"];
+  var defaultStatus = optionExists(filters.status, "@attention") ? "@attention" : "";
+
+  function optionExists(select, value) {
+    return Array.prototype.some.call(select.options, function (option) { return option.value === value; });
+  }
+
+  function toFragment(value) {  // "@broken" -> "broken", "" -> "all"
+    return value === "" ? "all" : value.charAt(0) === "@" ? value.slice(1) : value;
+  }
+
+  function fromFragment(key, value) {
+    var select = filters[key];
+    if (value === "all" || value === undefined || value === null) { return ""; }
+    if (select && optionExists(select, "@" + value)) { return "@" + value; }
+    return value;
+  }
+
+  function currentState() {
+    return {
+      lang: language,
+      status: filters.status.value,
+      domain: filters.domain.value,
+      kind: filters.kind.value,
+      half: filters.lang.value,
+      q: search.value,
+      sort: (sortDirection === DEFAULT_DIRECTION[sortKey] ? "" : "-") + sortKey
+    };
+  }
+
+  function encodeState(state) {
+    var parts = ["lang=" + encodeURIComponent(state.lang), "status=" + encodeURIComponent(toFragment(state.status))];
+    ["domain", "kind", "half", "q"].forEach(function (key) {
+      if (state[key]) { parts.push(key + "=" + encodeURIComponent(key === "kind" ? toFragment(state[key]) : state[key])); }
+    });
+    if (state.sort !== "number") { parts.push("sort=" + encodeURIComponent(state.sort)); }
+    return parts.join("&");
+  }
+
+  function decodeState(text) {
+    var state = {};
+    (text || "").replace(/^#/, "").split("&").forEach(function (pair) {
+      var index = pair.indexOf("=");
+      if (index < 1) { return; }
+      var key = pair.slice(0, index);
+      if (FRAGMENT_KEYS.indexOf(key) === -1) { return; }
+      try { state[key] = decodeURIComponent(pair.slice(index + 1)); } catch (error) { /* a broken escape */ }
+    });
+    return Object.keys(state).length ? state : null;
+  }
+
+  function selectValue(select, value) {
+    select.value = optionExists(select, value) ? value : "";
+  }
+
+  function applyState(state) {
+    if (state.lang && catalog[state.lang] && state.lang !== language) { setLanguage(state.lang, true); }
+    selectValue(filters.status, state.status === undefined ? defaultStatus : fromFragment("status", state.status));
+    selectValue(filters.domain, state.domain || "");
+    selectValue(filters.kind, fromFragment("kind", state.kind || ""));
+    selectValue(filters.lang, state.half || "");
+    search.value = state.q || "";
+    var sort = state.sort || "number";
+    var descending = sort.charAt(0) === "-";
+    var key = descending ? sort.slice(1) : sort;
+    if (DEFAULT_DIRECTION[key] === undefined) { key = "number"; descending = false; }
+    sortRows(key, descending ? -DEFAULT_DIRECTION[key] : DEFAULT_DIRECTION[key]);
+    applyFilters();
+  }
+
+  function remember() {
+    var text = encodeState(currentState());
+    try { window.history.replaceState(null, "", "#" + text); } catch (error) { /* file:// in old browsers */ }
+    try { window.localStorage.setItem(STORAGE_KEY, text); } catch (error) { /* storage may be off */ }
+  }
+
+  function initialState() {
+    var fromUrl = decodeState(window.location.hash);
+    if (fromUrl) { return fromUrl; }
+    try { return decodeState(window.localStorage.getItem(STORAGE_KEY)) || {}; } catch (error) { return {}; }
   }
 
   function compare(first, second, numeric) {
@@ -105,11 +217,12 @@
     Array.prototype.forEach.call(doc.querySelectorAll(selector), action);
   }
 
-  function setLanguage(code) {
+  function setLanguage(code, quiet) {
     var entry = catalog[code];
     if (!entry) { return; }
     language = code;
     root.lang = code;
+    root.style.setProperty("--fix-label", JSON.stringify(entry.labels.fix_inserts));
     var documents = doc.title.indexOf(" — ");
     doc.title = entry.labels.title + (documents === -1 ? "" : doc.title.slice(documents));
     each("[data-i18n]", function (element) {
@@ -135,7 +248,8 @@
         : formatDate(value, entry);
     });
     each("text[data-date]", function (element) {
-      element.textContent = formatDate(element.getAttribute("data-date"), entry);
+      var time = element.getAttribute("data-time");
+      element.textContent = formatDate(element.getAttribute("data-date"), entry) + (time ? ", " + time : "");
     });
     each("[data-" + code + "]", function (element) {
       element.textContent = element.getAttribute("data-" + code);
@@ -144,21 +258,62 @@
       button.setAttribute("aria-pressed", String(button.getAttribute("data-set-lang") === code));
     });
     applyFilters();
+    if (!quiet) { remember(); }
   }
 
-  Object.keys(filters).forEach(function (key) { filters[key].addEventListener("change", applyFilters); });
-  search.addEventListener("input", applyFilters);
+  function changed() { applyFilters(); remember(); }
+
+  Object.keys(filters).forEach(function (key) { filters[key].addEventListener("change", changed); });
+  search.addEventListener("input", changed);
   sortSelect.addEventListener("change", function () {
     sortRows(sortSelect.value, DEFAULT_DIRECTION[sortSelect.value]);
+    remember();
   });
   each("[data-sort]", function (button) {
     button.addEventListener("click", function () {
       var key = button.getAttribute("data-sort");
       sortRows(key, key === sortKey ? -sortDirection : DEFAULT_DIRECTION[key]);
+      remember();
     });
   });
   field("controls").addEventListener("reset", function () {
-    window.setTimeout(function () { sortRows("number", 1); applyFilters(); }, 0);
+    window.setTimeout(function () { applyState({ lang: language }); remember(); }, 0);
+  });
+  each("[data-filter]", function (button) {  // the cards and status chips
+    button.addEventListener("click", function () {
+      var key = button.getAttribute("data-filter");
+      var state = { lang: language, status: "all" };
+      state[key] = button.getAttribute("data-value");
+      applyState(state);
+      remember();
+      field("references").scrollIntoView({ block: "start" });
+    });
+  });
+  field("show-all").addEventListener("click", function () {
+    filters.status.value = "";
+    changed();
+  });
+  each("a[href^='#ref-']", function (link) {  // a note hidden by the filters is shown before going to it
+    link.addEventListener("click", function () {
+      var target = doc.getElementById(link.getAttribute("href").slice(1));
+      if (target && target.hidden) { applyState({ lang: language, status: "all" }); }
+    });
+  });
+  function revealLinked() {  // a link to one note (#ref-3): show it even if the filters would hide it
+    if (window.location.hash.indexOf("#ref-") !== 0) { return false; }
+    var linked = doc.getElementById(window.location.hash.slice(1));
+    if (linked && linked.hidden) { applyState({ lang: language, status: "all" }); }
+    if (linked) { linked.scrollIntoView(); }
+    return true;
+  }
+  window.addEventListener("hashchange", function () {
+    var state = decodeState(window.location.hash);
+    if (state) {
+      applyState(state);
+      remember();
+    } else {
+      revealLinked();
+    }
   });
   field("controls").addEventListener("submit", function (event) { event.preventDefault(); });
   each("[data-set-lang]", function (button) {
@@ -174,5 +329,6 @@
   });
   each("[data-needs-script]", function (element) { element.hidden = false; });
   root.classList.add("js");
-  applyFilters();
+  applyState(initialState());
+  if (!revealLinked()) { remember(); }
 })();

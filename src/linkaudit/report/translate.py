@@ -1,0 +1,492 @@
+"""The checker's English sentences (link details, findings, run notes) rendered in every report language.
+
+The checker, the archive pass and the reference parser write their explanations in English, once, and the
+JSON keeps them so. Each English form is a template with parameters here: a pattern that reads the parameters
+back out of the sentence, and a Russian template that puts them into Russian, translating the parameters that
+are themselves sentences (the reason of a TLS failure, an HTTP phrase, an inner detail). A sentence no pattern
+knows is shown as written; ``tests/report/test_translate.py`` collects every English form the code can emit
+and fails when one has no pattern, so a new detail cannot reach a Russian reader untranslated unnoticed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .i18n import language, plural_ru
+
+Render = Callable[["re.Match[str]"], str]
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One English sentence form and its Russian rendering."""
+
+    name: str
+    pattern: re.Pattern[str]
+    ru: Render
+
+
+def _phrase(name: str, pattern: str, ru: Render) -> Phrase:
+    return Phrase(name, re.compile(pattern, re.DOTALL), ru)
+
+
+def _attempts(count: str) -> str:
+    number = int(count)
+    return f"{number} {plural_ru(number, 'попытка', 'попытки', 'попыток')}"
+
+
+def _after_attempts(count: str) -> str:
+    number = int(count)
+    return f"после {number} {plural_ru(number, 'попытки', 'попыток', 'попыток')}"
+
+
+def _seconds(value: str) -> str:
+    return value.replace(".", ",")
+
+
+# --------------------------------------------------------------------------------------- HTTP phrases
+
+HTTP_PHRASES_RU: dict[int, str] = {
+    200: "успешно",
+    201: "создано",
+    203: "неавторитетная информация",
+    204: "нет содержимого",
+    300: "несколько вариантов",
+    301: "перемещена навсегда",
+    302: "найдена по другому адресу",
+    303: "смотрите другой адрес",
+    304: "не изменялась",
+    307: "временное перенаправление",
+    308: "постоянное перенаправление",
+    400: "неверный запрос",
+    401: "нужна авторизация",
+    402: "нужна оплата",
+    403: "доступ запрещён",
+    404: "не найдена",
+    405: "метод не разрешён",
+    406: "неприемлемо",
+    407: "нужна авторизация на прокси",
+    408: "истекло время ожидания запроса",
+    409: "конфликт",
+    410: "удалена навсегда",
+    411: "нужна длина",
+    412: "условие не выполнено",
+    413: "запрос слишком велик",
+    414: "адрес слишком длинный",
+    415: "неподдерживаемый тип данных",
+    418: "я чайник",
+    421: "запрос не по адресу",
+    422: "необрабатываемые данные",
+    423: "заблокировано",
+    425: "слишком рано",
+    426: "нужно обновление протокола",
+    428: "нужно условие",
+    429: "слишком много запросов",
+    431: "заголовки слишком велики",
+    451: "недоступна по юридическим причинам",
+    500: "внутренняя ошибка сервера",
+    501: "не реализовано",
+    502: "ошибка шлюза",
+    503: "сервис недоступен",
+    504: "шлюз не дождался ответа",
+    505: "версия HTTP не поддерживается",
+    507: "переполнено хранилище",
+    508: "обнаружен цикл",
+    511: "нужна сетевая авторизация",
+}
+
+
+def http_phrase_ru(code: str) -> str:
+    phrase = HTTP_PHRASES_RU.get(int(code))
+    return f"{code} {phrase}" if phrase else f"HTTP {code}"
+
+
+# ------------------------------------------------------------------------- reasons given by the system
+
+# What OpenSSL and the OS say, searched inside the raw reason (which carries codes and file positions).
+_TLS_REASONS_RU: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), text)
+    for pattern, text in (
+        (r"self[- ]signed certificate in certificate chain", "в цепочке сертификатов самоподписанный сертификат"),
+        (r"self[- ]signed certificate", "сертификат самоподписанный"),
+        (r"certificate has expired", "срок действия сертификата истёк"),
+        (r"certificate is not yet valid", "сертификат ещё не вступил в силу"),
+        (r"hostname mismatch|doesn't match|not valid for", "сертификат выдан на другое имя"),
+        (r"unable to get local issuer certificate|unable to get issuer certificate",
+         "сертификат выдан неизвестным удостоверяющим центром"),
+        (r"certificate revoked", "сертификат отозван"),
+        (r"unsupported protocol|no protocols available|wrong ssl version",
+         "сервер предлагает только устаревшую версию TLS"),
+        (r"wrong version number|record layer failure|packet length too long",
+         "по этому адресу сервер отвечает не по TLS"),
+        (r"handshake failure|alert", "сбой согласования TLS"),
+        (r"eof occurred|unexpected eof|connection has been closed", "сервер оборвал соединение при согласовании TLS"),
+        (r"certificate verify failed", "сертификат не прошёл проверку"),
+    )
+)
+
+_OS_REASONS_RU: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (re.compile(r"Connect call failed \('(?P<host>[^']+)', (?P<port>\d+)(?:, \d+, \d+)?\)"),
+     lambda m: f"соединение отвергнуто ({m['host']}:{m['port']})"),
+    (re.compile(r"connection refused", re.IGNORECASE), lambda m: "соединение отвергнуто"),
+    (re.compile(r"connection reset by peer", re.IGNORECASE), lambda m: "сервер сбросил соединение"),
+    (re.compile(r"server ?disconnected(?:error)?", re.IGNORECASE), lambda m: "сервер оборвал соединение"),
+    (re.compile(r"network is unreachable", re.IGNORECASE), lambda m: "сеть недоступна"),
+    (re.compile(r"no route to host", re.IGNORECASE), lambda m: "нет маршрута до узла"),
+    (re.compile(r"timed? ?out", re.IGNORECASE), lambda m: "время ожидания истекло"),
+    (re.compile(r"broken pipe", re.IGNORECASE), lambda m: "соединение разорвано"),
+    (re.compile(r"payload|response payload is not completed", re.IGNORECASE),
+     lambda m: "ответ оборвался на середине"),
+    (re.compile(r"host is unreachable", re.IGNORECASE), lambda m: "узел недоступен"),
+)
+
+
+def tls_reason_ru(reason: str) -> str:
+    for pattern, text in _TLS_REASONS_RU:
+        if pattern.search(reason):
+            return text
+    return f"сбой TLS ({reason})"
+
+
+def os_reason_ru(reason: str) -> str:
+    for pattern, render in _OS_REASONS_RU:
+        match = pattern.search(reason)
+        if match:
+            return render(match)
+    return reason
+
+
+# ----------------------------------------------------------------------------------- the phrase table
+
+
+def _inner(match: re.Match[str], group: str = "inner") -> str:
+    return to_russian(match[group])
+
+
+_LINK_DETAILS: tuple[Phrase, ...] = (
+    # Suffixes and wrappers around another detail come first: they translate what they wrap.
+    _phrase("after_attempts", r"(?P<inner>.+) \(after (?P<n>\d+) attempts\)",
+            lambda m: f"{_inner(m)} ({_after_attempts(m['n'])})"),
+    _phrase("client_error", r"(?P<inner>.+) \(client error\)", lambda m: f"{_inner(m)} (ошибка клиента)"),
+    _phrase("no_location", r"(?P<inner>.+) without a usable Location",
+            lambda m: f"{_inner(m)}: перенаправление без пригодного адреса"),
+    _phrase("unexpected_answer", r"unexpected answer: (?P<inner>.+)", lambda m: f"неожиданный ответ: {_inner(m)}"),
+    _phrase("http_phrase", r"(?P<code>[1-5]\d\d) [A-Z][A-Za-z'\- ]*", lambda m: http_phrase_ru(m["code"])),
+    _phrase("http_code", r"HTTP (?P<code>\d{3})", lambda m: f"HTTP {m['code']}"),
+    _phrase("timed_out_after", r"timed out after (?P<s>[\d.]+) s \((?P<n>\d+) attempts?\)",
+            lambda m: f"нет ответа за {_seconds(m['s'])} с ({_attempts(m['n'])})"),
+    _phrase("timed_out", r"timed out", lambda m: "нет ответа вовремя"),
+    _phrase("dns", r"host (?P<host>\S+) does not resolve", lambda m: f"имя {m['host']} не находится в DNS"),
+    _phrase("private", r"resolves to a private address \(use --allow-private\)",
+            lambda m: "указывает на частный адрес (проверка только с --allow-private)"),
+    _phrase("tls", r"TLS failure: (?P<reason>.+)", lambda m: f"ошибка TLS: {tls_reason_ru(m['reason'])}"),
+    _phrase("proxy_unreachable", r"cannot reach the proxy: (?P<reason>.+)",
+            lambda m: f"прокси-сервер недоступен: {os_reason_ru(m['reason'])}"),
+    _phrase("proxy_refused", r"the proxy refused: (?P<code>\d+) (?P<rest>.*)",
+            lambda m: f"прокси-сервер отказал: {http_phrase_ru(m['code'])}"),
+    _phrase("cannot_connect", r"cannot connect: (?P<reason>.+)",
+            lambda m: f"не удаётся соединиться: {os_reason_ru(m['reason'])}"),
+    _phrase("connection_reset", r"connection reset: (?P<reason>.+)",
+            lambda m: f"соединение прервано: {os_reason_ru(m['reason'])}"),
+    _phrase("malformed_response", r"malformed response: (?P<reason>.+)",
+            lambda m: f"сервер прислал испорченный ответ ({os_reason_ru(m['reason'])})"),
+    _phrase("malformed_url", r"malformed URL \((?P<reason>.+)\)", lambda m: f"неверный URL ({_inner(m, 'reason')})"),
+    _phrase("not_http", r"not an http\(s\) URL \((?P<scheme>.+)\)",
+            lambda m: f"не адрес http(s) ({'без схемы' if m['scheme'] == 'no scheme' else m['scheme']})"),
+    _phrase("bad_location", r"bad redirect Location (?P<target>.+)",
+            lambda m: f"перенаправление на неверный адрес {m['target']}"),
+    _phrase("non_http_redirect", r"redirect to a non-http URL (?P<target>.+)",
+            lambda m: f"перенаправление на адрес не http(s): {m['target']}"),
+    _phrase("redirect_loop", r"redirect loop at (?P<target>.+)",
+            lambda m: f"перенаправления зациклились на {m['target']}"),
+    _phrase("too_many_redirects", r"too many redirects \(more than (?P<n>\d+)\)",
+            lambda m: f"слишком много перенаправлений (больше {m['n']})"),
+    _phrase("excluded", r"excluded by configuration", lambda m: "исключена настройками"),
+    _phrase("catch_all", r"the host answers any address with this page \(a made-up sibling (?P<url>\S+) got it too\)",
+            lambda m: f"сайт отвечает этой страницей на любой адрес (выдуманный соседний адрес {m['url']} "
+            "получил её же)"),
+    _phrase("parked", r"the domain shows a parking or for-sale page \((?P<marker>.+)\)",
+            lambda m: f"домен показывает страницу парковки или продажи («{m['marker']}»)"),
+    _phrase("error_page", r"answered 200 with an error page \(«(?P<text>.+)»\)",
+            lambda m: f"ответ 200, но на странице сообщение об ошибке («{m['text']}»)"),
+    _phrase("error_address", r"redirected to an error address: (?P<url>.+)",
+            lambda m: f"перенаправлена на адрес страницы ошибки: {m['url']}"),
+    _phrase("homepage_redirect", r"the deep link was redirected to the site root: (?P<url>.+)",
+            lambda m: f"ссылка на материал перенаправлена на главную страницу: {m['url']}"),
+    _phrase("same_page", r"same page at (?P<url>.+)", lambda m: f"та же страница по адресу {m['url']}"),
+    _phrase("home_moved", r"the site's home page is now (?P<url>.+)",
+            lambda m: f"главная страница сайта теперь {m['url']}"),
+    _phrase("moved", r"moved to (?P<url>.+)", lambda m: f"перемещена: {m['url']}"),
+    _phrase("drift", r"the page now carries «(?P<title>.+)», not the cited (?P<cited>«.+»)",
+            lambda m: f"на странице теперь «{m['title']}», а не цитируемый материал {m['cited']}"),
+    _phrase("drift_partial", r"the page title «(?P<title>.+)» matches the cited title (?P<cited>«.+») only in part",
+            lambda m: f"заголовок страницы «{m['title']}» лишь отчасти совпадает с цитируемым {m['cited']}"),
+    _phrase("drift_untitled", r"the page has no title, and the cited title (?P<cited>«.+») was not found in it",
+            lambda m: f"у страницы нет заголовка, и цитируемое название {m['cited']} на ней не найдено"),
+    _phrase("scheme_not_fetched", r"(?P<scheme>[\w+.-]+): URLs are not fetched",
+            lambda m: f"адреса {m['scheme']}: не проверяются"),
+    _phrase("no_host", r"no host name in (?P<url>.+)", lambda m: f"в адресе {m['url']} нет имени сайта"),
+    _phrase("not_a_url", r"not a URL: (?P<url>.+)", lambda m: f"не URL: {m['url']}"),
+    _phrase("ipv6", r"invalid IPv6 address (?P<host>.+)", lambda m: f"неверный адрес IPv6 {m['host']}"),
+    _phrase("empty_label", r"empty label in host (?P<host>.+)", lambda m: f"пустая часть в имени сайта {m['host']}"),
+    _phrase("invalid_host", r"invalid host (?P<host>.+)", lambda m: f"неверное имя сайта {m['host']}"),
+    _phrase("host_encoding", r"host (?P<host>.+) cannot be encoded: (?P<reason>.+)",
+            lambda m: f"имя сайта {m['host']} нельзя записать в punycode ({m['reason']})"),
+    _phrase("doi_unregistered", r"DOI not registered", lambda m: "DOI не зарегистрирован"),
+    # Archive captures (``Snapshot.detail``) and archive remarks.
+    _phrase("capture_unfetched", r"capture could not be fetched: (?P<reason>.+)",
+            lambda m: f"копию не удалось загрузить: {_inner(m, 'reason')}"),
+    _phrase("capture_429", r"the archive kept answering 429", lambda m: "архив раз за разом отвечал 429"),
+    _phrase("capture_redirect", r"archived redirect to (?P<url>\S+) \(the redirect captured (?P<ts>\d+)\)",
+            lambda m: f"архивное перенаправление на {m['url']} (перенаправление снято {m['ts']})"),
+    _phrase("capture_status", r"(?P<lead>archived redirect to \S+: )?capture answered HTTP (?P<code>\d+)",
+            lambda m: f"{_lead(m)}копия ответила HTTP {m['code']}"),
+    _phrase("capture_rejected",
+            r"(?P<lead>archived redirect to \S+: )?capture rejected \((?P<status>\w+)\): (?P<inner>.+)",
+            lambda m: f"{_lead(m)}копия отклонена ({m['status']}): {_inner(m)}"),
+    _phrase("capture_elsewhere",
+            r"(?P<lead>archived redirect to \S+: )?capture rejected: it leads to another page without the cited "
+            r"title \((?P<inner>.+)\)",
+            lambda m: f"{_lead(m)}копия отклонена: она ведёт на другую страницу без цитируемого заголовка "
+            f"({_inner(m)})"),
+    _phrase("capture_served", r"the archive served the capture of (?P<ts>\d+) instead of (?P<asked>\d+)",
+            lambda m: f"архив выдал копию {m['ts']} вместо {m['asked']}"),
+)
+
+
+def _lead(match: re.Match[str]) -> str:
+    lead = match["lead"]
+    if not lead:
+        return ""
+    url = lead[len("archived redirect to ") : -2]
+    return f"архивное перенаправление на {url}: "
+
+
+def _half_ru(name: str) -> str:
+    """«the Russian half» -> «русская половина» (case is fixed by the caller's template)."""
+    return {
+        "Russian": "русская", "English": "английская", "Kazakh": "казахская", "Uzbek": "узбекская",
+        "Tajik": "таджикская", "Kyrgyz": "киргизская", "Ukrainian": "украинская", "Belarusian": "белорусская",
+        "German": "немецкая", "French": "французская", "first": "первая", "second": "вторая", "third": "третья",
+        "fourth": "четвёртая",
+    }.get(name, name)
+
+
+def _halves_ru(names: str, case: str = "nominative") -> str:
+    """«Russian/Kazakh» as «русская/казахская», in the genitive («русской») or accusative («русскую»)."""
+    words = [_half_ru(name) for name in names.split("/")]
+    return "/".join(_adjective_case(word, case) for word in words)
+
+
+def _adjective_case(word: str, case: str) -> str:
+    endings = {"genitive": ("ой", "ей"), "accusative": ("ую", "ю")}
+    if case not in endings:
+        return word
+    hard, soft = endings[case]
+    if word.endswith("ая"):
+        return word[:-2] + hard
+    if word.endswith("ья"):  # третья -> третьей, третью
+        return word[:-1] + soft
+    return word
+
+
+def _note_label(label: str) -> str:
+    """«Note A3» -> «Примечание A3»; «The paragraph on line 12» -> «Абзац в строке 12»."""
+    match = re.fullmatch(r"Note (\S+)", label)
+    if match:
+        return f"Примечание {match[1]}"
+    match = re.fullmatch(r"The paragraph on line (\d+)", label)
+    if match:
+        return f"Абзац в строке {match[1]}"
+    return label
+
+
+def _described_halves(described: str) -> str:
+    """«the Russian half http://a; the English half http://b» -> «в русской половине http://a; …»."""
+    parts = []
+    for part in re.split(r"[;,] (?=the \S+ half )", described):
+        match = re.fullmatch(r"the (?P<name>\S+) half (?P<rest>.+)", part.strip())
+        parts.append(f"в {_halves_ru(match['name'], 'genitive')} половине {match['rest']}" if match else part)
+    return "; ".join(parts)
+
+
+_LABEL = r"(?P<label>Note \S+|The paragraph on line \d+)"
+
+_FINDINGS: tuple[Phrase, ...] = (
+    _phrase("homepage_only",
+            rf"{_LABEL} cites only (?P<urls>.+), which (?:is a site's home page|are home pages), not the cited "
+            r"article, so the citation cannot be verified; cite the article's own URL\.",
+            lambda m: f"{_note_label(m['label'])} ссылается только на "
+            f"{'главные страницы сайтов' if ', ' in m['urls'] else 'главную страницу сайта'} ({m['urls']}), а не "
+            "на сам материал, и цитату нельзя проверить; укажите адрес самого материала."),
+    _phrase("glued_urls",
+            rf"{_LABEL} writes (?P<written>“.+”) with no space before a URL; it was read as (?P<urls>.+) — put a "
+            r"space before each URL\.",
+            lambda m: f"{_note_label(m['label'])}: в записи {m['written']} перед адресом нет пробела; прочитано как "
+            f"{m['urls']} — поставьте пробел перед каждым адресом."),
+    _phrase("scheme_added",
+            rf"{_LABEL} gives (?P<raws>.+) without http:// or https://; write the full address \((?P<urls>.+) was "
+            r"assumed\)\.",
+            lambda m: f"{_note_label(m['label'])}: адрес {m['raws']} записан без http:// или https://; укажите "
+            f"полный адрес (принято {m['urls']})."),
+    _phrase("url_only_in_one_half",
+            rf"{_LABEL}: the (?P<with>\S+) half cites (?P<urls>.+) but the (?P<without>\S+) half cites no URL; add "
+            r"the URL to the (?P=without) half\.",
+            lambda m: f"{_note_label(m['label'])}: {_halves_ru(m['with'])} половина ссылается на {m['urls']}, а "
+            f"{_halves_ru(m['without'])} — ни на что; добавьте адрес в {_halves_ru(m['without'], 'accusative')} "
+            "половину."),
+    _phrase("urls_differ",
+            rf"{_LABEL} cites different URLs in its halves \((?P<described>.+)\); make both halves cite the same "
+            r"page\.",
+            lambda m: f"{_note_label(m['label'])}: половины ссылаются на разные адреса "
+            f"({_described_halves(m['described'])}); пусть обе ссылаются на одну страницу."),
+    _phrase("urls_glued_in_one_half",
+            rf"{_LABEL}: the (?P<gluing>\S+) half glues (?P<urls>.+) into one address \((?P<token>“.+”)\) while the "
+            r"(?P<separate>\S+) half gives them as separate addresses; decide which page is cited and write it the "
+            r"same way in both halves\.",
+            lambda m: f"{_note_label(m['label'])}: в {_halves_ru(m['gluing'], 'genitive')} половине "
+            f"{m['urls'].replace(' and ', ' и ')} склеены в один адрес ({m['token']}), а в "
+            f"{_halves_ru(m['separate'], 'genitive')} записаны раздельно; решите, какая страница цитируется, и "
+            "запишите её одинаково в обеих половинах."),
+    _phrase("dates_differ",
+            rf"{_LABEL} gives different dates \((?P<described>.+)\); correct the wrong one, since the archived copy "
+            r"is chosen by this date\.",
+            lambda m: f"{_note_label(m['label'])}: в половинах разные даты ({_described_halves(m['described'])}); "
+            "исправьте неверную — по этой дате выбирается архивная копия."),
+    _phrase("dois_differ",
+            rf"{_LABEL} cites different DOIs in its halves \((?P<described>.+)\); a translation cites the same "
+            r"work, so correct the wrong DOI \(or say that the halves cite two editions\)\.",
+            lambda m: f"{_note_label(m['label'])}: половины указывают разные DOI "
+            f"({_described_halves(m['described'])}); перевод цитирует ту же работу, так что исправьте неверный DOI "
+            "(или укажите, что половины цитируют два издания)."),
+    _phrase("ibid_unresolved",
+            r"Note (?P<label>\S+) says (?P<text>“.+”) but no earlier note of list (?P<list>\S+) precedes it; write "
+            r"out the source it means\.",
+            lambda m: f"Примечание {m['label']} гласит {m['text']}, но в списке {m['list']} перед ним нет "
+            "примечания; укажите источник полностью."),
+    _phrase("marker_without_note",
+            r"The text cites \[(?P<marker>[^\]]+)\] on line (?P<line>\d+), but list (?P<list>\S+) has no note "
+            r"(?P=marker); add the note or correct the marker\.",
+            lambda m: f"Текст ссылается на [{m['marker']}] в строке {m['line']}, но в списке {m['list']} нет "
+            f"примечания {m['marker']}; добавьте примечание или исправьте ссылку."),
+    _phrase("note_without_marker",
+            r"Note (?P<label>\S+) is never cited in the text; add its marker \[(?P<number>[^\]]+)\] where it is "
+            r"used or drop the note\.",
+            lambda m: f"На примечание {m['label']} текст нигде не ссылается; поставьте ссылку [{m['number']}] там, "
+            "где оно нужно, или уберите примечание."),
+    _phrase("lists_disagree",
+            r"(?P<one>\S+) and (?P<other>\S+) cite the same source \((?P<source>.+)\); the lists number it "
+            r"differently — (?P<advice>.+?)(?: \((?P<ibid>\S+) is “Ibid\.” of (?P<target>\S+)\))?\.",
+            lambda m: f"{m['one']} и {m['other']} цитируют один источник ({m['source']}), но списки нумеруют его "
+            f"по-разному — {_advice_ru(m['advice'])}."
+            .rstrip(".") + (f" ({m['ibid']} — «Там же» к {m['target']})." if m["ibid"] else ".")),
+)
+
+
+def _cached_ru(count: int) -> str:
+    noun = plural_ru(count, "ссылка, проверенная", "ссылки, проверенные", "ссылок, проверенных")
+    verb = "взята" if noun.startswith("ссылка,") else "взяты"
+    return f"{count} {noun} недавно, {verb} из кэша (--refresh, чтобы проверить заново)."
+
+
+def _advice_ru(advice: str) -> str:
+    if advice == "check which numbering the text's markers follow":
+        return "проверьте, какой нумерации следуют ссылки в тексте"
+    parts = []
+    for part in advice.split(" and the text's markers "):
+        match = re.fullmatch(r"(?:the text's markers )?(?P<span>.+) follow list (?P<list>\S+)", part)
+        parts.append(f"ссылки в тексте {match['span']} следуют списку {match['list']}" if match else part)
+    return ", а ".join(parts)
+
+
+_NOTES: tuple[Phrase, ...] = (
+    _phrase("cache", r"(?P<n>\d+) link\(s\) checked recently were taken from the cache \(--refresh to recheck\)\.",
+            lambda m: _cached_ru(int(m["n"]))),
+    _phrase("offline",
+            r"No cited host could be reached at all: this machine looks offline, so nothing is reported as rot\.",
+            lambda m: "Ни один цитируемый сайт не ответил: похоже, компьютер без сети, и ничего не отмечено как "
+            "утраченное."),
+    _phrase("archive_timebox",
+            r"archive lookups stopped after (?P<s>[\d.]+) s: (?P<n>\d+) of (?P<total>\d+) broken links got no "
+            r"archived copy",
+            lambda m: f"поиск в архиве остановлен через {_seconds(m['s'])} с: для {m['n']} из {m['total']} "
+            "недоступных ссылок архивная копия не найдена"),
+    _phrase("archive_stopped", r"The archive pass stopped early: (?P<reason>.+)",
+            lambda m: f"Поиск в архиве прерван: {_inner(m, 'reason')}"),
+    _phrase("more_remarks", r"… and (?P<n>\d+) more archive remark\(s\) like these\.",
+            lambda m: f"… и ещё {m['n']} "
+            f"{plural_ru(int(m['n']), 'такое замечание', 'таких замечания', 'таких замечаний')} об архиве."),
+    _phrase("lookup_failed", r"(?P<archive>\S+): lookup of (?P<url>\S+) failed: (?P<reason>.+)",
+            lambda m: f"{m['archive']}: поиск {m['url']} в архиве не удался: {_inner(m, 'reason')}"),
+    _phrase("unreachable", r"(?P<host>\S+) could not be reached", lambda m: f"{m['host']} недоступен"),
+    _phrase("cdx_status", r"CDX server answered HTTP (?P<code>\d+)", lambda m: f"сервер CDX ответил HTTP {m['code']}"),
+    _phrase("cdx_failed", r"CDX query failed: (?P<reason>.+)",
+            lambda m: f"запрос к CDX не удался: {os_reason_ru(m['reason'])}"),
+    _phrase("timegate_status", r"TimeGate answered HTTP (?P<code>\d+)",
+            lambda m: f"TimeGate ответил HTTP {m['code']}"),
+    _phrase("memento_failed", r"Memento request failed: (?P<reason>.+)",
+            lambda m: f"запрос Memento не удался: {os_reason_ru(m['reason'])}"),
+    _phrase("spn_timebox", r"Save Page Now stopped after (?P<s>[\d.]+) s",
+            lambda m: f"Save Page Now остановлен через {_seconds(m['s'])} с"),
+    _phrase("spn_refused", r"Save Page Now refused further submissions \(429\); the rest are not saved",
+            lambda m: "Save Page Now отказался принимать новые адреса (429); остальные не сохранены"),
+    _phrase("spn_not_captured", r"Save Page Now did not capture (?P<url>\S+) \(HTTP (?P<code>\d+)\)",
+            lambda m: f"Save Page Now не сохранил {m['url']} (HTTP {m['code']})"),
+    _phrase("spn_failed", r"Save Page Now: (?P<url>\S+): (?P<reason>.+)",
+            lambda m: f"Save Page Now: {m['url']}: {os_reason_ru(m['reason'])}"),
+)
+
+PHRASES: tuple[Phrase, ...] = (*_FINDINGS, *_NOTES, *_LINK_DETAILS)
+
+
+def phrase_for(text: str) -> Phrase | None:
+    """The phrase whose pattern reads the whole of ``text``, or None."""
+    for phrase in PHRASES:
+        if phrase.pattern.fullmatch(text):
+            return phrase
+    return None
+
+
+def _parts(text: str) -> Sequence[str]:
+    """A detail joined from several with "; " (the checker's way of adding a note) in its parts."""
+    return text.split("; ") if phrase_for(text) is None else [text]
+
+
+@lru_cache(maxsize=8192)
+def to_russian(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    whole = phrase_for(text)
+    if whole is not None:
+        match = whole.pattern.fullmatch(text)
+        assert match is not None
+        return whole.ru(match)
+    parts = _parts(text)
+    if len(parts) > 1:
+        return "; ".join(to_russian(part) for part in parts)
+    return text
+
+
+def translate(text: str, lang: str) -> str:
+    """``text`` (an English detail, finding or note) in ``lang``; unknown sentences are returned as written."""
+    if not text or language(lang) == "en":
+        return text
+    return to_russian(text)
+
+
+def translations(text: str, languages: Sequence[str]) -> dict[str, str]:
+    """``text`` in each of ``languages``, for the HTML page's language switch."""
+    return {code: translate(text, code) for code in languages}
+
+
+def is_known(text: str) -> bool:
+    """Whether every part of ``text`` has a phrase (what the coverage test asks of each English form)."""
+    text = text.strip()
+    if phrase_for(text) is not None:
+        return True
+    parts = text.split("; ")
+    return len(parts) > 1 and all(phrase_for(part) is not None for part in parts)
