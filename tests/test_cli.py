@@ -526,7 +526,7 @@ def test_fix_names_the_links_left_without_a_replacement_in_one_readable_line(
     assert code == 1
     assert "linkaudit: note: 127.0.0.1 could not be reached (1 lookup failed" in err
     assert "1 broken link left without a replacement: 127.0.0.1 could not be reached:\n" in err
-    assert f"  notes.txt:2  dead  {site.base}/gone/1 (404 Not Found)" in err
+    assert f"  notes.txt:2  dead  {site.base}/gone/1  404 Not Found" in err
     for raw in ("HTTPConnectionPool", "Max retries", "urllib3", "NewConnectionError"):
         assert raw not in out + err
     assert "0 archived copies inserted; wrote notes.fixed.txt" in out
@@ -636,3 +636,21 @@ def test_the_readme_settings_example_is_valid_and_links_stay_inside_the_reposito
     for target in re.findall(r"\]\(([^)#]+)", readme):
         if not target.startswith(("http://", "https://")):
             assert (ROOT / target).exists(), target
+
+
+def test_dash_output_for_merge_fix_and_demo(tmp_path: Path, site: Site) -> None:
+    (tmp_path / "notes.txt").write_text(_notes(site, "/gone/1"), encoding="utf-8")
+    args = ["check", "notes.txt", "--allow-private", "--no-archive", "--no-store", "-f", "json", "-o", "shard"]
+    assert _invoke(args, tmp_path)[0] == 1
+    code, out, err = _invoke(["merge", "shard/linkaudit.json", "-f", "md", "-o", "-"], tmp_path)
+    assert code == 1
+    assert out.startswith("# ") and f"{site.base}/gone/1" in out  # the Markdown report alone
+    assert "notes.txt:1  dead" in err  # the listing went to standard error
+    code, _, err = _invoke(["merge", "shard/linkaudit.json", "-o", "-"], tmp_path)
+    assert code == 2 and "name its format with -f" in err
+    code, out, err = _invoke(["fix", "notes.txt", "--from-report", "shard/linkaudit.json", "-o", "-"], tmp_path)
+    assert code == 1  # the dead link has no archived copy: said, and exit 1
+    assert out == (tmp_path / "notes.txt").read_text(encoding="utf-8")  # the copy on standard output
+    assert not (tmp_path / "-").exists()
+    code, _, err = _invoke(["demo", "-o", "-"], tmp_path)
+    assert code == 2 and "give -o a directory" in err

@@ -974,7 +974,7 @@ def extract(paths: tuple[str, ...], output_format: str) -> None:
     default=None,
     metavar="FILE",
     show_default="PATH.fixed.EXT; standard output when PATH is -",
-    help="Where to write the copy.",
+    help="Where to write the copy; - for standard output.",
 )
 @_option("--in-place", is_flag=True, help="Rewrite PATH itself (not with PATH -).")
 @_option(
@@ -999,7 +999,7 @@ def fix(
         raise UsageProblem("give either -o/--output or --in-place, not both")
     if path == "-" and in_place:
         raise UsageProblem("--in-place needs a file, not standard input")
-    to_stdout = path == "-" and not out
+    to_stdout = (path == "-" and not out) or out == STDOUT
     parsed = _load([path])
     document = parsed[0]
     if in_place and writes_reference_list(document.document):
@@ -1092,7 +1092,7 @@ def _say_remaining(report: Report, remaining: Sequence[LinkReport], *, archive_a
     for item in remaining:
         reference = next((references[r] for r in item.link.references if r in references), None)
         _document, _line, where = _location(reference, item.link.url)
-        detail = f" ({item.result.detail})" if item.result.detail else ""
+        detail = f"  {item.result.detail}" if item.result.detail else ""
         click.echo(f"  {where}  {item.result.status.value}  {item.link.url}{detail}", err=True)
 
 
@@ -1133,7 +1133,14 @@ def _read_report(path: str) -> Report:
     short_help="Combine the shard reports of `check --shard K/N` into one report set.",
 )
 @click.argument("reports", nargs=-1, required=True, metavar="REPORT.json...")
-@_option("-o", "--output", default=DEFAULT_OUTPUT, show_default=True, metavar="DIR", help="Reports directory.")
+@_option(
+    "-o",
+    "--output",
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    metavar="DIR",
+    help="Reports directory; - writes the one report chosen with -f to standard output.",
+)
 @_option(
     "-f",
     "--format",
@@ -1158,11 +1165,23 @@ def merge(reports: tuple[str, ...], output: str, formats: tuple[str, ...] | None
     from .audit import exit_code_for
     from .report.json import merge as merge_reports
 
+    chosen = formats or DEFAULT_FORMATS
+    to_stdout = output == STDOUT
+    if to_stdout and len(chosen) != 1:
+        raise UsageProblem(
+            f"-o - writes one report to standard output: name its format with -f (e.g. -f json -o -), "
+            f"not {','.join(chosen)}"
+        )
     merged = merge_reports([_read_report(p) for p in reports])
-    written = _write(merged, Path(output), formats or DEFAULT_FORMATS)
-    _github(merged, Path(output))
-    _print_summary(merged, written)
-    _print_broken(merged, _report_hint(written))
+    if to_stdout:
+        written: list[Path] = []
+        sys.stdout.buffer.write(_render_stdout(merged, chosen[0]))
+        sys.stdout.flush()
+    else:
+        written = _write(merged, Path(output), chosen)
+    _github(merged, None if to_stdout else Path(output), to_stdout=to_stdout)
+    _print_summary(merged, written, err=to_stdout)
+    _print_broken(merged, _report_hint(written), err=to_stdout)
     sys.exit(int(exit_code_for(merged, FailOn(fail_on))))
 
 
@@ -1185,6 +1204,8 @@ def demo(output: str, lang: str, quiet: bool, verbose: bool) -> None:
     six simulated days, and write every report format. No network access is needed or used."""
     from .demo.run import DemoOutputError, run_demo
 
+    if output == STDOUT:
+        raise UsageProblem("the demo writes every report format and the archived copies: give -o a directory")
     terminal = Terminal(quiet=quiet, verbose=verbose)
     try:
         with terminal:
