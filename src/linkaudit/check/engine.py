@@ -375,9 +375,11 @@ class Checker:
                     if on_result is not None:
                         on_result(result)
                     self._observer.advance()
-        finally:
+        except BaseException:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
+            raise
+        await watcher  # its last look, over the whole run (a portal can answer everything within a second)
         return [result for result in results if result is not None]
 
     def _not_checked(self, indexes: list[int], links: Sequence[Link]) -> CheckResult:
@@ -393,10 +395,13 @@ class Checker:
         every check left when the archive confirms the network is broken."""
         watch = self._watch
         assert watch is not None
-        while not watch.settled and any(not task.done() for task in tasks):
-            await asyncio.sleep(WATCH_INTERVAL)
+        while not watch.settled:
+            finished = all(task.done() for task in tasks)
             common = watch.common_page()
             if common is None and not watch.suspect_offline():
+                if finished:
+                    return
+                await asyncio.sleep(WATCH_INTERVAL)
                 continue
             problem = await self._network_verdict(watch, common)
             if problem is None:
