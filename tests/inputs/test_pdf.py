@@ -159,3 +159,55 @@ def test_real_vodnev_annotation_repairs_the_hyphen_broken_host() -> None:
     urls = {url for reference in parsed.references for url in reference.urls}
     assert "http://www.icj-cij.org/pcij/serie_AB/AB_53/01_Groenland_Oriental_Arret.pdf" in urls
     assert all(reference.page is not None for reference in parsed.references)
+
+
+def test_two_links_in_one_note_where_one_target_extends_the_other_are_both_cited() -> None:
+    # a journal's page on its name and its issue's page on the issue number (egir 2019-5, p. 61)
+    document = read(
+        [
+            PdfPage(
+                [
+                    Line("LITERATURE"),
+                    Line("1. Averina L. Title // Nauchnyi almanakh.", b"https://elibrary.ru/contents.asp?id=34476692"),
+                    Line("2017. No 3-2 (29). P. 24-27.", b"https://elibrary.ru/contents.asp?id=34476692&selid=29113242"),
+                ]
+            )
+        ]
+    )
+    (reference,) = parse_document(document).references
+    assert reference.urls == (
+        "https://elibrary.ru/contents.asp?id=34476692",
+        "https://elibrary.ru/contents.asp?id=34476692&selid=29113242",
+    )
+
+
+def test_a_comma_the_authoring_tool_took_into_the_target_is_dropped() -> None:
+    document = read(
+        [
+            PdfPage(
+                [
+                    Line("References"),
+                    Line("1. Mode of access: http://example.org/news/298671/, free.", b"http://example.org/news/298671/,"),
+                ]
+            )
+        ]
+    )
+    (reference,) = parse_document(document).references
+    assert reference.urls == ("http://example.org/news/298671/",)
+    assert all("annotation" not in [str(r) for r in found.repairs] for found in reference.found)
+
+
+@needs_corpus
+def test_real_guide_targets_with_a_trailing_comma_give_the_url_the_text_shows() -> None:
+    parsed = parse_document(read_file(REAL / "ru-guide-narfu-sto-2018.pdf"))
+    urls = {url for reference in parsed.references for url in reference.urls}
+    assert "http://narfu.ru/life/news/university/298671/" in urls
+    assert not any(url.endswith(",") for url in urls)
+
+
+@needs_corpus
+def test_real_journal_links_on_a_journal_name_and_its_issue_are_both_cited() -> None:
+    parsed = parse_document(read_file(REAL / "ru-journal-egir-2019-5.pdf"))
+    urls = {url for reference in parsed.references for url in reference.urls}
+    assert {"https://elibrary.ru/contents.asp?id=34476692",
+            "https://elibrary.ru/contents.asp?id=34476692&selid=29113242"} <= urls  # fmt: skip

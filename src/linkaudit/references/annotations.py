@@ -146,9 +146,10 @@ def _differs(shown: str, target: str) -> bool:
 
 
 def _join(reference: Reference, link: Hyperlink, offset: int) -> tuple[Reference, Finding | None]:
+    keys = {url_key(url) for url in reference.urls}
+    link = _without_trailing_punctuation(link, keys)
     target = link.target
     key = url_key(target)
-    keys = {url_key(url) for url in reference.urls}
     finding = _text_differs(reference, link)
     if key in keys:
         return reference, finding
@@ -167,6 +168,19 @@ def _join(reference: Reference, link: Hyperlink, offset: int) -> tuple[Reference
         replace(reference, urls=(*reference.urls, target), found=(*reference.found, found), halves=halves),
         finding,
     )
+
+
+def _without_trailing_punctuation(link: Hyperlink, keys: set[str]) -> Hyperlink:
+    """The link with the comma or semicolon an authoring tool took into its target dropped
+    (``…/298671/,`` over the text ``…/298671/, свободный``), when the text cites the URL without it or shows
+    the punctuation after it."""
+    trimmed = link.target.rstrip(",;")
+    if trimmed == link.target or "://" not in trimmed:
+        return link
+    shown = link.text.rstrip()
+    if url_key(trimmed) in keys or shown.endswith(link.target[len(trimmed) :]):
+        return replace(link, target=trimmed)
+    return link
 
 
 def _text_differs(reference: Reference, link: Hyperlink) -> Finding | None:
@@ -194,6 +208,8 @@ def _broken_spellings(reference: Reference, target: str, *, cut: bool) -> set[st
     wanted = _compact(target)
     broken: set[str] = set()
     for found in reference.found:
+        if Repair.ANNOTATION in found.repairs:
+            continue  # another link's target (a journal's page beside its issue's page) is not a spelling
         if target in found.candidates:
             broken.add(found.url)
             continue
