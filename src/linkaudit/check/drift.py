@@ -18,7 +18,7 @@ from ..status import Status
 from .verdict import Verdict
 
 PARTIAL_SHARE = 0.5  # share of a cited title's words found in the page's title that makes it a partial match
-STEM = 5  # leading letters compared, so Russian inflections (Арала / Арал) meet
+SHORTEST_STEM = 3  # a shared beginning this long (and all but the last two letters) makes two words one
 _NON_WORD = re.compile(r"[\W_]+")
 _STOP_WORDS = frozenset(
     "the and for with from into that this are was its about over after under "
@@ -28,16 +28,27 @@ _STOP_WORDS = frozenset(
 
 def _words(text: str) -> list[str]:
     folded = _NON_WORD.sub(" ", anyascii(text).casefold())
-    return [word[:STEM] for word in folded.split() if (len(word) > 2 or word.isdigit()) and word not in _STOP_WORDS]
+    return [word for word in folded.split() if (len(word) > 2 or word.isdigit()) and word not in _STOP_WORDS]
+
+
+def _same_word(first: str, second: str) -> bool:
+    """Equal, or the same stem with another ending (Арал / Арала, Малый / Малого), in any script."""
+    if first == second:
+        return True
+    shortest = min(len(first), len(second))
+    common = 0
+    while common < shortest and first[common] == second[common]:
+        common += 1
+    return common >= max(SHORTEST_STEM, shortest - 2) and not (first.isdigit() or second.isdigit())
 
 
 def shared_share(cited_title: str, page_title: str) -> float:
-    """The share of ``cited_title``'s words (stems, any script) that ``page_title`` also has."""
+    """The share of ``cited_title``'s words (any script, endings aside) that ``page_title`` also has."""
     cited = _words(cited_title)
     if not cited:
         return 0.0
-    found = set(_words(page_title))
-    return sum(1 for word in cited if word in found) / len(cited)
+    found = _words(page_title)
+    return sum(1 for word in cited if any(_same_word(word, other) for other in found)) / len(cited)
 
 
 def decide(link: Link, page: Page, verdict: Verdict) -> Verdict:

@@ -202,8 +202,30 @@ _LINK_DETAILS: tuple[Phrase, ...] = (
             lambda m: f"перенаправление на адрес не http(s): {m['target']}"),
     _phrase("redirect_loop", r"redirect loop at (?P<target>.+)",
             lambda m: f"перенаправления зациклились на {m['target']}"),
-    _phrase("too_many_redirects", r"too many redirects \(more than (?P<n>\d+)\)",
-            lambda m: f"слишком много перенаправлений (больше {m['n']})"),
+    _phrase("too_many_redirects",
+            r"(?P<what>too many redirects|redirect loop) \(more than (?P<n>\d+)(?: redirects)?\)",
+            lambda m: (
+                "слишком много перенаправлений" if m["what"].startswith("too") else "перенаправления зациклились"
+            )
+            + f" (больше {m['n']})"),
+    _phrase("redirect_port_0", r"redirect to port 0 (?P<target>.+)",
+            lambda m: f"перенаправление на порт 0: {m['target']}"),
+    _phrase("no_host_url", r"URL without a host", lambda m: "в URL нет имени сайта"),
+    _phrase("port_0", r"port 0 cannot be connected to", lambda m: "к порту 0 подключиться нельзя"),
+    _phrase("accepted", r"(?P<inner>.+), accepted by configuration \(--accept\)",
+            lambda m: f"{_inner(m)}, принят настройками (--accept)"),
+    _phrase("gave_up",
+            r"(?P<inner>.+): the server asked to retry after (?P<wait>\d+) s(?: \(about (?P<about>[\d,]+) "
+            r"(?P<unit>years|days|hours|minutes)\))?, beyond the (?P<cap>[\d.]+) s linkaudit waits",
+            lambda m: f"{_inner(m)}: сервер просит повторить через {m['wait']} с"
+            + (f" (около {m['about'].replace(',', ' ')} {_unit_ru(m['unit'], m['about'])})" if m["about"] else "")
+            + f", а linkaudit ждёт не больше {_seconds(m['cap'])} с"),
+    _phrase("could_not_check", r"could not be checked: (?P<kind>\w+): (?P<reason>.+)",
+            lambda m: f"не удалось проверить: {m['kind']}: {m['reason']}"),
+    _phrase("archive_over", r"archive pass is over", lambda m: "поиск в архиве завершён"),
+    _phrase("archive_slot", r"waited too long for an archive request slot",
+            lambda m: "слишком долгое ожидание очереди к архиву"),
+    _phrase("capture_reason", r"(?P<ts>\d{14}): (?P<inner>.+)", lambda m: f"{m['ts']}: {_inner(m)}"),
     _phrase("excluded", r"excluded by configuration", lambda m: "исключена настройками"),
     _phrase("catch_all", r"the host answers any address with this page \(a made-up sibling (?P<url>\S+) got it too\)",
             lambda m: f"сайт отвечает этой страницей на любой адрес (выдуманный соседний адрес {m['url']} "
@@ -212,14 +234,14 @@ _LINK_DETAILS: tuple[Phrase, ...] = (
             lambda m: f"домен показывает страницу парковки или продажи («{m['marker']}»)"),
     _phrase("error_page", r"answered 200 with an error page \(«(?P<text>.+)»\)",
             lambda m: f"ответ 200, но на странице сообщение об ошибке («{m['text']}»)"),
-    _phrase("error_address", r"redirected to an error address: (?P<url>.+)",
+    _phrase("error_address", r"redirected to an error address: (?P<url>\S+)",
             lambda m: f"перенаправлена на адрес страницы ошибки: {m['url']}"),
-    _phrase("homepage_redirect", r"the deep link was redirected to the site root: (?P<url>.+)",
+    _phrase("homepage_redirect", r"the deep link was redirected to the site root: (?P<url>\S+)",
             lambda m: f"ссылка на материал перенаправлена на главную страницу: {m['url']}"),
-    _phrase("same_page", r"same page at (?P<url>.+)", lambda m: f"та же страница по адресу {m['url']}"),
-    _phrase("home_moved", r"the site's home page is now (?P<url>.+)",
+    _phrase("same_page", r"same page at (?P<url>\S+)", lambda m: f"та же страница по адресу {m['url']}"),
+    _phrase("home_moved", r"the site's home page is now (?P<url>\S+)",
             lambda m: f"главная страница сайта теперь {m['url']}"),
-    _phrase("moved", r"moved to (?P<url>.+)", lambda m: f"перемещена: {m['url']}"),
+    _phrase("moved", r"moved to (?P<url>\S+)", lambda m: f"перемещена: {m['url']}"),
     _phrase("drift", r"the page now carries «(?P<title>.+)», not the cited (?P<cited>«.+»)",
             lambda m: f"на странице теперь «{m['title']}», а не цитируемый материал {m['cited']}"),
     _phrase("drift_partial", r"the page title «(?P<title>.+)» matches the cited title (?P<cited>«.+») only in part",
@@ -255,6 +277,17 @@ _LINK_DETAILS: tuple[Phrase, ...] = (
     _phrase("capture_served", r"the archive served the capture of (?P<ts>\d+) instead of (?P<asked>\d+)",
             lambda m: f"архив выдал копию {m['ts']} вместо {m['asked']}"),
 )
+
+
+def _unit_ru(unit: str, amount: str) -> str:
+    count = int(amount.replace(",", ""))
+    forms = {
+        "years": ("год", "года", "лет"),
+        "days": ("день", "дня", "дней"),
+        "hours": ("час", "часа", "часов"),
+        "minutes": ("минута", "минуты", "минут"),
+    }[unit]
+    return plural_ru(count, *forms)
 
 
 def _lead(match: re.Match[str]) -> str:
@@ -414,6 +447,20 @@ _NOTES: tuple[Phrase, ...] = (
             r"archived copy",
             lambda m: f"поиск в архиве остановлен через {_seconds(m['s'])} с: для {m['n']} из {m['total']} "
             "недоступных ссылок архивная копия не найдена"),
+    _phrase("network_broken", r"The network is broken: (?P<inner>.+)\.", lambda m: f"Сеть неисправна: {_inner(m)}."),
+    _phrase("captive",
+            r"(?P<n>\d+) distinct cited hosts all answered with one identical page \(HTTP (?P<code>\d+)\)"
+            r"(?P<archive> and so did the archive|, and the archive cannot be reached): a proxy or captive portal is "
+            r"answering for the web, so nothing is reported as rot",
+            lambda m: f"{m['n']} разных цитируемых сайтов ответили одной и той же страницей (HTTP {m['code']})"
+            + (", и архив тоже" if "so did" in m["archive"] else ", а архив недоступен")
+            + ": за весь интернет отвечает прокси или страница входа в сеть, поэтому ничего не отмечено как "
+            "утраченное"),
+    _phrase("offline_hosts",
+            r"(?P<n>\d+) distinct cited hosts failed at the network level, none answered, and the archive cannot "
+            r"be reached either: this machine looks offline, so nothing is reported as rot",
+            lambda m: f"{m['n']} разных цитируемых сайтов недоступны на сетевом уровне, ни один не ответил, и архив "
+            "тоже недоступен: похоже, компьютер без сети, поэтому ничего не отмечено как утраченное"),
     _phrase("archive_stopped", r"The archive pass stopped early: (?P<reason>.+)",
             lambda m: f"Поиск в архиве прерван: {_inner(m, 'reason')}"),
     _phrase("more_remarks", r"… and (?P<n>\d+) more archive remark\(s\) like these\.",
@@ -450,22 +497,19 @@ def phrase_for(text: str) -> Phrase | None:
     return None
 
 
-def _parts(text: str) -> Sequence[str]:
-    """A detail joined from several with "; " (the checker's way of adding a note) in its parts."""
-    return text.split("; ") if phrase_for(text) is None else [text]
-
-
 @lru_cache(maxsize=8192)
 def to_russian(text: str) -> str:
     text = text.strip()
     if not text:
         return text
+    parts = text.split("; ")
+    if len(parts) > 1 and all(phrase_for(part) is not None for part in parts):
+        return "; ".join(to_russian(part) for part in parts)  # a detail with notes added ("moved to …; …")
     whole = phrase_for(text)
     if whole is not None:
         match = whole.pattern.fullmatch(text)
         assert match is not None
         return whole.ru(match)
-    parts = _parts(text)
     if len(parts) > 1:
         return "; ".join(to_russian(part) for part in parts)
     return text
