@@ -116,9 +116,9 @@ _SUPERSCRIPT_TABLE = str.maketrans(_SUPERSCRIPT_DIGITS, "0123456789")
 
 _STARTS: tuple[tuple[ListStyle, re.Pattern[str]], ...] = (
     (ListStyle.FOOTNOTE, re.compile(r"^(?P<indent>\s{0,3})\[\^(?P<label>[^\]\s]{1,40})\]:\s*(?P<rest>.*)$")),
-    (ListStyle.BRACKETED, re.compile(r"^(?P<indent>\s*)\[(?P<label>\d{1,5})\]\s*(?P<rest>\S.*)$")),
-    (ListStyle.NUMBERED, re.compile(r"^(?P<indent>\s*)(?P<label>\d{1,5})\.(?!\d)\s*(?P<rest>\S.*)$")),
-    (ListStyle.PARENTHESIS, re.compile(r"^(?P<indent>\s*)(?P<label>\d{1,5})\)\s*(?P<rest>\S.*)$")),
+    (ListStyle.BRACKETED, re.compile(r"^(?P<indent>\s*)\[(?P<label>\d{1,7})\]\s*(?P<rest>\S.*)$")),
+    (ListStyle.NUMBERED, re.compile(r"^(?P<indent>\s*)(?P<label>\d{1,7})\.(?!\d)\s*(?P<rest>\S.*)$")),
+    (ListStyle.PARENTHESIS, re.compile(r"^(?P<indent>\s*)(?P<label>\d{1,7})\)\s*(?P<rest>\S.*)$")),
     (
         ListStyle.SUPERSCRIPT,
         re.compile(rf"^(?P<indent>\s*)(?P<label>[{_SUPERSCRIPT_DIGITS}]{{1,4}})\s*(?P<rest>\S.*)$"),
@@ -136,6 +136,24 @@ _SUPERSCRIPT_MARKER = re.compile(rf"(?<=[\w.,;:»”)\]])(?P<digits>[{_SUPERSCRI
 # Tokens are matched whole (linear), never searched for with ``\S*://\S*``, which rescans a long token.
 _TOKEN = re.compile(r"\S+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?\s*$")
+_NEAR_BREAK = 3  # non-blank lines on each side of a page break where running titles and footers stand
+# A line holding a URL and nothing else (a list number or bullet before it at most): never a running title.
+_URL_ONLY = re.compile(
+    r"(?:\[?\d{1,7}[.)\]]?\s|[-*•]\s)?[(<«]?(?:(?:https?|ftp)://|www\.)\S+\Z"
+    r"|(?:\[?\d{1,7}[.)\]]?\s)?[\w.-]+\.[a-z]{2,}/\S*\Z",
+    re.IGNORECASE,
+)
+# The stamps of a GOST document frame (ГОСТ 2.104), printed on every page of Russian theses and reports.
+_FRAME_STAMP = re.compile(
+    r"Взам\.?\s*инв|Подп\.?\s*и\s*дата|Инв\.?\s*№\s*(?:подл|дубл)|Изм\.?\s*Лист|№\s*докум", re.IGNORECASE
+)
+_STAMP_LENGTH = 160
+
+
+def _ends_in_url(line: str) -> bool:
+    words = line.rsplit(None, 1)
+    last = words[-1] if words else ""
+    return "://" in last or last.lower().startswith("www.")
 
 
 def _indent(line: str) -> int:
@@ -143,18 +161,27 @@ def _indent(line: str) -> int:
 
 
 def _furniture(lines: Sequence[str], page_breaks: Sequence[bool]) -> list[bool]:
-    """Running titles and page numbers of a PDF extraction: lines to drop wherever they fall."""
+    """Running titles, page numbers and GOST frame stamps of a PDF extraction: lines to drop wherever they fall.
+
+    A running title is a line repeated next to page breaks (a line repeated elsewhere is text, however often);
+    a line that holds only a URL is never furniture, even when many such lines look alike.
+    """
     shapes = [re.sub(r"\d+", "0", " ".join(line.split())) for line in lines]
+    near = _near_page_breaks(lines, page_breaks)
     counts = Counter(shapes)
-    after_break = Counter(shape for shape, page_break in zip(shapes, page_breaks, strict=True) if page_break)
+    near_counts = Counter(shape for shape, close in zip(shapes, near, strict=True) if close)
     furniture = []
     for index, shape in enumerate(shapes):
+        line = lines[index]
         if not shape or len(shape) < 6 or not any(character.isalpha() for character in shape):
             furniture.append(False)
-            continue
-        repeated = counts[shape] >= 3 or (counts[shape] >= 2 and after_break[shape] >= 1)
-        line = lines[index]
-        furniture.append(repeated and not _is_heading(line) and _note_start(line) is None)
+        elif _URL_ONLY.match(shape):
+            furniture.append(False)
+        elif len(shape) <= _STAMP_LENGTH and _FRAME_STAMP.search(shape):
+            furniture.append(True)
+        else:
+            repeated = counts[shape] >= 2 and near_counts[shape] >= 1
+            furniture.append(repeated and not _is_heading(line) and _note_start(line) is None)
     for index, line in enumerate(lines):
         if _PAGE_NUMBER.match(line):
             neighbours = [index - 1, index + 1]
@@ -164,6 +191,22 @@ def _furniture(lines: Sequence[str], page_breaks: Sequence[bool]) -> list[bool]:
             ):
                 furniture[index] = True
     return furniture
+
+
+def _near_page_breaks(lines: Sequence[str], page_breaks: Sequence[bool]) -> list[bool]:
+    """Whether each line is among the few non-blank lines just before or after a page break."""
+    near = [False] * len(lines)
+    for index, page_break in enumerate(page_breaks):
+        if not page_break:
+            continue
+        for step in (1, -1):
+            position, seen = index if step == 1 else index - 1, 0
+            while 0 <= position < len(lines) and seen < _NEAR_BREAK:
+                if lines[position].strip():
+                    near[position] = True
+                    seen += 1
+                position += step
+    return near
 
 
 @dataclass(frozen=True)
@@ -227,6 +270,7 @@ class _TextLayout:
         self.open_lists: dict[ListStyle, _ListBuilder] = {}
         self.entry: _EntryBuilder | None = None
         self.blank_pending = False
+        self.break_pending = False  # a page break since the last line of text: told to the URL finder as "\f"
         self.under_heading: str | None = None
         self.body: list[tuple[int, str] | None] = []  # None separates paragraphs
 
@@ -241,6 +285,8 @@ class _TextLayout:
 
     def run(self) -> Layout:
         for index, line in enumerate(self.lines):
+            if self.page_breaks[index]:
+                self.break_pending = True
             if self.furniture[index]:
                 continue
             if not line.strip():
@@ -270,21 +316,25 @@ class _TextLayout:
         if start is not None and self._accept(start, index):
             self.blank_pending = False
             return
-        if self.entry is not None and self._continues(line):
-            self.entry.lines.append(line.strip())
+        page = "\f" if self.break_pending else ""  # so that a URL split by the page break says so
+        self.break_pending = False
+        if self.entry is not None and self._continues(line, page):
+            self.entry.lines.append(page + line.strip())
             self.blank_pending = False
             return
         self._close_entry()
         self.blank_pending = False
         self.body.append((index, line))
 
-    def _continues(self, line: str) -> bool:
+    def _continues(self, line: str, page: str = "") -> bool:
         assert self.entry is not None
         if not self.blank_pending:
             return not (self.entry.owner.style is ListStyle.BULLET and _indent(line) <= self.entry.indent)
         last = self.entry.lines[-1].rstrip() if self.entry.lines else ""
         if last.endswith((":", "-", "–", "—", "/")) and not self.markdown:
             return True
+        if page and _ends_in_url(last) and not self.markdown:
+            return True  # a note whose URL runs on over the page break
         return _indent(line) > self.entry.indent
 
     def _allowed(self, style: ListStyle) -> bool:
@@ -350,8 +400,12 @@ class _TextLayout:
             if item is not None:
                 current.append(item)
             elif current:
-                text = "\n".join(line.strip() for _, line in current)
-                paragraphs.append(Paragraph(text, current[0][0] + 1))
+                if len(current) > 1 and all(_URL_ONLY.match(line.strip()) for _, line in current):
+                    # a plain list of URLs, one a line: each line cites its own page
+                    paragraphs.extend(Paragraph(line.strip(), index + 1) for index, line in current)
+                else:
+                    text = "\n".join(line.strip() for _, line in current)
+                    paragraphs.append(Paragraph(text, current[0][0] + 1))
                 current = []
         return Layout(lists, tuple(paragraphs), tuple(_markers(paragraphs)))
 

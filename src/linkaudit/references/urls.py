@@ -79,6 +79,8 @@ _SCHEME_SPACES = re.compile(
 _GLUED_SCHEME = re.compile(r"(?:(?<=[^\W_])|(?<=[^\W_/][,;]))(?:https?|ftp)://", re.IGNORECASE)
 _URL_START = re.compile(r"(?<![^\W_])(?:(?:https?|ftp)://|www\.)", re.IGNORECASE)
 _CARRIED_LENGTH = 200
+_ID_DIGITS = 5  # a number this long after ``…/`` on the next line is read as the path's next segment first
+_CUT = "\x00"  # an edit's alternative reading that ends the URL where the edit joins it
 _MAX_PIECES = 64  # pieces one URL may be joined from
 _MAX_SKIPPED_LINES = 12  # blank, page-number and frame-stamp lines a page break may put inside a URL
 _MAX_INNER_BLANKS = 2  # blanks text extraction puts inside a URL (more is a real gap)
@@ -87,7 +89,7 @@ _PAGE_BLANKS = re.compile(r"[ \t\r\f]*")
 _WHITESPACE = re.compile(r"\s")
 _STARTS_NEW_URL = re.compile(r"(?:https?:|ftp:|mailto:|file:|javascript:|www\.)", re.IGNORECASE)
 # What a wrapped line may start with when it continues a URL, and the signs that it does.
-_LIST_NUMBER = re.compile(r"(?:\d{1,5}[.)]|\[\d{1,5}\])\Z")
+_LIST_NUMBER = re.compile(r"(?:\d{1,7}[.)]|\[\d{1,7}\])\Z")
 _URL_CHARACTERS = re.compile(r"[A-Za-z0-9%_/][A-Za-z0-9\-_/.%?=&~+#:@!$*,;()]*\Z")
 _URL_LIKE_CONTINUATION = re.compile(
     r"[/?=&%#_\-]|[0-9]|\.(?:html?|shtml|php\d?|aspx?|jsp|cfm|cgi|pdf|docx?|xml|txt)(?![a-z])", re.IGNORECASE
@@ -323,7 +325,9 @@ def _found_url(
     if undecided:  # the other reading of the first undecided place; each is checked, the one that answers wins
         view_position, edit = undecided[0]
         offset = view_position - start
-        if 0 <= offset <= len(candidate) and edit.alternative is not None:
+        if 0 <= offset <= len(candidate) and edit.alternative == _CUT:
+            readings.append(candidate[:offset])
+        elif 0 <= offset <= len(candidate) and edit.alternative is not None:
             readings.append(candidate[:offset] + edit.alternative + candidate[offset + len(edit.replacement) :])
     urls = [_as_link(reading, schema, repairs) for reading in readings]
     if urls[0] is None:
@@ -572,6 +576,8 @@ def _join_line(text: str, carried: str, end: int, line_end: int) -> tuple[_Edit,
         return _Edit(end - 1, position, "", (*repairs, Repair.HYPHEN_DROPPED)), position
     if reading == "kept?":
         return _Edit(end - 1, position, "-", (*repairs, Repair.HYPHEN_KEPT), alternative=""), position
+    if reading == "join?":
+        return _Edit(end, position, "", repairs, alternative=_CUT), position
     if reading == "dropped?":
         return _Edit(end - 1, position, "", (*repairs, Repair.HYPHEN_DROPPED), alternative="-"), position
     return _Edit(end, position, "", repairs), position
@@ -610,6 +616,8 @@ def _line_reading(carried: str, piece: str) -> str | None:
             return _hyphen_reading(carried, core, in_host=True)
         return "join" if _HOST_START.match(core) else None
     if core.isdecimal():
+        if carried.endswith("/") and len(core) >= _ID_DIGITS and piece == core:
+            return "join?"  # "…/document/⏎420244911": likely the page's id, but the text cannot be sure
         return None  # "…/population⏎2012 figures": a number after a URL is ordinary text
     last = carried[-1]
     first_word = _FIRST_WORD.match(core)

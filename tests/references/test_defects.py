@@ -1,0 +1,94 @@
+"""Defects seen on real documents: page furniture that was not, huge note lists, outlet names taken for URLs,
+URLs split by a page break inside a note."""
+
+from __future__ import annotations
+
+import threading
+
+from linkaudit.models import Document, DocumentKind, ParsedDocument, Repair
+from linkaudit.references import parse_document
+from linkaudit.references.notes import text_layout
+
+
+def _parse(text: str) -> ParsedDocument:
+    return parse_document(Document("d.txt", DocumentKind.TEXT, text, "utf-8"))
+
+
+def test_lines_holding_only_a_url_are_never_running_titles() -> None:
+    numbers = [24567001, 24567315, 24568020, 24569990, 24570112]
+    text = "\n".join(f"https://rus.azattyq.org/a/{n}.html" for n in numbers) + "\n"
+    parsed = _parse(text)
+    assert [r.urls for r in parsed.references] == [(f"https://rus.azattyq.org/a/{n}.html",) for n in numbers]
+
+
+def test_numbered_url_lines_are_notes_not_furniture() -> None:
+    text = "Литература\n" + "".join(f"{i}. http://docs.cntd.ru/document/4202449{i:02d}\n" for i in range(1, 8))
+    parsed = _parse(text)
+    assert len(parsed.references) == 7
+    assert parsed.references[6].urls == ("http://docs.cntd.ru/document/420244907",)
+
+
+def test_a_line_repeated_without_page_breaks_is_text() -> None:
+    line = "Вестник КазНУ. Серия экономическая"
+    text = f"1. {line} http://a.kz/1\n{line}\n2. {line} http://a.kz/2\n{line}\n3. x http://a.kz/3\n{line}\n"
+    entries = text_layout(text).lists[0].entries
+    assert sum(entry.text.count(line) for entry in entries) == 5
+
+
+def test_a_running_title_next_to_page_breaks_is_dropped() -> None:
+    title = "Вестник КазНУ. Серия экономическая. № 3 (2020)"
+    text = (
+        f"{title}\nТекст.\n\f{title}\nЛитература\n1. Иванов И. Статья. URL: http://a.kz/1\n\f{title}\n"
+        "2. Петров П. Другая. URL: http://a.kz/2\n"
+    )
+    entries = text_layout(text).lists[0].entries
+    assert all(title not in entry.text for entry in entries)
+
+
+def test_gost_frame_stamps_are_furniture() -> None:
+    text = (
+        "Список литературы\n1. Приказ. Режим доступа: http://docs.cntd.ru/document/\n"
+        "Взам. инв. №     Подп. и дата     Инв. № подл.\n\f"
+        "Изм. Лист № докум. Подп. Дата\n420244911 (дата обращения: 01.02.2020)\n"
+        "2. Второй источник, 2019.\n"
+    )
+    parsed = _parse(text)
+    first = parsed.references[0]
+    assert first.urls == ("http://docs.cntd.ru/document/420244911",)
+    assert Repair.PAGE_BREAK in first.found[0].repairs
+    assert "Взам" not in first.text and "докум" not in first.text
+
+
+def test_a_note_url_over_a_page_break_with_a_footer_and_a_running_title() -> None:
+    title = "Журнал исследований № 5 2020"
+    body = "\n".join(f"Текст {n}." for n in range(3))
+    text = (
+        f"{title}\n{body}\n\n  17\n\f{title}\n{body}\n\nЛитература\n"
+        "1. Отчёт. URL: https://www.researchgate.net/publication/291166244_\n\n   18\n"
+        f"\f{title}\n\nTen_Benefits_of_Testing_and_Their_Applications (accessed 01.02.2020)\n"
+        "2. Second source, 2019.\n"
+    )
+    parsed = _parse(text)
+    first = parsed.references[0]
+    assert first.urls == (
+        "https://www.researchgate.net/publication/291166244_Ten_Benefits_of_Testing_and_Their_Applications",
+    )
+    assert Repair.PAGE_BREAK in first.found[0].repairs
+    assert [r.number for r in parsed.references] == ["1", "2"]
+
+
+def test_notes_numbered_past_99999_all_kept_in_linear_time() -> None:
+    count = 175_034
+    text = "References\n" + "".join(f"{n}. Source {n}, 2019.\n" for n in range(1, count + 1))
+    done: list[int] = []
+    worker = threading.Thread(target=lambda: done.append(len(text_layout(text).lists[0].entries)), daemon=True)
+    worker.start()
+    worker.join(60)  # a guard against quadratic work, not a timing
+    assert done == [count]
+
+
+def test_a_note_numbered_past_99999_is_not_glued_to_the_url_before_it() -> None:
+    text = "References\n" + "".join(f"{n}. Source {n}. http://example.kz/a\n" for n in range(99_998, 100_003))
+    parsed = _parse(text)
+    assert [r.number for r in parsed.references] == [str(n) for n in range(99_998, 100_003)]
+    assert {r.urls for r in parsed.references} == {("http://example.kz/a",)}
