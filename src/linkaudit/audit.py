@@ -22,10 +22,11 @@ from . import __version__
 from .archive import find_replacements, save_pages
 from .check.engine import Checker, is_offline
 from .config import Config
-from .inputs import collect
+from .inputs import InputError, collect_contained
 from .links import choose_candidates, collect_links, select_shard
 from .models import (
     CheckResult,
+    Document,
     History,
     Link,
     LinkReport,
@@ -56,9 +57,34 @@ class Outcome:
     exit_code: ExitCode
 
 
-def load_documents(paths: Sequence[str], *, stdin: BinaryIO | None = None) -> list[ParsedDocument]:
-    """Read and parse the inputs (no network). Raises inputs.InputError for unreadable input."""
-    return [parse_document(document) for document in collect(paths, stdin=stdin)]
+def load_documents(
+    paths: Sequence[str], *, stdin: BinaryIO | None = None, problems: list[str] | None = None
+) -> list[ParsedDocument]:
+    """Read and parse the inputs (no network), as the CLI does: an input that cannot be read or parsed is one
+    line appended to ``problems`` (pass a list to hear of them) and the others are still read. Raises
+    inputs.InputError, naming every problem, only when nothing at all could be read."""
+    collected = collect_contained(paths, stdin=stdin)
+    failed = list(collected.problems)
+    parsed: list[ParsedDocument] = []
+    for document in collected.documents:
+        one = _parsed_contained(document, failed)
+        if one is not None:
+            parsed.append(one)
+    if problems is not None:
+        problems.extend(failed)
+    if not parsed and failed:
+        if len(failed) == 1:
+            raise InputError(failed[0])
+        raise InputError(f"none of the {len(failed)} inputs could be read: " + "; ".join(failed))
+    return parsed
+
+
+def _parsed_contained(document: Document, failed: list[str]) -> ParsedDocument | None:
+    try:
+        return parse_document(document)
+    except RecursionError:  # a parser limit on hostile input, contained per document
+        failed.append(f"{document.name}: too deeply nested to read")
+        return None
 
 
 def exit_code_for(report: Report, fail_on: FailOn) -> ExitCode:

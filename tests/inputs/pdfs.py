@@ -65,3 +65,16 @@ def build_pdf(pages: Sequence[PdfPage]) -> bytes:
         out += b"%010d 00000 n \n" % offset
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def encrypt(data: bytes) -> bytes:
+    """``data`` (from build_pdf) with a standard security handler's /Encrypt dictionary in its trailer whose
+    password is not empty: a reader must ask for the password (its /O and /U match no password)."""
+    handler = (
+        b"<< /Filter /Standard /V 1 /R 2 /Length 40 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -44 >>"
+    )
+    identifier = b"<00112233445566778899aabbccddeeff>"
+    return data.replace(
+        b"trailer\n<< /Size",
+        b"trailer\n<< /Encrypt " + handler + b" /ID [" + identifier + b" " + identifier + b"] /Size",
+    )

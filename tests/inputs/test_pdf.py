@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -211,3 +212,27 @@ def test_real_journal_links_on_a_journal_name_and_its_issue_are_both_cited() -> 
     urls = {url for reference in parsed.references for url in reference.urls}
     assert {"https://elibrary.ru/contents.asp?id=34476692",
             "https://elibrary.ru/contents.asp?id=34476692&selid=29113242"} <= urls  # fmt: skip
+
+
+def test_an_encrypted_pdf_is_one_line_and_the_other_documents_are_read(tmp_path: Path) -> None:
+    from linkaudit.audit import load_documents
+
+    from .pdfs import encrypt
+
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(encrypt(build_pdf([PdfPage([Line("Notes"), Line("1. http://example.org/secret")])])))
+    good = tmp_path / "open.pdf"
+    good.write_bytes(build_pdf([PdfPage([Line("Notes"), Line("1. http://example.org/open")])]))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("1. http://example.org/text\n", encoding="utf-8")
+    message = f"{locked}: encrypted PDF (it needs a password to open); decrypt it first"
+    with pytest.raises(InputError) as raised:
+        read_file(locked)
+    assert str(raised.value) == message
+    problems: list[str] = []
+    parsed = load_documents([str(locked), str(good), str(notes)], problems=problems)
+    assert problems == [message]
+    urls = [url for item in parsed for reference in item.references for url in reference.urls]
+    assert urls == ["http://example.org/open", "http://example.org/text"]
+    with pytest.raises(InputError, match="^" + re.escape(message) + "$"):
+        load_documents([str(locked)])  # nothing at all could be read: the one line, raised

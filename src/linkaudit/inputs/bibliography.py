@@ -77,7 +77,7 @@ def read_bibliography(text: str, encoding: str, name: str, path: str | None, rea
     else:
         entries_fields = list(_csl(text, name))
     if not entries_fields and remarks:
-        raise InputError(remarks[0])
+        raise InputError(f"{name}: {remarks[0]}")
     return _document(entries_fields, encoding, name, path, reader, remarks)
 
 
@@ -159,13 +159,13 @@ def _bibtex(text: str, name: str, remarks: list[str]) -> Iterator[_Fields]:
         try:
             key, fields = _entry(chunk, macros)
         except ValueError as problem:
-            remarks.append(f"{name}: the @{kind} entry on line {line_of(start)} is malformed ({problem}); skipped")
+            remarks.append(f"the @{kind} entry on line {line_of(start)} is malformed ({problem}); skipped")
             continue
         if kind == "string":
             macros.update(fields)
             continue
         if not key:
-            remarks.append(f"{name}: the @{kind} entry on line {line_of(start)} has no citation key; skipped")
+            remarks.append(f"the @{kind} entry on line {line_of(start)} has no citation key; skipped")
             continue
         yield _Fields(key, kind, fields, line_of(start))
 
@@ -305,7 +305,7 @@ def _from_bibtex(item: _Fields, name: str, remarks: list[str]) -> _Parsed:
         if not in_field:
             shown = " ".join(fields["url"].split())
             shown = shown if len(shown) <= 80 else shown[:77] + "…"
-            remarks.append(f"{name}: the url field of {item.key} (line {item.line}) holds no web address "
+            remarks.append(f"the url field of {item.key} (line {item.line}) holds no web address "
                            f"({shown!r}); not checked")
         urls.extend(in_field)
     if fields.get("doi"):
@@ -563,7 +563,7 @@ def _ris(text: str, name: str, remarks: list[str]) -> Iterator[_Parsed]:
         try:
             records = rispy.loads(chunk)
         except Exception as exc:  # rispy raises plain IOError/ValueError/KeyError on malformed records
-            remarks.append(f"{name}: the RIS record on line {line} is malformed ({exc}); skipped")
+            remarks.append(f"the RIS record on line {line} is malformed ({exc}); skipped")
             continue
         for record in records:
             yield _from_ris(record, index + 1, line)
