@@ -68,3 +68,24 @@ def test_a_full_date_beats_a_bare_year_wherever_it_stands() -> None:
     assert find_date("Vol. 42, 2021; published online 5 March 2021") == "2021-03-05"
     found = find_dates("1998 and 12 мая 2015")
     assert [(f.iso, f.precision) for f in found] == [("1998", 1), ("2015-05-12", 3)]
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "accessed"),
+    [
+        ("Статья, 2020. URL: http://x.ru/a (дата доступа: 14.09.23)", "2020", "2023-09-14"),
+        ("Статья 2018. URL: http://x.ru/a (дата обращения 15.01 2019)", "2018", "2019-01-15"),
+        ("Статья 2018. URL: http://x.ru/a (дата обращения: 05.03. 2019).", "2018", "2019-03-05"),
+        ("Статья 2017. URL: http://x.ru/a (дата обращение: 01.02.2019)", "2017", "2019-02-01"),
+        ("Article, 2016. Mode of access: 12.03.2020", "2016", "2020-03-12"),
+        ("Article, 2015. Available at: http://x.org/a (Accessed: 14.09.23)", "2015", "2023-09-14"),
+        ("Article, 2015. Accessed 3 March 2019", "2015", "2019-03-03"),
+    ],
+)
+def test_access_dates_as_real_notes_write_them(text: str, published: str, accessed: str) -> None:
+    assert citation_dates(text) == (published, accessed)
+
+
+def test_a_two_digit_year_outside_an_access_phrase_is_no_date() -> None:
+    assert citation_dates("Статья, вып. 14.09.23, с. 5") == (None, None)
+    assert citation_dates("Закон № 12.3 2019") == ("2019", None)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from linkaudit.models import Document, DocumentKind, ParsedDocument, Repair
 from linkaudit.references import parse_document
 from linkaudit.references.notes import text_layout
+from linkaudit.references.urls import find_urls
 
 
 def _parse(text: str) -> ParsedDocument:
@@ -92,3 +95,29 @@ def test_a_note_numbered_past_99999_is_not_glued_to_the_url_before_it() -> None:
     parsed = _parse(text)
     assert [r.number for r in parsed.references] == [str(n) for n in range(99_998, 100_003)]
     assert {r.urls for r in parsed.references} == {("http://example.kz/a",)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Колонка. «Известия» – IZ.RU/ , 12.05.2020.",
+        "Заявки подаются на сайт zakupki.gov.ru в установленном порядке.",
+        "Информация размещена на сайте zakupki.gov.ru.",
+    ],
+)
+def test_an_outlet_or_site_named_in_prose_is_not_a_cited_url(text: str) -> None:
+    assert find_urls(text) == []
+    assert _parse(text).references == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Официальный сайт: zakupki.gov.ru", "http://zakupki.gov.ru"),
+        ("URL: IZ.RU/", "http://IZ.RU/"),
+        ("IZ.RU/news/1045", "http://IZ.RU/news/1045"),
+        ("Mode of access: zakupki.gov.ru", "http://zakupki.gov.ru"),
+    ],
+)
+def test_a_labelled_or_deep_bare_address_is_still_cited(text: str, expected: str) -> None:
+    assert [f.url for f in find_urls(text)] == [expected]

@@ -67,6 +67,10 @@ _YEAR_DAY_MONTH = re.compile(
 _NUMERIC = re.compile(
     rf"(?<![\d.])(?P<first>\d{{1,2}})(?P<separator>[./])(?P<second>\d{{1,2}})(?P=separator)(?P<year>{_YEAR})(?!\d)"
 )
+# ``15.01 2019`` and ``05.03. 2019``: a blank where the last dot (or after it) should be, as typed in notes.
+_NUMERIC_BLANK = re.compile(rf"(?<![\d.])(?P<first>\d{{2}})\.(?P<second>\d{{2}})\.?[ \t](?P<year>{_YEAR})(?!\d)")
+# ``14.09.23``: a two-digit year, read only right after an access phrase (elsewhere it may be anything).
+_SHORT_NUMERIC = re.compile(r"(?P<first>\d{1,2})\.(?P<second>\d{1,2})\.(?P<year>\d{2})(?![\d.])")
 _ISO = re.compile(rf"(?<!\d)(?P<year>{_YEAR})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?!\d)")
 _MONTH_YEAR = re.compile(rf"(?<![\w])(?P<month>{_MONTH}),?\s+(?P<year>{_YEAR})(?!\d)", _FLAGS)
 _YEAR_ONLY = re.compile(rf"(?<![\w/.\-–])(?P<year>{_YEAR})(?![\d/\-])")
@@ -74,6 +78,7 @@ _YEAR_ONLY = re.compile(rf"(?<![\w/.\-–])(?P<year>{_YEAR})(?![\d/\-])")
 # An access date follows one of these phrases closely (possibly after a colon or inside parentheses).
 _ACCESS = re.compile(
     r"(?:дата\s+обращения|дата\s+доступа|обращение|обращено|просмотрено|accessed(?:\s+on)?|date\s+of\s+access"
+    r"|mode\s+of\s+access"
     r"|retrieved(?:\s+on)?|last\s+visited|viewed(?:\s+on)?|қаралған\s+күні|қаралды)\s*[:.]?\s*",
     _FLAGS,
 )
@@ -175,6 +180,9 @@ def find_dates(text: str) -> list[FoundDate]:
         iso = _numeric(int(match.group("first")), int(match.group("second")), match.group("separator"),
                        int(match.group("year")))
         add(match.start(), match.end(), iso, _FULL)
+    for match in _NUMERIC_BLANK.finditer(text):
+        iso = _iso(int(match.group("year")), int(match.group("second")), int(match.group("first")))
+        add(match.start(), match.end(), iso, _FULL)
     for match in _MONTH_YEAR.finditer(text):
         month = _month_number(match.group("month"))
         if month is not None:
@@ -202,10 +210,22 @@ def citation_dates(text: str) -> tuple[str | None, str | None]:
     found = find_dates(text)
     candidates = [item for item in found if not _is_access(item, spans)]
     accessed = next((item.iso for item in found if _is_access(item, spans)), None)
+    if accessed is None and spans:
+        accessed = _short_access_date(text, spans)
     if not candidates:
         return None, accessed
     best = max(item.precision for item in candidates)
     return next(item.iso for item in candidates if item.precision == best), accessed
+
+
+def _short_access_date(text: str, spans: list[int]) -> str | None:
+    """``дата доступа: 14.09.23``: a date with a two-digit year right after an access phrase (20YY)."""
+    for end in spans:
+        match = _SHORT_NUMERIC.match(text, end)
+        if match is not None and not text[end - 1 : end].isdigit():
+            year = 2000 + int(match.group("year"))
+            return _iso(year, int(match.group("second")), int(match.group("first")))
+    return None
 
 
 def find_date(text: str) -> str | None:

@@ -123,9 +123,10 @@ _CLOSERS = {")": "(", "]": "[", "}": "{"}
 # Punctuation a naive reader would take into the URL: it is legal in URLs (RFC 3986), so only context tells.
 _URL_LEGAL_PUNCTUATION = frozenset(".,;:!?'*")
 # A bare domain right after one of these labels is a cited address, not an outlet's name.
+# "Сайт", "website", "адрес" label an address only with a colon: in prose ("на сайт zakupki.gov.ru") they name it.
 _URL_LABEL = re.compile(
-    r"(?:\burl|режим доступа|access mode|available (?:at|from|online)|retrieved from|доступно|"
-    r"сайт[еау]?|web-?site|адрес|address)\s*:?\s*\Z",
+    r"(?:(?:\burl|режим доступа|mode of access|access mode|available (?:at|from|online)|retrieved from|доступно)"
+    r"\s*:?|(?:сайт[еау]?|web-?site|адрес|address)\s*:)\s*\Z",
     re.IGNORECASE,
 )
 _LABEL_WINDOW = 40
@@ -384,8 +385,10 @@ def _trim_end(view: str, start: int, end: int) -> int:
 
 def _is_cited_address(view: str, start: int, end: int, candidate: str) -> bool:
     """Whether a URL written without a scheme is an address rather than a name like ``Customs expert.ru``."""
-    host, separator, _ = _split_host(candidate)
-    if separator or candidate.lower().startswith("www."):
+    host, separator, rest = _split_host(candidate)
+    if candidate.lower().startswith("www."):
+        return True
+    if separator and (rest or not _is_shouted(host)):
         return True
     top_level = host.rsplit(".", 1)[-1]
     if not top_level.isascii() or top_level.lower().startswith("xn--"):
@@ -394,6 +397,13 @@ def _is_cited_address(view: str, start: int, end: int, candidate: str) -> bool:
         return True
     line_start = max(view.rfind("\n", max(0, start - _LABEL_WINDOW), start) + 1, start - _LABEL_WINDOW)
     return _URL_LABEL.search(view, line_start, start) is not None
+
+
+def _is_shouted(host: str) -> bool:
+    """``IZ.RU``, ``RIA.RU``: a host in capitals with nothing after its slash is an outlet's name as a masthead
+    writes it («Известия» – IZ.RU/), not an address someone copied."""
+    letters = [character for character in host if character.isalpha()]
+    return bool(letters) and all(character.isupper() for character in letters)
 
 
 def _split_host(candidate: str) -> tuple[str, str, str]:
