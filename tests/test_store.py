@@ -321,6 +321,24 @@ def test_trend_lists_finished_online_runs_oldest_first(store: Store, clock: Cloc
     assert trend[0].started_at == format_time(START + timedelta(days=1))
 
 
+def test_trend_of_keeps_the_runs_over_the_same_documents(store: Store, clock: Clock) -> None:
+    for documents, shard, broken in (
+        (["notes.txt", "article.md"], None, 1),
+        (["empty.txt"], None, 0),  # another document set: not a point on the notes' chart
+        (["article.md", "notes.txt"], None, 2),  # the same set, named in another order
+        (["article.md", "notes.txt"], "1/2", 7),  # one shard of it
+        (["notes.txt", "article.md"], None, 3),
+    ):
+        run_id = store.begin_run(documents, shard)
+        store.finish_run(run_id, links=10, broken=broken, offline=False)
+        clock.advance(hours=3)
+    assert [run.broken for run in store.trend_of(["article.md", "notes.txt"])] == [1, 2, 3]
+    assert [run.broken for run in store.trend_of(["notes.txt", "article.md"], limit=2)] == [2, 3]
+    assert [run.broken for run in store.trend_of(["notes.txt", "article.md"], "1/2")] == [7]
+    assert [run.broken for run in store.trend_of(["empty.txt"])] == [0]
+    assert store.trend_of(["other.txt"]) == ()
+
+
 # -- archive lookups --------------------------------------------------------------------------------------
 
 

@@ -209,7 +209,7 @@ class Audit:
             broken = sum(1 for link in links if results[link.normalized].status.is_broken)
             if store is not None:
                 store.finish_run(run_id, links=len(links), broken=broken, offline=offline)
-            trend: tuple[RunSummary, ...] = store.trend() if store is not None else ()
+            trend: tuple[RunSummary, ...] = store.trend_of(documents, shard) if store is not None else ()
         report = Report(
             generated_at=iso(self.clock()),
             tool_version=__version__,

@@ -264,6 +264,29 @@ class Store:
             for row in reversed(rows)
         )
 
+    def trend_of(
+        self, documents: Sequence[str], shard: str | None = None, limit: int = 30
+    ) -> tuple[RunSummary, ...]:
+        """Like ``trend``, but only the runs over the same set of documents (and the same shard): a run on
+        another file is not a point on this one's chart."""
+        wanted = sorted(documents)
+        with self._guard() as connection:
+            rows = connection.execute(
+                "SELECT id, started_at, links, broken, documents, shard FROM runs"
+                " WHERE finished_at IS NOT NULL AND offline = 0 ORDER BY started_at DESC, id DESC"
+            ).fetchall()
+        same: list[RunSummary] = []
+        for row in rows:
+            try:
+                names = json.loads(row[4] or "[]")
+            except ValueError:
+                continue
+            if isinstance(names, list) and sorted(map(str, names)) == wanted and row[5] == shard:
+                same.append(RunSummary(run_id=row[0], started_at=row[1], links=row[2] or 0, broken=row[3] or 0))
+                if len(same) == limit:
+                    break
+        return tuple(reversed(same))
+
     # -- checks ------------------------------------------------------------------------------------------
 
     def record_check(self, run_id: int, result: CheckResult) -> None:
