@@ -8,9 +8,9 @@ import json
 import re
 from dataclasses import replace
 
-from linkaudit.models import Half, Report
+from linkaudit.models import Half, Report, RunSummary
 from linkaudit.report import i18n
-from linkaudit.report.html import render, script_json, year_columns
+from linkaudit.report.html import render, script_json, trend_points, year_columns
 from linkaudit.status import Status
 
 from .conftest import (
@@ -205,3 +205,55 @@ def test_year_legend_labels_are_consistent_in_both_languages(rich_report: Report
     russian = [i18n.label(key, "ru") for key, _ in keys]
     assert russian == ["Недоступны", "Доступ закрыт", "Доступны", "Не проверены"]
     assert all(text[0].isupper() for text in russian)
+
+
+def test_runs_on_one_day_are_told_apart_by_time(rich_report: Report) -> None:
+    runs = (
+        RunSummary(run_id=1, started_at="2024-02-01T10:00:00Z", links=16, broken=8),
+        RunSummary(run_id=2, started_at="2024-03-01T09:15:00Z", links=16, broken=9),
+        RunSummary(run_id=3, started_at="2024-03-01T10:05:00Z", links=16, broken=9),
+    )
+    points = trend_points(replace(rich_report, trend=runs))
+    assert [(point.date, point.time) for point in points] == [
+        ("2024-02-01", None),
+        ("2024-03-01", "09:15 UTC"),
+        ("2024-03-01", "10:05 UTC"),
+    ]
+    page = render(replace(rich_report, trend=runs))
+    assert ">1 March 2024, 10:05 UTC</text>" in page
+    assert "#2 2024-03-01 09:15 UTC: 9/16" in page
+
+
+def test_home_page_only_notes_are_one_line_with_a_marker_on_each(rich_report: Report) -> None:
+    page = render(rich_report)
+    assert page.count('class="homepage-lines"') == 1
+    assert "1 note cites only a home page:" in page
+    assert 'data-ru="1 примечание ссылается только на главную страницу сайта:"' in page
+    assert page.count('class="homepage-flag"') == 1
+    assert "cites only http://www.taszhargan.info" not in page  # the long sentence is gone
+
+
+def test_several_documents_name_the_note_numbers(rich_report: Report) -> None:
+    second = replace(rich_report.references[0], id="article.md#A1", document="article.md")
+    report = replace(rich_report, documents=("notes.txt", "article.md"), references=(*rich_report.references, second))
+    page = render(report)
+    assert '<span class="doc">article.md</span>' in page and '<span class="doc">notes.txt</span>' in page
+    assert '<span class="doc">' not in render(rich_report)
+
+
+def test_simulated_report_says_so(rich_report: Report) -> None:
+    assert "banner info simulated" not in render(rich_report)
+    page = render(replace(rich_report, simulated=True))
+    assert '<p data-i18n="simulated">Made against a simulated web (linkaudit demo)' in page
+    assert "simulated weekly runs" in page
+
+
+def test_far_capture_is_amber_and_said_in_words(rich_report: Report) -> None:
+    item = next(item for item in rich_report.links if item.archive is not None and item.result.status.is_broken)
+    assert item.archive is not None
+    far = replace(item, archive=replace(item.archive, distance_days=969, verified=True))
+    page = render(replace(rich_report, links=tuple(far if other is item else other for other in rich_report.links)))
+    assert '<p class="archive archive-far">' in page
+    assert "captured 2 years 8 months after it was cited" in page
+    assert 'data-ru="снята через 2 года 8 месяцев после цитирования"' in page
+    assert "+969" not in page
