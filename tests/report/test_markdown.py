@@ -55,6 +55,31 @@ def test_russian_report_uses_russian_labels_and_dates(russian_report: Report) ->
     assert "[4 ноября 2012](" in text
     assert "## Недоступны (9)" in text
     assert "Удалена (подтверждено)" in text
+    broken = _section(text, "## Недоступны")
+    dead = next(row for row in broken.splitlines() if "bisnews.kz" in row)
+    assert "через 1 день после цитирования" in dead
+    assert "404 не найдена" in _cells(dead)[4]
+    timeout = next(row for row in broken.splitlines() if "azattyq" in row)
+    assert "нет ответа за 2 с \\(3 попытки\\)" in timeout
+    assert "Текст ссылается на \\[99\\] в строке 40" in text  # findings in Russian too
+    assert "1 примечание ссылается только на главную страницу сайта: A9" in text  # one line per document
+
+
+def test_capture_distance_in_words(rich_report: Report) -> None:
+    text = render(rich_report)
+    broken = _section(text, "## Broken")
+    assert "— 1 day after it was cited" in broken
+    assert "+1 days" not in text
+    far = next(item for item in rich_report.links if item.archive is not None and "bisnews" in item.link.url)
+    assert far.archive is not None
+    moved = replace(far, archive=replace(far.archive, distance_days=-969))
+    text = render(replace(rich_report, links=tuple(moved if x is far else x for x in rich_report.links)))
+    assert "— ⚠ captured 2 years 8 months before it was cited" in text
+
+
+def test_simulated_report_says_so(rich_report: Report) -> None:
+    assert "simulated web" not in render(rich_report)
+    assert "> Made against a simulated web" in render(replace(rich_report, simulated=True))
 
 
 def test_every_table_row_has_the_header_cell_count(rich_report: Report) -> None:
