@@ -550,6 +550,9 @@ def test_the_report_notes_say_the_archive_could_not_be_reached_without_raw_clien
     assert code == 1
     notes = json.loads((tmp_path / "r" / "linkaudit.json").read_text(encoding="utf-8"))["notes"]
     assert notes == ["127.0.0.1 could not be reached (2 lookups failed; no archived copy could be looked up)"]
+    from linkaudit.report.translate import translate
+
+    assert translate(notes[0], "ru") == "127.0.0.1 недоступен (2 запроса не удались; архивные копии искать было негде)"
 
 
 # --- help ------------------------------------------------------------------------------------------------------
