@@ -391,6 +391,7 @@ def test_check_lists_what_is_broken_by_document_with_file_line(tmp_path: Path, s
     args = ["check", "a.txt", "b.txt", "--allow-private", "--no-archive", "--no-store", "-o", "r"]
     code, out, err = _invoke(args, tmp_path)
     assert code == 1, err
+    assert out.startswith("3 of 4 cited links (75%) are broken; the archive was not asked (--no-archive).")
     listing = out[out.index("Broken: 3 links, by document") :].splitlines()
     assert listing[1] == "a.txt"
     assert listing[2] == f"  a.txt:2 (also line 4)  dead  {site.base}/gone/1"

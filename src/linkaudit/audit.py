@@ -231,6 +231,7 @@ class Audit:
             lang=config.lang,
             shard=shard,
             notes=tuple(notes),
+            archive_asked=config.archive,
         )
         return Outcome(report=report, exit_code=exit_code_for(report, config.fail_on))
 

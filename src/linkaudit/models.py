@@ -310,3 +310,4 @@ class Report:
     shard: str | None = None
     notes: tuple[str, ...] = field(default=())  # run-level remarks (archive pass time-boxed, …)
     simulated: bool = False  # made by `linkaudit demo` against the simulated web (reports show a banner)
+    archive_asked: bool = True  # False with --no-archive: no archived copy was looked for (summaries say so)

@@ -31,6 +31,7 @@ class Summary:
     confirmed: int  # broken over several runs (from the history)
     suspect: int  # broken, not (yet) confirmed
     verdict: str  # one sentence in the report's language
+    archive_asked: bool = True  # False with --no-archive: the verdict says so instead of "found for 0"
 
     def status_counts(self) -> dict[str, int]:
         return {status.value: count for status, count in self.by_status}
@@ -64,6 +65,7 @@ def summarize(report: Report) -> Summary:
         confirmed=sum(1 for item in report.links if is_confirmed(item)),
         suspect=sum(1 for item in report.links if is_suspect(item)),
         verdict="",
+        archive_asked=report.archive_asked,
     )
     return replace(summary, verdict=verdict(summary, report.lang, offline=report.offline, shard=report.shard))
 
@@ -99,7 +101,10 @@ def _verdict_en(summary: Summary, offline: bool, shard: str | None = None) -> st
         )
         if summary.confirmed:
             text += f", {summary.confirmed} confirmed over several runs"
-        text += f"; archived copies were found for {summary.archived}"
+        if summary.archive_asked:
+            text += f"; archived copies were found for {summary.archived}"
+        else:
+            text += "; the archive was not asked (--no-archive)"
     if summary.blocked:
         text += f"; {summary.blocked} refused access (not evidence of rot)"
     excluded = _count(summary, lambda status: status.is_excluded)
@@ -130,7 +135,10 @@ def _verdict_ru(summary: Summary, offline: bool, shard: str | None = None) -> st
         text = f"{summary.broken} из {summary.links} {noun} ({share}) {state}"
         if summary.confirmed:
             text += f", {summary.confirmed} — подтверждено несколькими проверками"
-        text += f"; архивные копии найдены для {summary.archived}"
+        if summary.archive_asked:
+            text += f"; архивные копии найдены для {summary.archived}"
+        else:
+            text += "; архив не запрашивался (--no-archive)"
     if summary.blocked:
         text += f"; {summary.blocked} — доступ закрыт (это не признак утраты)"
     excluded = _count(summary, lambda status: status.is_excluded)
