@@ -40,3 +40,43 @@ def test_real_markdown_literature_page_gives_every_cited_url() -> None:
     # three entries: a Springer link, two PSTA PDFs, and the two DOIs written in the text (5 in all)
     assert len(urls) == 5
     assert "http://psta.psiras.ru/read/psta2019_2_93-119.pdf" in urls
+
+
+LISTS = """# Литература
+
+<ol start="3">
+<li>Иванов И. Статья. <a href="http://example.org/a">ссылка</a></li>
+<li>Petrov P. Paper,
+http://example.org/b2 <a href="http://example.org/b">link</a></li>
+</ol>
+
+Body text citing http://example.org/body in a paragraph.
+
+## References
+
+<ul>
+<li>Smith J. <a href="http://example.org/u1">Report</a></li>
+<li>Doe J. http://example.org/u2</li>
+</ul>
+
+## About the site
+
+<ul>
+<li>A menu item <a href="http://example.org/menu">menu</a></li>
+</ul>
+"""
+
+
+def test_an_html_list_in_markdown_gives_numbered_notes_like_an_html_document() -> None:
+    document = read_bytes(LISTS.encode(), "page.md", suffix=".md", path=None)
+    references = parse_document(document).references
+    numbered = [(r.list, r.number, r.line, r.urls) for r in references if r.number]
+    assert numbered == [
+        ("A", "3", 4, ("http://example.org/a",)),
+        ("A", "4", 5, ("http://example.org/b2", "http://example.org/b")),
+        ("B", "1", 14, ("http://example.org/u1",)),  # a <ul> under a references heading is a note list
+        ("B", "2", 15, ("http://example.org/u2",)),
+    ]
+    others = {url: r.number for r in references if not r.number for url in r.urls}
+    # body prose and a <ul> under another heading stay paragraphs
+    assert others == {"http://example.org/body": None, "http://example.org/menu": None}

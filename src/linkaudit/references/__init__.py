@@ -6,7 +6,10 @@ findings (findings.py, notes.py). The stage never prints and never touches the n
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from ..models import Document, DocumentKind, Finding, FindingKind, FoundUrl, Half, ParsedDocument, Reference
 from .annotations import apply_links, entry_references, with_pages
@@ -108,8 +111,63 @@ def _layout(document: Document) -> Layout:
     if document.kind is DocumentKind.HTML:
         return html_layout(document.text)
     if document.kind is DocumentKind.MARKDOWN:
-        return markdown_layout(document.text)
+        return _markdown_layout(document.text)
     return text_layout(document.text)
+
+
+_HTML_LIST = re.compile(r"<(?:ol|ul)\b", re.IGNORECASE)
+
+
+def _markdown_layout(text: str) -> Layout:
+    """The Markdown layout, with each raw HTML block that holds a list read like an HTML document: its
+    ``<ol>`` (or ``<ul>`` under a references heading) gives numbered notes, one per ``<li>``, in place of the
+    paragraph the Markdown layout makes of the block."""
+    layout = markdown_layout(text)
+    if not _HTML_LIST.search(text):
+        return layout
+    blocks = _html_list_blocks(text)
+    if not blocks:
+        return layout
+    lists = [(note_list.entries[0].line if note_list.entries else 0, note_list) for note_list in layout.lists]
+    paragraphs = list(layout.paragraphs)
+    markers = list(layout.markers)
+    for first, last, markup, heading in blocks:
+        inside = range(first, last + 1)
+        shift = first - 1
+        prefix = f"<h2>{html.escape(heading)}</h2>" if heading else ""  # on the block's first line: lines kept
+        read = html_layout(prefix + markup)
+        paragraphs = [paragraph for paragraph in paragraphs if paragraph.line not in inside]
+        lists = [
+            (line, replace(note_list, entries=tuple(e for e in note_list.entries if e.line not in inside)))
+            for line, note_list in lists
+        ]
+        for note_list in read.lists:
+            entries = tuple(replace(entry, line=entry.line + shift) for entry in note_list.entries)
+            lists.append((entries[0].line, replace(note_list, entries=entries, heading=note_list.heading or heading)))
+        paragraphs += [replace(paragraph, line=paragraph.line + shift) for paragraph in read.paragraphs]
+        markers += [replace(marker, line=marker.line + shift) for marker in read.markers]
+    lists.sort(key=lambda item: item[0])
+    paragraphs.sort(key=lambda paragraph: paragraph.line)
+    return Layout(
+        tuple(note_list for _, note_list in lists if note_list.entries),
+        tuple(paragraphs),
+        tuple(sorted(markers, key=lambda marker: marker.line)),
+    )
+
+
+def _html_list_blocks(text: str) -> list[tuple[int, int, str, str | None]]:
+    """(first line, last line, markup, the Markdown heading above it) of each raw HTML block holding a list."""
+    from markdown_it import MarkdownIt
+
+    blocks: list[tuple[int, int, str, str | None]] = []
+    heading: str | None = None
+    tokens = MarkdownIt("commonmark", {"html": True}).parse(text)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and index + 1 < len(tokens):
+            heading = tokens[index + 1].content.strip() or None
+        elif token.type == "html_block" and token.map is not None and _HTML_LIST.search(token.content):
+            blocks.append((token.map[0] + 1, token.map[1], token.content, heading))
+    return blocks
 
 
 def _note(entry: Entry) -> Note:
