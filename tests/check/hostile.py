@@ -367,6 +367,12 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
     Behaviour("cited_port_0", Status.INVALID, url="http://port-zero.hostile.test:0/x", detail="port 0"),
     Behaviour("cited_bad_punycode", Status.INVALID, url="http://xn--zz.com/x", detail="malformed"),
     Behaviour("cited_javascript", Status.INVALID, url="javascript:alert(1)"),
+    # not URLs (spaces), so never fetched: the reports still show them and their details, escaped
+    Behaviour("xss_in_cited_url", Status.INVALID, url=f"http://xss-url.hostile.test/ok/{XSS}", detail="not a URL"),
+    Behaviour(
+        "markdown_in_cited_url", Status.INVALID, url=f"http://md.hostile.test/ok/{MD_INJECTION}", detail="not a URL"
+    ),
+    Behaviour("xss_in_url_path", Status.OK, url='http://xss-path.hostile.test/ok/"><script>alert(1)</script>'),
 )
 
 PATHOLOGICAL: tuple[Behaviour, ...] = (
