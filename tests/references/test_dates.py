@@ -89,3 +89,8 @@ def test_access_dates_as_real_notes_write_them(text: str, published: str, access
 def test_a_two_digit_year_outside_an_access_phrase_is_no_date() -> None:
     assert citation_dates("Статья, вып. 14.09.23, с. 5") == (None, None)
     assert citation_dates("Закон № 12.3 2019") == ("2019", None)
+
+
+def test_date_of_viewing_is_an_access_date() -> None:
+    text = "Swiss Civil Code, 1907. URL: https://www.admin.ch/x.html (date of viewing: 02.12. 2016)."
+    assert citation_dates(text) == ("1907", "2016-12-02")

@@ -175,3 +175,41 @@ def test_a_paragraph_takes_only_a_quoted_title() -> None:
         (half,) = split_halves(sentence, find_urls(sentence), split=False)
         assert half.title is None
         assert (half.authors, half.outlet) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "authors", "title", "outlet"),
+    [
+        (
+            "Иванов И. И. Понятие «добро» в философии Канта // Вопросы философии. 2010. № 3.",
+            "Иванов И. И.", "Понятие «добро» в философии Канта", "Вопросы философии",
+        ),
+        (
+            "Сидоров С. «Добро» как категория этики // Журнал. 2012.",
+            "Сидоров С.", "«Добро» как категория этики", "Журнал",
+        ),
+        (
+            'Smith J. The idea of "good" in Kant, Philosophy Review, 2010',
+            "Smith J.", 'The idea of "good" in Kant', "Philosophy Review",
+        ),
+        ("Каримов Б. «Таджикистан: выборы», Известия, 2011", "Каримов Б.", "Таджикистан: выборы", "Известия"),
+    ],
+)  # fmt: skip
+def test_a_quoted_word_inside_a_title_is_not_the_whole_title(
+    text: str, authors: str, title: str, outlet: str
+) -> None:
+    assert bibliographic_fields(text) == (authors, title, outlet)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Dupont J. La politique étrangère de la Russie. Revue française de science politique, 2010", "fr"),
+        ("Müller K. Die Außenpolitik Russlands und der Westen. Zeitschrift für Politik, 2012", "de"),
+        ("Dupré J. The history of the Caspian region. Journal of Politics, 2010", "en"),
+        ("Ivanov I. Economic development of the regions. Moscow, Nauka, 2011. 240 p. (In Russ.)", "en"),
+    ],
+)
+def test_a_latin_script_half_gets_french_or_german_when_it_is(text: str, lang: str) -> None:
+    assert language_of(text) == lang
+    assert split_halves(text)[0].lang == lang

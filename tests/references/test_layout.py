@@ -208,3 +208,9 @@ def test_layout_repairs_stay_linear_on_hostile_input() -> None:
     worker.start()
     worker.join(60)  # a guard against a quadratic regression, not a speed target
     assert done and done[0] > 0
+
+
+def test_en_dash_at_a_line_end_inside_a_host_is_its_hyphen() -> None:
+    found = only("PCIJ. 1933. // URL: http://www.icj–\ncij.org/pcij/serie_AB/AB_53/01_Groenland.pdf. (дата обращения)")
+    assert found.url == "http://www.icj-cij.org/pcij/serie_AB/AB_53/01_Groenland.pdf"
+    assert {Repair.EN_DASH, Repair.HYPHEN_KEPT} <= set(found.repairs)

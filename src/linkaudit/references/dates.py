@@ -78,7 +78,7 @@ _YEAR_ONLY = re.compile(rf"(?<![\w/.\-–])(?P<year>{_YEAR})(?![\d/\-])")
 # An access date follows one of these phrases closely (possibly after a colon or inside parentheses).
 _ACCESS = re.compile(
     r"(?:дата\s+обращения|дата\s+доступа|обращение|обращено|просмотрено|accessed(?:\s+on)?|date\s+of\s+access"
-    r"|mode\s+of\s+access"
+    r"|mode\s+of\s+access|date\s+of\s+viewing"
     r"|retrieved(?:\s+on)?|last\s+visited|viewed(?:\s+on)?|қаралған\s+күні|қаралды)\s*[:.]?\s*",
     _FLAGS,
 )

@@ -31,7 +31,22 @@ _SPLIT_MIN_LATIN = 12  # Latin letters a translation needs to count as one
 _SPLIT_MAX_CYRILLIC_SHARE = 0.05
 _CYRILLIC_SHARE = 1 / 3  # of the letters, for a text to count as Cyrillic
 
-LANGUAGE_NAMES = {"ru": "Russian", "kk": "Kazakh", "uz": "Uzbek", "tg": "Tajik", "en": "English"}
+LANGUAGE_NAMES = {
+    "ru": "Russian", "kk": "Kazakh", "uz": "Uzbek", "tg": "Tajik", "en": "English", "fr": "French", "de": "German",
+}  # fmt: skip
+_LATIN_WORD = re.compile(r"[a-zà-ÿœß]+(?:'[a-zà-ÿ]+)?")
+_ENGLISH_WORDS = frozenset("the of and in on for to a an with from by at is are as its this".split())
+# Each language's common short words and its own letters (a letter counts twice: it is rarely borrowed).
+_LATIN_LANGUAGES = {
+    "fr": (
+        frozenset("le la les des du de et une un pour dans sur au aux par est sont avec ou l d qui que".split()),
+        set("éèêëàâçîïôûùœ"),
+    ),
+    "de": (
+        frozenset("der die das und für mit von im zur zum ein eine einer über des dem den ist nach bei auf".split()),
+        set("äöüß"),
+    ),
+}
 
 
 def language_name(code: str) -> str:
@@ -70,8 +85,23 @@ def language_of(text: str) -> str:
     if cyrillic and cyrillic >= _CYRILLIC_SHARE * (cyrillic + latin):
         return cyrillic_language(text)
     if latin:
-        return "en"
+        return latin_language(text)
     return "und"
+
+
+def latin_language(text: str) -> str:
+    """``fr`` or ``de`` when a Latin-script half reads as French or German (their own words and letters
+    outnumber English ones), else ``en``."""
+    words = _LATIN_WORD.findall(text.lower())
+    if not words:
+        return "en"
+    english = sum(1 for word in words if word in _ENGLISH_WORDS)
+    scores = {
+        language: sum(1 for word in words if word in markers) + 2 * sum(1 for word in words if letters & set(word))
+        for language, (markers, letters) in _LATIN_LANGUAGES.items()
+    }
+    language, score = max(scores.items(), key=lambda item: item[1])
+    return language if score >= 2 and score > english else "en"
 
 
 def _mask_urls(text: str, found: Sequence[FoundUrl]) -> str:
@@ -227,6 +257,7 @@ _CITY = re.compile(rf"(?:^|[.,]\s*|\s–\s)(?:{_CITIES})\s*(?:\.\s*)?:\s*", re.I
 _TITLE_STOPS = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s+-\s")
 _OPEN_ALWAYS, _CLOSE_ALWAYS, _EITHER = "«„", "»", "“”\""
 _GOST_MARKS = re.compile(r"\s/\s|//|(?<=\S)/\s")
+_TITLE_END = re.compile(r",|\.\s")
 _BOLD = re.compile(r"\*\*(?P<title>[^*\n]{3,300}?)\*\*")
 _SKIP_SEGMENT = re.compile(
     r"^(?:№|no\.?\s*\d|n\.\s*\d|vol|т\.|том|p\.|pp\.|с\.|c\.|s\.|стр|issn|isbn|doi|or\b|или\b|под\s+ред|edited"
@@ -305,6 +336,8 @@ def bibliographic_fields(text: str) -> tuple[str | None, str | None, str | None]
     quoted = _quoted_title(flat)
     gost = _GOST_MARKS.search(flat) or _CITY.search(flat)
     if quoted is not None and (gost is None or quoted[0] < gost.start()):
+        if _quote_inside_title(flat, quoted):
+            return _gost_fields(flat) if gost is not None else _embedded_fields(flat, quoted)
         return _quoted_fields(flat, quoted)
     bold = _BOLD.search(flat)
     if bold is not None:
@@ -313,6 +346,32 @@ def bibliographic_fields(text: str) -> tuple[str | None, str | None, str | None]
         names = _clean_authors(authors.group(0)) if authors else None
         return (names, _clean(bold.group("title")), _outlet(rest))
     return _gost_fields(flat)
+
+
+def _quote_inside_title(text: str, quoted: tuple[int, int, int, int]) -> bool:
+    """Whether a quotation is a word inside the title (``Понятие «добро» в философии``) rather than the title
+    itself: the title's words go on after the closing mark, or stand before the opening one."""
+    opening, start, _end, closing = quoted
+    if opening == start:  # no opening mark: the title runs up to the closing one
+        return False
+    after = text[closing:].lstrip()
+    if after[:1].islower():
+        return True
+    authors = _AUTHORS.match(text[:opening])
+    before = text[authors.end() if authors else 0 : opening].strip(" .,;:–—-")
+    return bool(before) and bool(re.search(r"[^\W\d_]", before)) and after[:1].isalpha()
+
+
+def _embedded_fields(text: str, quoted: tuple[int, int, int, int]) -> tuple[str | None, str | None, str | None]:
+    """Authors, title and outlet of a note whose title quotes a word and has no GOST marks: the title runs from
+    the authors to the first comma or full stop after the quotation."""
+    opening, _start, _end, closing = quoted
+    authors = _AUTHORS.match(text[:opening])
+    begin = authors.end() if authors else 0
+    stop = _TITLE_END.search(text, closing)
+    end = stop.start() if stop else len(text)
+    names = _clean_authors(authors.group(0)) if authors else None
+    return names, _clean(text[begin:end]) or None, _outlet(text[end:])
 
 
 def _quoted_fields(text: str, quoted: tuple[int, int, int, int]) -> tuple[str | None, str | None, str | None]:

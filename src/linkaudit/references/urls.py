@@ -576,10 +576,14 @@ def _join_line(text: str, carried: str, end: int, line_end: int) -> tuple[_Edit,
     if skipped and not page_break:
         return None
     piece = text[position : _token_end(text, position)]
-    reading = _line_reading(carried, piece)
+    dash = carried.endswith("\u2013")  # ``icj–⏎cij.org``: a hyphen the typesetter turned into an en dash
+    reading = _line_reading(carried[:-1] + "-" if dash else carried, piece)
     if reading is None:
         return None
     repairs = (Repair.HYPHEN_WRAP, Repair.PAGE_BREAK) if page_break else (Repair.HYPHEN_WRAP,)
+    if dash and reading in ("kept", "kept?"):
+        alternative = "" if reading == "kept?" else None
+        return _Edit(end - 1, position, "-", (*repairs, Repair.HYPHEN_KEPT, Repair.EN_DASH), alternative), position
     if reading == "kept":
         return _Edit(end, position, "", (*repairs, Repair.HYPHEN_KEPT)), position
     if reading == "dropped":
