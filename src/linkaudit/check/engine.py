@@ -20,6 +20,7 @@ import ssl
 import urllib.request
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -58,11 +59,12 @@ from .fetch import (
 from .offline import ARCHIVE_CHECK_TIMEOUT, NetworkProblem, NetworkWatch, fingerprint
 from .resolve import PRIVATE_DETAIL, GuardedResolver, is_private_address
 from .retry import Attempted, RetryPolicy
-from .verdict import Verdict, classify, looks_same, probe_key, random_sibling
+from .verdict import PageView, Verdict, classify, looks_same, probe_key, random_sibling, read_page
 
 MAX_LINE_SIZE = 16 * 1024
 MAX_FIELD_SIZE = 64 * 1024
 MAX_HEADERS = 256
+OFF_LOOP_CHARS = 64 * 1024  # pages this long are read in the verdict thread (the parser releases the GIL)
 DETAIL_LIMIT = 500  # a result's detail is one line of at most this many characters
 WATCH_INTERVAL = 0.5  # seconds between looks at the network watch while a check runs
 PROXY_UNRESOLVED = (
@@ -266,7 +268,8 @@ class Checker:
         self._excludes = tuple(re.compile(pattern) for pattern in config.exclude)
         self._session: aiohttp.ClientSession | None = None
         self._checks: dict[str, asyncio.Task[CheckResult]] = {}
-        self._probes: dict[tuple[str, str], asyncio.Task[Page | None]] = {}
+        self._probes: dict[tuple[str, str], asyncio.Task[PageView | None]] = {}
+        self._verdicts: ThreadPoolExecutor | None = None  # one thread: page parsing off the event loop
         self._archive_settings = self._settings.for_archive(config)
         self._archive_origins: frozenset[Origin] = frozenset(archive_origins(config))
         self._guarded_names: frozenset[str] = frozenset()  # names the resolver trusts (archives, proxies)
@@ -322,6 +325,7 @@ class Checker:
         # aiohttp silently repeats a request whose kept-alive connection was closed; check/retry.py is the one
         # place that decides retries, and ``attempts`` must count every request made.
         self._session._retry_connection = False
+        self._verdicts = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkaudit-verdict")
         return self
 
     async def __aexit__(
@@ -341,6 +345,9 @@ class Checker:
         if self._own_resolver is not None:
             await self._own_resolver.close()
             self._own_resolver = None
+        if self._verdicts is not None:
+            self._verdicts.shutdown(wait=False, cancel_futures=True)
+            self._verdicts = None
 
     async def check(
         self, links: Sequence[Link], on_result: ResultCallback | None = None
@@ -649,9 +656,9 @@ class Checker:
             if attempted.gave_up is not None:
                 detail = f"{detail}: {attempted.gave_up}"
             return replace(result, status=verdict.status, detail=detail)
-        verdict = classify(page, link)
+        view, verdict = await self._judge(page, link)
         if verdict.status.is_success and self.config.probe and not is_homepage(link.normalized):
-            verdict = await self._probe_verdict(link, page, verdict)
+            verdict = await self._probe_verdict(link, view, verdict)
         verdict = drift_decision(link, page, verdict)  # a live page carrying another work is rot
         return replace(
             result,
@@ -660,7 +667,14 @@ class Checker:
             title_match=verdict.title_match,
         )
 
-    async def _probe_verdict(self, link: Link, page: Page, verdict: Verdict) -> Verdict:
+    async def _judge(self, page: Page, link: Link) -> tuple[PageView, Verdict]:
+        """The page read once (a bounded ``PageView``) and judged; a long page in the verdict thread, so the
+        loop keeps the other requests moving while the parser (which releases the GIL) works."""
+        if self._verdicts is None or len(page.text) < OFF_LOOP_CHARS:
+            return _read_and_classify(page, link)
+        return await asyncio.get_running_loop().run_in_executor(self._verdicts, _read_and_classify, page, link)
+
+    async def _probe_verdict(self, link: Link, page: PageView, verdict: Verdict) -> Verdict:
         """The soft-404 probe: a host that answers a made-up sibling address with the same page answers
         anything, so its 200 for the cited page proves nothing. One probe per (host, directory) per run."""
         key = probe_key(link.normalized)
@@ -675,18 +689,24 @@ class Checker:
         detail = f"the host answers any address with this page (a made-up sibling {probe.url} got it too)"
         return Verdict(Status.SOFT_404, detail, None)
 
-    async def _fetch_probe(self, url: str) -> Page | None:
+    async def _fetch_probe(self, url: str) -> PageView | None:
         """The probe jumps its host's queue: every 2xx result of that directory waits for it, and a result must
         be final (and stored) as soon as its own request is done, not after the host's whole list."""
         try:
-            return await fetch(
+            page = await fetch(
                 self.session, url, self._settings, gate=self._limiter.first_slot, guard=self._check_guard
             )
+            return read_page(page)  # kept for the run: the bounded view, not the body
         except Exception:  # noqa: BLE001 - a probe that fails proves nothing either way
             return None
 
 
-def _consume(task: asyncio.Task[Page | None]) -> None:
+def _read_and_classify(page: Page, link: Link) -> tuple[PageView, Verdict]:
+    view = read_page(page)
+    return view, classify(view, link)
+
+
+def _consume(task: asyncio.Task[PageView | None]) -> None:
     """Retrieve a finished probe's outcome so a cancelled run logs no 'exception never retrieved'."""
     if not task.cancelled():
         task.exception()
