@@ -223,8 +223,55 @@ def _machinery(tree: LexborHTMLParser) -> list[str]:
 
 
 def _count_words(text: str) -> int:
-    """The number of words, counted exactly up to one more than any rule needs."""
-    return len(text.split(maxsplit=LONG_PAGE_WORDS + 1))
+    """The number of words, counted exactly up to one more than any rule needs (and no further)."""
+    enough = LONG_PAGE_WORDS + 1
+    opening = text[: 16 * enough]  # words are rarely longer: most pages are decided on this slice alone
+    words = len(opening.split())
+    if words > enough or len(opening) == len(text):
+        return min(words, enough)
+    return len(text.split(maxsplit=enough))
+
+
+def _read_meta(tree: LexborHTMLParser, final_url: str) -> tuple[str, str | None, str]:
+    """(og:title, the refresh target a browser would follow soon, the refresh's content)."""
+    og_title = ""
+    refresh_target: str | None = None
+    refresh = ""
+    for meta in tree.css("meta")[:ELEMENTS_READ]:
+        attributes = {name.lower(): value or "" for name, value in meta.attributes.items()}
+        if attributes.get("http-equiv", "").lower() == "refresh":
+            refresh = attributes.get("content", "")
+            found = _REFRESH_URL.search(refresh)
+            delay = refresh.split(";")[0].strip()
+            target = urljoin(final_url, found.group(1)) if found else ""
+            # only a refresh a browser would follow to another web page counts: file:, javascript: and the like
+            # leave the page judged as itself
+            if target.lower().startswith(("http://", "https://")) and (not delay.isdigit() or int(delay) <= 5):
+                refresh_target = target
+        elif not og_title and attributes.get("property", attributes.get("name", "")).lower() == "og:title":
+            og_title = _squeeze(attributes.get("content", ""))[:HEADING_CHARS]
+    return og_title, refresh_target, refresh
+
+
+def _first_title(tree: LexborHTMLParser) -> str:
+    for node in tree.css("title"):
+        if node.parent is None or node.parent.tag != "svg":  # an SVG's <title> is a tooltip
+            return _heading(node)
+    return ""
+
+
+def _main_text(tree: LexborHTMLParser) -> str:
+    """<main>/<article> (outermost), else the body, without nav/header/footer/aside (scripts already gone)."""
+    tree.strip_tags(_AROUND_MAIN)
+    regions = _outermost(tree.css("main, article")[:ELEMENTS_READ])
+    return " ".join(_text_of(region) for region in regions) if regions else _text_of(tree.body)
+
+
+def _visible_text(text: str) -> str:
+    """The whole body's text: read again (rarely: only for a page whose main text is empty)."""
+    tree = _parse(text)
+    tree.strip_tags(_INVISIBLE)
+    return _text_of(tree.body)[:VIEW_TEXT_CHARS]
 
 
 def read_page(page: PageLike) -> PageView:
@@ -246,52 +293,22 @@ def read_page(page: PageLike) -> PageView:
         words = _count_words(page.text[:PARSE_CHARS])
         return replace(base, main_text=page.text[:VIEW_TEXT_CHARS] if words else "", main_words=words)
     tree = _parse(page.text)
-    machinery: list[str] = []
-    og_title = ""
-    refresh_target: str | None = None
-    for meta in tree.css("meta")[:ELEMENTS_READ]:
-        attributes = {name.lower(): value or "" for name, value in meta.attributes.items()}
-        if attributes.get("http-equiv", "").lower() == "refresh":
-            content = attributes.get("content", "")
-            machinery.append(content)
-            found = _REFRESH_URL.search(content)
-            delay = content.split(";")[0].strip()
-            target = urljoin(page.final_url, found.group(1)) if found else ""
-            # only a refresh a browser would follow to another web page counts: file:, javascript: and the like
-            # leave the page judged as itself
-            if target.lower().startswith(("http://", "https://")) and (not delay.isdigit() or int(delay) <= 5):
-                refresh_target = target
-        elif not og_title and attributes.get("property", attributes.get("name", "")).lower() == "og:title":
-            og_title = _squeeze(attributes.get("content", ""))[:HEADING_CHARS]
-    title = base.title
-    if not title:
-        for node in tree.css("title"):
-            if node.parent is None or node.parent.tag != "svg":
-                title = _heading(node)
-                break
-    machinery_source = _machinery(tree)
+    og_title, refresh_target, refresh = _read_meta(tree, page.final_url)
+    title = base.title or _first_title(tree)
+    scripts = _machinery(tree)
     tree.strip_tags(_INVISIBLE)
-    headings = tuple(
-        text for text in (_heading(node) for node in tree.css("h1")[:HEADINGS_READ]) if text
-    )
-    body = tree.body
-    visible = _text_of(body)
-    tree.strip_tags(_AROUND_MAIN)
-    regions = _outermost(tree.css("main, article")[:ELEMENTS_READ])
-    main_text = " ".join(_text_of(region) for region in regions) if regions else _text_of(body)
+    headings = tuple(text for text in (_heading(node) for node in tree.css("h1")[:HEADINGS_READ]) if text)
+    main_text = _main_text(tree)
     main_words = _count_words(main_text)
-    if not main_words:
-        main_text = ""
-    if main_words <= PARKED_PAGE_WORDS:  # read only where the parking rule looks
-        machinery.extend(machinery_source)
+    machinery = [refresh, *scripts] if main_words <= PARKED_PAGE_WORDS else [refresh]  # where the rule looks
     return replace(
         base,
         title=title,
         headings=headings,
         og_title=og_title,
-        main_text=main_text[:VIEW_TEXT_CHARS],
+        main_text=main_text[:VIEW_TEXT_CHARS] if main_words else "",
         main_words=main_words,
-        visible_text="" if main_words else visible[:VIEW_TEXT_CHARS],
+        visible_text="" if main_words else _visible_text(page.text),
         machinery=" ".join(machinery)[:MACHINERY_CHARS].lower(),
         refresh_target=refresh_target,
     )
