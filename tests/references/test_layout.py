@@ -214,3 +214,34 @@ def test_en_dash_at_a_line_end_inside_a_host_is_its_hyphen() -> None:
     found = only("PCIJ. 1933. // URL: http://www.icj–\ncij.org/pcij/serie_AB/AB_53/01_Groenland.pdf. (дата обращения)")
     assert found.url == "http://www.icj-cij.org/pcij/serie_AB/AB_53/01_Groenland.pdf"
     assert {Repair.EN_DASH, Repair.HYPHEN_KEPT} <= set(found.repairs)
+
+
+def test_a_long_number_after_a_dot_at_a_line_end_continues_a_doi() -> None:
+    """A real thesis: ``URL: https://doi.org/10.1145/3453483.⏎3454055.`` (the number alone on its line)."""
+    found = find_urls("URL: https://doi.org/10.1145/3453483.\r\n3454055.\r\n36. Kostyukov, Y. Collaborative")
+    assert found[0].url == "https://doi.org/10.1145/3453483.3454055"
+    assert found[0].candidates == ("https://doi.org/10.1145/3453483.3454055", "https://doi.org/10.1145/3453483")
+
+
+def test_soft_hyphens_inside_a_url_give_every_reading() -> None:
+    """A real XeTeX thesis through pdfium: ``…/en\u00adus/…/uiauto\u00aduiautoma⏎tionoverview?…``."""
+    text = (
+        "URL:\nhttps://docs.microsoft.com/en\u00adus/windows/win32/winauto/uiauto\u00aduiautoma\n"
+        "tionoverview?redirectedfrom=MSDN (дата"
+    )
+    found = only(text)
+    page = "https://docs.microsoft.com/{}/windows/win32/winauto/{}?redirectedfrom=MSDN"
+    assert found.url == page.format("enus", "uiautouiautomationoverview")
+    assert found.candidates == (
+        found.url,
+        page.format("en-us", "uiautouiautomationoverview"),
+        page.format("enus", "uiauto-uiautomationoverview"),
+        page.format("en-us", "uiauto-uiautomationoverview"),
+    )
+
+
+def test_pdfium_line_end_hyphen_mark_in_a_slug_is_kept_first() -> None:
+    """A real thesis through pdfium: ``…/interactive-lw-charts\\ufffetools/blob/…``."""
+    found = only("https://github.com/IliiaDenisov/interactive-lw-charts\ufffetools/blob/f57f/src/a.ts#L37 (дата")
+    assert found.url == "https://github.com/IliiaDenisov/interactive-lw-charts-tools/blob/f57f/src/a.ts#L37"
+    assert found.candidates[1] == "https://github.com/IliiaDenisov/interactive-lw-chartstools/blob/f57f/src/a.ts#L37"

@@ -113,7 +113,10 @@ def _halves(reference: Reference) -> list[Finding]:
         findings.extend(_different_dois(reference, with_urls, names))
         sets = [{url_key(url) for url in half.urls if not is_doi_url(url)} for half in with_urls]
         if all(sets) and any(other != sets[0] for other in sets[1:]):
-            described = "; ".join(f"the {names[id(h)]} half {_listing(h.urls)}" for h in with_urls)
+            described = "; ".join(
+                f"the {names[id(h)]} half {_listing([url for url in h.urls if not is_doi_url(url)])}"
+                for h in with_urls
+            )
             findings.append(
                 Finding(
                     FindingKind.URLS_DIFFER_BETWEEN_HALVES,

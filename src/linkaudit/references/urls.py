@@ -67,6 +67,7 @@ _BREAKING_INVISIBLES = re.compile("[\u00a0\u2007\u202f\u200b\u2060\ufeff]")
 # Joiners belong to the spelling of some scripts (Malayalam, Persian…): they break a URL only after ASCII.
 _JOINERS = re.compile("[\u200c\u200d]")
 _SOFT_HYPHEN = "\u00ad"
+_PDFIUM_HYPHEN = "\ufffe"  # how pdfium's text layer writes a hyphen that ended a line
 # Lookahead-and-backreference makes each run of spaces atomic, so a long run is never rescanned.
 # Blanks around the ``:`` and ``//`` of a scheme, and after it (``http: // x``, ``https:// www.x``). Each run
 # of blanks is matched atomically (lookahead and backreference), so a long run is never rescanned.
@@ -81,6 +82,7 @@ _URL_START = re.compile(r"(?<![^\W_])(?:(?:https?|ftp)://|www\.)", re.IGNORECASE
 _CARRIED_LENGTH = 200
 _ID_DIGITS = 5  # a number this long after ``…/`` on the next line is read as the path's next segment first
 _CUT = "\x00"  # an edit's alternative reading that ends the URL where the edit joins it
+_MAX_FLIPPED = 3  # undecided places of one URL read the other way one at a time (then all at once)
 _MAX_PIECES = 64  # pieces one URL may be joined from
 _MAX_SKIPPED_LINES = 12  # blank, page-number and frame-stamp lines a page break may put inside a URL
 _MAX_INNER_BLANKS = 2  # blanks text extraction puts inside a URL (more is a real gap)
@@ -321,15 +323,8 @@ def _found_url(
     original_start = prepared.original_position(start)
     original_end = prepared.original_position(end - 1) + 1
     repairs = prepared.repairs_between(original_start, original_end)
-    readings = [candidate]
     undecided = prepared.alternatives_between(original_start, original_end)
-    if undecided:  # the other reading of the first undecided place; each is checked, the one that answers wins
-        view_position, edit = undecided[0]
-        offset = view_position - start
-        if 0 <= offset <= len(candidate) and edit.alternative == _CUT:
-            readings.append(candidate[:offset])
-        elif 0 <= offset <= len(candidate) and edit.alternative is not None:
-            readings.append(candidate[:offset] + edit.alternative + candidate[offset + len(edit.replacement) :])
+    readings = [candidate, *_other_readings(candidate, start, undecided)]
     urls = [_as_link(reading, schema, repairs) for reading in readings]
     if urls[0] is None:
         return None
@@ -346,6 +341,27 @@ def _found_url(
         repairs=tuple(repairs),
         candidates=candidates if len(candidates) > 1 else (),
     )
+
+
+def _other_readings(candidate: str, start: int, undecided: list[tuple[int, _Edit]]) -> list[str]:
+    """The other readings of a URL with undecided places: each of the first few places read the other way,
+    and all of them at once. Each reading is checked; the one that answers is the cited URL."""
+    places = [(view - start, edit) for view, edit in undecided if 0 <= view - start <= len(candidate)]
+    if not places:
+        return []
+    choices = [[index] for index in range(min(len(places), _MAX_FLIPPED))]
+    if len(places) > 1:
+        choices.append(list(range(len(places))))
+    readings: list[str] = []
+    for chosen in choices:
+        reading = candidate
+        for offset, edit in sorted((places[index] for index in chosen), key=lambda place: -place[0]):
+            if edit.alternative == _CUT:
+                reading = reading[:offset].rstrip(_TRAILING_ASCII)
+            elif edit.alternative is not None:
+                reading = reading[:offset] + edit.alternative + reading[offset + len(edit.replacement) :]
+        readings.append(reading)
+    return readings
 
 
 def _as_link(candidate: str, schema: str, repairs: list[Repair]) -> str | None:
@@ -461,8 +477,16 @@ def _invisible_edits(text: str) -> list[_Edit]:
             edits.append(_Edit(match.start(), match.end(), " "))
     position = text.find(_SOFT_HYPHEN)
     while position >= 0:
-        edits.append(_Edit(position, position + 1, "", (Repair.HYPHEN_WRAP,)))
+        # PDF text marks a hyphenation point so; in a URL it may stand for a real hyphen: both are readings
+        edits.append(_Edit(position, position + 1, "", (Repair.HYPHEN_WRAP,), alternative="-"))
         position = text.find(_SOFT_HYPHEN, position + 1)
+    position = text.find(_PDFIUM_HYPHEN)
+    while position >= 0:  # a hyphen at a line end that the PDF text layer joined: a slug keeps it first
+        segment = text[max(0, position - _CARRIED_LENGTH) : position].rsplit("/", 1)[-1]
+        kept = "-" in segment
+        repairs = (Repair.HYPHEN_WRAP, Repair.HYPHEN_KEPT if kept else Repair.HYPHEN_DROPPED)
+        edits.append(_Edit(position, position + 1, "-" if kept else "", repairs, alternative="" if kept else "-"))
+        position = text.find(_PDFIUM_HYPHEN, position + 1)
     return edits
 
 
@@ -577,7 +601,7 @@ def _join_line(text: str, carried: str, end: int, line_end: int) -> tuple[_Edit,
         return None
     piece = text[position : _token_end(text, position)]
     dash = carried.endswith("\u2013")  # ``icj–⏎cij.org``: a hyphen the typesetter turned into an en dash
-    reading = _line_reading(carried[:-1] + "-" if dash else carried, piece)
+    reading = _line_reading(carried[:-1] + "-" if dash else carried, piece, alone=piece == line)
     if reading is None:
         return None
     repairs = (Repair.HYPHEN_WRAP, Repair.PAGE_BREAK) if page_break else (Repair.HYPHEN_WRAP,)
@@ -614,10 +638,10 @@ def _is_frame_line(line: str) -> bool:
     return bool(_PAGE_NUMBER_LINE.match(line) or _FRAME_STAMP.search(line))
 
 
-def _line_reading(carried: str, piece: str) -> str | None:
+def _line_reading(carried: str, piece: str, *, alone: bool = False) -> str | None:
     """How the URL so far continues over a line end into ``piece``: ``join``, ``kept``/``dropped`` (a hyphen at
     the line end, decided), ``kept?``/``dropped?`` (undecided: both are candidates), or None (it ended)."""
-    if _LIST_NUMBER.match(piece):  # the next line starts the next note ("12." / "12)" / "[12]")
+    if _LIST_NUMBER.match(piece) and not alone:  # the next line starts the next note ("12. …", "[12] …")
         return None
     core = piece.rstrip(_TRAILING_ASCII + _CLOSING_QUOTES + ")]")
     if not core or _STARTS_NEW_URL.match(core) or not _URL_CHARACTERS.match(core):
@@ -630,7 +654,7 @@ def _line_reading(carried: str, piece: str) -> str | None:
             return _hyphen_reading(carried, core, in_host=True)
         return "join" if _HOST_START.match(core) else None
     if core.isdecimal():
-        if carried.endswith("/") and len(core) >= _ID_DIGITS and piece == core:
+        if carried.endswith(("/", ".")) and len(core) >= _ID_DIGITS:
             return "join?"  # "…/document/⏎420244911": likely the page's id, but the text cannot be sure
         return None  # "…/population⏎2012 figures": a number after a URL is ordinary text
     last = carried[-1]
