@@ -461,6 +461,8 @@ _NOTES: tuple[Phrase, ...] = (
             r"be reached either: this machine looks offline, so nothing is reported as rot",
             lambda m: f"{m['n']} разных цитируемых сайтов недоступны на сетевом уровне, ни один не ответил, и архив "
             "тоже недоступен: похоже, компьютер без сети, поэтому ничего не отмечено как утраченное"),
+    _phrase("too_deep", r"(?P<document>.+): too deeply nested to read",
+            lambda m: f"{m['document']}: вложенность слишком глубока, документ не прочитан"),
     _phrase("archive_stopped", r"The archive pass stopped early: (?P<reason>.+)",
             lambda m: f"Поиск в архиве прерван: {_inner(m, 'reason')}"),
     _phrase("more_remarks", r"… and (?P<n>\d+) more archive remark\(s\) like these\.",
