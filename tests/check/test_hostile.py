@@ -328,3 +328,34 @@ def test_nat64_6to4_and_compatible_addresses_embedding_private_ipv4_are_private(
         assert is_private_address(address), address
     for address in ("64:ff9b::808:808", "2002:808:808::1", "2a00:1450:4001::200e"):
         assert not is_private_address(address), address
+
+
+async def test_elapsed_ms_measures_the_request_not_the_wait_for_the_probe() -> None:
+    probe_delay = 3.0
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        path = head.split(b" ", 2)[1]
+        if path != b"/papers/cited":  # the soft-404 probe's made-up sibling: slow, then 404
+            await asyncio.sleep(probe_delay)
+            writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        else:
+            body = (
+                b"<html><head><title>The cited paper</title></head><body><p>" + b"Text. " * 50 + b"</p></body></html>"
+            )
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\nContent-Length: %d\r\n\r\n"
+            writer.write(head % len(body) + body)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    config = Config().with_overrides({**MATRIX, "allow_private": True, "probe": True, "timeout": 10.0})
+    try:
+        async with Checker(config) as checker:
+            [result] = await checker.check([_link(f"http://127.0.0.1:{port}/papers/cited")])
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert result.status is Status.OK
+    assert result.elapsed_ms is not None and result.elapsed_ms < probe_delay * 1000
