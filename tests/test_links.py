@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -17,11 +18,14 @@ from linkaudit.models import (
     Half,
     Link,
     LinkRepair,
+    LinkReport,
     ParsedDocument,
     Reference,
     Repair,
+    Report,
 )
 from linkaudit.references import parse_document
+from linkaudit.report.json import from_dict, to_dict
 from linkaudit.status import Status
 
 
@@ -163,3 +167,27 @@ async def test_audit_reports_the_reading_that_answers(aiohttp_server: Any) -> No
     assert item.result.http_status == 200
     assert item.link.candidates == ("http://teoria-practica.ru/rus/files/a.pdf", item.link.url)
     assert "http://teoria-practica.ru/rus/files/a.pdf (dead)" in item.result.detail
+
+
+def test_the_json_report_shows_each_links_repairs_candidates_and_each_halfs_access_date() -> None:
+    parsed = _document(HYPHEN_TEXT)
+    links = collect_links([parsed])
+    report = Report(
+        generated_at="2026-01-01T00:00:00Z",
+        tool_version="test",
+        documents=("d.txt",),
+        references=parsed.references,
+        links=tuple(LinkReport(link=link, result=_result(link, Status.OK)) for link in links[:1]),
+        findings=(),
+    )
+    data = json.loads(json.dumps(to_dict(report)))
+    (link,) = data["links"]
+    assert link["candidates"] == list(links[0].candidates)
+    assert {"kind": "hyphen_kept", "raw": "http://teoria-\npractica.ru/rus/files/a.pdf", "url": links[0].url} in (
+        link["repairs"]
+    )
+    assert data["references"][0]["halves"][0]["accessed"] == "2020-02-01"
+    again = from_dict(data)
+    assert again.links[0].link.repairs == links[0].repairs
+    assert again.links[0].link.candidates == links[0].candidates
+    assert again.references[0].halves[0].accessed == "2020-02-01"

@@ -18,6 +18,7 @@ from ..models import (
     Half,
     History,
     Link,
+    LinkRepair,
     LinkReport,
     Reference,
     Repair,
@@ -80,6 +81,7 @@ def _half_dict(half: Half) -> dict[str, Any]:
         "outlet": half.outlet,
         "date": half.date,
         "urls": list(half.urls),
+        "accessed": half.accessed,
     }
 
 
@@ -148,6 +150,8 @@ def _link_dict(item: LinkReport) -> dict[str, Any]:
         "saved": item.saved,
         "host": link.host,
         "cited_titles": list(link.cited_titles),
+        "repairs": [{"kind": r.kind.value, "raw": r.raw, "url": r.url} for r in link.repairs],
+        "candidates": list(link.candidates),
         "elapsed_ms": result.elapsed_ms,
         "from_cache": result.from_cache,
         "history": None if history is None else [list(check) for check in history.checks],
@@ -265,6 +269,7 @@ def _half(data: Mapping[str, Any]) -> Half:
         outlet=_optional_text(data, "outlet"),
         date=_optional_text(data, "date"),
         urls=tuple(_texts(data, "urls")),
+        accessed=_optional_text(data, "accessed"),
     )
 
 
@@ -338,6 +343,10 @@ def _link_report(data: Mapping[str, Any]) -> LinkReport:
         cited_date=_optional_text(data, "cited_date"),
         cited_titles=tuple(_texts(data, "cited_titles")),
         host=_optional_text(data, "host") or "",
+        repairs=tuple(
+            LinkRepair(Repair(_text(r, "kind")), _text(r, "raw"), _text(r, "url")) for r in data.get("repairs") or []
+        ),
+        candidates=tuple(_texts(data, "candidates")),
     )
     result = CheckResult(
         url=url,
