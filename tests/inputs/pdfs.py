@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 class Line:
     text: str
     uri: bytes | None = None  # the /URI string's bytes as stored (ASCII, UTF-8 or UTF-16 with a BOM)
+    size: float = 11  # font size
+    indent: float = 0  # points right of the left margin
+    gap: float = 0  # extra points of space above the line
+    mark: str = ""  # a superscript note number set before the text (smaller and raised)
+    step: float = 16  # points from this line's baseline to the next one's
 
 
 @dataclass(frozen=True)
@@ -34,16 +39,25 @@ def build_pdf(pages: Sequence[PdfPage]) -> bytes:
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     kids = []
     for page in pages:
-        stream = b"BT /F1 11 Tf 16 TL 56 780 Td "
+        stream = b"BT "
         annots = []
-        for index, line in enumerate(page.lines):
-            stream += _literal(line.text.encode("cp1252")) + b" Tj T* "
+        y = 780.0
+        for line in page.lines:
+            y -= line.gap
+            x = 56 + line.indent
+            if line.mark:
+                small = line.size * 0.6
+                stream += b"/F1 %.2f Tf 1 0 0 1 %.2f %.2f Tm " % (small, x, y + line.size * 0.35)
+                stream += _literal(line.mark.encode("cp1252")) + b" Tj "
+                x += small * 0.56 * len(line.mark) + 0.5
+            stream += b"/F1 %.2f Tf 1 0 0 1 %.2f %.2f Tm " % (line.size, x, y)
+            stream += _literal(line.text.encode("cp1252")) + b" Tj "
             if line.uri is not None:
-                y = 780 - 16 * index
                 annots.append(
                     add(b"<< /Type /Annot /Subtype /Link /Border [0 0 0] /Rect [54 %d 560 %d] /A << /S /URI /URI "
-                        % (y - 3, y + 11) + _literal(line.uri) + b" >> >>")
+                        % (y - 3, y + line.size) + _literal(line.uri) + b" >> >>")
                 )
+            y -= line.step
         stream += b"ET"
         contents = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         annot_refs = b" ".join(b"%d 0 R" % number for number in annots)

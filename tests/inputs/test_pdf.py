@@ -236,3 +236,68 @@ def test_an_encrypted_pdf_is_one_line_and_the_other_documents_are_read(tmp_path:
     assert urls == ["http://example.org/open", "http://example.org/text"]
     with pytest.raises(InputError, match="^" + re.escape(message) + "$"):
         load_documents([str(locked)])  # nothing at all could be read: the one line, raised
+
+
+def _body(words: str, count: int) -> list[Line]:
+    """``count`` full-width body lines (Helvetica 11 fills the measure with about 95 characters)."""
+    return [Line(f"{words} line {n} " + "x" * 80) for n in range(count)]
+
+
+def test_paragraphs_get_blank_lines_from_gaps_and_indents_and_footnotes_become_numbered_notes() -> None:
+    lines = [
+        *_body("First paragraph", 3),
+        Line("ends short here."),
+        Line("Second paragraph opens indented and cites http://example.org/body-one in its text", indent=24),
+        *_body("Second paragraph", 2),
+        Line("A block after a gap, citing http://example.org/body-two", gap=20),
+        Line("https://example.org/first-note", size=9, mark="1", gap=40, step=12),  # superscript 1, glued
+    ]
+    lines.append(Line("Second note text, see http://example.org/second-note", size=9, mark="2", step=12))
+    lines.append(Line("continued on its next line (accessed 2020).", size=9, step=12))
+    lines.append(Line("3 Next note, its number printed plain, http://example.org/third-note", size=9, step=12))
+    document = read([PdfPage(lines), PdfPage([Line("Page two body text, without notes.")])])
+    page_one = document.text[: document.pages[1]]
+    paragraphs = [block for block in page_one.split("\n\n") if block.strip()]
+    assert paragraphs[0].startswith("First paragraph line 0") and paragraphs[0].rstrip().endswith("ends short here.")
+    assert paragraphs[1].startswith("Second paragraph opens indented")
+    assert paragraphs[2].startswith("A block after a gap")
+    assert "[^1]: https://example.org/first-note\n[^2]: Second note text" in page_one
+    assert "1https" not in page_one
+    parsed = parse_document(document)
+    notes = {reference.number: reference for reference in parsed.references if reference.number}
+    assert notes["1"].urls == ("https://example.org/first-note",)
+    assert notes["2"].urls == ("http://example.org/second-note",)
+    assert "continued on its next line" in notes["2"].text
+    assert notes["3"].urls == ("http://example.org/third-note",)  # a plain number that is the next one
+    assert all(reference.page == 1 for reference in notes.values())
+    bodies = [reference for reference in parsed.references if not reference.number]
+    assert [reference.urls for reference in bodies] == [("http://example.org/body-one",), ("http://example.org/body-two",)]
+    assert not any(finding.kind.value == "glued_urls" for finding in parsed.findings)
+
+
+def test_a_plain_number_in_small_print_under_the_body_is_not_taken_for_a_footnote_without_a_mark() -> None:
+    # small print under the body that does not open with a note number (a figure's source line) is left alone
+    lines = [*_body("Body", 4), Line("Source: http://example.org/figure-source, 2019.", size=9, gap=30)]
+    document = read([PdfPage(lines)])
+    assert "[^" not in document.text
+
+
+@needs_corpus
+def test_real_thesis_footnotes_are_numbered_notes_with_their_page() -> None:
+    parsed = parse_document(read_file(REAL / "ru-phd-thesis-spbu-2023-kostyukov.pdf"))
+    on_76 = {reference.number: reference.urls for reference in parsed.references if reference.page == 76}
+    assert on_76["3"] == ("https://github.com/vprover/vampire/issues/348#issuecomment-1091782513",)
+    assert on_76["6"] == ("https://github.com/Columpio/RInGen/releases/tag/chccomp22",)
+    assert not any(finding.kind.value == "glued_urls" for finding in parsed.findings)
+    urls = {url for reference in parsed.references for url in reference.urls}
+    assert not any(url.endswith(("benchmarks9", "chccomp227")) for url in urls)
+
+
+@needs_corpus
+def test_real_journal_footnotes_end_the_body_paragraph() -> None:
+    document = read_file(REAL / "ru-journal-tvgu-law-2017-2-vodnev.pdf")
+    page_two = document.text[document.pages[1] : document.pages[2]]
+    assert "[^2]: Black’s Law Dictionary" in page_two and "[^4]: PCIJ. 1933." in page_two
+    parsed = parse_document(document)
+    (note,) = [r for r in parsed.references if r.number == "4" and r.page == 2]
+    assert note.urls == ("http://www.icj-cij.org/pcij/serie_AB/AB_53/01_Groenland_Oriental_Arret.pdf",)

@@ -16,7 +16,9 @@ import ctypes
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from statistics import median
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -75,11 +77,12 @@ def _read(pdf: pdfium.PdfDocument, name: str, path: str | None) -> Document:
                 raw = textpage.get_text_range()
                 raw_links.extend(_page_links(pdf, page, textpage, index))
                 wide = len(raw) != textpage.count_chars()
+                layout = _structure(textpage, raw)
             finally:
                 textpage.close()
         finally:
             page.close()
-        text, offsets = _clean(raw, wide)
+        text, offsets = _clean(raw, wide, layout)
         if index:
             pieces.append("\n\f")  # the break on a line of its own, as the notes stage counts lines
             offset += 2
@@ -119,15 +122,11 @@ class _OffsetMap:
         return index + (self.shifts[at] if at >= 0 else 0)
 
 
-def _clean(raw: str, wide: bool) -> tuple[str, _OffsetMap]:
-    """``raw`` with PDFium's line breaks and hyphen marks written as the page shows them, and the offset map."""
-    out: list[str] = []
-    cuts: list[int] = []
-    shifts: list[int] = []
-    last = 0
-    shift = 0
+def _clean(raw: str, wide: bool, layout: Sequence[_Edit] = ()) -> tuple[str, _OffsetMap]:
+    """``raw`` with PDFium's line breaks and hyphen marks written as the page shows them, the page's layout
+    edits (blank lines between paragraphs, footnote numbers as ``[^N]:``) made, and the offset map."""
+    edits: list[_Edit] = [*layout]
     for match in _BREAKS.finditer(raw):
-        out.append(raw[last : match.start()])
         token = match.group(0)
         if token[0] == "\ufffe" or (token[0] == "\u00ad" and len(token) > 1):
             written = "-\n"
@@ -137,16 +136,231 @@ def _clean(raw: str, wide: bool) -> tuple[str, _OffsetMap]:
             written = ""
         else:
             written = "\n"
-        out.append(written)
-        shift += len(written) - len(token)
-        cuts.append(match.end())
+        edits.append(_Edit(match.start(), match.end(), written))
+    edits.sort(key=lambda edit: (edit.start, edit.end))
+    out: list[str] = []
+    cuts: list[int] = []
+    shifts: list[int] = []
+    last = 0
+    shift = 0
+    for edit in edits:
+        if edit.start < last:
+            continue  # overlapping edits cannot happen (breaks end lines, layout edits start them); kept safe
+        out.append(raw[last : edit.start])
+        out.append(edit.written)
+        shift += len(edit.written) - (edit.end - edit.start)
+        cuts.append(edit.end)
         shifts.append(shift)
-        last = match.end()
+        last = edit.end
     out.append(raw[last:])
     positions: tuple[int, ...] = ()
     if wide:
         positions = tuple(i for i, c in enumerate(raw) if ord(c) > 0xFFFF)
     return "".join(out), _OffsetMap(tuple(cuts), tuple(shifts), positions)
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """Raw page text ``[start, end)`` written as ``written``."""
+
+    start: int
+    end: int
+    written: str
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One printed line of a page: its raw text span and its geometry (PDF points, y upwards)."""
+
+    start: int  # raw index of its first non-blank character
+    end: int  # raw index past its last non-blank character
+    first_y: float  # baseline of its first character
+    last_y: float  # baseline of its last character (a hyphen PDFium joined puts it a line lower)
+    left: float
+    right: float
+    size: float  # the font size most of it is set in
+    mark_size: float  # the font size of its first character (a footnote number is smaller)
+    mark_y: float  # the baseline of its first character (a superscript one is raised)
+
+
+_LINE_BREAK = re.compile(r"(?<![\ufffe\u00ad])(?:\r\n|\r|\n)")
+_FOOTNOTE_NUMBER = re.compile(r"(\d{1,3})([ \t]*)(?=\S)")
+_SAMPLES = 5  # characters whose font size is read per line
+FOOTNOTE_SIZE = 0.92  # a line set below this share of the body's font size, under the body, is a footnote
+SUPERSCRIPT_SIZE = 0.85  # a number set below this share of its line's size is a superscript mark
+PARAGRAPH_GAP = 1.6  # a vertical gap above this many line pitches ends a paragraph
+
+
+def _structure(textpage: pdfium.PdfTextPage, raw: str) -> list[_Edit]:
+    """The edits that give a page's text its structure: a blank line where a paragraph or block ends (a
+    vertical gap, a jump upwards, a short line followed by an indented one), and the footnotes at the page's
+    foot (set smaller than the body, under it) opened as ``[^N]:`` notes, their number no longer glued to the
+    text (``1https://…``)."""
+    lines = _lines(textpage, raw)
+    if len(lines) < 2:
+        return []
+    body = _body_size(lines)
+    if body <= 0:
+        return []
+    pitch = _pitch(lines, body)
+    edits: list[_Edit] = []
+    zone = _footnote_zone(lines, body, pitch, raw)
+    above = [line for line in lines if not zone or line.start < zone[0].start]
+    edits += _paragraph_breaks(above, body, pitch, raw)
+    if zone:
+        edits.append(_Edit(zone[0].start, zone[0].start, "\n"))
+        edits += _footnote_marks(zone, raw)
+    return edits
+
+
+def _lines(textpage: pdfium.PdfTextPage, raw: str) -> list[_Line]:
+    wide = [index for index, char in enumerate(raw) if ord(char) > 0xFFFF] if len(raw) != textpage.count_chars() else []
+    lines: list[_Line] = []
+    start = 0
+    for match in [*_LINE_BREAK.finditer(raw), None]:
+        end = match.start() if match is not None else len(raw)
+        line = _line(textpage, raw, start, end, wide)
+        if line is not None:
+            lines.append(line)
+        if match is not None:
+            start = match.end()
+    return lines
+
+
+def _line(textpage: pdfium.PdfTextPage, raw: str, start: int, end: int, wide: list[int]) -> _Line | None:
+    first = start
+    while first < end and (raw[first].isspace() or raw[first] in "\ufffe\u00ad\x00"):
+        first += 1
+    last = end - 1
+    while last > first and (raw[last].isspace() or raw[last] in "\ufffe\u00ad\x00"):
+        last -= 1
+    if first >= end:
+        return None
+
+    def char(index: int) -> int:
+        return index + bisect_right(wide, index - 1) if wide else index
+
+    x = ctypes.c_double()
+    y = ctypes.c_double()
+    pdfium_c.FPDFText_GetCharOrigin(textpage.raw, char(first), ctypes.byref(x), ctypes.byref(y))
+    left, first_y = x.value, y.value
+    pdfium_c.FPDFText_GetCharOrigin(textpage.raw, char(last), ctypes.byref(x), ctypes.byref(y))
+    last_y = y.value
+    right = textpage.get_charbox(char(last))[2]
+    step = max(1, (last - first) // _SAMPLES)
+    sizes = [
+        pdfium_c.FPDFText_GetFontSize(textpage.raw, char(index))
+        for index in range(first, last + 1, step)
+        if not raw[index].isspace()
+    ][: _SAMPLES + 1]
+    mark_size = pdfium_c.FPDFText_GetFontSize(textpage.raw, char(first))
+    return _Line(first, last + 1, first_y, last_y, left, right, median(sizes), mark_size, first_y)
+
+
+def _body_size(lines: Sequence[_Line]) -> float:
+    """The font size most of the page's text is set in."""
+    weights: dict[float, int] = defaultdict(int)
+    for line in lines:
+        weights[round(line.size, 1)] += line.end - line.start
+    return max(weights, key=lambda size: weights[size])
+
+
+def _pitch(lines: Sequence[_Line], body: float) -> float:
+    """The usual distance between the baselines of two body lines."""
+    gaps = [
+        previous.last_y - line.first_y
+        for previous, line in zip(lines, lines[1:], strict=False)
+        if _is_body(previous, body) and _is_body(line, body) and previous.last_y - line.first_y > 0.5 * body
+    ]
+    return median(gaps) if gaps else 1.2 * body
+
+
+def _is_body(line: _Line, body: float) -> bool:
+    return abs(line.size - body) <= 0.08 * body
+
+
+def _footnote_zone(lines: Sequence[_Line], body: float, pitch: float, raw: str) -> list[_Line]:
+    """The page's last lines when they are footnotes: set smaller than the body, all under its lowest body
+    line, the first opening with a note number. A page number under them is left out of them."""
+    floor = min((line.last_y for line in lines if _is_body(line, body) and line.end - line.start > 3), default=None)
+    if floor is None:
+        return []
+    zone: list[_Line] = []
+    for line in reversed(lines):
+        text = raw[line.start : line.end]
+        if not zone and text.strip().isdigit():
+            continue  # the page number printed after the footnotes
+        if line.size < FOOTNOTE_SIZE * body and line.first_y < floor - 0.5 * pitch:
+            zone.append(line)
+        else:
+            break
+    zone.reverse()
+    while zone and raw[zone[-1].start : zone[-1].end].strip().isdigit():
+        zone.pop()
+    marks = _footnote_marks(zone, raw) if zone else []
+    return zone if marks and marks[0].start == zone[0].start else []
+
+
+def _footnote_number(line: _Line, raw: str, previous: int | None) -> re.Match[str] | None:
+    """The note number opening a footnote line: a superscript one (smaller, or raised), or one followed by a
+    blank that is the first of the page's notes or the next one."""
+    match = _FOOTNOTE_NUMBER.match(raw, line.start, line.end)
+    if match is None:
+        return None
+    superscript = line.mark_size < SUPERSCRIPT_SIZE * line.size or line.mark_y > line.first_y + 0.2 * line.size
+    if superscript:
+        return match
+    if match.group(2) and (previous is None or int(match.group(1)) == previous + 1):
+        return match
+    return None
+
+
+def _footnote_marks(zone: Sequence[_Line], raw: str) -> list[_Edit]:
+    """``[^N]: `` for each footnote's number: at the start of its line, or a superscript number PDFium gave a
+    line of its own (its baseline is raised) joined to the line it stands before."""
+    edits: list[_Edit] = []
+    previous: int | None = None
+    for index, line in enumerate(zone):
+        text = raw[line.start : line.end]
+        following = zone[index + 1] if index + 1 < len(zone) else None
+        if (
+            text.isdigit()
+            and len(text) <= 3
+            and following is not None
+            and abs(following.first_y - line.first_y) < 0.6 * following.size
+            and following.left >= line.right - 1
+        ):
+            previous = int(text)
+            edits.append(_Edit(line.start, following.start, f"[^{previous}]: "))
+            continue
+        match = _footnote_number(line, raw, previous)
+        if match is None:
+            continue
+        previous = int(match.group(1))
+        edits.append(_Edit(match.start(), match.end(), f"[^{previous}]: "))
+    return edits
+
+
+def _paragraph_breaks(lines: Sequence[_Line], body: float, pitch: float, raw: str) -> list[_Edit]:
+    body_lines = [line for line in lines if _is_body(line, body)]
+    if len(body_lines) < 2:
+        return []
+    margin = median(line.left for line in body_lines)
+    rights = sorted(line.right for line in body_lines)
+    measure = rights[int(0.9 * (len(rights) - 1))] - margin
+    edits: list[_Edit] = []
+    for previous, line in zip(lines, lines[1:], strict=False):
+        gap = previous.last_y - line.first_y
+        size = max(previous.size, line.size)
+        if abs(gap) < 0.5 * size:
+            continue  # the same printed line, split by PDFium (a superscript, a change of font)
+        step = pitch if _is_body(previous, body) and _is_body(line, body) else max(pitch, 1.2 * size)
+        ends_short = previous.right < margin + 0.85 * measure
+        indented = margin + 0.6 * body < line.left < margin + 0.3 * measure
+        opens = not raw[line.start].islower()
+        if gap < -0.5 * step or gap > PARAGRAPH_GAP * step or (ends_short and indented and opens):
+            edits.append(_Edit(line.start, line.start, "\n"))
+    return edits
 
 
 def _page_links(
