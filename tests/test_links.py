@@ -191,3 +191,5 @@ def test_the_json_report_shows_each_links_repairs_candidates_and_each_halfs_acce
     assert again.links[0].link.repairs == links[0].repairs
     assert again.links[0].link.candidates == links[0].candidates
     assert again.references[0].halves[0].accessed == "2020-02-01"
+    assert data["references"][0]["found"][0]["candidates"] == list(links[0].candidates)
+    assert again.references[0].found == parsed.references[0].found

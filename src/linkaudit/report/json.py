@@ -104,6 +104,7 @@ def reference_to_dict(reference: Reference) -> dict[str, Any]:
                 "start": found.start,
                 "end": found.end,
                 "repairs": [repair.value for repair in found.repairs],
+                "candidates": list(found.candidates),
             }
             for found in reference.found
         ],
@@ -280,6 +281,7 @@ def _found(data: Mapping[str, Any]) -> FoundUrl:
         start=int(data["start"]),
         end=int(data["end"]),
         repairs=tuple(Repair(value) for value in _texts(data, "repairs")),
+        candidates=tuple(_texts(data, "candidates")),
     )
 
 
