@@ -658,3 +658,15 @@ def test_dash_output_for_merge_fix_and_demo(tmp_path: Path, site: Site) -> None:
     assert not (tmp_path / "-").exists()
     code, _, err = _invoke(["demo", "-o", "-"], tmp_path)
     assert code == 2 and "give -o a directory" in err
+
+
+def test_a_run_that_checked_nothing_is_not_an_all_clear(tmp_path: Path, site: Site) -> None:
+    (tmp_path / "notes.txt").write_text(_notes(site, "/ok/1", "/gone/1"), encoding="utf-8")
+    args = ["check", "notes.txt", "--no-store", "--no-archive", "-o", "r"]
+    code, _, err = _invoke(args, tmp_path)  # no --allow-private: every loopback link is skipped
+    assert code == 0
+    assert "linkaudit: warning: none of the 2 cited links was checked (2 skipped: private or loopback addresses " \
+        "need --allow-private, or --exclude matched)" in err  # fmt: skip
+    assert site.requests == []
+    code, _, err = _invoke(["check", "notes.txt", "--no-store", "--no-archive", "-o", "r", "--allow-private"], tmp_path)
+    assert code == 1 and "none of the" not in err

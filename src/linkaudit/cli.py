@@ -39,7 +39,7 @@ from .config import (
     read_config,
 )
 from .models import LinkReport, ParsedDocument, Reference, Report
-from .status import ExitCode, FailOn
+from .status import ExitCode, FailOn, Status
 
 if TYPE_CHECKING:
     from .models import CheckResult
@@ -617,7 +617,22 @@ def check(paths: tuple[str, ...], debug: bool, quiet: bool, verbose: bool, **fla
     _github(report, None if to_stdout else output, to_stdout=to_stdout)
     _print_summary(report, [] if quiet else written, err=to_stdout)
     _print_broken(report, _report_hint(written), err=to_stdout)
+    _say_unchecked(report)
     sys.exit(int(code))
+
+
+def _say_unchecked(report: Report) -> None:
+    """Exit 0 with nothing checked is no all-clear: say so when no cited link was fetched at all."""
+    if not report.links or any(not item.result.status.is_excluded for item in report.links):
+        return
+    skipped = sum(1 for item in report.links if item.result.status is Status.SKIPPED)
+    total = len(report.links)
+    reasons = []
+    if skipped:
+        reasons.append(f"{skipped} skipped: private or loopback addresses need --allow-private, or --exclude matched")
+    if total - skipped:
+        reasons.append(f"{total - skipped} not a web address")
+    click.echo(f"linkaudit: warning: none of the {total} cited links was checked ({'; '.join(reasons)})", err=True)
 
 
 def _offline(report: Report) -> NoReturn:
