@@ -650,6 +650,8 @@ def test_dash_output_for_merge_fix_and_demo(tmp_path: Path, site: Site) -> None:
     assert code == 1
     assert out.startswith("# ") and f"{site.base}/gone/1" in out  # the Markdown report alone
     assert "notes.txt:1  dead" in err  # the listing went to standard error
+    assert json.loads((tmp_path / "shard" / "linkaudit.json").read_text(encoding="utf-8"))["archive_asked"] is False
+    assert "the archive was not asked (--no-archive)" in err  # carried through the JSON into the merged verdict
     code, _, err = _invoke(["merge", "shard/linkaudit.json", "-o", "-"], tmp_path)
     assert code == 2 and "name its format with -f" in err
     code, out, err = _invoke(["fix", "notes.txt", "--from-report", "shard/linkaudit.json", "-o", "-"], tmp_path)

@@ -64,6 +64,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "offline": report.offline,
         "shard": report.shard,
         "simulated": report.simulated,
+        "archive_asked": report.archive_asked,
         "notes": list(report.notes),
         "trend": [
             {"run_id": run.run_id, "started_at": run.started_at, "links": run.links, "broken": run.broken}
@@ -213,6 +214,7 @@ def from_dict(data: Any, *, source: str = "report") -> Report:
             shard=_optional_text(data, "shard"),
             notes=tuple(_texts(data, "notes")),
             simulated=data.get("simulated") is True,
+            archive_asked=data.get("archive_asked") is not False,  # absent in older reports: it was asked
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ReportError(f"{source}: malformed linkaudit/1 report: {exc}") from exc
@@ -430,6 +432,8 @@ def merge(reports: Sequence[Report]) -> Report:
         lang=reports[0].lang,
         shard=_merged_shard(reports),
         notes=_unique(note for report in reports for note in report.notes),
+        archive_asked=any(report.archive_asked for report in reports),
+        simulated=all(report.simulated for report in reports),
     )
 
 
