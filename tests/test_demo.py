@@ -152,6 +152,8 @@ def test_demo_runs_offline_shows_every_case_and_stays_on_loopback(tmp_path: Path
     done = _in_loopback_namespace(["demo", "-o", str(out)], log, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "linkaudit.html" in done.stdout
+    shown = [line.split(": ", 1)[1] for line in done.stdout.splitlines() if "archived copy (verified): " in line]
+    assert shown and all(Path(path).is_file() for path in shown)  # the listing's copies open after the demo
     data = json.loads((out / "linkaudit.json").read_text(encoding="utf-8"))
     assert data["summary"]["documents"] == 2
     statuses = {link["url"]: link["status"] for link in data["links"]}

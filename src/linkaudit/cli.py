@@ -851,10 +851,11 @@ def _location(reference: Reference | None, url: str) -> tuple[str, int, str]:
     return (reference.document, line, where)
 
 
-def broken_listing(report: Report, hint: str | None, limit: int = LISTED) -> list[str]:
+def broken_listing(report: Report, hint: str | None, limit: int = LISTED, *, base: Path | None = None) -> list[str]:
     """What is broken, grouped by document: each broken link once per document with ``file:line`` (and the other
     lines citing it), status, reason and archived copy, as lychee lists failures; capped at ``limit`` entries
-    with a pointer to the full report."""
+    with a pointer to the full report. An archived copy saved beside the report (the demo's) is shown under
+    ``base``, the report's folder."""
     references = {reference.id: reference for reference in report.references}
     cited: dict[str, dict[str, list[tuple[int, str]]]] = {}  # document -> link URL -> [(line, where)]
     items: dict[str, LinkReport] = {}
@@ -882,14 +883,14 @@ def broken_listing(report: Report, hint: str | None, limit: int = LISTED) -> lis
             if shown >= limit:
                 break
             shown += 1
-            lines.extend(_entry(sorted(places), items[url]))
+            lines.extend(_entry(sorted(places), items[url], base))
     if total > shown:
         more = f"… and {total - shown} more"
         lines.append(f"{more} (see {hint})" if hint else more)
     return lines
 
 
-def _entry(places: Sequence[tuple[int, str]], item: LinkReport) -> list[str]:
+def _entry(places: Sequence[tuple[int, str]], item: LinkReport, base: Path | None = None) -> list[str]:
     result = item.result
     confirmed = item.history is not None and item.history.confirmed
     status = click.style(result.status.value, fg="red") + (" (confirmed)" if confirmed else "")
@@ -901,12 +902,15 @@ def _entry(places: Sequence[tuple[int, str]], item: LinkReport) -> list[str]:
         lines.append(f"      {result.detail}")
     if item.archive is not None:
         state = "verified" if item.archive.verified else "not verified"
-        lines.append(f"      archived copy ({state}): {item.archive.url}")
+        url = item.archive.url
+        if base is not None and "://" not in url:
+            url = str(base / url)
+        lines.append(f"      archived copy ({state}): {url}")
     return lines
 
 
-def _print_broken(report: Report, hint: str | None, *, err: bool = False) -> None:
-    lines = broken_listing(report, hint)
+def _print_broken(report: Report, hint: str | None, *, err: bool = False, base: Path | None = None) -> None:
+    lines = broken_listing(report, hint, base=base)
     if lines:
         click.echo("", err=err)
     for line in lines:
@@ -1231,5 +1235,5 @@ def demo(output: str, lang: str, quiet: bool, verbose: bool) -> None:
         _fail(f"the demo could not start its simulated web: {exc}", ExitCode.AUDIT_FAILED)
     _print_summary(result.report, [] if quiet else result.written)
     if not quiet:
-        _print_broken(result.report, str(result.html))
+        _print_broken(result.report, str(result.html), base=result.html.parent)
     click.echo(f"Open {result.html} in a browser to read the report (simulated web: the demo's reports say so).")
