@@ -53,7 +53,8 @@ _EXIT_CODES = """\b
 Exit codes:
   0  nothing broken (what counts is set by --fail-on)
   1  broken links found
-  2  usage or input error: a bad option, an unreadable document, bad settings
+  2  usage or input error: a bad option or settings, or no input could be read
+     (an unreadable input among readable ones is named, skipped, and noted)
   3  the audit could not be done (no network at all, interrupted);
      never reported as rot"""
 
@@ -117,8 +118,9 @@ Examples:
 
 \b
 Exit codes:
-  0  the documents were read (even when they hold no references)
-  2  usage or input error: a missing or unreadable document"""
+  0  the documents were read (even when they hold no references; an unreadable
+     one among them is named and skipped)
+  2  usage or input error: no document could be read"""
 
 _MERGE_EPILOG = """\b
 Examples:
