@@ -377,6 +377,7 @@ BEHAVIOURS: tuple[Behaviour, ...] = (
 
 PATHOLOGICAL: tuple[Behaviour, ...] = (
     Behaviour("title_40000", Status.OK, _page(b"<html><head>" + b"<title>" * 40_000 + b"</head><body>x</body></html>")),
+    Behaviour("title_2mb", Status.OK, _page(b"<html><head>" + b"<title>" * 300_000 + b"</head><body>x</body></html>")),
     Behaviour(
         "unclosed_tags", Status.OK, _page(_title_page(b"A real page", body=b"<div><span><b><i>" * 12_000 + b"<script>"))
     ),
