@@ -1221,8 +1221,8 @@ def merge(reports: tuple[str, ...], output: str, formats: tuple[str, ...] | None
 @output_options
 def demo(output: str, lang: str, quiet: bool, verbose: bool) -> None:
     """Audit two sample bilingual documents against a simulated web on 127.0.0.1 that shows every failure mode
-    (dead pages, soft 404s, parked domains, drift, moved sites…) and a Wayback-format archive, three times over
-    six simulated days, and write every report format. No network access is needed or used."""
+    (dead pages, soft 404s, parked domains, drift, moved sites…) and a Wayback-format archive, three times a
+    week apart (simulated weekly runs), and write every report format. No network access is needed or used."""
     from .demo.run import DemoOutputError, run_demo
 
     if output == STDOUT:

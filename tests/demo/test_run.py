@@ -63,6 +63,11 @@ def test_the_demo_report_is_marked_simulated_and_its_archived_links_open_after_i
     assert result.report.simulated
     data = json.loads((out / "linkaudit.json").read_text(encoding="utf-8"))
     assert data["simulated"] is True
+    from datetime import datetime
+
+    runs = [datetime.fromisoformat(run["started_at"].replace("Z", "+00:00")) for run in data["trend"]]
+    gaps = [round((runs[n + 1] - runs[n]).total_seconds() / 86400) for n in range(len(runs) - 1)]
+    assert gaps == [7, 7]  # simulated weekly runs, as the report says
     archived = {link["url"]: link["archive"]["url"] for link in data["links"] if link["archive"]}
     assert len(archived) >= 9
     for url, path in archived.items():

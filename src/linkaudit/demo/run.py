@@ -2,8 +2,9 @@
 
 Two documents are audited: the sample bibliography and a short bilingual article written to carry what the
 sample lacks (an unresolved "Ibid.", stray markers, disagreeing dates, unfetchable and private URLs, title drift,
-a site moved to https). The audit runs three times over six days of simulated time against a temporary store, so
-the report also shows what history adds: links suspect on the first broken run and confirmed on the third.
+a site moved to https). The audit runs three times a week apart (simulated weekly runs, as the report says)
+against a temporary store, so the report also shows what history adds: links suspect on the first broken run and
+confirmed on the third.
 
 The report says it is simulated, and the archived copies it links to are saved beside it (``demo-archive/``,
 linked relatively) while the simulated archive still runs, so they open after the demo has exited.
@@ -33,7 +34,7 @@ from ..references import parse_document
 from ..report import ReportError, prepare_output, write_reports
 from .web import DOCUMENT_NAMES, SimulatedWeb, document_text
 
-DEMO_RUN_DAYS = (-6.0, -3.0, 0.0)  # three runs spanning six days: enough to confirm what stays broken
+DEMO_RUN_DAYS = (-14.0, -7.0, 0.0)  # three weekly runs, as a schedule makes them: enough to confirm rot
 DEMO_FORMATS = ("html", "json", "md", "csv")
 ARCHIVE_FOLDER = "demo-archive"  # the captures the demo's report links to, beside the report
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
