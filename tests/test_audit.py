@@ -193,13 +193,15 @@ async def test_unreachable_hosts_and_archive_are_offline_and_leave_no_history(tm
     assert _rows(store, "SELECT count(*) FROM checks WHERE status != 'ok'") == [(0,)]
 
 
-async def test_a_captive_portal_is_a_broken_network_not_rot(tmp_path: Path) -> None:
+@pytest.mark.parametrize("status", [200, 404])
+async def test_a_captive_portal_is_a_broken_network_not_rot(tmp_path: Path, status: int) -> None:
+    """A portal (200, "please log in") or a broken proxy (404 for every host) answers for the whole web."""
     asked: Counter[str] = Counter()
 
     async def portal(request: web.BaseRequest) -> web.Response:
         asked[request.host] += 1
         body = "<html><head><title>Welcome to Airport Wi-Fi</title></head><body>Please log in.</body></html>"
-        return web.Response(text=body, content_type="text/html")
+        return web.Response(text=body, content_type="text/html", status=status)
 
     server = RawTestServer(portal, host="127.0.0.1")  # answers every request, whatever its target
     await server.start_server()
