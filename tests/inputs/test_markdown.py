@@ -80,3 +80,18 @@ def test_an_html_list_in_markdown_gives_numbered_notes_like_an_html_document() -
     others = {url: r.number for r in references if not r.number for url in r.urls}
     # body prose and a <ul> under another heading stay paragraphs
     assert others == {"http://example.org/body": None, "http://example.org/menu": None}
+
+
+def test_footnotes_and_a_bibliography_numbering_the_same_sources_otherwise_are_not_a_drift() -> None:
+    # footnotes run in the order the text calls them, the bibliography alphabetically: both are right
+    text = (
+        "Trade grew[^1] and tariffs rose[^2].\n\n"
+        "[^1]: B. Jones, “Tariffs and the new common code”, Caspian Daily, 2013, http://caspian.kz/tariffs/7\n"
+        "[^2]: A. Smith, “Border trade after the customs union”, Steppe Review, 2012, http://steppe.kz/trade/1\n\n"
+        "## References\n\n"
+        "1. A. Smith, “Border trade after the customs union”, Steppe Review, 2012, http://steppe.kz/trade/1\n"
+        "2. B. Jones, “Tariffs and the new common code”, Caspian Daily, 2013, http://caspian.kz/tariffs/7\n"
+    )
+    parsed = parse_document(read_bytes(text.encode(), "paper.md", suffix=".md", path=None))
+    assert len([r for r in parsed.references if r.number]) == 4
+    assert not [f for f in parsed.findings if f.kind.value == "lists_disagree"]

@@ -301,3 +301,9 @@ def test_real_journal_footnotes_end_the_body_paragraph() -> None:
     parsed = parse_document(document)
     (note,) = [r for r in parsed.references if r.number == "4" and r.page == 2]
     assert note.urls == ("http://www.icj-cij.org/pcij/serie_AB/AB_53/01_Groenland_Oriental_Arret.pdf",)
+
+
+@needs_corpus
+def test_real_journal_footnotes_and_bibliography_are_not_a_drift() -> None:
+    parsed = parse_document(read_file(REAL / "ru-journal-tvgu-law-2017-2-vodnev.pdf"))
+    assert not [f for f in parsed.findings if f.kind.value == "lists_disagree"]

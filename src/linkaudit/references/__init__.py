@@ -95,7 +95,11 @@ def parse_document(document: Document) -> ParsedDocument:
         findings.extend(reference_findings(reference))
     findings.extend(marker_findings(layout.markers, numbered, document.name))
     homepages = {url for reference in references for url in reference.urls if is_homepage(url)}
-    findings.extend(reconcile_lists(references, homepages, markers=layout.markers, lists=numbered))
+    # Footnotes are numbered as the text calls them, a bibliography by its own order: the same source under
+    # two numbers there is the rule, not a drift between two lists.
+    footnotes = {letter for letter, style, _ in numbered if style is ListStyle.FOOTNOTE}
+    listed = [reference for reference in references if reference.list not in footnotes]
+    findings.extend(reconcile_lists(listed, homepages, markers=layout.markers, lists=numbered))
     return ParsedDocument(document, tuple(references), tuple(_in_reference_order(findings, references)))
 
 
