@@ -347,7 +347,7 @@ def test_exclude_user_agent_header_and_accept_flags_reach_the_requests(tmp_path:
     args = [
         "check", "notes.txt", "--allow-private", "--no-archive", "--no-store", "-f", "json", "-o", "-",
         "--exclude", r"/ok/2$", "--user-agent", "CitationBot/2.0", "--header", "X-Token: s3cret",
-        "--accept", "200..299,403",
+        "--accept", "200..299,403", "--header", "accept-language: en",
     ]  # fmt: skip
     code, out, err = _invoke(args, tmp_path)
     assert code == 0, err
@@ -360,6 +360,7 @@ def test_exclude_user_agent_header_and_accept_flags_reach_the_requests(tmp_path:
     for path, headers in site.requests:
         assert headers["user-agent"] == "CitationBot/2.0", path
         assert headers["x-token"] == "s3cret", path
+        assert headers["accept-language"] == "en", path  # the user's header replaces linkaudit's own
     assert "All" in err or "None of the" in err  # the summary went to standard error
     assert not (tmp_path / "-").exists()
     code, _, err = _invoke(["check", "notes.txt", "--accept", "2x0"], tmp_path)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 
 import aiohttp
 from charset_normalizer import from_bytes
+from multidict import CIMultiDict
 from yarl import URL
 
 from ..config import Config
@@ -151,6 +152,7 @@ class FetchSettings:
     allow_private: bool
     user_agent: str
     trusted_origins: frozenset[Origin] = frozenset()  # exempt from the address guard (archive requests only)
+    headers: tuple[tuple[str, str], ...] = ()  # the user's --header: they win over the defaults below
 
     @classmethod
     def from_config(cls, config: Config) -> FetchSettings:
@@ -161,6 +163,7 @@ class FetchSettings:
             connect_timeout=config.connect_timeout,
             allow_private=config.allow_private,
             user_agent=config.user_agent,
+            headers=config.headers,
         )
 
     def for_archive(self, config: Config) -> FetchSettings:
@@ -298,8 +301,11 @@ async def fetch(
         if guard is not None:
             await guard(current)
         seen.add((str(current), cookies.header(current)))
-        headers = {"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": ACCEPT_ENCODING}
-        cookie = cookies.header(current)
+        headers = CIMultiDict(
+            {"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": ACCEPT_ENCODING}
+        )
+        headers.update(settings.headers)  # --header Accept-Language: … replaces linkaudit's own
+        cookie = "; ".join(part for part in (headers.get("Cookie"), cookies.header(current)) if part)
         if cookie:
             headers["Cookie"] = cookie
         async with gate(host_key(current)):
