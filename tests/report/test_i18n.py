@@ -54,3 +54,44 @@ def test_every_label_status_and_finding_is_translated() -> None:
     catalog = i18n.catalog("ru")
     assert catalog["labels"]["references"] == "Примечания"  # type: ignore[index]
     assert len(catalog["months"]) == 12  # type: ignore[arg-type]
+
+
+def _summary(**counts: int) -> object:
+    from linkaudit.report.summary import Summary
+
+    by_status = tuple((status, counts.get(status.value, 0)) for status in Status)
+    links = sum(counts.values())
+    broken = sum(count for status, count in by_status if status.is_broken)
+    return Summary(
+        documents=1, references=links, links=links, by_status=by_status, broken=broken, blocked=0, archived=0,
+        findings=0, drift=0, confirmed=0, suspect=0, verdict="",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({"ok": 3, "content_drift": 1}, "1 из 4 ссылок (25%) недоступна; архивные копии найдены для 0."),
+        ({"ok": 1, "dead": 2}, "2 из 3 ссылок (67%) недоступны; архивные копии найдены для 0."),
+        ({"ok": 1}, "Единственная цитируемая ссылка доступна."),
+        ({"ok": 1, "invalid": 1}, "Из 2 ссылок недоступных нет; 1 отвечает без признаков утраты; 1 ссылка не "
+                                  "проверена (не веб-адрес или исключено настройками)."),
+        ({"ok": 2, "skipped": 2}, "Из 4 ссылок недоступных нет; 2 отвечают без признаков утраты; 2 ссылки не "
+                                  "проверены (не веб-адрес или исключено настройками)."),
+        ({"ok": 2, "skipped": 5}, "Из 7 ссылок недоступных нет; 2 отвечают без признаков утраты; 5 ссылок не "
+                                  "проверено (не веб-адрес или исключено настройками)."),
+    ],
+)
+def test_russian_verdict_agrees_with_its_numbers(counts: dict[str, int], expected: str) -> None:
+    from linkaudit.report.summary import verdict
+
+    assert verdict(_summary(**counts), "ru") == expected  # type: ignore[arg-type]
+
+
+def test_content_drift_counts_as_broken_in_english_too() -> None:
+    from linkaudit.report.summary import verdict
+
+    assert verdict(_summary(ok=3, content_drift=1), "en").startswith(  # type: ignore[arg-type]
+        "1 of 4 cited links (25%) is broken"
+    )
+    assert i18n.status_label(Status.CONTENT_DRIFT, "ru") == "Другой материал"
