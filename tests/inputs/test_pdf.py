@@ -307,3 +307,20 @@ def test_real_journal_footnotes_end_the_body_paragraph() -> None:
 def test_real_journal_footnotes_and_bibliography_are_not_a_drift() -> None:
     parsed = parse_document(read_file(REAL / "ru-journal-tvgu-law-2017-2-vodnev.pdf"))
     assert not [f for f in parsed.findings if f.kind.value == "lists_disagree"]
+
+
+def test_a_hanging_indent_list_keeps_a_note_whole_when_its_url_moved_to_the_next_line() -> None:
+    lines = [
+        Line("Literature"),
+        Line("1. Ivanov I. A long title of a report on the customs union and its border trade, " + "y" * 10),
+        Line("[Electronic resource].", indent=18),  # ends short: the URL did not fit
+        Line("URL: http://example.org/reports/customs-union-border-trade.pdf", indent=18),
+        Line("(accessed 01.02.2020).", indent=18),
+        Line("2. Petrov P. Another source, http://example.org/second"),
+    ]
+    parsed = parse_document(read([PdfPage(lines)]))
+    notes = {reference.number: reference.urls for reference in parsed.references if reference.number}
+    assert notes == {
+        "1": ("http://example.org/reports/customs-union-border-trade.pdf",),
+        "2": ("http://example.org/second",),
+    }

@@ -349,7 +349,9 @@ def _paragraph_breaks(lines: Sequence[_Line], body: float, pitch: float, raw: st
     rights = sorted(line.right for line in body_lines)
     measure = rights[int(0.9 * (len(rights) - 1))] - margin
     edits: list[_Edit] = []
-    for previous, line in zip(lines, lines[1:], strict=False):
+    for index in range(1, len(lines)):
+        previous, line = lines[index - 1], lines[index]
+        following = lines[index + 1] if index + 1 < len(lines) else None
         gap = previous.last_y - line.first_y
         size = max(previous.size, line.size)
         if abs(gap) < 0.5 * size:
@@ -357,8 +359,11 @@ def _paragraph_breaks(lines: Sequence[_Line], body: float, pitch: float, raw: st
         step = pitch if _is_body(previous, body) and _is_body(line, body) else max(pitch, 1.2 * size)
         ends_short = previous.right < margin + 0.85 * measure
         indented = margin + 0.6 * body < line.left < margin + 0.3 * measure
+        # a first-line indent: the paragraph's next line is back at the margin (a list set with hanging
+        # indents keeps its continuation lines indented, and a note's URL pushed to its next line stays in it)
+        first_line = following is None or following.left < line.left - 0.6 * body
         opens = not raw[line.start].islower()
-        if gap < -0.5 * step or gap > PARAGRAPH_GAP * step or (ends_short and indented and opens):
+        if gap < -0.5 * step or gap > PARAGRAPH_GAP * step or (ends_short and indented and first_line and opens):
             edits.append(_Edit(line.start, line.start, "\n"))
     return edits
 
