@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
@@ -64,6 +65,8 @@ from .verdict import PageView, Verdict, classify, looks_same, probe_key, random_
 MAX_LINE_SIZE = 16 * 1024
 MAX_FIELD_SIZE = 64 * 1024
 MAX_HEADERS = 256
+CHECK_WINDOW = 4  # checks started ahead per request slot (the rest wait as plain list entries, not as tasks)
+CHECK_WINDOW_MIN = 256
 OFF_LOOP_CHARS = 64 * 1024  # pages this long are read in the verdict thread (the parser releases the GIL)
 DETAIL_LIMIT = 500  # a result's detail is one line of at most this many characters
 WATCH_INTERVAL = 0.5  # seconds between looks at the network watch while a check runs
@@ -352,42 +355,62 @@ class Checker:
     async def check(
         self, links: Sequence[Link], on_result: ResultCallback | None = None
     ) -> list[CheckResult]:
-        """Results in the order of ``links``; ``on_result`` is called as each one completes."""
+        """Results in the order of ``links``; ``on_result`` is called as each one completes.
+
+        Checks are started a window at a time (``CHECK_WINDOW`` per request slot), taking the hosts in turn, so
+        a list of 100,000 links never holds 100,000 suspended checks, and a list grouped by host still keeps
+        every host's slots busy.
+        """
         self.session  # noqa: B018 - fail early when not open
         self._observer.stage("check", len(links))
         results: list[CheckResult | None] = [None] * len(links)
-        waiting: dict[asyncio.Task[CheckResult], list[int]] = {}
         if self._watch is None:
             loop = asyncio.get_running_loop()
             self._watch = NetworkWatch(loop.time, timeout=self._settings.timeout)
-        for index, link in enumerate(links):
-            waiting.setdefault(self._task_for(link), []).append(index)
+        run = _CheckRun(links, window=max(CHECK_WINDOW_MIN, CHECK_WINDOW * self.config.concurrency))
         finished: asyncio.Queue[asyncio.Task[CheckResult]] = asyncio.Queue()
-        for task in waiting:  # a callback per task: no rescan of thousands of pending tasks per completion
-            task.add_done_callback(finished.put_nowait)
-        watcher = asyncio.ensure_future(self._watch_network(list(waiting)))
+
+        def start_more() -> None:
+            while run.pending and len(run.running) < run.window and not run.stopped:
+                indexes = run.pending.popleft()
+                task = self._task_for(links[indexes[0]])
+                if task in run.running:
+                    run.running[task].extend(indexes)
+                    continue
+                run.running[task] = indexes
+                task.add_done_callback(finished.put_nowait)  # no rescan of pending tasks per completion
+
+        start_more()
+        watcher = asyncio.ensure_future(self._watch_network(run))
         try:
-            for _ in range(len(waiting)):
+            while run.running:
                 task = await finished.get()
+                indexes = run.running.pop(task)
                 if task.cancelled():  # stopped because the network is broken: not a result, never stored
-                    shared = self._not_checked(waiting[task], links)
-                    for index in waiting[task]:
-                        results[index] = replace(shared, url=links[index].url, normalized=links[index].normalized)
+                    self._fill_not_checked(results, indexes, links)
                     continue
                 shared = task.result()
-                for index in waiting[task]:
+                for index in indexes:
                     link = links[index]
                     result = replace(shared, url=link.url, normalized=link.normalized)
                     results[index] = result
                     if on_result is not None:
                         on_result(result)
                     self._observer.advance()
+                start_more()
+            while run.pending:  # never started: the run was stopped
+                self._fill_not_checked(results, run.pending.popleft(), links)
         except BaseException:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
             raise
         await watcher  # its last look, over the whole run (a portal can answer everything within a second)
         return [result for result in results if result is not None]
+
+    def _fill_not_checked(self, results: list[CheckResult | None], indexes: list[int], links: Sequence[Link]) -> None:
+        shared = self._not_checked(indexes, links)
+        for index in indexes:
+            results[index] = replace(shared, url=links[index].url, normalized=links[index].normalized)
 
     def _not_checked(self, indexes: list[int], links: Sequence[Link]) -> CheckResult:
         link = links[indexes[0]]
@@ -397,13 +420,13 @@ class Checker:
             url=link.url, normalized=link.normalized, status=Status.CONNECTION_ERROR, detail=clean_detail(detail)
         )
 
-    async def _watch_network(self, tasks: list[asyncio.Task[CheckResult]]) -> None:
+    async def _watch_network(self, run: _CheckRun) -> None:
         """Looks at the network watch while checks run; when it is suspect, asks the archive once, and stops
         every check left when the archive confirms the network is broken."""
         watch = self._watch
         assert watch is not None
         while not watch.settled:
-            finished = all(task.done() for task in tasks)
+            finished = not run.pending and all(task.done() for task in run.running)
             common = watch.common_page()
             if common is None and not watch.suspect_offline():
                 if finished:
@@ -415,7 +438,8 @@ class Checker:
                 watch.settled = True
                 return
             self.network_problem = problem
-            for task in tasks:
+            run.stopped = True
+            for task in list(run.running):
                 task.cancel()
             return
 
@@ -699,6 +723,35 @@ class Checker:
             return read_page(page)  # kept for the run: the bounded view, not the body
         except Exception:  # noqa: BLE001 - a probe that fails proves nothing either way
             return None
+
+
+class _CheckRun:
+    """One ``check`` call's links: the unique URLs not started yet (hosts taken in turn) and those running."""
+
+    def __init__(self, links: Sequence[Link], window: int) -> None:
+        groups: dict[str, list[int]] = {}
+        for index, link in enumerate(links):
+            groups.setdefault(link.normalized or link.url, []).append(index)
+        by_host: dict[str, deque[list[int]]] = {}
+        for key, indexes in groups.items():
+            by_host.setdefault(links[indexes[0]].host or _host_of(key), deque()).append(indexes)
+        hosts = deque(by_host.values())
+        self.pending: deque[list[int]] = deque()
+        while hosts:  # round robin: a window taken from a list grouped by host still spans many hosts
+            host = hosts.popleft()
+            self.pending.append(host.popleft())
+            if host:
+                hosts.append(host)
+        self.running: dict[asyncio.Task[CheckResult], list[int]] = {}
+        self.window = window
+        self.stopped = False
+
+
+def _host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or url).lower()
+    except ValueError:
+        return url
 
 
 def _read_and_classify(page: Page, link: Link) -> tuple[PageView, Verdict]:
