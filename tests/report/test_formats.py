@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -86,6 +87,18 @@ def test_a_failure_in_a_later_format_leaves_the_whole_previous_set(
         raise RuntimeError("render failed")
 
     monkeypatch.setattr(JsonReporter, "render", explode)
+    monkeypatch.setattr(JsonReporter, "chunks", explode)  # the JSON report is written streamed
     with pytest.raises(RuntimeError):
         write_reports(newer, output_dir, ["html", "json", "md"])
     assert {path.name: path.read_bytes() for path in output_dir.iterdir()} == before
+
+
+def test_the_streamed_json_is_the_rendered_json(rich_report: Report, output_dir: Path) -> None:
+    """The JSON report is written in pieces with links converted as they are written: the same bytes."""
+    from linkaudit.report.json import JsonReporter, chunks, render, to_dict
+
+    written = write_reports(rich_report, output_dir, ["json"])
+    assert written[0].read_text(encoding="utf-8") == render(rich_report)
+    assert "".join(JsonReporter().chunks(rich_report)) == render(rich_report)
+    assert json.loads(render(rich_report)) == to_dict(rich_report)
+    assert len(list(chunks(rich_report))) >= 1

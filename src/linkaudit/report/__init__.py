@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from pathlib import Path
 
@@ -89,7 +89,9 @@ def write_reports(report: Report, output_dir: Path, formats: Sequence[str | Repo
         for report_format in chosen:
             reporter = report_format.reporter()
             target = output_dir / reporter.file_name
-            staged.append((_stage(target, reporter.render(report), reporter.encoding), target))
+            chunks = getattr(reporter, "chunks", None)  # a format that can stream is written piece by piece
+            text = chunks(report) if chunks is not None else reporter.render(report)
+            staged.append((_stage(target, text, reporter.encoding), target))
         for temporary, target in staged:
             os.replace(temporary, target)
     except OSError as exc:
@@ -114,9 +116,10 @@ def prepare_output(output_dir: Path) -> None:
         raise ReportError(f"{output_dir}: cannot write reports there ({exc.strerror or exc})") from exc
 
 
-def _stage(target: Path, text: str, encoding: str) -> Path:
-    """``text`` in a temporary file beside ``target``, flushed to disk, with the permissions of the file it replaces."""
-    data = text.encode(encoding)
+def _stage(target: Path, text: str | Iterable[str], encoding: str) -> Path:
+    """``text`` (whole, or in pieces) in a temporary file beside ``target``, flushed to disk, with the
+    permissions of the file it replaces."""
+    pieces = [text] if isinstance(text, str) else text
     try:
         mode = target.stat().st_mode & 0o777  # keep the permissions of the report being replaced
     except OSError:
@@ -124,7 +127,8 @@ def _stage(target: Path, text: str, encoding: str) -> Path:
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for piece in pieces:
+                stream.write(piece.encode(encoding))
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)

@@ -7,8 +7,8 @@ JSON, ``linkaudit merge`` reads it back and joins the shards into one report set
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Generic, TypeVar
 
 from ..models import (
     CheckResult,
@@ -34,9 +34,31 @@ SCHEMA = "linkaudit/1"
 FILE_NAME = "linkaudit.json"
 
 T = TypeVar("T")
+STREAM_CHUNK = 64 * 1024  # characters handed to the file at a time by ``chunks``
 
 
-def to_dict(report: Report) -> dict[str, Any]:
+class _LazyList(list, Generic[T]):  # type: ignore[type-arg]
+    """A list for ``json``'s indenting encoder that converts its items only as they are written, so a report of
+    100,000 links is never a dict tree of 100,000 links in memory (the encoder iterates, never indexes)."""
+
+    def __init__(self, items: Sequence[T], convert: Callable[[T], Any]) -> None:
+        super().__init__()
+        self._items = items
+        self._convert = convert
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self._convert(item) for item in self._items)
+
+
+def to_dict(report: Report, *, lazy: bool = False) -> dict[str, Any]:
+    """The report as JSON data; ``lazy``: references and links converted as the encoder reaches them (for
+    ``chunks``, not for code that indexes the lists)."""
     summary = summarize(report)
     return {
         "schema": SCHEMA,
@@ -58,8 +80,10 @@ def to_dict(report: Report) -> dict[str, Any]:
             "suspect": summary.suspect,
             "verdict": summary.verdict,
         },
-        "references": [reference_to_dict(reference) for reference in report.references],
-        "links": [_link_dict(item) for item in report.links],
+        "references": _LazyList(report.references, reference_to_dict)
+        if lazy
+        else [reference_to_dict(reference) for reference in report.references],
+        "links": _LazyList(report.links, _link_dict) if lazy else [_link_dict(item) for item in report.links],
         "findings": [finding_to_dict(finding) for finding in report.findings],
         "offline": report.offline,
         "shard": report.shard,
@@ -170,7 +194,22 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return "".join(chunks(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The same text as ``render``, in pieces of about ``STREAM_CHUNK`` characters, converted as written."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    pending: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(to_dict(report, lazy=True)):
+        pending.append(piece)
+        size += len(piece)
+        if size >= STREAM_CHUNK:
+            yield "".join(pending)
+            pending, size = [], 0
+    pending.append("\n")
+    yield "".join(pending)
 
 
 class JsonReporter:
@@ -179,6 +218,9 @@ class JsonReporter:
 
     def render(self, report: Report) -> str:
         return render(report)
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        return chunks(report)
 
 
 # Reading back -----------------------------------------------------------------------------------------------
