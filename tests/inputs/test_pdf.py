@@ -298,6 +298,8 @@ def test_real_journal_footnotes_end_the_body_paragraph() -> None:
     document = read_file(REAL / "ru-journal-tvgu-law-2017-2-vodnev.pdf")
     page_two = document.text[document.pages[1] : document.pages[2]]
     assert "[^2]: Black’s Law Dictionary" in page_two and "[^4]: PCIJ. 1933." in page_two
+    page_one = document.text[: document.pages[1]]  # its running title is printed after its footnote
+    assert "[^1]: Словарь международного права" in page_one
     parsed = parse_document(document)
     (note,) = [r for r in parsed.references if r.number == "4" and r.page == 2]
     assert note.urls == ("http://www.icj-cij.org/pcij/serie_AB/AB_53/01_Groenland_Oriental_Arret.pdf",)
@@ -324,3 +326,17 @@ def test_a_hanging_indent_list_keeps_a_note_whole_when_its_url_moved_to_the_next
         "1": ("http://example.org/reports/customs-union-border-trade.pdf",),
         "2": ("http://example.org/second",),
     }
+
+
+def test_a_running_title_printed_after_the_footnotes_is_neither_a_footnote_nor_in_one() -> None:
+    lines = [
+        *_body("Body", 4),
+        Line("Dictionary of law, Moscow, 2014, http://example.org/dictionary", size=9, mark="1", gap=40, step=12),
+        Line("Journal of Law. 2017. No 2. P. 70-80.", size=8, gap=-140),  # drawn last, at the top of the page
+    ]
+    document = read([PdfPage(lines), PdfPage([Line("Next page.")])])
+    assert "[^1]: Dictionary of law" in document.text
+    parsed = parse_document(document)
+    (note,) = [reference for reference in parsed.references if reference.number]
+    assert note.urls == ("http://example.org/dictionary",)
+    assert "Journal of Law" not in note.text

@@ -210,6 +210,9 @@ def _structure(textpage: pdfium.PdfTextPage, raw: str) -> list[_Edit]:
     if zone:
         edits.append(_Edit(zone[0].start, zone[0].start, "\n"))
         edits += _footnote_marks(zone, raw)
+        after = [line for line in lines if line.start > zone[-1].start]
+        if after:  # what the page prints after its footnotes is not part of the last one
+            edits.append(_Edit(after[0].start, after[0].start, "\n"))
     return edits
 
 
@@ -288,8 +291,8 @@ def _footnote_zone(lines: Sequence[_Line], body: float, pitch: float, raw: str) 
     zone: list[_Line] = []
     for line in reversed(lines):
         text = raw[line.start : line.end]
-        if not zone and text.strip().isdigit():
-            continue  # the page number printed after the footnotes
+        if not zone and (text.strip().isdigit() or (line.first_y > floor and not _is_body(line, body))):
+            continue  # a page number or running title printed after the footnotes
         if line.size < FOOTNOTE_SIZE * body and line.first_y < floor - 0.5 * pitch:
             zone.append(line)
         else:
