@@ -512,6 +512,10 @@ def test_verbose_prints_each_result_as_it_comes(tmp_path: Path, site: Site) -> N
     lines = err.splitlines()
     assert any(line.startswith("ok ") and line.split()[1] == f"{site.base}/ok/1" for line in lines), err
     assert any(line.startswith("dead ") and f"{site.base}/gone/1  404 Not Found" in line for line in lines), err
+    stored = ["check", "notes.txt", "--allow-private", "--no-archive", "-o", "r", "-v", "--store", "la.db"]
+    _invoke(stored, tmp_path)
+    code, out, err = _invoke(stored, tmp_path)  # the ok link comes from the store's cache this time
+    assert any(line.startswith("ok ") and line.endswith("(cached)") for line in err.splitlines()), err
     code, out, err = _invoke([*args[:-1], "-q"], tmp_path)
     assert code == 1
     assert err == "" and "wrote" not in out

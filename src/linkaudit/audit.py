@@ -247,6 +247,7 @@ class Audit:
                 cached = store.cached_result(link.normalized, self.config.cache_ttl_ok)
             if cached is not None:
                 results[link.normalized] = replace(cached, url=link.url)
+                self.observer.result(results[link.normalized])  # from_cache: -v shows it as such
             else:
                 to_fetch.append(link)
         if results:

@@ -508,7 +508,8 @@ class Terminal:
     def result(self, result: CheckResult) -> None:
         if self.verbose:
             detail = f"  {result.detail}" if result.detail else ""
-            self.echo(f"{result.status.value:<17} {result.url}{detail}")
+            cached = "  (cached)" if result.from_cache else ""
+            self.echo(f"{result.status.value:<17} {result.url}{detail}{cached}")
 
 
 _ROOT_EPILOG = f"""\b

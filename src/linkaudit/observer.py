@@ -24,7 +24,7 @@ class Observer(Protocol):
         """A remark worth showing the user (a warning that does not stop the run)."""
 
     def result(self, result: CheckResult) -> None:
-        """A link's check finished (fetched, not taken from the cache), in the order results arrive."""
+        """A link's result is known, in the order results arrive (``from_cache`` when the store had it)."""
 
 
 class NullObserver:
