@@ -280,6 +280,9 @@ def test_a_plain_number_in_small_print_under_the_body_is_not_taken_for_a_footnot
     lines = [*_body("Body", 4), Line("Source: http://example.org/figure-source, 2019.", size=9, gap=30)]
     document = read([PdfPage(lines)])
     assert "[^" not in document.text
+    # nor are figures in small print under it (a number with no words after it opens no note)
+    figures = [*_body("Body", 4), Line("1 0", size=9, gap=30), Line("2 5", size=9)]
+    assert "[^" not in read([PdfPage(figures)]).text
 
 
 @needs_corpus
@@ -340,3 +343,17 @@ def test_a_running_title_printed_after_the_footnotes_is_neither_a_footnote_nor_i
     (note,) = [reference for reference in parsed.references if reference.number]
     assert note.urls == ("http://example.org/dictionary",)
     assert "Journal of Law" not in note.text
+
+
+def test_footnotes_that_come_first_in_reading_order_are_found_too() -> None:
+    lines = [
+        Line("Dictionary of law, Moscow, 2014, http://example.org/dictionary", size=9, mark="1", gap=140, step=12),
+        Line("Body line drawn above it, after it in reading order " + "x" * 40, gap=-170),
+        *_body("Body", 3),
+    ]
+    document = read([PdfPage(lines)])
+    assert document.text.startswith("\n[^1]: Dictionary of law")
+    parsed = parse_document(document)
+    (note,) = [reference for reference in parsed.references if reference.number]
+    assert note.urls == ("http://example.org/dictionary",)
+    assert "Body line" not in note.text

@@ -184,6 +184,7 @@ class _Line:
 
 
 _LINE_BREAK = re.compile(r"(?<![\ufffe\u00ad])(?:\r\n|\r|\n)")
+_WORD = re.compile(r"[^\W\d_]{2}")
 _FOOTNOTE_NUMBER = re.compile(r"(\d{1,3})([ \t]*)(?=\S)")
 _SAMPLES = 5  # characters whose font size is read per line
 FOOTNOTE_SIZE = 0.92  # a line set below this share of the body's font size, under the body, is a footnote
@@ -204,15 +205,15 @@ def _structure(textpage: pdfium.PdfTextPage, raw: str) -> list[_Edit]:
         return []
     pitch = _pitch(lines, body)
     edits: list[_Edit] = []
-    zone = _footnote_zone(lines, body, pitch, raw)
-    above = [line for line in lines if not zone or line.start < zone[0].start]
-    edits += _paragraph_breaks(above, body, pitch, raw)
-    if zone:
-        edits.append(_Edit(zone[0].start, zone[0].start, "\n"))
-        edits += _footnote_marks(zone, raw)
-        after = [line for line in lines if line.start > zone[-1].start]
-        if after:  # what the page prints after its footnotes is not part of the last one
-            edits.append(_Edit(after[0].start, after[0].start, "\n"))
+    blocks = _footnote_blocks(lines, body, pitch, raw)
+    inside = {line.start for block in blocks for line in block}
+    edits += _paragraph_breaks([line for line in lines if line.start not in inside], body, pitch, raw)
+    for block in blocks:
+        edits.append(_Edit(block[0].start, block[0].start, "\n"))
+        edits += _footnote_marks(block, raw)
+        after = next((line for line in lines if line.start > block[-1].start), None)
+        if after is not None and after.start not in inside:  # what follows the footnotes is not part of one
+            edits.append(_Edit(after.start, after.start, "\n"))
     return edits
 
 
@@ -282,26 +283,26 @@ def _is_body(line: _Line, body: float) -> bool:
     return abs(line.size - body) <= 0.08 * body
 
 
-def _footnote_zone(lines: Sequence[_Line], body: float, pitch: float, raw: str) -> list[_Line]:
-    """The page's last lines when they are footnotes: set smaller than the body, all under its lowest body
-    line, the first opening with a note number. A page number under them is left out of them."""
+def _footnote_blocks(lines: Sequence[_Line], body: float, pitch: float, raw: str) -> list[list[_Line]]:
+    """The runs of footnote lines (in reading order, wherever PDFium puts them: after the body, or before
+    it): set smaller than the body, all under its lowest line, the first opening with a note number and each
+    note holding words. A page number or running title printed among them is left out."""
     floor = min((line.last_y for line in lines if _is_body(line, body) and line.end - line.start > 3), default=None)
     if floor is None:
         return []
-    zone: list[_Line] = []
-    for line in reversed(lines):
-        text = raw[line.start : line.end]
-        if not zone and (text.strip().isdigit() or (line.first_y > floor and not _is_body(line, body))):
-            continue  # a page number or running title printed after the footnotes
-        if line.size < FOOTNOTE_SIZE * body and line.first_y < floor - 0.5 * pitch:
-            zone.append(line)
-        else:
-            break
-    zone.reverse()
-    while zone and raw[zone[-1].start : zone[-1].end].strip().isdigit():
-        zone.pop()
-    marks = _footnote_marks(zone, raw) if zone else []
-    return zone if marks and marks[0].start == zone[0].start else []
+    blocks: list[list[_Line]] = []
+    run: list[_Line] = []
+    for line in [*lines, None]:
+        if line is not None and line.size < FOOTNOTE_SIZE * body and line.first_y < floor - 0.5 * pitch:
+            run.append(line)
+            continue
+        while run and raw[run[-1].start : run[-1].end].strip().isdigit():
+            run.pop()  # the page number printed under the footnotes
+        marks = _footnote_marks(run, raw) if run else []
+        if marks and marks[0].start == run[0].start:
+            blocks.append(run)
+        run = []
+    return blocks
 
 
 def _footnote_number(line: _Line, raw: str, previous: int | None) -> re.Match[str] | None:
@@ -337,8 +338,8 @@ def _footnote_marks(zone: Sequence[_Line], raw: str) -> list[_Edit]:
             edits.append(_Edit(line.start, following.start, f"[^{previous}]: "))
             continue
         match = _footnote_number(line, raw, previous)
-        if match is None:
-            continue
+        if match is None or not _WORD.search(raw, match.end(), line.end):
+            continue  # a number with no words after it (``1 0``, a table's figures) opens no note
         previous = int(match.group(1))
         edits.append(_Edit(match.start(), match.end(), f"[^{previous}]: "))
     return edits
