@@ -1,6 +1,10 @@
 """PDF: the text layer page by page (pypdfium2, ~0.2 s for a 110-page thesis) and the /URI link annotations.
 
 Pages are joined with a line break and a form feed, and their start offsets kept, so notes know their page.
+A text layer has no blank lines, so each page's lines are measured (PDFium's character origins, boxes and font
+sizes): a blank line is written where a paragraph or block ends (a vertical gap, a jump upwards, a short line
+followed by a first-line indent), and footnotes (set smaller than the body, under its lowest line, opening with a
+superscript or the next number) are written as ``[^N]:`` notes, their number no longer glued to a URL.
 PDFium marks a hyphen it found at a line end with U+FFFE and drops the line break; it is written back as ``-``
 and a line break, which is what the page shows: whether the hyphen belongs to a URL is for the URL stage to
 decide. A U+00AD in a text layer was drawn (XeTeX maps its hyphen glyph to it): mid-line it is the hyphen it
