@@ -76,11 +76,13 @@ def test_csl_json() -> None:
          "accessed": {"date-parts": [[2023, 9, 14]]}, "issued": {"date-parts": [[2022]]}, "language": "en-US",
          "author": [{"family": "Doe", "given": "J."}]},
         {"id": "roe", "title": "Paper", "DOI": "https://doi.org/10.5555/XYZ", "language": "russian"},
+        {"id": "two", "title": "Two", "URL": "https://example.org/a_{b} http://example.org/c"},
     ]  # fmt: skip
     document = read_bytes(json.dumps(items).encode(), "refs.json", suffix=".json", path=None)
     references = parse_document(document).references
-    assert [reference.id for reference in references] == ["refs.json#doe", "refs.json#roe"]
-    doe, roe = references
+    assert [reference.id for reference in references] == ["refs.json#doe", "refs.json#roe", "refs.json#two"]
+    doe, roe, two = references
+    assert two.urls == ("https://example.org/a_{b}", "http://example.org/c")  # no LaTeX undone in JSON
     assert doe.urls == ("https://example.org/page",)
     assert (doe.halves[0].accessed, doe.halves[0].date, doe.halves[0].lang) == ("2023-09-14", "2022", "en")
     assert doe.halves[0].authors == "J. Doe"

@@ -347,13 +347,15 @@ def _year_month(fields: dict[str, str]) -> str | None:
     return f"{year.group(0)}-{int(number):02d}" if number and 1 <= int(number) <= 12 else year.group(0)
 
 
-def _url_field(value: str) -> list[str]:
+def _url_field(value: str, *, latex: bool = True) -> list[str]:
     """The URLs a ``url`` field holds: one URL as written (blanks a line wrap left inside it removed), or,
     when the field holds more than that (several URLs, a reference manager's ``citeulike-article-id:…`` before
     it, a local file path after it), every web URL the references stage finds in it."""
-    inner = _URL_COMMAND.search(value)
-    text = _ESCAPED.sub(lambda match: match.group(1), inner.group(1) if inner else value)
-    text = text.replace("{", "").replace("}", "").strip()
+    text = value.strip()
+    if latex:
+        inner = _URL_COMMAND.search(value)
+        text = _ESCAPED.sub(lambda match: match.group(1), inner.group(1) if inner else value)
+        text = text.replace("{", "").replace("}", "").strip()
     words = text.split()
     if not words:
         return []
@@ -479,8 +481,7 @@ def _csl(text: str, name: str) -> Iterator[_Parsed]:
         key = str(item.get("id") or item.get("citation-key") or number)
         urls: list[str] = []
         if isinstance(item.get("URL"), str):
-            url = item["URL"].strip()
-            urls.append((doi_link(url) or url) if _is_resolver(url) else url)
+            urls.extend(_url_field(item["URL"], latex=False))
         if isinstance(item.get("DOI"), str):
             link = doi_link(item["DOI"])
             if link:
