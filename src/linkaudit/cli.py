@@ -719,14 +719,15 @@ def _run_audit(
     return dataclasses.replace(report, notes=tidy_notes(report.notes, config)), outcome.exit_code
 
 
-# A lookup that failed because the archive could not be reached at all; the library's remark then carries the
-# HTTP client's own text (urllib3's "HTTPConnectionPool(...): Max retries exceeded ...").
+# A lookup that failed because the archive could not be reached, or did not answer in time: the library's remark
+# then carries the HTTP client's own text (urllib3's "HTTPConnectionPool(...): Max retries exceeded ...").
 _UNREACHABLE = re.compile(
     r"ConnectionError|Max retries exceeded|NewConnectionError|Failed to establish|Connection refused"
-    r"|ConnectTimeout|ClientConnectorError|Cannot connect|Name or service not known|nodename nor servname"
-    r"|Temporary failure in name resolution|getaddrinfo failed|Network is unreachable",
+    r"|ClientConnectorError|Cannot connect|Name or service not known|nodename nor servname"
+    r"|Temporary failure in name resolution|getaddrinfo failed|Network is unreachable|ConnectionPool\(",
     re.IGNORECASE,
 )
+_TIMED_OUT = re.compile(r"ReadTimeout|ConnectTimeout|Read timed out|timed out|TimeoutError", re.IGNORECASE)
 _LOOKUP_FAILED = re.compile(r"^(?P<archive>\S+): lookup of (?P<url>\S+) failed: (?P<why>.*)$")
 _MORE = re.compile(r"^… and (?P<count>\d+) more archive remark")
 
@@ -739,16 +740,21 @@ def _archive_host(name: str, config: Config) -> str:
 
 
 def readable_note(note: str, config: Config) -> str:
-    """One readable line for an archive lookup that failed because the archive could not be reached, never the
-    HTTP client's raw text; any other note as it is."""
+    """One readable line for an archive lookup that failed because the archive could not be reached or did not
+    answer in time, never the HTTP client's raw text; any other note as it is."""
     match = _LOOKUP_FAILED.match(note)
-    if match is None or not _UNREACHABLE.search(match["why"]):
+    if match is None:
         return note
-    return f"{_archive_host(match['archive'], config)} could not be reached"
+    host = _archive_host(match["archive"], config)
+    if _TIMED_OUT.search(match["why"]):
+        return f"{host} did not answer in time"
+    if _UNREACHABLE.search(match["why"]):
+        return f"{host} could not be reached"
+    return note
 
 
 def tidy_notes(notes: Sequence[str], config: Config) -> tuple[str, ...]:
-    """The run's notes with unreachable-archive failures as one line per archive, counted:
+    """The run's notes with failures to reach an archive as one line per archive and kind, counted:
     "web.archive.org could not be reached (12 lookups failed; no archived copy could be looked up)"."""
     counts: dict[str, int] = {}
     kept: list[str] = []
@@ -1101,7 +1107,11 @@ def _say_fixed(
 def _say_remaining(report: Report, remaining: Sequence[LinkReport], *, archive_asked: bool) -> None:
     """Which broken links got nothing, and why, on standard error (the copy may be on standard output)."""
     count = len(remaining)
-    unreachable = [note.split(" (", 1)[0] for note in report.notes if " could not be reached" in note]
+    unreachable = [
+        note.split(" (", 1)[0]
+        for note in report.notes
+        if re.match(r"\S+ (could not be reached|did not answer in time) \(\d+ lookups? failed", note)
+    ]
     if archive_asked and unreachable:
         why = "; ".join(unreachable)
     elif archive_asked:

@@ -471,8 +471,9 @@ _NOTES: tuple[Phrase, ...] = (
     _phrase("lookup_failed", r"(?P<archive>\S+): lookup of (?P<url>\S+) failed: (?P<reason>.+)",
             lambda m: f"{m['archive']}: поиск {m['url']} в архиве не удался: {_inner(m, 'reason')}"),
     _phrase("archive_unreachable",  # the CLI's one line for an archive that could not be reached at all
-            r"(?P<host>\S+) could not be reached \((?P<n>\d+) lookups? failed; no archived copy could be looked up\)",
-            lambda m: f"{m['host']} недоступен ({m['n']} "
+            r"(?P<host>\S+) (?P<how>could not be reached|did not answer in time) "
+            r"\((?P<n>\d+) lookups? failed; no archived copy could be looked up\)",
+            lambda m: f"{m['host']} {'недоступен' if m['how'].startswith('could') else 'не ответил вовремя'} ({m['n']} "
             f"{plural_ru(int(m['n']), 'запрос не удался', 'запроса не удались', 'запросов не удались')}; "
             "архивные копии искать было негде)"),
     _phrase("unreachable", r"(?P<host>\S+) could not be reached", lambda m: f"{m['host']} недоступен"),
