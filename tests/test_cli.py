@@ -306,6 +306,8 @@ def test_settings_are_found_from_a_subfolder_and_the_store_lives_at_the_project_
     below = project / "docs" / "drafts"
     code, out, err = _invoke(["check", "-v"], below)
     assert code == 1, out + err
+    code, listed, _ = _invoke(["extract"], below)  # extract reads the same inputs
+    assert code == 0 and listed.startswith(f"# {Path('..') / 'notes.txt'}") and f"{site.base}/gone/1" in listed
     assert f"settings from {project / 'linkaudit.toml'}" in err
     data = json.loads((project / "audit" / "linkaudit.json").read_text(encoding="utf-8"))
     statuses = {link["url"]: link["status"] for link in data["links"]}

@@ -930,7 +930,15 @@ def _print_broken(report: Report, hint: str | None, *, err: bool = False, base: 
     epilog=_EXTRACT_EPILOG,
     short_help="Print the references and URLs found in documents, without any network access.",
 )
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@_option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    show_default="the nearest linkaudit.toml or pyproject.toml with [tool.linkaudit]",
+    help="Settings file whose inputs are read when no PATH is given.",
+)
 @_option(
     "--format",
     "output_format",
@@ -939,11 +947,16 @@ def _print_broken(report: Report, hint: str | None, *, err: bool = False, base: 
     show_default=True,
     help="text for people, json (schema linkaudit/1: references and findings) for scripts.",
 )
-def extract(paths: tuple[str, ...], output_format: str) -> None:
-    """Print the references found in PATH... (files, directories, or - for standard input): note numbers,
-    language halves with their titles, dates and authors, the URLs as repaired, and the findings. No network."""
+def extract(paths: tuple[str, ...], output_format: str, config_file: str | None) -> None:
+    """Print the references found in PATH... (files, directories, or - for standard input; with no PATH, the
+    inputs of [tool.linkaudit]): note numbers, language halves with their titles, dates and authors, the URLs as
+    repaired, and the findings. No network."""
     from .references.urls import url_key
 
+    if not paths:
+        paths = build_config((), config_file=config_file)[0].inputs
+    if not paths:
+        raise UsageProblem("no input: give a PATH (file, directory or -) or set inputs in [tool.linkaudit]")
     parsed = _load(paths)
     for item in parsed:
         if not item.references:

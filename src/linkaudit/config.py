@@ -8,6 +8,7 @@ The defaults are named constants so the library, the CLI help and the docs agree
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -331,13 +332,15 @@ def _file_value(key: str, value: Any) -> Any:
 
 
 def _rebase(value: str, base: Path, here: Path) -> str:
-    """``value`` (a path written in a settings file in ``base``) as a path usable from ``here``."""
+    """``value`` (a path written in a settings file in ``base``) as a path usable from ``here``: relative to
+    ``here`` (``docs/a.md``, ``../a.md``), as the command line would name it, so reports do not carry the
+    machine's folders; absolute where no relative path exists (another drive)."""
     target = Path(value).expanduser()
     if target.is_absolute():
         return str(target)
     target = base / target
     try:
-        return str(target.relative_to(here))
+        return os.path.relpath(target, here)
     except ValueError:
         return str(target)
 
