@@ -161,6 +161,7 @@ class Half:
     date: str | None = None
     urls: tuple[str, ...] = ()
     accessed: str | None = None  # access date ("дата обращения", "accessed"), not the publication date
+    number: str | None = None  # the note's number in this half's own list, when a translated list numbers it apart
 
 
 @dataclass(frozen=True)

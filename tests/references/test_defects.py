@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from linkaudit.models import Document, DocumentKind, ParsedDocument, Repair
+from linkaudit.models import Document, DocumentKind, FindingKind, ParsedDocument, Repair
 from linkaudit.references import parse_document
 from linkaudit.references.notes import text_layout
 from linkaudit.references.urls import find_urls
@@ -121,3 +121,44 @@ def test_an_outlet_or_site_named_in_prose_is_not_a_cited_url(text: str) -> None:
 )
 def test_a_labelled_or_deep_bare_address_is_still_cited(text: str, expected: str) -> None:
     assert [f.url for f in find_urls(text)] == [expected]
+
+
+def _bilingual(skip: int | None = None, biography_after: int | None = None) -> str:
+    russian = "".join(
+        f"{i}. Иванов{chr(1072 + i)} И. И. Статья номер {i} о развитии // Журнал. 20{10 + i}. № {i}. "
+        f"URL: http://j.kz/a{i}\n"
+        for i in range(1, 17)
+    )
+    english = []
+    items = [i for i in range(1, 17) if i != skip]
+    for number, i in enumerate(items, start=1):
+        english.append(
+            f"{number}. Ivanov{chr(97 + i)} I. I. Article number {i} on development. Zhurnal, 20{10 + i}, no. {i}. "
+            f"Available at: http://j.kz/a{i}\n"
+        )
+        if number == biography_after:
+            english.append(
+                "\nINFORMATION ABOUT AUTHORS\nIVANOV IVAN IVANOVICH – Candidate of Economic Sciences, Associate "
+                "Professor.\nAddress: 364068, Grozny, st. Isaeva, 62\n\n"
+            )
+    return "Текст статьи.\n\nЛИТЕРАТУРА\n" + russian + "\nREFERENCES\n" + "".join(english)
+
+
+def test_a_list_and_its_english_list_pair_note_by_note_across_author_biographies() -> None:
+    parsed = _parse(_bilingual(biography_after=8))
+    assert len(parsed.references) == 16
+    for index, reference in enumerate(parsed.references, start=1):
+        assert [h.lang for h in reference.halves] == ["ru", "en"]
+        assert f"Article number {index} " in reference.halves[1].text
+    assert not [f for f in parsed.findings if f.kind is FindingKind.LISTS_DISAGREE]
+
+
+def test_lists_whose_numbering_drifts_pair_by_content_and_say_so() -> None:
+    parsed = _parse(_bilingual(skip=5))
+    notes = {r.number: r for r in parsed.references}
+    assert [h.lang for h in notes["5"].halves] == ["ru"]  # its translation is missing
+    assert "Article number 6 " in notes["6"].halves[1].text
+    assert "Article number 16 " in notes["16"].halves[1].text
+    drift = [f for f in parsed.findings if f.kind is FindingKind.LISTS_DISAGREE]
+    assert [f.reference.split("#")[1] for f in drift] == [f"A{n}" for n in range(6, 17)]
+    assert drift[0].message.startswith("A6 and en:5 cite the same source")

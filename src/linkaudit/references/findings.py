@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..models import Finding, FindingKind, Half, Reference, Repair
 from .halves import language_name
+from .notes import short_label
 from .urls import is_doi_url, is_homepage, url_key
 
 _homepage = lru_cache(maxsize=4096)(is_homepage)
@@ -95,6 +96,7 @@ def _halves(reference: Reference) -> list[Finding]:
         return []
     findings: list[Finding] = []
     names = _half_names(reference)
+    findings.extend(_numbered_apart(reference, halves, names))
     with_urls = [half for half in halves if half.urls]
     without = [half for half in halves if not half.urls]
     if with_urls and without:
@@ -140,6 +142,24 @@ def _halves(reference: Reference) -> list[Finding]:
             )
         )
     return findings
+
+
+def _numbered_apart(reference: Reference, halves: Sequence[Half], names: dict[int, str]) -> list[Finding]:
+    """``lists_disagree`` for a note paired with its translation by content: the two lists number it apart (the
+    translation's number written ``en:5``, since its list became part of this one)."""
+    numbered = [half for half in halves if half.number is not None]
+    if len({half.number for half in numbered}) < 2 or reference.list is None:
+        return []
+    original, translation = numbered[0], numbered[-1]
+    return [
+        Finding(
+            FindingKind.LISTS_DISAGREE,
+            reference.id,
+            f"{reference.list}{original.number} and {translation.lang}:{translation.number} cite the same source "
+            f"({short_label(reference)}); the lists number it differently — check which numbering the text's "
+            f"markers follow.",
+        )
+    ]
 
 
 def _different_dois(reference: Reference, halves: Sequence[Half], names: dict[int, str]) -> list[Finding]:

@@ -529,6 +529,8 @@ def _publisher(rest: str) -> str | None:
 # --- pairing a Russian list with its English list -----------------------------------------------------------
 
 _PAIR_SHARE = 0.6  # share of positions that must look alike for two lists to be one list and its translation
+_DRIFT_MIN_PAIRS = 3  # notes that must match by content before two lists of drifting numbering are paired
+_DRIFT_WINDOW = 6  # how far ahead in the translation a note's counterpart may stand
 _NAME_SIMILARITY = 0.75
 
 
@@ -573,28 +575,72 @@ def _translates(original: Note, translation: Note) -> bool:
 
 
 def is_translation_list(original: Sequence[Note], translation: Sequence[Note]) -> bool:
-    """A Cyrillic list followed by an English list of its length whose notes match position by position."""
-    if not original or len(original) != len(translation):
+    """A Cyrillic list followed by an English list that renders it: of its length with notes matching position by
+    position, or, when the numbering drifts (a note missing or added in one list), matching in order by content
+    (authors, year, URL) for most notes."""
+    if not original or not translation:
         return False
-    matched = sum(1 for one, other in zip(original, translation, strict=True) if _translates(one, other))
-    return matched >= max(1, _PAIR_SHARE * len(original))
+    if len(original) == len(translation):
+        matched = sum(1 for one, other in zip(original, translation, strict=True) if _translates(one, other))
+        if matched >= max(1, _PAIR_SHARE * len(original)):
+            return True
+    pairs = _aligned(original, translation)
+    return len(pairs) >= max(_DRIFT_MIN_PAIRS, _PAIR_SHARE * max(len(original), len(translation)))
 
 
-def merge(original: Note, translation: Note) -> Note:
-    """One note with both halves: the translation's text follows the original's on a new line."""
+def _aligned(original: Sequence[Note], translation: Sequence[Note]) -> list[tuple[int, int]]:
+    """(original index, translation index) of the notes that translate each other, in order of both lists: each
+    original looks a few places ahead of the last match, so the work stays linear."""
+    pairs: list[tuple[int, int]] = []
+    next_free = 0
+    for index, note in enumerate(original):
+        for candidate in range(next_free, min(len(translation), next_free + _DRIFT_WINDOW)):
+            if _translates(note, translation[candidate]):
+                pairs.append((index, candidate))
+                next_free = candidate + 1
+                break
+    return pairs
+
+
+def merge(original: Note, translation: Note, *, numbered: bool = False) -> Note:
+    """One note with both halves: the translation's text follows the original's on a new line. With ``numbered``
+    (two numbered lists paired by content), each half keeps its own list's number when the two differ."""
     shift = len(original.text) + 1
     moved = tuple(replace(f, start=f.start + shift, end=f.end + shift) for f in translation.found)
+    halves = original.halves + translation.halves
+    if numbered and original.number != translation.number:
+        halves = tuple(replace(half, number=original.number) for half in original.halves) + tuple(
+            replace(half, number=translation.number) for half in translation.halves
+        )
     return Note(
         number=original.number,
         text=f"{original.text}\n{translation.text}",
         line=original.line,
         found=original.found + moved,
-        halves=original.halves + translation.halves,
+        halves=halves,
     )
 
 
 def pair_lists(original: Sequence[Note], translation: Sequence[Note]) -> list[Note]:
-    return [merge(one, other) for one, other in zip(original, translation, strict=True)]
+    """The notes of a list and its translation, paired: position by position when the lists agree, else by
+    content in order; a note of either list without its counterpart stays a note of its own."""
+    if len(original) == len(translation):
+        position = sum(1 for one, other in zip(original, translation, strict=True) if _translates(one, other))
+        if position >= max(1, _PAIR_SHARE * len(original)):
+            return [merge(one, other) for one, other in zip(original, translation, strict=True)]
+    partner = dict(_aligned(original, translation))
+    paired: list[Note] = []
+    taken = 0
+    for index, note in enumerate(original):
+        match = partner.get(index)
+        if match is None:
+            paired.append(note)
+            continue
+        paired.extend(translation[taken:match])  # translations of nothing in the original list
+        paired.append(merge(note, translation[match], numbered=True))
+        taken = match + 1
+    paired.extend(translation[taken:])
+    return paired
 
 
 def pair_neighbours(notes: Sequence[Note]) -> list[Note]:

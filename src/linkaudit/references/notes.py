@@ -726,7 +726,8 @@ def _deep_urls(reference: Reference, homepages: Iterable[str]) -> set[str]:
     return {url for url in reference.urls if url not in shallow}
 
 
-def _short_label(reference: Reference) -> str:
+def short_label(reference: Reference) -> str:
+    """The authors and the first words of the title of a reference, for a message."""
     half = reference.halves[0] if reference.halves else None
     if half is None:
         return reference.text[:40]
@@ -835,7 +836,7 @@ def _drift(
         label = f"{one.list}{one.number}"
         other_label = f"{other.list}{other.number}"
         message = (
-            f"{label} and {other_label} cite the same source ({_short_label(one)}); the lists number it "
+            f"{label} and {other_label} cite the same source ({short_label(one)}); the lists number it "
             f"differently — {advice}."
         )
         same_number = f"{one.document}#{other.list}{one.number}"
