@@ -314,6 +314,11 @@ def test_settings_are_found_from_a_subfolder_and_the_store_lives_at_the_project_
     assert statuses == {f"{site.base}/ok/1": "ok", f"{site.base}/gone/1": "dead"}
     assert (project / ".linkaudit" / "linkaudit.db").is_file()  # the default store, at the project root
     assert list(below.iterdir()) == []  # nothing written where the command ran
+    code, _, err = _invoke(["check", "docs/notes.txt"], project)  # the same document, named from the root
+    assert code == 1, err
+    again = json.loads((project / "audit" / "linkaudit.json").read_text(encoding="utf-8"))
+    assert again["documents"] == ["docs/notes.txt"]
+    assert len(again["trend"]) == 2  # one series, whichever folder each run started in
 
 
 def test_a_pyproject_without_the_table_is_passed_over_and_config_names_another_file(

@@ -9,11 +9,13 @@ and an exit code.
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import BinaryIO
 
 from aiohttp.abc import AbstractResolver
@@ -85,6 +87,23 @@ def _parsed_contained(document: Document, failed: list[str]) -> ParsedDocument |
     except RecursionError:  # a parser limit on hostile input, contained per document
         failed.append(f"{document.name}: too deeply nested to read")
         return None
+
+
+def _run_key(parsed: Sequence[ParsedDocument], store: str | None) -> tuple[str, ...]:
+    """The names under which the store files a run's documents: each file's path relative to the store's folder,
+    so runs from any folder of the project (``docs/notes.txt`` from the root, ``notes.txt`` from ``docs/``) are
+    one series on the trend chart; standard input and the demo's documents keep their names."""
+    if store is None:
+        return tuple(p.document.name for p in parsed)
+    base = Path(store).resolve().parent
+    keys = []
+    for item in parsed:
+        path = item.document.path
+        try:
+            keys.append(os.path.relpath(Path(path).resolve(), base) if path else item.document.name)
+        except (OSError, ValueError):  # another drive, an unresolvable path: the name as given
+            keys.append(item.document.name)
+    return tuple(keys)
 
 
 def exit_code_for(report: Report, fail_on: FailOn) -> ExitCode:
@@ -169,7 +188,8 @@ class Audit:
                 )
             documents = tuple(p.document.name for p in parsed)
             shard = f"{config.shard[0]}/{config.shard[1]}" if config.shard else None
-            run_id = store.begin_run(documents, shard) if store is not None else 0
+            run_key = _run_key(parsed, config.store)
+            run_id = store.begin_run(run_key, shard) if store is not None else 0
             notes: list[str] = []
             snapshots: dict[str, Snapshot] = {}
             saved: dict[str, str] = {}
@@ -209,7 +229,7 @@ class Audit:
             broken = sum(1 for link in links if results[link.normalized].status.is_broken)
             if store is not None:
                 store.finish_run(run_id, links=len(links), broken=broken, offline=offline)
-            trend: tuple[RunSummary, ...] = store.trend_of(documents, shard) if store is not None else ()
+            trend: tuple[RunSummary, ...] = store.trend_of(run_key, shard) if store is not None else ()
         report = Report(
             generated_at=iso(self.clock()),
             tool_version=__version__,
