@@ -162,3 +162,10 @@ def test_lists_whose_numbering_drifts_pair_by_content_and_say_so() -> None:
     drift = [f for f in parsed.findings if f.kind is FindingKind.LISTS_DISAGREE]
     assert [f.reference.split("#")[1] for f in drift] == [f"A{n}" for n in range(6, 17)]
     assert drift[0].message.startswith("A6 and en:5 cite the same source")
+
+
+def test_a_sentence_glued_to_a_capitalized_word_is_not_a_cyrillic_domain() -> None:
+    assert find_urls("Автореф. дис. … доктора наук.Москва, 2005. 49 с.") == []
+    assert [f.url for f in find_urls("см. президент.рф и кремль.москва")] == [
+        "http://президент.рф", "http://кремль.москва",
+    ]

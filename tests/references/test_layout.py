@@ -245,3 +245,12 @@ def test_pdfium_line_end_hyphen_mark_in_a_slug_is_kept_first() -> None:
     found = only("https://github.com/IliiaDenisov/interactive-lw-charts\ufffetools/blob/f57f/src/a.ts#L37 (дата")
     assert found.url == "https://github.com/IliiaDenisov/interactive-lw-charts-tools/blob/f57f/src/a.ts#L37"
     assert found.candidates[1] == "https://github.com/IliiaDenisov/interactive-lw-chartstools/blob/f57f/src/a.ts#L37"
+
+
+def test_a_page_suffix_cut_by_a_page_break_is_rejoined() -> None:
+    """A real journal through pdfium: ``…politru.ht`` ⏎ page break ⏎ ``m (дата обращения: 20.07.2020)``."""
+    text = "URL: http://www.glazychev.ru/publications/interviews/20116_interview.ht\n\fm (дата обращения: 20.07.2020)."
+    found = only(text)
+    assert found.url == "http://www.glazychev.ru/publications/interviews/20116_interview.htm"
+    assert Repair.PAGE_BREAK in found.repairs
+    assert only("http://x.ru/page.ht\nmore text").url == "http://x.ru/page.ht"  # "htmore" is no suffix

@@ -100,6 +100,7 @@ _URL_LIKE_CONTINUATION = re.compile(
 _URL_LIKE_UPPER = re.compile(
     r"[/?=&%#_]|[^\W_]-[^\W_]|\.(?:html?|shtml|php\d?|aspx?|jsp|pdf|docx?)(?![a-z])", re.IGNORECASE
 )
+_FILE_SUFFIX = re.compile(r"\.(?:html?|shtml|php\d?|aspx?|jsp|pdf|docx?|xml|txt)\Z", re.IGNORECASE)
 _HOST_START = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*(?:[/:?#]|\Z)")
 _HOST_REST = re.compile(r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+(?:[/:?#]|\Z)")
 _PATH_PIECE = re.compile(r"_[A-Za-z0-9%]|%[0-9A-Fa-f]{2}")
@@ -407,6 +408,8 @@ def _is_cited_address(view: str, start: int, end: int, candidate: str) -> bool:
     if separator and (rest or not _is_shouted(host)):
         return True
     top_level = host.rsplit(".", 1)[-1]
+    if not top_level.isascii() and top_level[:1].isupper() and top_level[1:].islower():
+        return False  # "…доктор наук.Москва, 2005": a sentence glued to a capitalized word, not ``.москва``
     if not top_level.isascii() or top_level.lower().startswith("xn--"):
         return True
     if start > 0 and view[start - 1] == "<" and end < len(view) and view[end] == ">":
@@ -667,6 +670,8 @@ def _line_reading(carried: str, piece: str, *, alone: bool = False) -> str | Non
         return "join"
     if not (last.isalnum() or last in "./"):
         return None
+    if "/" in address and _FILE_SUFFIX.search((carried[-8:] + core)[-10:]) and not _FILE_SUFFIX.search(carried):
+        return "join"  # ``…politru.ht⏎m``: the line end cut the page's suffix
     if "/" not in address or not _URL_LIKE_CONTINUATION.search(core):
         return None
     if core[0].isupper() and not _URL_LIKE_UPPER.search(core):
