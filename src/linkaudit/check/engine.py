@@ -41,6 +41,7 @@ from ..status import Status
 from .drift import decide as drift_decision
 from .fetch import (
     DnsFailure,
+    EnvironmentProxies,
     FetchError,
     FetchSettings,
     FetchTimeout,
@@ -273,6 +274,8 @@ class Checker:
         self._checks: dict[str, asyncio.Task[CheckResult]] = {}
         self._probes: dict[tuple[str, str], asyncio.Task[PageView | None]] = {}
         self._verdicts: ThreadPoolExecutor | None = None  # one thread: page parsing off the event loop
+        self._fetching: aiohttp.ClientSession | None = None
+        self._environment_proxies = EnvironmentProxies()
         self._archive_settings = self._settings.for_archive(config)
         self._archive_origins: frozenset[Origin] = frozenset(archive_origins(config))
         self._guarded_names: frozenset[str] = frozenset()  # names the resolver trusts (archives, proxies)
@@ -288,6 +291,12 @@ class Checker:
         if self._session is None:
             raise RuntimeError("Checker is not open: use `async with Checker(...)`")
         return self._session
+
+    @property
+    def _fetch_session(self) -> aiohttp.ClientSession:
+        if self._fetching is None:
+            raise RuntimeError("Checker is not open: use `async with Checker(...)`")
+        return self._fetching
 
     @property
     def limiter(self) -> HostLimiter:
@@ -328,6 +337,19 @@ class Checker:
         # aiohttp silently repeats a request whose kept-alive connection was closed; check/retry.py is the one
         # place that decides retries, and ``attempts`` must count every request made.
         self._session._retry_connection = False
+        # The checks' own session, on the same connections: it does not read the environment per request (two
+        # thread hops each); fetch is told the proxy instead. The first session stays for the archive clients.
+        self._fetching = aiohttp.ClientSession(
+            connector=connector,
+            connector_owner=False,
+            trust_env=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            headers={"User-Agent": self.config.user_agent, **dict(self.config.headers)},
+            max_line_size=MAX_LINE_SIZE,
+            max_field_size=MAX_FIELD_SIZE,
+            max_headers=MAX_HEADERS,
+        )
+        self._fetching._retry_connection = False
         self._verdicts = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkaudit-verdict")
         return self
 
@@ -342,6 +364,9 @@ class Checker:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+        if self._fetching is not None:
+            await self._fetching.close()
+            self._fetching = None
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -479,9 +504,15 @@ class Checker:
         settings = replace(
             self._archive_settings, timeout=timeout, connect_timeout=min(self._settings.connect_timeout, timeout)
         )
-        session = self.session
         return await asyncio.wait_for(
-            fetch(session, self.config.wayback_url, settings, guard=self._archive_guard), timeout + 1
+            fetch(
+                self._fetch_session,
+                self.config.wayback_url,
+                settings,
+                guard=self._archive_guard,
+                proxies=self._environment_proxies,
+            ),
+            timeout + 1,
         )
 
     async def fetch_page(self, url: str, *, limited: bool = True) -> Page:
@@ -491,10 +522,12 @@ class Checker:
         only here: a cited URL on the same host is guarded like any other).
         """
         gate: Gate = self._limiter.slot if limited else no_gate
-        session = self.session
+        session = self._fetch_session
         settings = self._archive_settings
         attempted = await self._policy.run(
-            lambda: fetch(session, url, settings, gate=gate, guard=self._archive_guard)
+            lambda: fetch(
+                session, url, settings, gate=gate, guard=self._archive_guard, proxies=self._environment_proxies
+            )
         )
         if attempted.error is not None:
             raise attempted.error
@@ -579,7 +612,14 @@ class Checker:
                 yield
 
         try:
-            page = await fetch(self.session, target, self._settings, gate=gate, guard=self._check_guard)
+            page = await fetch(
+                self._fetch_session,
+                target,
+                self._settings,
+                gate=gate,
+                guard=self._check_guard,
+                proxies=self._environment_proxies,
+            )
         except FetchError as error:
             if watch is not None and error.status.is_network_failure and error.http_status is None:
                 watch.failed(first_host)
@@ -718,7 +758,12 @@ class Checker:
         be final (and stored) as soon as its own request is done, not after the host's whole list."""
         try:
             page = await fetch(
-                self.session, url, self._settings, gate=self._limiter.first_slot, guard=self._check_guard
+                self._fetch_session,
+                url,
+                self._settings,
+                gate=self._limiter.first_slot,
+                guard=self._check_guard,
+                proxies=self._environment_proxies,
             )
             return read_page(page)  # kept for the run: the bounded view, not the body
         except Exception:  # noqa: BLE001 - a probe that fails proves nothing either way
