@@ -169,3 +169,12 @@ def test_a_sentence_glued_to_a_capitalized_word_is_not_a_cyrillic_domain() -> No
     assert [f.url for f in find_urls("см. президент.рф и кремль.москва")] == [
         "http://президент.рф", "http://кремль.москва",
     ]
+
+
+@pytest.mark.parametrize("text", ["\f" * 100_000, "\f\n\n\n" * 50_000, "Title line\n\n\f" * 50_000])
+def test_runs_of_empty_pages_are_read_in_linear_time(text: str) -> None:
+    done: list[int] = []
+    worker = threading.Thread(target=lambda: done.append(len(text_layout(text).lists)), daemon=True)
+    worker.start()
+    worker.join(60)  # a guard against each page break walking the whole document, not a timing
+    assert done == [0]

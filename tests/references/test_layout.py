@@ -202,6 +202,7 @@ def test_layout_repairs_stay_linear_on_hostile_input() -> None:
         + "\n" + "www.a " * 20_000
         + "http://a.kz/y\n\f\n" + "12\n" * 20_000
         + "http: " + " " * 50_000
+        + "http://a.kz/x\f" * 20_000
     )
     done: list[int] = []
     worker = threading.Thread(target=lambda: done.append(len(find_urls(hostile))), daemon=True)

@@ -137,6 +137,7 @@ _SUPERSCRIPT_MARKER = re.compile(rf"(?<=[\w.,;:»”)\]])(?P<digits>[{_SUPERSCRI
 _TOKEN = re.compile(r"\S+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?\s*$")
 _NEAR_BREAK = 3  # non-blank lines on each side of a page break where running titles and footers stand
+_BREAK_REACH = 12  # lines, blank or not, looked at on each side of a page break
 # A line holding a URL and nothing else (a list number or bullet before it at most): never a running title.
 _URL_ONLY = re.compile(
     r"(?:\[?\d{1,7}[.)\]]?\s|[-*•]\s)?[(<«]?(?:(?:https?|ftp)://|www\.)\S+\Z"
@@ -200,12 +201,13 @@ def _near_page_breaks(lines: Sequence[str], page_breaks: Sequence[bool]) -> list
         if not page_break:
             continue
         for step in (1, -1):
-            position, seen = index if step == 1 else index - 1, 0
-            while 0 <= position < len(lines) and seen < _NEAR_BREAK:
+            position, seen, walked = index if step == 1 else index - 1, 0, 0
+            while 0 <= position < len(lines) and seen < _NEAR_BREAK and walked < _BREAK_REACH:
                 if lines[position].strip():
                     near[position] = True
                     seen += 1
                 position += step
+                walked += 1  # bounded: a run of empty pages never makes each break walk the whole document
     return near
 
 

@@ -85,6 +85,7 @@ _CUT = "\x00"  # an edit's alternative reading that ends the URL where the edit 
 _MAX_FLIPPED = 3  # undecided places of one URL read the other way one at a time (then all at once)
 _MAX_PIECES = 64  # pieces one URL may be joined from
 _MAX_SKIPPED_LINES = 12  # blank, page-number and frame-stamp lines a page break may put inside a URL
+_LINE_REACH = 400  # characters looked at for the end of a line between a URL's pieces
 _MAX_INNER_BLANKS = 2  # blanks text extraction puts inside a URL (more is a real gap)
 _INDENTATION = re.compile(r"[ \t]*")
 _PAGE_BLANKS = re.compile(r"[ \t\r\f]*")
@@ -594,7 +595,7 @@ def _join_line(text: str, carried: str, end: int, line_end: int) -> tuple[_Edit,
         position = _skip_page_blanks(text, stop + 1)
         page_break = page_break or "\f" in text[stop + 1 : position]
         line_stop = _line_break(text, position)
-        line = text[position : line_stop if line_stop >= 0 else len(text)].strip()
+        line = text[position : line_stop if line_stop >= 0 else position + _LINE_REACH].strip()
         if line and not _is_frame_line(line):
             break
         skipped = True
@@ -625,9 +626,11 @@ def _join_line(text: str, carried: str, end: int, line_end: int) -> tuple[_Edit,
 
 
 def _line_break(text: str, position: int) -> int:
-    """Where the line at ``position`` ends: its newline or page break (-1: the text ends first)."""
-    newline = text.find("\n", position)
-    page = text.find("\f", position, newline if newline >= 0 else len(text))
+    """Where the line at ``position`` ends: its newline or page break; -1 when neither comes within
+    ``_LINE_REACH`` (a long line is text, not a page number or stamp, and a bounded look keeps the scan linear)."""
+    limit = min(len(text), position + _LINE_REACH)
+    newline = text.find("\n", position, limit)
+    page = text.find("\f", position, newline if newline >= 0 else limit)
     return page if page >= 0 else newline
 
 
