@@ -107,6 +107,7 @@ _HOST_REST = re.compile(r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+(?:[/:?#]
 _PATH_PIECE = re.compile(r"_[A-Za-z0-9%]|%[0-9A-Fa-f]{2}")
 _QUERY_PIECE = re.compile(r"[A-Za-z0-9_.\-\[\]%]{0,64}=")
 _LAST_WORD = re.compile(r"[^\W_]+\Z")
+_WORD_REACH = 64  # characters before a line-end hyphen in which its word is looked for
 _FIRST_WORD = re.compile(r"[^\W_]+")
 _PAGE_NUMBER_LINE = re.compile(r"(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?\Z")
 # The stamps of a GOST document frame (ГОСТ 2.104), printed on every page of Russian theses and reports.
@@ -684,7 +685,7 @@ def _line_reading(carried: str, piece: str, *, alone: bool = False) -> str | Non
 
 def _hyphen_reading(carried: str, core: str, *, in_host: bool) -> str:
     """A hyphen at a line end inside a URL: the URL's own (kept), the typesetter's (dropped), or undecided."""
-    before = _LAST_WORD.search(carried[:-1])
+    before = _LAST_WORD.search(carried[-_WORD_REACH:-1])  # a word of a slug, never the whole URL
     after = _FIRST_WORD.match(core)
     word_before = before.group(0) if before else ""
     word_after = after.group(0) if after else ""
