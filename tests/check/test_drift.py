@@ -98,3 +98,14 @@ def test_a_moved_page_carrying_another_work_keeps_its_move_in_the_detail() -> No
 )
 def test_shared_share(cited: str, title: str, share: float) -> None:
     assert shared_share(cited, title) == pytest.approx(share)
+
+
+def test_a_cited_title_too_short_to_tell_another_work_stays_ok_with_a_note() -> None:
+    fetched = page("Цены на бензин в Алматы выросли на семь тенге — Время", "Цены на бензин")
+    verdict = judged(link("Alive"), fetched)
+    assert verdict.status is Status.OK
+    assert verdict.title_match is False
+    assert verdict.detail.endswith("too short to tell another work")
+    two_words = judged(link("Aral news"), fetched)
+    assert two_words.status is Status.OK
+    assert judged(link("Aral sea news today"), fetched).status is Status.CONTENT_DRIFT

@@ -17,6 +17,7 @@ from ..models import Link, Page
 from ..status import Status
 from .verdict import Verdict
 
+SHORTEST_TITLE = 3  # a cited title of fewer significant words ("Alive", "Home") is too short to tell another work
 PARTIAL_SHARE = 0.5  # share of a cited title's words found in the page's title that makes it a partial match
 SHORTEST_STEM = 3  # a shared beginning this long (and all but the last two letters) makes two words one
 _NON_WORD = re.compile(r"[\W_]+")
@@ -72,6 +73,9 @@ def drift_verdict(cited_titles: Sequence[str], page_title: str | None, verdict: 
         detail = f"the page has no title, and the cited title {cited} was not found in it"
         return Verdict(verdict.status, _join(note, detail), False)
     shown = page_title.strip()
+    if max(len(_words(title)) for title in titles) < SHORTEST_TITLE:
+        detail = f"the page title «{shown}» differs from the cited title {cited}, too short to tell another work"
+        return Verdict(verdict.status, _join(note, detail), False)
     best = max(shared_share(title, shown) for title in titles)
     if best >= PARTIAL_SHARE:
         detail = f"the page title «{shown}» matches the cited title {cited} only in part"

@@ -246,6 +246,10 @@ _LINK_DETAILS: tuple[Phrase, ...] = (
             lambda m: f"на странице теперь «{m['title']}», а не цитируемый материал {m['cited']}"),
     _phrase("drift_partial", r"the page title «(?P<title>.+)» matches the cited title (?P<cited>«.+») only in part",
             lambda m: f"заголовок страницы «{m['title']}» лишь отчасти совпадает с цитируемым {m['cited']}"),
+    _phrase("drift_short", r"the page title «(?P<title>.+)» differs from the cited title (?P<cited>«.+»), too short to "
+            r"tell another work",
+            lambda m: f"заголовок страницы «{m['title']}» не совпадает с цитируемым {m['cited']}, но оно слишком "
+            "короткое, чтобы судить о подмене"),
     _phrase("drift_untitled", r"the page has no title, and the cited title (?P<cited>«.+») was not found in it",
             lambda m: f"у страницы нет заголовка, и цитируемое название {m['cited']} на ней не найдено"),
     _phrase("scheme_not_fetched", r"(?P<scheme>[\w+.-]+): URLs are not fetched",
