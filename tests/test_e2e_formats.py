@@ -162,15 +162,15 @@ async def test_check_and_fix_a_pdf_a_docx_and_a_bib_end_to_end(tmp_path: Path) -
     for name, label in (("paper.pdf", "[B1] (p. 2)"), ("thesis.docx", "[A1] (line"), ("refs.bib", "[bisnews2012]")):
         code, out, err = await _run_cli(["fix", name, "--from-report", "reports/linkaudit.json"], env, tmp_path)
         assert code == ExitCode.OK, err
-        fixed = (tmp_path / name).with_suffix(".references.fixed.txt")
+        fixed = tmp_path / f"{name}.references.fixed.txt"
         assert str(fixed.name) in out
         text = fixed.read_text(encoding="utf-8")
         assert label in text, text
         assert "http://bisnews.kz [" in text and archived in text, text
         assert text.count(archived) == 1
-    pdf_list = (tmp_path / "paper.references.fixed.txt").read_text(encoding="utf-8")
+    pdf_list = (tmp_path / "paper.pdf.references.fixed.txt").read_text(encoding="utf-8")
     assert "archived 5 November 2012" in pdf_list  # the English note's language
-    bib_list = (tmp_path / "refs.references.fixed.txt").read_text(encoding="utf-8")
+    bib_list = (tmp_path / "refs.bib.references.fixed.txt").read_text(encoding="utf-8")
     assert "архивная копия от 5 ноября 2012" in bib_list  # the entry's langid
     assert (tmp_path / "paper.pdf").read_bytes() == _pdf()  # the PDF itself is never rewritten
 

@@ -213,8 +213,9 @@ def writes_reference_list(document: Document) -> bool:
 
 
 def reference_list_name(path: Path) -> Path:
-    """``thesis.pdf`` -> ``thesis.references.fixed.txt``: the name says it is the reference list, as text."""
-    return path.with_name(f"{path.stem}.references.fixed.txt")
+    """``thesis.pdf`` -> ``thesis.pdf.references.fixed.txt``: the name says it is the reference list, as text, and
+    keeps the source's suffix so ``paper.pdf`` and ``paper.docx`` in one folder never write over each other."""
+    return path.with_name(f"{path.name}.references.fixed.txt")
 
 
 def fixed_reference_list(parsed: ParsedDocument, replacements: Mapping[str, Snapshot]) -> str:
