@@ -119,3 +119,16 @@ def test_html_gets_a_link_after_each_anchor_in_both_halves() -> None:
     expected = expected.replace(f"2012, {anchor})", f"2012, {anchor}{en})")
     assert result == expected
     assert fixed(replace(document, text=result), REPLACEMENTS) == result
+
+
+def test_reference_lists_of_two_formats_with_one_stem_get_two_names() -> None:
+    from pathlib import Path
+
+    from linkaudit.fix import reference_list_name
+
+    names = {reference_list_name(Path("papers") / name) for name in ("paper.pdf", "paper.docx", "paper.bib")}
+    assert names == {
+        Path("papers/paper.pdf.references.fixed.txt"),
+        Path("papers/paper.docx.references.fixed.txt"),
+        Path("papers/paper.bib.references.fixed.txt"),
+    }
