@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..models import FindingKind, LinkReport, Reference, Report, RunSummary
+from ..models import FindingKind, LinkReport, Reference, Repair, Report, RunSummary
 from ..status import Status
 from . import i18n
 from .base import ReportError
@@ -111,6 +111,26 @@ class ArchiveView:
 
 
 @dataclass(frozen=True)
+class RepairView:
+    """The repairs made to one spelling of a link in the text: what they were, what the text said, what was
+    checked when that differs from the link shown."""
+
+    kinds: tuple[str, ...]  # Repair values
+    texts: Texts  # the kinds in words, in each report language
+    raw: str  # as the text wrote it, on one line (a line break shown as ⏎)
+    checked: str | None  # the URL checked for this spelling, when it is not the link's own URL
+
+
+@dataclass(frozen=True)
+class ReadingView:
+    """One reading of an ambiguous spelling; the one that answered (or the text's first) is ``chosen``."""
+
+    url: str
+    href: str | None
+    chosen: bool
+
+
+@dataclass(frozen=True)
 class LinkView:
     url: str
     href: str | None
@@ -139,6 +159,8 @@ class LinkView:
     saved: str | None
     saved_href: str | None
     has_details: bool
+    repairs: tuple[RepairView, ...] = ()
+    readings: tuple[ReadingView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,6 +241,37 @@ class TrendPoint:
     y: float
 
 
+_SWAPPED = {Repair.HYPHEN_KEPT: Repair.HYPHEN_DROPPED, Repair.HYPHEN_DROPPED: Repair.HYPHEN_KEPT}
+
+
+def repair_views(item: LinkReport) -> tuple[RepairView, ...]:
+    """The link's repairs grouped by the spelling they were made to (one line per spelling)."""
+    by_raw: dict[tuple[str, str], list[str]] = {}
+    # The repairs describe the text's first reading; when another reading answered, its hyphen was read the
+    # other way round.
+    swapped = bool(item.link.candidates) and item.link.url != item.link.candidates[0]
+    for repair in item.link.repairs:
+        kind = _SWAPPED.get(repair.kind, repair.kind) if swapped else repair.kind
+        kinds = by_raw.setdefault((repair.raw, repair.url), [])
+        if kind.value not in kinds:
+            kinds.append(kind.value)
+    views = []
+    for (raw, url), kinds in by_raw.items():
+        texts = {code: ", ".join(i18n.repair_label(kind, code) for kind in kinds) for code in i18n.LANGUAGES}
+        checked = url if url not in (item.link.url, raw) and not item.link.candidates else None
+        views.append(RepairView(kinds=tuple(kinds), texts=texts, raw=i18n.as_written(raw), checked=checked))
+    return tuple(views)
+
+
+def reading_views(item: LinkReport) -> tuple[ReadingView, ...]:
+    """The readings of an ambiguous spelling, the one reported marked (none when the text was clear)."""
+    if len(item.link.candidates) < 2:
+        return ()
+    return tuple(
+        ReadingView(url=url, href=safe_href(url), chosen=url == item.link.url) for url in item.link.candidates
+    )
+
+
 def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
     result, history, snapshot = item.result, item.history, item.archive
     archive = None
@@ -277,6 +330,8 @@ def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
         saved=item.saved,
         saved_href=safe_href(item.saved),
         has_details=bool(redirects or final_url or history is not None or result.title),
+        repairs=repair_views(item),
+        readings=reading_views(item),
     )
 
 

@@ -143,6 +143,13 @@ _EN: dict[str, str] = {
     "simulated_history": "“Confirmed over several runs” comes from simulated weekly runs the demo records "
     "before this one, so that its history looks like a scheduled audit's.",
     "captured_far": "far from the cited date",
+    "repaired": "repaired",
+    "text_said": "the text said",
+    "checked_as": "checked as",
+    "readings": "readings checked",
+    "reading_chosen": "the reading reported",
+    "repairs": "Repaired URLs",
+    "repair": "Repair",
 }
 
 _RU: dict[str, str] = {
@@ -255,6 +262,13 @@ _RU: dict[str, str] = {
     "simulated_history": "«Подтверждено несколькими проверками» — по имитированным еженедельным проверкам, "
     "которые демонстрация записывает перед этой, чтобы история выглядела как у проверки по расписанию.",
     "captured_far": "далеко от даты цитирования",
+    "repaired": "исправлен",
+    "text_said": "в тексте",
+    "checked_as": "проверен как",
+    "readings": "проверены прочтения",
+    "reading_chosen": "прочтение в отчёте",
+    "repairs": "Исправленные URL",
+    "repair": "Исправление",
 }
 
 _STATUS: Mapping[str, Mapping[Status, str]] = {
@@ -307,6 +321,8 @@ _FINDINGS: Mapping[str, Mapping[str, str]] = {
         "marker_without_note": "Marker without note",
         "note_without_marker": "Note without marker",
         "dois_differ_between_halves": "DOIs differ between halves",
+        "link_text_differs": "Link text differs from its target",
+        "url_and_doi_differ": "URL and DOI lead to different places",
     },
     "ru": {
         "glued_urls": "Склеенные URL",
@@ -320,10 +336,55 @@ _FINDINGS: Mapping[str, Mapping[str, str]] = {
         "marker_without_note": "Маркер без примечания",
         "note_without_marker": "Примечание без маркера",
         "dois_differ_between_halves": "DOI в половинах различаются",
+        "link_text_differs": "Текст ссылки не совпадает с её адресом",
+        "url_and_doi_differ": "URL и DOI ведут в разные места",
     },
 }
 
 LABELS: Mapping[str, Mapping[str, str]] = {"en": _EN, "ru": _RU}
+
+# How each kind of repair reads under a link ("repaired: line-end hyphen kept — the text said …").
+_REPAIRS: Mapping[str, Mapping[str, str]] = {
+    "en": {
+        "glued_urls": "split from the text glued to it",
+        "scheme_added": "http:// added",
+        "trailing_punctuation": "punctuation after it dropped",
+        "whitespace": "blanks inside it removed",
+        "hyphen_wrap": "rejoined over a line break",
+        "hyphen_kept": "line-end hyphen kept",
+        "hyphen_dropped": "line-end hyphen dropped",
+        "page_break": "rejoined over a page break",
+        "en_dash": "en dash read as a hyphen",
+        "doi": "written as a doi.org link",
+        "annotation": "taken from the document's own link target",
+    },
+    "ru": {
+        "glued_urls": "отделён от приклеенного к нему текста",
+        "scheme_added": "добавлено http://",
+        "trailing_punctuation": "отброшены знаки препинания после него",
+        "whitespace": "убраны пробелы внутри",
+        "hyphen_wrap": "склеен через перенос строки",
+        "hyphen_kept": "дефис в конце строки сохранён",
+        "hyphen_dropped": "дефис в конце строки отброшен",
+        "page_break": "склеен через разрыв страницы",
+        "en_dash": "короткое тире прочитано как дефис",
+        "doi": "записан как ссылка doi.org",
+        "annotation": "взят из гиперссылки самого документа",
+    },
+}
+
+
+def repair_label(kind: str, lang: str) -> str:
+    """How a repair (``Repair`` value) reads in ``lang``; an unknown kind as its name."""
+    return _REPAIRS[language(lang)].get(kind, kind.replace("_", " "))
+
+
+def as_written(raw: str, limit: int = 300) -> str:
+    """A URL as the text wrote it, on one line: a line break shown as ⏎, runs of blanks kept visible but short."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = "⏎".join(part.strip(" \t") if index else part.rstrip(" \t") for index, part in enumerate(text.split("\n")))
+    text = "".join(ch if ch.isprintable() or ch == "⏎" else " " for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def language(lang: str | None) -> str:

@@ -13,12 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from ..models import FindingKind, Half, LinkReport, Reference, Report
 from ..status import Status
 from .i18n import (
+    as_written,
     capture_distance,
     finding_label,
     format_date,
     is_far,
     label,
     notes_cite_homepages_only,
+    repair_label,
     status_label,
     timestamp_date,
 )
@@ -203,6 +205,8 @@ def render(report: Report) -> str:
             lang,
         )
 
+    lines += _repairs(report, lang)
+
     if report.findings:
         lines += ["", f"## {escape(label('findings', lang))} ({len(report.findings)})"]
         kinds: dict[str, list[str]] = {}
@@ -230,6 +234,41 @@ def render(report: Report) -> str:
         lines += ["", f"## {escape(label('notes', lang))}", ""]
         lines += [f"- {escape(translate(note, lang), limit=1000)}" for note in report.notes]
     return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    """``text`` as a code span that stays inside its table cell (no backtick, pipe or line break in it)."""
+    flat = " ".join(text.split()).replace("`", "\u2018").replace("|", "\\|")
+    return f"`{flat}`"
+
+
+def _repairs(report: Report, lang: str) -> list[str]:
+    """Every URL the text did not give as it was checked: the repair, what the text said, and for an ambiguous
+    spelling its readings with the one reported marked ✓."""
+    repaired = [item for item in report.links if item.link.repairs or len(item.link.candidates) > 1]
+    if not repaired:
+        return []
+    rows = []
+    for item in repaired:
+        kinds = list(dict.fromkeys(repair.kind.value for repair in item.link.repairs))
+        written = list(dict.fromkeys(as_written(repair.raw) for repair in item.link.repairs))
+        readings = ""
+        if len(item.link.candidates) > 1:
+            readings = ", ".join(
+                ("✓ " if url == item.link.url else "") + escape(url) for url in item.link.candidates
+            )
+        rows.append(
+            [
+                link(item.link.url),
+                escape(", ".join(repair_label(kind, lang) for kind in kinds)),
+                LINE_BREAK.join(_code(text) for text in written[:3]),
+                readings,
+            ]
+        )
+    lines = ["", f"## {escape(label('repairs', lang))} ({len(repaired)})", ""]
+    return lines + _table(
+        [label(key, lang) for key in ("url", "repair", "text_said", "readings")], rows, lang
+    )
 
 
 def _broken_references(report: Report) -> list[str]:

@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .i18n import language, plural_ru
+from ..status import Status
+from .i18n import language, plural_ru, status_label
 
 Render = Callable[["re.Match[str]"], str]
 
@@ -262,6 +263,13 @@ _LINK_DETAILS: tuple[Phrase, ...] = (
     _phrase("host_encoding", r"host (?P<host>.+) cannot be encoded: (?P<reason>.+)",
             lambda m: f"имя сайта {m['host']} нельзя записать в punycode ({m['reason']})"),
     _phrase("doi_unregistered", r"DOI not registered", lambda m: "DOI не зарегистрирован"),
+    # The readings of a URL the layout left ambiguous (links.choose_candidates).
+    _phrase("reading_answered", r"read as (?P<url>\S+), the reading that answered",
+            lambda m: f"прочитан как {m['url']} — это прочтение ответило"),
+    _phrase("no_reading_answered", r"no reading answered: (?P<url>\S+) is reported",
+            lambda m: f"ни одно прочтение не ответило, в отчёте {m['url']}"),
+    _phrase("also_checked", r"also checked (?P<readings>\S+ \(\w+\)(?:, \S+ \(\w+\))*)",
+            lambda m: "проверены также " + _readings_ru(m["readings"])),
     # Archive captures (``Snapshot.detail``) and archive remarks.
     _phrase("capture_unfetched", r"capture could not be fetched: (?P<reason>.+)",
             lambda m: f"копию не удалось загрузить: {_inner(m, 'reason')}"),
@@ -281,6 +289,19 @@ _LINK_DETAILS: tuple[Phrase, ...] = (
     _phrase("capture_served", r"the archive served the capture of (?P<ts>\d+) instead of (?P<asked>\d+)",
             lambda m: f"архив выдал копию {m['ts']} вместо {m['asked']}"),
 )
+
+
+def _readings_ru(readings: str) -> str:
+    """«http://a (dead), http://b (ok)» with each status named in Russian."""
+
+    def status(match: re.Match[str]) -> str:
+        try:
+            label = status_label(Status(match[1]), "ru")
+            return f"({label[:1].lower()}{label[1:]})"
+        except ValueError:
+            return match[0]
+
+    return re.sub(r"\((\w+)\)(?=,|$)", status, readings)
 
 
 def _unit_ru(unit: str, amount: str) -> str:
