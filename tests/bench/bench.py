@@ -182,7 +182,9 @@ async def serve(hosts: int, latency: float, page_kb: int) -> None:
         if cited is None:  # a real site: made-up addresses (the soft-404 probe) are 404
             return web.Response(status=404, text="<title>Not found</title>", content_type="text/html")
         if not bodies:
-            small = f"<!DOCTYPE html><html><head><title>{request.path}</title></head><body><p>ok</p></body></html>"
+            # each host's own page: hosts answering one identical page would be a captive portal, not the web
+            site = f"{host_address(host_index(request))}{request.path}"
+            small = f"<!DOCTYPE html><html><head><title>{site}</title></head><body><p>ok</p></body></html>"
             return web.Response(text=small, content_type="text/html", headers=headers)
         number = int(cited.group(1))
         if host_index(request) % 2:
@@ -191,7 +193,7 @@ async def serve(hosts: int, latency: float, page_kb: int) -> None:
         else:
             template = bodies["utf-8"][number % PAGE_VARIANTS]
             content_type = "text/html; charset=utf-8"
-        body = template.replace(NUMBER.encode(), str(number).encode())
+        body = template.replace(NUMBER.encode(), f"{number} ({host_address(host_index(request))})".encode())
         return web.Response(body=body, headers={**headers, "Content-Type": content_type})
 
     app = web.Application(middlewares=[log.middleware])
