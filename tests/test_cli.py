@@ -436,6 +436,20 @@ def _broken_report(count: int) -> Report:
     )  # fmt: skip
 
 
+def test_the_broken_listing_gives_details_in_the_report_language() -> None:
+    import dataclasses
+
+    import click
+
+    from linkaudit.cli import broken_listing
+
+    report = dataclasses.replace(_broken_report(2), lang="ru")
+    lines = [click.unstyle(line).strip() for line in broken_listing(report, None)]
+    assert "404 не найдена" in lines and "404 Not Found" not in lines
+    english = [click.unstyle(line).strip() for line in broken_listing(_broken_report(2), None)]
+    assert "404 Not Found" in english
+
+
 def test_the_broken_listing_is_capped_with_a_pointer_to_the_report() -> None:
     import click
 

@@ -507,7 +507,10 @@ class Terminal:
 
     def result(self, result: CheckResult) -> None:
         if self.verbose:
-            detail = f"  {result.detail}" if result.detail else ""
+            from .report.translate import translate
+
+            text = translate(result.detail, self.config.lang) if self.config else result.detail
+            detail = f"  {text}" if text else ""
             cached = "  (cached)" if result.from_cache else ""
             self.echo(f"{result.status.value:<17} {result.url}{detail}{cached}")
 
@@ -892,14 +895,18 @@ def broken_listing(report: Report, hint: str | None, limit: int = LISTED, *, bas
             if shown >= limit:
                 break
             shown += 1
-            lines.extend(_entry(sorted(places), items[url], base))
+            lines.extend(_entry(sorted(places), items[url], base, report.lang))
     if total > shown:
         more = f"… and {total - shown} more"
         lines.append(f"{more} (see {hint})" if hint else more)
     return lines
 
 
-def _entry(places: Sequence[tuple[int, str]], item: LinkReport, base: Path | None = None) -> list[str]:
+def _entry(
+    places: Sequence[tuple[int, str]], item: LinkReport, base: Path | None = None, lang: str = "en"
+) -> list[str]:
+    from .report.translate import translate
+
     result = item.result
     confirmed = item.history is not None and item.history.confirmed
     status = click.style(result.status.value, fg="red") + (" (confirmed)" if confirmed else "")
@@ -908,7 +915,7 @@ def _entry(places: Sequence[tuple[int, str]], item: LinkReport, base: Path | Non
         where += f" (also line{'s' if len(places) > 2 else ''} {', '.join(str(line) for line, _ in places[1:])})"
     lines = [f"  {where}  {status}  {item.link.url}"]
     if result.detail:
-        lines.append(f"      {result.detail}")
+        lines.append(f"      {translate(result.detail, lang)}")
     if item.archive is not None:
         state = "verified" if item.archive.verified else "not verified"
         url = item.archive.url

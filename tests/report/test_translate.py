@@ -22,16 +22,19 @@ SOURCE = Path(__file__).resolve().parents[2] / "src" / "linkaudit"
 MODULES = (
     *sorted((SOURCE / "check").glob("*.py")),
     *sorted((SOURCE / "archive").glob("*.py")),
+    *sorted((SOURCE / "inputs").glob("*.py")),
     SOURCE / "audit.py",
-    SOURCE / "references" / "__init__.py",
-    SOURCE / "references" / "findings.py",
-    SOURCE / "references" / "notes.py",
+    SOURCE / "links.py",
+    *sorted((SOURCE / "references").glob("*.py")),
 )
 NOTE_CALLS = {"note", "append"}  # observer.note(...), notes.append(...)
 FAILURES = re.compile(r"(Error|Failure|Unavailable|Url|Address|Reset|Response|Timeout)$")
 DETAIL_FUNCTIONS = {"http_detail", "_with_attempts", "url_scheme_problem"}
 # Not sentences a reader sees: exception texts that only name a programming error.
-INTERNAL = re.compile(r"^(not a timestamp|report\.js must not|rate must be positive|Checker is not open)")
+# A bibliography entry's own text ("(accessed …)") is the reference, not a sentence linkaudit writes.
+INTERNAL = re.compile(
+    r"^(not a timestamp|report\.js must not|rate must be positive|Checker is not open|\(accessed )"
+)
 
 
 def _is_text(node: ast.AST) -> bool:
@@ -71,6 +74,9 @@ def _value_for(expression: str) -> str | tuple[str, ...]:
     """Plausible values for an f-string placeholder, guessed from the expression's wording."""
     text = expression.lower()
     rules = (
+        ("size //", "250"),
+        ("skipped", "3"),
+        ("part", "word/document.xml"),
         ("phrase", "Service Unavailable"),
         ("noun", "attempts"),
         ("gave_up", "the server asked to retry after 99999 s (about 28 hours), beyond the 60 s linkaudit waits"),
@@ -117,6 +123,7 @@ def _value_for(expression: str) -> str | tuple[str, ...]:
         ("describe", "Connection refused"),
         ("message", "Bad Request"),
         ("detail", "404 Not Found"),
+        ("remarks", "the @article entry on line 3 has no citation key; skipped"),
         ("name", "wayback"),
         ("lead", ""),
     )
@@ -197,6 +204,9 @@ def test_every_english_sentence_has_a_russian_form(readings: tuple[str, ...], pl
             "ошибка TLS: сертификат выдан на другое имя",
         ),
         ("TLS failure: something new", "ошибка TLS: сбой TLS (something new)"),
+        ("TLS failure: the certificate is for another host", "ошибка TLS: сертификат выдан на другое имя"),
+        ("TLS failure: the certificate is not trusted (self-signed)",
+         "ошибка TLS: сертификат не заслуживает доверия (самоподписанный)"),
         (
             "cannot connect: Connect call failed ('127.0.0.1', 46663)",
             "не удаётся соединиться: соединение отвергнуто (127.0.0.1:46663)",
@@ -262,3 +272,21 @@ def test_home_page_notes_on_one_line() -> None:
     assert i18n.notes_cite_homepages_only(labels[:5], "ru", shown=0) == (
         "5 примечаний ссылаются только на главную страницу сайта:"
     )
+
+
+def test_every_readable_tls_reason_has_a_russian_form() -> None:
+    from linkaudit.check.fetch import TLS_REASONS, tls_reason
+
+    for reason in TLS_REASONS:
+        russian = translate(f"TLS failure: {reason}", "ru")
+        assert "сбой TLS (" not in russian and re.search("[а-яё]", russian), reason
+    raw = "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)"
+    assert tls_reason(raw) == "the certificate is not trusted (self-signed)"
+    assert tls_reason("[SSL: TLSV1_ALERT_INTERNAL_ERROR] tlsv1 alert internal error (_ssl.c:1006)") == (
+        "the TLS handshake failed"
+    )
+    assert tls_reason("[SSL] something new (_ssl.c:1006)") == "something new"
+    assert tls_reason(
+        "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid "
+        "for 'a.kz'. (_ssl.c:1006)"
+    ) == "the certificate is for another host"

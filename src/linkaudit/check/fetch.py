@@ -602,7 +602,7 @@ def _classify_error(exc: BaseException) -> tuple[type[FetchError], str]:
     if isinstance(exc, PrivateAddressError):
         return PrivateAddress, PRIVATE_DETAIL
     if isinstance(exc, (aiohttp.ClientConnectorCertificateError, aiohttp.ClientSSLError, ssl.SSLError)):
-        return TlsFailure, f"TLS failure: {_reason(exc)}"
+        return TlsFailure, f"TLS failure: {tls_reason(_reason(exc))}"
     if isinstance(exc, asyncio.TimeoutError):
         return FetchTimeout, "timed out"
     if isinstance(exc, aiohttp.ClientProxyConnectionError):
@@ -628,6 +628,40 @@ _RESETS = (
     aiohttp.ClientOSError,
     ConnectionError,
 )
+
+
+# What OpenSSL says, as an editor reads it (report/translate.py has each sentence's Russian form).
+_TLS_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), text)
+    for pattern, text in (
+        (r"self[- ]signed certificate in certificate chain", "the certificate is not trusted (self-signed chain)"),
+        (r"self[- ]signed certificate", "the certificate is not trusted (self-signed)"),
+        (r"certificate has expired", "the certificate has expired"),
+        (r"certificate is not yet valid", "the certificate is not valid yet"),
+        (r"hostname mismatch|doesn't match|not valid for", "the certificate is for another host"),
+        (r"unable to get (?:local )?issuer certificate", "the certificate is not trusted (unknown issuer)"),
+        (r"certificate revoked", "the certificate was revoked"),
+        (r"unsupported protocol|no protocols available|wrong ssl version",
+         "the server offers only an outdated TLS version"),
+        (r"wrong version number|record layer failure|packet length too long",
+         "the server does not speak TLS at this address"),
+        (r"eof occurred|unexpected eof|connection has been closed",
+         "the server closed the connection during the TLS handshake"),
+        (r"handshake failure|alert", "the TLS handshake failed"),
+        (r"certificate verify failed", "the certificate did not verify"),
+    )
+)
+TLS_REASONS: tuple[str, ...] = tuple(dict.fromkeys(text for _, text in _TLS_REASONS))
+
+
+def tls_reason(raw: str) -> str:
+    """OpenSSL's text ("[SSL: CERTIFICATE_VERIFY_FAILED] … (_ssl.c:1006)") as a reader understands it; an
+    unknown reason keeps its words without the library's codes and file positions."""
+    for pattern, text in _TLS_REASONS:
+        if pattern.search(raw):
+            return text
+    cleaned = re.sub(r"\[SSL(?:: [A-Z_]+)?\]\s*|\s*\(_ssl\.c:\d+\)", "", raw).strip()
+    return cleaned or "the TLS handshake failed"
 
 
 def _reason(exc: BaseException) -> str:

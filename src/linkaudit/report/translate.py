@@ -145,7 +145,27 @@ _OS_REASONS_RU: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ..
 )
 
 
+# check/fetch.py's readable reasons (``fetch.TLS_REASONS``), word for word.
+_TLS_READABLE_RU: dict[str, str] = {
+    "the certificate is not trusted (self-signed chain)": "сертификат не заслуживает доверия (самоподписанная цепочка)",
+    "the certificate is not trusted (self-signed)": "сертификат не заслуживает доверия (самоподписанный)",
+    "the certificate has expired": "срок действия сертификата истёк",
+    "the certificate is not valid yet": "сертификат ещё не вступил в силу",
+    "the certificate is for another host": "сертификат выдан на другое имя",
+    "the certificate is not trusted (unknown issuer)": "сертификат не заслуживает доверия (неизвестный издатель)",
+    "the certificate was revoked": "сертификат отозван",
+    "the server offers only an outdated TLS version": "сервер предлагает только устаревшую версию TLS",
+    "the server does not speak TLS at this address": "по этому адресу сервер отвечает не по TLS",
+    "the server closed the connection during the TLS handshake": "сервер оборвал соединение при согласовании TLS",
+    "the TLS handshake failed": "сбой согласования TLS",
+    "the certificate did not verify": "сертификат не прошёл проверку",
+}
+
+
 def tls_reason_ru(reason: str) -> str:
+    readable = _TLS_READABLE_RU.get(reason)
+    if readable is not None:
+        return readable
     for pattern, text in _TLS_REASONS_RU:
         if pattern.search(reason):
             return text
@@ -435,6 +455,11 @@ _FINDINGS: tuple[Phrase, ...] = (
             r"used or drop the note\.",
             lambda m: f"На примечание {m['label']} текст нигде не ссылается; поставьте ссылку [{m['number']}] там, "
             "где оно нужно, или уберите примечание."),
+    _phrase("link_text_differs",
+            r"The link on line (?P<line>\d+) shows (?P<shown>.+) but leads to (?P<target>\S+); make the text and "
+            r"the link agree \(both were checked\)\.",
+            lambda m: f"Ссылка в строке {m['line']} показывает {m['shown']}, а ведёт на {m['target']}; приведите "
+            "текст и адрес ссылки в согласие (проверены оба)."),
     _phrase("lists_disagree",
             r"(?P<one>\S+) and (?P<other>\S+) cite the same source \((?P<source>.+)\); the lists number it "
             r"differently — (?P<advice>.+?)(?: \((?P<ibid>\S+) is “Ibid\.” of (?P<target>\S+)\))?\.",
@@ -519,7 +544,76 @@ _NOTES: tuple[Phrase, ...] = (
             lambda m: f"Save Page Now: {m['url']}: {os_reason_ru(m['reason'])}"),
 )
 
-PHRASES: tuple[Phrase, ...] = (*_FINDINGS, *_NOTES, *_LINK_DETAILS)
+_DOCUMENT = r"(?P<document>.+?): "
+
+# What the readers say of an input they cannot read, or set aside (``inputs``): the document's name first.
+_INPUTS: tuple[Phrase, ...] = (
+    _phrase("no_files", _DOCUMENT + r"no \.txt, \.md or \.html files in this directory \(nor any of (?P<kinds>.+)\)",
+            lambda m: f"{m['document']}: в этой папке нет файлов .txt, .md или .html (и никаких {m['kinds']})"),
+    _phrase("no_such_file", _DOCUMENT + r"no such file or directory",
+            lambda m: f"{m['document']}: нет такого файла или папки"),
+    _phrase("too_big", _DOCUMENT + r"file is (?P<mb>\d+) MB, more than the (?P<cap>\d+) MB limit",
+            lambda m: f"{m['document']}: файл занимает {m['mb']} МБ, больше предела в {m['cap']} МБ"),
+    _phrase("permission", _DOCUMENT + r"permission denied", lambda m: f"{m['document']}: нет прав на чтение"),
+    _phrase("is_directory", _DOCUMENT + r"is a directory", lambda m: f"{m['document']}: это папка"),
+    _phrase("cannot_read", _DOCUMENT + r"cannot read \((?P<reason>.+)\)",
+            lambda m: f"{m['document']}: не удаётся прочитать ({os_reason_ru(m['reason'])})"),
+    _phrase("bib_malformed", r"the @(?P<kind>\S+) entry on line (?P<line>\d+) is malformed \((?P<inner>.+)\); skipped",
+            lambda m: f"запись @{m['kind']} в строке {m['line']} испорчена ({_inner(m)}); пропущена"),
+    _phrase("bib_no_key", r"the @(?P<kind>\S+) entry on line (?P<line>\d+) has no citation key; skipped",
+            lambda m: f"у записи @{m['kind']} в строке {m['line']} нет ключа цитирования; пропущена"),
+    _phrase("bib_no_closing", r"no closing (?P<what>.+)", lambda m: f"нет закрывающего {m['what']}"),
+    _phrase("bib_unexpected", r"unexpected (?P<what>.+)", lambda m: f"неожиданное {m['what']}"),
+    _phrase("bib_long_field", r"field (?P<field>\S+) is (?P<n>\d+) characters long",
+            lambda m: f"поле {m['field']} длиной {m['n']} "
+            f"{plural_ru(int(m['n']), 'символ', 'символа', 'символов')}"),
+    _phrase("bib_cut_off", r"a field value is cut off", lambda m: "значение поля оборвано"),
+    _phrase("bib_unterminated", r"an unterminated quoted value", lambda m: "значение в кавычках не закрыто"),
+    _phrase("bib_braces", r"unbalanced braces", lambda m: "фигурные скобки не сбалансированы"),
+    _phrase("bib_no_web_address",
+            r"the url field of (?P<key>\S+) \(line (?P<line>\d+)\) holds no web address \((?P<value>.+)\); not checked",
+            lambda m: f"в поле url записи {m['key']} (строка {m['line']}) нет веб-адреса ({m['value']}); не "
+            "проверяется"),
+    _phrase("json_invalid", _DOCUMENT + r"not valid JSON \((?P<reason>.+) on line (?P<line>\d+)\)",
+            lambda m: f"{m['document']}: это не JSON ({m['reason']} в строке {m['line']})"),
+    _phrase("csl_not_list", _DOCUMENT + r"JSON, but not a CSL-JSON bibliography \(a list of items\)",
+            lambda m: f"{m['document']}: JSON, но не библиография CSL-JSON (нужен список записей)"),
+    _phrase("csl_no_items",
+            _DOCUMENT + r"JSON, but not a CSL-JSON bibliography \(its items have no title, URL or DOI\)",
+            lambda m: f"{m['document']}: JSON, но не библиография CSL-JSON (у записей нет названия, URL или DOI)"),
+    _phrase("ris_none", _DOCUMENT + r"no RIS records \(no 'TY  - ' line\)",
+            lambda m: f"{m['document']}: нет записей RIS (нет строки 'TY  - ')"),
+    _phrase("ris_malformed", r"the RIS record on line (?P<line>\d+) is malformed \((?P<inner>.+)\); skipped",
+            lambda m: f"запись RIS в строке {m['line']} испорчена ({os_reason_ru(m['inner'])}); пропущена"),
+    _phrase("docx_no_body", _DOCUMENT + r"a zip file without word/document\.xml, not a Word document",
+            lambda m: f"{m['document']}: архив zip без word/document.xml — это не документ Word"),
+    _phrase("odt_no_body", _DOCUMENT + r"a zip file without content\.xml, not an OpenDocument text",
+            lambda m: f"{m['document']}: архив zip без content.xml — это не текст OpenDocument"),
+    _phrase("office_unreadable", _DOCUMENT + r"not a readable (?P<what>.+?) file \((?P<reason>.+)\)",
+            lambda m: f"{m['document']}: файл {m['what']} не читается ({m['reason']})"),
+    _phrase("office_bomb", _DOCUMENT + r"(?P<part>\S+) unpacks to (?P<mb>\d+) MB; not read",
+            lambda m: f"{m['document']}: {m['part']} распаковывается в {m['mb']} МБ; не прочитан"),
+    _phrase("office_xml", _DOCUMENT + r"(?P<part>\S+) is not well-formed XML \((?P<reason>.+)\)",
+            lambda m: f"{m['document']}: {m['part']} — испорченный XML ({m['reason']})"),
+    _phrase("pdf_encrypted", _DOCUMENT + r"encrypted PDF \(it needs a password to open\); decrypt it first",
+            lambda m: f"{m['document']}: PDF зашифрован (нужен пароль); сначала расшифруйте его"),
+    _phrase("pdf_unreadable", _DOCUMENT + r"not a readable PDF \((?P<reason>.+)\)",
+            lambda m: f"{m['document']}: PDF не читается ({m['reason']})"),
+    _phrase("pdf_scan", _DOCUMENT + r"no text layer \(a scanned PDF\?\); run OCR on it first",
+            lambda m: f"{m['document']}: нет текстового слоя (скан?); сначала распознайте текст (OCR)"),
+    _phrase("pdf_non_web", r"(?P<n>\d+) link annotation\(s\) to files or other non-web targets set aside",
+            lambda m: f"{m['n']} {plural_ru(int(m['n']), 'гиперссылка', 'гиперссылки', 'гиперссылок')} на файлы и "
+            "другие не веб-адреса не учитываются"),
+    _phrase("binary", _DOCUMENT + r"looks like a binary file, not a text, Markdown or HTML document",
+            lambda m: f"{m['document']}: похоже на двоичный файл, а не на текст, Markdown или HTML"),
+    _phrase("encoding", _DOCUMENT + r"cannot tell the text encoding \(not UTF-8, cp1251 or koi8-r\)",
+            lambda m: f"{m['document']}: не удаётся определить кодировку (не UTF-8, cp1251 и не koi8-r)"),
+    _phrase("document_remark",  # a bibliography whose every entry was set aside: the first remark, named
+            _DOCUMENT + r"(?P<inner>the @\S+ entry on line .+|the RIS record on line .+|the url field of .+)",
+            lambda m: f"{m['document']}: {_inner(m)}"),
+)
+
+PHRASES: tuple[Phrase, ...] = (*_FINDINGS, *_NOTES, *_LINK_DETAILS, *_INPUTS)
 
 
 def phrase_for(text: str) -> Phrase | None:
