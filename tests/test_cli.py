@@ -701,28 +701,34 @@ def test_a_run_that_checked_nothing_is_not_an_all_clear(tmp_path: Path, site: Si
 
 
 def test_archive_failures_read_as_one_line_whatever_the_client_said() -> None:
+    from linkaudit.archive import ArchiveErrorKind, ArchiveUnavailable
     from linkaudit.cli import tidy_notes
     from linkaudit.config import Config
     from linkaudit.report.translate import is_known
 
     config = Config()  # the archive is web.archive.org
-    refused = ("wayback: lookup of http://a.example/{} failed: CDX query failed: ConnectionError: "
-               "HTTPConnectionPool(host='web.archive.org', port=443): Max retries exceeded with url: /cdx/search/cdx "
-               "(Caused by NewConnectionError('<urllib3.connection.HTTPSConnection object>: Failed to establish a new "
-               "connection: [Errno 111] Connection refused'))")  # fmt: skip
-    slow = ("wayback: lookup of http://b.example/ failed: CDX query failed: ReadTimeout: "
-            "HTTPSConnectionPool(host='web.archive.org', port=443): Read timed out. (read timeout=20)")  # fmt: skip
-    other = "wayback: lookup of http://c.example/ failed: CDX server answered HTTP 503"
-    notes = [refused.format(1), refused.format(2), slow, other, "… and 7 more archive remark(s) like these."]
+    raw = ("CDX query failed: ConnectionError: HTTPConnectionPool(host='web.archive.org', port=443): Max retries "
+           "exceeded with url: /cdx/search/cdx (Caused by NewConnectionError(...: [Errno 111] Connection refused'))")
+    refused = ArchiveUnavailable(raw, kind=ArchiveErrorKind.REFUSED, host="web.archive.org")
+    slow = ArchiveUnavailable("CDX query failed: ReadTimeout: …", kind=ArchiveErrorKind.TIMEOUT, host="web.archive.org")
+
+    def failed(url: str, error: ArchiveUnavailable, archive: str = "wayback") -> str:
+        return f"{archive}: lookup of {url} failed: {error.readable()}"  # as archive/replacements.py notes it
+
+    other = failed("http://c.example/", ArchiveUnavailable("CDX server answered HTTP 503", host="web.archive.org"))
+    notes = [failed("http://a.example/1", refused), failed("http://a.example/2", refused),
+             failed("http://b.example/", slow), other, "… and 7 more archive remark(s) like these."]  # fmt: skip
+    assert "ConnectionPool" not in "".join(notes)
     assert tidy_notes(notes, config) == (
         "web.archive.org could not be reached (2 lookups failed; no archived copy could be looked up)",
         "web.archive.org did not answer in time (1 lookup failed; no archived copy could be looked up)",
         other,
         "… and 7 more archive remark(s) like these.",
     )
-    only_refused = [refused.format(n) for n in range(5)] + ["… and 7 more archive remark(s) like these."]
-    tidied = tidy_notes(only_refused, config)
+    only_refused = [failed(f"http://a.example/{n}", refused) for n in range(5)]
+    tidied = tidy_notes([*only_refused, "… and 7 more archive remark(s) like these."], config)
     assert tidied == ("web.archive.org could not be reached (12 lookups failed; no archived copy could be looked up)",)
     assert all(is_known(note) for note in tidy_notes(notes, config))  # each has its Russian form
-    memento = tidy_notes([refused.replace("wayback:", "http://timegate.example/tg:").format(1)], config)
+    timegate = ArchiveUnavailable(raw, kind=ArchiveErrorKind.UNREACHABLE, host="timegate.example")
+    memento = tidy_notes([failed("http://a.example/1", timegate, "http://timegate.example/tg")], config)
     assert memento == ("timegate.example could not be reached (1 lookup failed; no archived copy could be looked up)",)

@@ -503,7 +503,7 @@ class Terminal:
 
     def note(self, text: str) -> None:
         if self.verbose:
-            self.echo(f"linkaudit: note: {readable_note(text, self.config) if self.config else text}")
+            self.echo(f"linkaudit: note: {readable_note(text)}")
 
     def result(self, result: CheckResult) -> None:
         if self.verbose:
@@ -722,38 +722,20 @@ def _run_audit(
     return dataclasses.replace(report, notes=tidy_notes(report.notes, config)), outcome.exit_code
 
 
-# A lookup that failed because the archive could not be reached, or did not answer in time: the library's remark
-# then carries the HTTP client's own text (urllib3's "HTTPConnectionPool(...): Max retries exceeded ...").
-_UNREACHABLE = re.compile(
-    r"ConnectionError|Max retries exceeded|NewConnectionError|Failed to establish|Connection refused"
-    r"|ClientConnectorError|Cannot connect|Name or service not known|nodename nor servname"
-    r"|Temporary failure in name resolution|getaddrinfo failed|Network is unreachable|ConnectionPool\(",
-    re.IGNORECASE,
+# A lookup that failed because the archive could not be reached or did not answer in time: the archive stage
+# writes that line itself from the failure's kind (archive.ArchiveErrorKind), after the lookup it concerns.
+_LOOKUP_FAILED = re.compile(
+    r"^(?P<archive>\S+): lookup of (?P<url>\S+) failed: "
+    r"(?P<why>\S+ (?:could not be reached|did not answer in time))$"
 )
-_TIMED_OUT = re.compile(r"ReadTimeout|ConnectTimeout|Read timed out|timed out|TimeoutError", re.IGNORECASE)
-_LOOKUP_FAILED = re.compile(r"^(?P<archive>\S+): lookup of (?P<url>\S+) failed: (?P<why>.*)$")
 _MORE = re.compile(r"^… and (?P<count>\d+) more archive remark")
 
 
-def _archive_host(name: str, config: Config) -> str:
-    from urllib.parse import urlsplit
-
-    url = name if name.startswith(("http://", "https://")) else config.wayback_url
-    return urlsplit(url).hostname or name
-
-
-def readable_note(note: str, config: Config) -> str:
-    """One readable line for an archive lookup that failed because the archive could not be reached or did not
-    answer in time, never the HTTP client's raw text; any other note as it is."""
+def readable_note(note: str) -> str:
+    """One line for an archive that could not be reached or did not answer in time, without the lookup it
+    concerns (so that they can be counted together); any other note as it is."""
     match = _LOOKUP_FAILED.match(note)
-    if match is None:
-        return note
-    host = _archive_host(match["archive"], config)
-    if _TIMED_OUT.search(match["why"]):
-        return f"{host} did not answer in time"
-    if _UNREACHABLE.search(match["why"]):
-        return f"{host} could not be reached"
-    return note
+    return note if match is None else match["why"]
 
 
 def tidy_notes(notes: Sequence[str], config: Config) -> tuple[str, ...]:
@@ -763,7 +745,7 @@ def tidy_notes(notes: Sequence[str], config: Config) -> tuple[str, ...]:
     kept: list[str] = []
     more = 0
     for note in notes:
-        readable = readable_note(note, config)
+        readable = readable_note(note)
         if readable != note:
             counts[readable] = counts.get(readable, 0) + 1
             if counts[readable] == 1:

@@ -247,7 +247,43 @@ async def test_failing_or_absent_service_never_raises(wayback: ArchiveFactory, c
     assert any("503" in note for note in notes.notes)
     closed = archive.config.with_overrides({"wayback_url": "http://127.0.0.1:9"})
     assert await find_replacements(items, closed, fetch_page=checker.fetch_page, observer=notes) == {}
-    assert any("ConnectionError" in note for note in notes.notes)
+    # one readable line written by the library, never the HTTP client's text
+    assert f"wayback: lookup of {URL} failed: 127.0.0.1 could not be reached" in notes.notes
+    assert not any("ConnectionPool" in note or "Max retries" in note for note in notes.notes)
+
+
+async def test_archive_errors_carry_their_kind(wayback: ArchiveFactory) -> None:
+    """Refused, timed out and rate-limited lookups each say so through ``kind``, read from the failure itself."""
+    import socket
+
+    import pytest
+
+    from linkaudit.archive import ArchiveError, ArchiveErrorKind
+
+    with pytest.raises(ArchiveError) as refused:
+        await WaybackLookup("http://127.0.0.1:9", rate=RateLimiter(100), attempts=1).candidates(URL, None)
+    assert refused.value.kind is ArchiveErrorKind.REFUSED
+    assert refused.value.readable() == "127.0.0.1 could not be reached"
+
+    silent = socket.socket()  # accepts connections (the backlog) and never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        base = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        with pytest.raises(ArchiveError) as timed_out:
+            await WaybackLookup(base, rate=RateLimiter(100), timeout=0.3, attempts=1).candidates(URL, None)
+    finally:
+        silent.close()
+    assert timed_out.value.kind is ArchiveErrorKind.TIMEOUT
+    assert timed_out.value.readable() == "127.0.0.1 did not answer in time"
+
+    archive = await wayback(captures_of(URL, "20120101000000"), retry_after_cap=0.05)
+    archive.state.answer_429(100, retry_after=None)
+    lookup = WaybackLookup(archive.config.wayback_url, rate=RateLimiter(100), attempts=2, backoff_cap=0.05)
+    with pytest.raises(ArchiveError) as limited:
+        await lookup.candidates(URL, None)
+    assert limited.value.kind is ArchiveErrorKind.RATE_LIMITED
+    assert limited.value.readable() == "127.0.0.1 kept answering 429 (too many requests)"
 
 
 async def test_time_box_leaves_the_rest_without_snapshot(wayback: ArchiveFactory, checker: Checker) -> None:

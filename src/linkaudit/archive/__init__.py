@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import (
     ArchiveError,
+    ArchiveErrorKind,
     ArchiveLookup,
     ArchiveRateLimited,
     ArchiveUnavailable,
@@ -18,6 +19,7 @@ from .wayback import WaybackLookup
 __all__ = [
     "ArchiveCache",
     "ArchiveError",
+    "ArchiveErrorKind",
     "ArchiveLookup",
     "ArchiveRateLimited",
     "ArchiveUnavailable",

@@ -8,13 +8,23 @@ Errors::
     ArchiveError              a lookup failed; the run goes on without that archive's answer
     ├── ArchiveRateLimited    the archive answered 429 (retry_after: seconds it asked us to wait)
     └── ArchiveUnavailable    any other failure: 5xx, malformed answer, network error, limiter closed
+
+Each carries a ``kind`` (unreachable, timeout, refused, rate_limited, failed) and the archive's host, so that
+``readable()`` says what happened in one line ("web.archive.org could not be reached") and nobody has to read
+the HTTP client's own text ("HTTPConnectionPool(…): Max retries exceeded …") to find out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
 from concurrent.futures import TimeoutError as FutureTimeout
+from enum import Enum
 from typing import Protocol, runtime_checkable
+
+import aiohttp
+import requests
+import urllib3.exceptions
 
 from ..check.retry import RATE_LIMIT_PAUSE, RateLimited
 from ..models import Snapshot
@@ -22,18 +32,92 @@ from ..models import Snapshot
 DEFAULT_BACKOFF = RATE_LIMIT_PAUSE  # seconds all archive requests pause after a 429 without Retry-After
 
 
+class ArchiveErrorKind(str, Enum):
+    """What kind of failure an archive lookup met: code decides on this, never on the error's text."""
+
+    UNREACHABLE = "unreachable"  # no connection could be made (DNS, network, reset)
+    TIMEOUT = "timeout"  # connected or tried to, but no answer in time
+    REFUSED = "refused"  # the archive's host refused the connection
+    RATE_LIMITED = "rate_limited"  # it kept answering 429
+    FAILED = "failed"  # anything else: an HTTP error status, a malformed answer, the pass being over
+
+    def __str__(self) -> str:
+        return self.value
+
+
 class ArchiveError(Exception):
-    """An archive lookup failed; callers record it and continue."""
+    """An archive lookup failed; callers record it (``readable()``) and continue."""
+
+    def __init__(self, message: str, *, kind: ArchiveErrorKind = ArchiveErrorKind.FAILED, host: str | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.host = host
+
+    def readable(self) -> str:
+        """One line for a person: what happened to the archive, not what the HTTP client said."""
+        host = self.host or "the archive"
+        if self.kind in (ArchiveErrorKind.UNREACHABLE, ArchiveErrorKind.REFUSED):
+            return f"{host} could not be reached"
+        if self.kind is ArchiveErrorKind.TIMEOUT:
+            return f"{host} did not answer in time"
+        if self.kind is ArchiveErrorKind.RATE_LIMITED:
+            return f"{host} kept answering 429 (too many requests)"
+        return str(self)
 
 
 class ArchiveRateLimited(ArchiveError, RateLimited):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        ArchiveError.__init__(self, message)
+    def __init__(self, message: str, retry_after: float | None = None, *, host: str | None = None) -> None:
+        ArchiveError.__init__(self, message, kind=ArchiveErrorKind.RATE_LIMITED, host=host)
         self.retry_after = retry_after
 
 
 class ArchiveUnavailable(ArchiveError):
     pass
+
+
+_TIMEOUTS = (
+    requests.Timeout,
+    urllib3.exceptions.TimeoutError,
+    asyncio.TimeoutError,
+    TimeoutError,
+    socket.timeout,
+    FutureTimeout,
+)
+_UNREACHABLE = (requests.ConnectionError, urllib3.exceptions.HTTPError, aiohttp.ClientConnectionError, OSError)
+
+
+def _causes(exc: BaseException, limit: int = 16) -> list[BaseException]:
+    """``exc`` and what it wraps (cause, context, urllib3's ``reason``, exceptions among its args), bounded."""
+    seen: list[BaseException] = []
+    pending = [exc]
+    while pending and len(seen) < limit:
+        current = pending.pop(0)
+        if any(current is known for known in seen):
+            continue
+        seen.append(current)
+        inner = [current.__cause__, current.__context__, getattr(current, "reason", None), *current.args]
+        pending.extend(item for item in inner if isinstance(item, BaseException))
+    return seen
+
+
+def failure_kind(exc: BaseException) -> ArchiveErrorKind:
+    """The kind of a network failure raised by an archive client (requests/urllib3 or aiohttp)."""
+    chain = _causes(exc)
+    if any(isinstance(item, ConnectionRefusedError) for item in chain):
+        return ArchiveErrorKind.REFUSED
+    # urllib3 makes a failed connection (refused, no route, no such name) a kind of connect timeout: not one here
+    if any(
+        isinstance(item, _TIMEOUTS) and not isinstance(item, urllib3.exceptions.NewConnectionError) for item in chain
+    ):
+        return ArchiveErrorKind.TIMEOUT
+    if any(isinstance(item, _UNREACHABLE) for item in chain):
+        return ArchiveErrorKind.UNREACHABLE
+    return ArchiveErrorKind.FAILED
+
+
+def network_failure(message: str, exc: BaseException, host: str | None) -> ArchiveUnavailable:
+    """An ArchiveUnavailable for a failed request, with its kind read from the exception itself."""
+    return ArchiveUnavailable(message, kind=failure_kind(exc), host=host)
 
 
 class ArchiveLookup(Protocol):

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
@@ -24,6 +24,7 @@ from .base import (
     ArchiveRateLimited,
     ArchiveUnavailable,
     RateLimiter,
+    network_failure,
 )
 from .select import cited_period, rank
 
@@ -108,7 +109,7 @@ class MementoLookup:
         if status == 404:
             return []
         if status >= 400:
-            raise ArchiveUnavailable(f"TimeGate answered HTTP {status}")
+            raise ArchiveUnavailable(f"TimeGate answered HTTP {status}", host=urlsplit(self.timegate_base).hostname)
         links = parse_link_format(answer.get("link", ""))
         originals = [e.uri for e in links if "original" in e.rel]
         original = originals[0] if originals else url
@@ -182,7 +183,9 @@ class MementoLookup:
             ) as response:
                 if response.status == 429:
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                    return ArchiveRateLimited("Memento archive answered 429", retry_after)
+                    return ArchiveRateLimited(
+                        "Memento archive answered 429", retry_after, host=urlsplit(self.timegate_base).hostname
+                    )
                 text = await response.text(errors="replace") if response.status < 300 else ""
                 merged: dict[str, str] = {}
                 for name, value in response.headers.items():
@@ -190,4 +193,6 @@ class MementoLookup:
                     merged[key] = f"{merged[key]}, {value}" if key in merged else value
                 return response.status, merged, text
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            raise ArchiveUnavailable(f"Memento request failed: {type(exc).__name__}: {exc}") from exc
+            raise network_failure(
+                f"Memento request failed: {type(exc).__name__}: {exc}", exc, urlsplit(self.timegate_base).hostname
+            ) from exc

@@ -150,7 +150,7 @@ class _Finder:
             try:
                 snapshot = await self._from(lookup, link)
             except ArchiveError as exc:
-                self.observer.note(f"{lookup.name}: lookup of {link.url} failed: {exc}")
+                self.observer.note(f"{lookup.name}: lookup of {link.url} failed: {exc.readable()}")
                 continue
             except Exception as exc:  # a broken archive answer must not stop the run
                 self.observer.note(f"{lookup.name}: lookup of {link.url} failed: {type(exc).__name__}: {exc}")

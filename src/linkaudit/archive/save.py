@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
@@ -17,7 +17,7 @@ from ..check.retry import parse_retry_after, rate_limit_pause
 from ..config import Config
 from ..models import Link
 from ..observer import NullObserver, Observer
-from .base import ArchiveError, RateLimiter
+from .base import ArchiveError, RateLimiter, network_failure
 from .replacements import ArchiveCache
 from .verify import replay_parts
 from .wayback import ARCHIVE_NAME, WaybackLookup
@@ -80,7 +80,10 @@ class _Submitter:
                 if not await self._submit(link):
                     return  # refused (429): SPN wants minutes of quiet
             except (ArchiveError, aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                self.observer.note(f"Save Page Now: {link.url}: {type(exc).__name__}: {exc}")
+                error = exc if isinstance(exc, ArchiveError) else network_failure(
+                    f"{type(exc).__name__}: {exc}", exc, urlsplit(self.base_url).hostname
+                )
+                self.observer.note(f"Save Page Now: {link.url}: {error.readable()}")
 
     async def _archived(self, link: Link) -> bool:
         if self.store is not None:

@@ -29,6 +29,7 @@ from .base import (
     ArchiveRateLimited,
     ArchiveUnavailable,
     RateLimiter,
+    network_failure,
 )
 from .select import rank
 
@@ -76,9 +77,12 @@ class _CdxQuery(WaybackMachineCDXServerAPI):
                 self.last_api_request_url = request_url
                 if response.status_code == 429:
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                    raise ArchiveRateLimited("CDX server answered 429 Too Many Requests", retry_after)
+                    host = urlsplit(self.endpoint).hostname
+                    raise ArchiveRateLimited("CDX server answered 429 Too Many Requests", retry_after, host=host)
                 if response.status_code >= 400:
-                    raise ArchiveUnavailable(f"CDX server answered HTTP {response.status_code}")
+                    raise ArchiveUnavailable(
+                        f"CDX server answered HTTP {response.status_code}", host=urlsplit(self.endpoint).hostname
+                    )
                 check_for_blocked_site(response, self.url)
                 lines = response.text.strip().splitlines()
                 resume_key = None
@@ -222,4 +226,5 @@ class WaybackLookup:
         except ArchiveError:
             raise
         except (WaybackError, requests.RequestException, ValueError, RuntimeError) as exc:
-            raise ArchiveUnavailable(f"CDX query failed: {type(exc).__name__}: {exc}") from exc
+            host = urlsplit(self.base_url).hostname
+            raise network_failure(f"CDX query failed: {type(exc).__name__}: {exc}", exc, host) from exc

@@ -324,6 +324,11 @@ def _readings_ru(readings: str) -> str:
     return re.sub(r"\((\w+)\)(?=,|$)", status, readings)
 
 
+def _reason_ru(reason: str) -> str:
+    """A failure's reason: one of our sentences in its Russian form, else the system's words as they read."""
+    return to_russian(reason) if is_known(reason) else os_reason_ru(reason)
+
+
 def _unit_ru(unit: str, amount: str) -> str:
     count = int(amount.replace(",", ""))
     forms = {
@@ -527,6 +532,13 @@ _NOTES: tuple[Phrase, ...] = (
             f"{plural_ru(int(m['n']), 'запрос не удался', 'запроса не удались', 'запросов не удались')}; "
             "архивные копии искать было негде)"),
     _phrase("unreachable", r"(?P<host>\S+) could not be reached", lambda m: f"{m['host']} недоступен"),
+    _phrase("no_answer_in_time", r"(?P<host>\S+) did not answer in time",
+            lambda m: f"{m['host']} не ответил вовремя"),
+    _phrase("kept_429", r"(?P<host>.+) kept answering 429 \(too many requests\)",
+            lambda m: f"{'архив' if m['host'] == 'the archive' else m['host']} раз за разом отвечал 429 "
+            "(слишком много запросов)"),
+    _phrase("archive_unreachable_unnamed", r"the archive (?P<how>could not be reached|did not answer in time)",
+            lambda m: "архив недоступен" if m["how"].startswith("could") else "архив не ответил вовремя"),
     _phrase("cdx_status", r"CDX server answered HTTP (?P<code>\d+)", lambda m: f"сервер CDX ответил HTTP {m['code']}"),
     _phrase("cdx_failed", r"CDX query failed: (?P<reason>.+)",
             lambda m: f"запрос к CDX не удался: {os_reason_ru(m['reason'])}"),
@@ -541,7 +553,7 @@ _NOTES: tuple[Phrase, ...] = (
     _phrase("spn_not_captured", r"Save Page Now did not capture (?P<url>\S+) \(HTTP (?P<code>\d+)\)",
             lambda m: f"Save Page Now не сохранил {m['url']} (HTTP {m['code']})"),
     _phrase("spn_failed", r"Save Page Now: (?P<url>\S+): (?P<reason>.+)",
-            lambda m: f"Save Page Now: {m['url']}: {os_reason_ru(m['reason'])}"),
+            lambda m: f"Save Page Now: {m['url']}: {_reason_ru(m['reason'])}"),
 )
 
 _DOCUMENT = r"(?P<document>.+?): "
