@@ -255,3 +255,140 @@ def test_a_page_suffix_cut_by_a_page_break_is_rejoined() -> None:
     assert found.url == "http://www.glazychev.ru/publications/interviews/20116_interview.htm"
     assert Repair.PAGE_BREAK in found.repairs
     assert only("http://x.ru/page.ht\nmore text").url == "http://x.ru/page.ht"  # "htmore" is no suffix
+
+
+# Blanks typed in a Word file after a host or a slash (ru-thesis-2018-plain-urls.docx), and after a dot inside a
+# host (ru-gost-r-7.0.5-2008.pdf): the continuation is a path or a top-level domain, never ordinary text.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "URL: https://tools.ietf.org/ html/rfc4324 (Дата обращения 15.05.2017)",
+            "https://tools.ietf.org/html/rfc4324",
+        ),
+        (
+            "URL: https://www.airpair.com /python/posts/django-flask-pyramid (Дата обращения 22.05.2017)",
+            "https://www.airpair.com/python/posts/django-flask-pyramid",
+        ),
+        (
+            "URL: https://help.gnome.org/ users/evolution/stable/index.html (Дата обращения 15.05.2017)",
+            "https://help.gnome.org/users/evolution/stable/index.html",
+        ),
+        (
+            "URL: https://developers.google.com /google-apps/calendar/overview (Дата обращения 15.05.2017)",
+            "https://developers.google.com/google-apps/calendar/overview",
+        ),
+        (
+            "URL: http://www.internet-technologies.ru /articles/article_1991.html (Дата обращения 22.05.2017)",
+            "http://www.internet-technologies.ru/articles/article_1991.html",
+        ),
+        (
+            "URL: https://habrahabr.ru/ sandbox/24540/ (Дата обращения 22.05.2017)",
+            "https://habrahabr.ru/sandbox/24540/",
+        ),
+        ("URL: http://www.oim. ru/reader.asp?nomer=366 (дата", "http://www.oim.ru/reader.asp?nomer=366"),
+        ("URL: https://example.org/ index.html (accessed)", "https://example.org/index.html"),
+    ],
+)
+def test_blank_typed_after_a_host_or_slash_before_a_path_removed(text: str, expected: str) -> None:
+    found = only(text)
+    assert found.url == expected
+    assert Repair.WHITESPACE in found.repairs
+    assert found.candidates == ()
+    assert found.raw == text[found.start : found.end] and " " in found.raw
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("see https://example.org/ 15/05/2017 for the date", "https://example.org/"),
+        ("see https://example.org/ and then more", "https://example.org/"),
+        ("see www.example.org / and more", "http://www.example.org"),
+        ("visit www.site. it is fine", "http://www.site"),
+        ("at www.site. ru is a word", "http://www.site"),
+    ],
+)
+def test_blank_after_a_host_or_slash_before_text_ends_the_url(text: str, expected: str) -> None:
+    assert find_urls(text)[0].url == expected
+    assert Repair.WHITESPACE not in find_urls(text)[0].repairs
+
+
+def test_two_plain_words_after_a_slash_and_a_blank_keep_both_readings() -> None:
+    found = only("see https://example.org/ and/or the other")
+    assert found.url == "https://example.org/and/or"
+    assert found.candidates == ("https://example.org/and/or", "https://example.org/")
+
+
+def test_bracket_glued_after_a_hyphen_wrap_ends_the_url() -> None:
+    # ru-journal-egir-2019-5.pdf
+    text = (
+        "URL \nhttps://pedtehno.ru/content/muzyka-kak-sredstvo-formirovaniya-matematicheskih-\n"
+        "sposobnostey(дата обращения: 10.06.2019)"
+    )
+    found = only(text)
+    assert found.url == "https://pedtehno.ru/content/muzyka-kak-sredstvo-formirovaniya-matematicheskih-sposobnostey"
+    assert found.raw.endswith("sposobnostey")
+    assert "https://pedtehno.ru/content/muzyka-kak-sredstvo-formirovaniya-matematicheskihsposobnostey" in (
+        found.candidates
+    )
+
+
+def test_two_line_end_hyphens_the_second_before_a_number() -> None:
+    # ru-coursework-2023-print2pdf.pdf
+    text = (
+        "Режим доступа: \nhttps://pcnews.ru/top/articles/mat-\n"
+        "drawer/polzovatelskie_scenarii_cto_eto_takoe_kak_i_dla_cego_ih_nuzno_stroit-\n"
+        "753459.html?ysclid=l4b3qqrz5g980601158 (дата обращения: 9.12.2023)"
+    )
+    found = only(text)
+    expected = (
+        "https://pcnews.ru/top/articles/mat-drawer/"
+        "polzovatelskie_scenarii_cto_eto_takoe_kak_i_dla_cego_ih_nuzno_stroit-753459.html?ysclid=l4b3qqrz5g980601158"
+    )
+    assert expected in found.candidates
+    assert all(candidate.endswith("-753459.html?ysclid=l4b3qqrz5g980601158") for candidate in found.candidates)
+
+
+# ru-thesis-2020-diadlo-xetex.pdf: no link annotations to repair from.
+def test_a_lone_word_after_a_slash_at_a_line_end_keeps_both_readings() -> None:
+    for text, joined in [
+        ("URL: https://github.com/p-e-w/plotinus/\nreleases (дата обращения: 24.05.2020).",
+         "https://github.com/p-e-w/plotinus/releases"),
+        ("URL: https://www.qt.io/product/\nframework (дата обращения: 24.05.2020).",
+         "https://www.qt.io/product/framework"),
+        ("URL: https://www.qt.io/product/\nframework", "https://www.qt.io/product/framework"),
+    ]:
+        found = only(text)
+        assert found.url == joined
+        assert found.candidates == (joined, joined.rsplit("/", 1)[0] + "/")
+
+
+def test_a_word_after_a_slash_at_a_line_end_followed_by_more_words_is_text() -> None:
+    found = only("see https://example.org/\nfor details of the scheme")
+    assert found.url == "https://example.org/"
+    assert found.candidates == ()
+
+
+def test_a_query_and_a_percent_escape_cut_at_line_ends() -> None:
+    text = (
+        "URL: https://github.com/search\n?l=&q=%22%23include+%3CQPluginLoader%3E%22+language%3AC%2\n"
+        "B%2B&type=Code (дата обращения: 24.05.2020)."
+    )
+    found = only(text)
+    assert found.url == (
+        "https://github.com/search?l=&q=%22%23include+%3CQPluginLoader%3E%22+language%3AC%2B%2B&type=Code"
+    )
+    assert found.candidates == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see https://example.org/page\n? Not a query",
+        "https://example.org/page%2\nBig deal",
+        "https://example.org/page%2\nbad day",
+    ],
+)
+def test_a_question_or_a_word_after_a_line_end_is_text(text: str) -> None:
+    assert only(text).url.startswith("https://example.org/page")
+    assert "\n" not in only(text).raw

@@ -279,3 +279,23 @@ def test_lists_disagree_without_markers_asks_the_reader_to_check() -> None:
     assert len(drift) == 3
     for finding in drift:
         assert finding.message.endswith("differently — check which numbering the text's markers follow.")
+
+
+def test_a_number_glued_to_a_url_continuation_starts_no_note() -> None:
+    # ru-coursework-2023-print2pdf.pdf: "753459.html" continues the URL of the line before
+    text = (
+        "5 Пользовательские сценарии. - Режим доступа:\n"
+        "https://pcnews.ru/top/articles/mat-\n"
+        "drawer/polzovatelskie_scenarii_cto_eto_takoe_kak_i_dla_cego_ih_nuzno_stroit-\n"
+        "753459.html?ysclid=l4b3qqrz5g980601158 (дата обращения: 9.12.2023)\n"
+    )
+    layout = text_layout(text)
+    assert layout.lists == ()
+    assert len(layout.paragraphs) == 1 and "753459.html" in layout.paragraphs[0].text
+    (reference,) = _parse(text).references
+    assert any(url.endswith("-753459.html?ysclid=l4b3qqrz5g980601158") for url in reference.urls)
+
+
+def test_a_numbered_note_after_a_url_line_still_starts() -> None:
+    layout = text_layout("Литература\n1. A. URL: https://example.org/a/\n2. B. URL: https://example.org/b\n")
+    assert [entry.number for entry in layout.lists[0].entries] == ["1", "2"]

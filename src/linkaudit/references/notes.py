@@ -149,6 +149,10 @@ _FRAME_STAMP = re.compile(
     r"Взам\.?\s*инв|Подп\.?\s*и\s*дата|Инв\.?\s*№\s*(?:подл|дубл)|Изм\.?\s*Лист|№\s*докум", re.IGNORECASE
 )
 _STAMP_LENGTH = 160
+# A line ending in a URL cut after a hyphen, slash or the like, and a line starting with a number glued to what
+# follows (``753459.html?…``): the number continues the URL, it does not start a note.
+_CUT_URL = re.compile(r"/\S*[-/_.=&?%]\Z")
+_GLUED_LABEL = re.compile(r"\s*\d{1,7}[.)][A-Za-z0-9_%]")
 
 
 def _ends_in_url(line: str) -> bool:
@@ -275,6 +279,7 @@ class _TextLayout:
         self.break_pending = False  # a page break since the last line of text: told to the URL finder as "\f"
         self.under_heading: str | None = None
         self.body: list[tuple[int, str] | None] = []  # None separates paragraphs
+        self.previous = ""  # the last line of text
 
     def _blank_code_fences(self) -> None:
         inside = False
@@ -315,6 +320,9 @@ class _TextLayout:
             self.blank_pending = False
             return
         start = _note_start(line)
+        if start is not None and _CUT_URL.search(self.previous) and _GLUED_LABEL.match(line):
+            start = None  # ``…_stroit-⏎753459.html?ysclid=…``: the URL of the line before goes on
+        self.previous = line
         if start is not None and self._accept(start, index):
             self.blank_pending = False
             return

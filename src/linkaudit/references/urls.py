@@ -101,9 +101,15 @@ _URL_LIKE_CONTINUATION = re.compile(
 _URL_LIKE_UPPER = re.compile(
     r"[/?=&%#_]|[^\W_]-[^\W_]|\.(?:html?|shtml|php\d?|aspx?|jsp|pdf|docx?)(?![a-z])", re.IGNORECASE
 )
+_BRACKETED_TEXT = re.compile(r"\((?=[^\x00-\x7f])")  # an opening bracket before non-ASCII text (``(дата``)
+_PARTIAL_ESCAPE = re.compile(r"%[0-9A-Fa-f]?\Z")  # ``%`` or ``%2`` at a line end, and the rest it needs
+_ESCAPE_REST = re.compile(r"[0-9A-Fa-f]{1,2}(?![A-Za-z0-9])")
+_PLAIN_SEGMENT = re.compile(r"[a-z][a-z0-9\-]{0,63}\Z")
 _FILE_SUFFIX = re.compile(r"\.(?:html?|shtml|php\d?|aspx?|jsp|pdf|docx?|xml|txt)\Z", re.IGNORECASE)
 _HOST_START = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*(?:[/:?#]|\Z)")
 _HOST_REST = re.compile(r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+(?:[/:?#]|\Z)")
+_PATH_AFTER_HOST = re.compile(r"/[A-Za-z0-9_~%][A-Za-z0-9\-_.~%]*(?:[/?#.]|\Z)")  # ``… /python/posts/…``
+_TOP_LEVEL_REST = re.compile(r"([a-z]{2,63})[/:?#]")  # ``www.oim. ru/reader.asp``: a host's last label
 _PATH_PIECE = re.compile(r"_[A-Za-z0-9%]|%[0-9A-Fa-f]{2}")
 _QUERY_PIECE = re.compile(r"[A-Za-z0-9_.\-\[\]%]{0,64}=")
 _LAST_WORD = re.compile(r"[^\W_]+\Z")
@@ -574,9 +580,11 @@ def _join_next(text: str, carried: str, end: int) -> tuple[_Edit, int] | None:
     if after_blanks - end > _MAX_INNER_BLANKS:
         return None
     piece = text[after_blanks : _token_end(text, after_blanks)]
-    if _joins_at_blank(carried, piece):
-        return _Edit(end, after_blanks, "", (Repair.WHITESPACE,)), after_blanks
-    return None
+    reading = _blank_reading(carried, piece)
+    if reading is None:
+        return None
+    alternative = _CUT if reading == "join?" else None
+    return _Edit(end, after_blanks, "", (Repair.WHITESPACE,), alternative), after_blanks
 
 
 def _skip_blanks(text: str, position: int) -> int:
@@ -604,9 +612,12 @@ def _join_line(text: str, carried: str, end: int, line_end: int) -> tuple[_Edit,
         return None
     if skipped and not page_break:
         return None
-    piece = text[position : _token_end(text, position)]
+    piece_end = _token_end(text, position)
+    piece = text[position:piece_end]
+    after = _skip_blanks(text, piece_end)
+    closed = after >= len(text) or text[after] in "(\r\n\f"  # the word alone before ``(дата…`` or a line end
     dash = carried.endswith("\u2013")  # ``icj–⏎cij.org``: a hyphen the typesetter turned into an en dash
-    reading = _line_reading(carried[:-1] + "-" if dash else carried, piece, alone=piece == line)
+    reading = _line_reading(carried[:-1] + "-" if dash else carried, piece, alone=piece == line, closed=closed)
     if reading is None:
         return None
     repairs = (Repair.HYPHEN_WRAP, Repair.PAGE_BREAK) if page_break else (Repair.HYPHEN_WRAP,)
@@ -645,12 +656,18 @@ def _is_frame_line(line: str) -> bool:
     return bool(_PAGE_NUMBER_LINE.match(line) or _FRAME_STAMP.search(line))
 
 
-def _line_reading(carried: str, piece: str, *, alone: bool = False) -> str | None:
+def _line_reading(carried: str, piece: str, *, alone: bool = False, closed: bool = False) -> str | None:
     """How the URL so far continues over a line end into ``piece``: ``join``, ``kept``/``dropped`` (a hyphen at
-    the line end, decided), ``kept?``/``dropped?`` (undecided: both are candidates), or None (it ended)."""
+    the line end, decided), ``kept?``/``dropped?``/``join?`` (undecided: both are candidates), or None (it
+    ended). ``closed``: nothing but a bracket or a line end follows the piece on its line."""
     if _LIST_NUMBER.match(piece) and not alone:  # the next line starts the next note ("12. …", "[12] …")
         return None
+    bracket = _BRACKETED_TEXT.search(piece)
+    if bracket is not None:  # ``…-⏎sposobnostey(дата обращения…``: the bracket opens the text after the URL
+        piece, closed = piece[: bracket.start()], True
     core = piece.rstrip(_TRAILING_ASCII + _CLOSING_QUOTES + ")]")
+    if core.startswith("?") and _QUERY_PIECE.match(core, 1) and "/" in carried.split("://", 1)[-1]:
+        return "join"  # ``…/search⏎?l=&q=…``: the query on the next line
     if not core or _STARTS_NEW_URL.match(core) or not _URL_CHARACTERS.match(core):
         return None
     address = carried.split("://", 1)[-1]
@@ -676,6 +693,12 @@ def _line_reading(carried: str, piece: str, *, alone: bool = False) -> str | Non
         return None
     if "/" in address and _FILE_SUFFIX.search((carried[-8:] + core)[-10:]) and not _FILE_SUFFIX.search(carried):
         return "join"  # ``…politru.ht⏎m``: the line end cut the page's suffix
+    escape = _PARTIAL_ESCAPE.search(carried[-3:])
+    rest = _ESCAPE_REST.match(core) if escape else None
+    if escape and rest and len(escape.group(0)) + len(rest.group(0)) == 3:
+        return "join"  # ``…language%3AC%2⏎B%2B``: a percent escape cut by the line end
+    if "/" in address and last == "/" and closed and _PLAIN_SEGMENT.match(core) and core == piece:
+        return "join?"  # ``…/plotinus/⏎releases (дата…``: a segment, or a word after the URL; the check decides
     if "/" not in address or not _URL_LIKE_CONTINUATION.search(core):
         return None
     if core[0].isupper() and not _URL_LIKE_UPPER.search(core):
@@ -713,20 +736,43 @@ def _top_level_domains() -> frozenset[str]:
     return frozenset([*(name.lower() for name in TLDS), *EXTRA_TOP_LEVEL_DOMAINS])
 
 
-def _joins_at_blank(carried: str, piece: str) -> bool:
-    """Whether a blank between ``carried`` and ``piece`` was put inside one URL by text extraction. Only where
-    the piece cannot be ordinary text: a host's rest (``www.legislat ion.gov.uk``), ``_word`` / ``%D0…``
-    continuing a path, a query's next ``name=``."""
+def _blank_reading(carried: str, piece: str) -> str | None:
+    """Whether a blank between ``carried`` and ``piece`` was put inside one URL (by text extraction, or typed in
+    the file): ``join``, ``join?`` (undecided: both readings are candidates) or None (the URL ended). Only where
+    the piece cannot be ordinary text: a host's rest (``www.legislat ion.gov.uk``, ``www.oim. ru/…``), a path
+    after its host (``www.airpair.com /python/…``, ``help.gnome.org/ users/evolution/…``), ``_word`` /
+    ``%D0…`` continuing a path, a query's next ``name=``."""
     core = piece.rstrip(_TRAILING_ASCII + _CLOSING_QUOTES + ")]")
     if not core or _STARTS_NEW_URL.match(core) or not _URL_CHARACTERS.match(core):
-        return False
+        return None
     address = carried.split("://", 1)[-1]
     if "/" not in address:
-        return _host_incomplete(address) and "." in address and _HOST_REST.match(core) is not None
+        if _host_incomplete(address):
+            if "." in address and _HOST_REST.match(core) is not None:
+                return "join"
+            top_level = _TOP_LEVEL_REST.match(core) if address.endswith(".") else None
+            known = top_level is not None and top_level.group(1) in _top_level_domains()
+            return "join" if known and not address.startswith(".") else None
+        return "join" if _PATH_AFTER_HOST.match(core) else None
+    if carried.endswith("/") and address.strip("/") and core[0].isascii() and core[0].isalpha():
+        return _segment_reading(core)
     if _PATH_PIECE.match(core) and not core.endswith("_"):
-        return True
+        return "join"
     query = address.split("?", 1)
-    return len(query) == 2 and _QUERY_PIECE.match(core) is not None
+    return "join" if len(query) == 2 and _QUERY_PIECE.match(core) is not None else None
+
+
+def _segment_reading(core: str) -> str | None:
+    """A word after ``…/`` and a blank: the path's next segments (``html/rfc4324``, ``sandbox/24540/``,
+    ``users/evolution/stable/index.html``), undecided for two plain words (``and/or``), else text."""
+    if _FILE_SUFFIX.search(core.split("?", 1)[0].split("#", 1)[0]):
+        return "join"
+    if "/" not in core:
+        return None
+    segments = core.split("/")
+    if core.endswith("/") or len(segments) > 2 or any(character in core for character in "0123456789_%?=&"):
+        return "join"
+    return "join?"
 
 
 def canonical_doi(text: str) -> str | None:
