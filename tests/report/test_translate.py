@@ -74,6 +74,7 @@ def _value_for(expression: str) -> str | tuple[str, ...]:
     """Plausible values for an f-string placeholder, guessed from the expression's wording."""
     text = expression.lower()
     rules = (
+        ("readable()", "web.archive.org could not be reached"),
         ("size //", "250"),
         ("skipped", "3"),
         ("part", "word/document.xml"),
