@@ -29,6 +29,7 @@ from .links import choose_candidates, collect_links, select_shard
 from .models import (
     CheckResult,
     Document,
+    Finding,
     History,
     Link,
     LinkReport,
@@ -39,6 +40,7 @@ from .models import (
 )
 from .observer import NullObserver, Observer
 from .references import parse_document
+from .references.crosscheck import url_and_doi_findings
 from .status import ExitCode, FailOn
 from .store import Store
 
@@ -191,6 +193,7 @@ class Audit:
             run_key = _run_key(parsed, config.store)
             run_id = store.begin_run(run_key, shard) if store is not None else 0
             notes: list[str] = []
+            crosschecked: tuple[Finding, ...] = ()
             snapshots: dict[str, Snapshot] = {}
             saved: dict[str, str] = {}
             histories: dict[str, History] = {}
@@ -220,6 +223,8 @@ class Audit:
                         "so nothing is reported as rot."
                     )
                 else:
+                    references = [r for p in parsed for r in p.references]
+                    crosschecked = url_and_doi_findings(references, links, results)  # a DOI and a URL disagree
                     if store is not None:
                         histories = {
                             link.normalized: store.history(link.normalized, current=results[link.normalized])
@@ -245,7 +250,7 @@ class Audit:
                 )
                 for link in links
             ),
-            findings=tuple(f for p in parsed for f in p.findings),
+            findings=(*(f for p in parsed for f in p.findings), *crosschecked),
             trend=trend,
             offline=offline,
             lang=config.lang,

@@ -92,6 +92,7 @@ class FindingKind(str, Enum):
     NOTE_WITHOUT_MARKER = "note_without_marker"
     LINK_TEXT_DIFFERS = "link_text_differs"  # a hyperlink shows one URL and leads to another
     DOIS_DIFFER_BETWEEN_HALVES = "dois_differ_between_halves"
+    URL_AND_DOI_DIFFER = "url_and_doi_differ"  # after the check: the DOI and a cited URL reach different places
 
     def __str__(self) -> str:
         return self.value

@@ -460,6 +460,12 @@ _FINDINGS: tuple[Phrase, ...] = (
             r"used or drop the note\.",
             lambda m: f"На примечание {m['label']} текст нигде не ссылается; поставьте ссылку [{m['number']}] там, "
             "где оно нужно, или уберите примечание."),
+    _phrase("url_and_doi_differ",
+            rf"{_LABEL} cites the DOI (?P<doi>\S+) and the URL (?P<url>\S+), but they lead to different places "
+            r"\((?P<one>\S+) and (?P<other>\S+)\); check that both name the same work, or cite the one that does\.",
+            lambda m: f"{_note_label(m['label'])}: DOI {m['doi']} и адрес {m['url']} ведут в разные места "
+            f"({m['one']} и {m['other']}); проверьте, что оба указывают на одну и ту же работу, или оставьте тот, "
+            "что указывает на неё."),
     _phrase("link_text_differs",
             r"The link on line (?P<line>\d+) shows (?P<shown>.+) but leads to (?P<target>\S+); make the text and "
             r"the link agree \(both were checked\)\.",
