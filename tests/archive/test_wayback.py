@@ -337,3 +337,24 @@ async def test_every_answer_is_cached(wayback: ArchiveFactory, checker: Checker,
     assert first == second and first[URL].verified
     # URL: two CDX queries and its capture; missing: 200 captures, then redirect captures, both slash forms
     assert asked == 3 + 4 and len(archive.state.log) == asked  # the second run asked nothing
+
+
+async def test_each_reading_of_an_ambiguous_url_is_looked_up(wayback: ArchiveFactory, checker: Checker) -> None:
+    """No reading of a line-end hyphen answered: the archive holds the page under the second reading only, and
+    that capture is the replacement (its ``original`` names the reading)."""
+    from dataclasses import replace
+
+    kept, dropped = "http://teoria-practica.ru/articles/12", "http://teoriapractica.ru/articles/12"
+    archive = await wayback(captures_of(dropped, "20190301000000"))
+    ambiguous = replace(link(kept, "2019-02-01"), candidates=(kept, dropped))
+    notes = Notes()
+    found = await find_replacements(
+        [dead(ambiguous)], archive.config, fetch_page=checker.fetch_page, observer=notes
+    )
+    assert found[kept].original == dropped and found[kept].verified, notes.notes
+    asked = [path for _, path in archive.requests("/cdx")]
+    assert any("teoria-practica.ru" in path for path in asked) and any("teoriapractica.ru" in path for path in asked)
+    plain = await find_replacements(
+        [dead(link(kept, "2019-02-01"))], archive.config, fetch_page=checker.fetch_page, observer=notes
+    )
+    assert plain == {}  # without the other reading there is nothing to find

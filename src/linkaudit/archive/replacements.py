@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import aiohttp
@@ -16,7 +16,7 @@ import aiohttp
 from ..config import Config
 from ..models import CheckResult, Link, Snapshot
 from ..observer import NullObserver, Observer
-from ..references.urls import is_homepage
+from ..references.urls import is_homepage, normalize_url
 from .base import ArchiveError, ArchiveLookup, RateLimiter, RedirectLookup
 from .memento import MementoLookup
 from .select import best
@@ -24,6 +24,19 @@ from .verify import FetchPage, verify
 from .wayback import WaybackLookup
 
 NO_CAPTURE_MAX_AGE = 7 * 24 * 3600.0  # "no capture" answers are asked again after a week
+
+
+def _readings(link: Link) -> list[Link]:
+    """``link`` itself, then each other reading of its ambiguous spelling as a link of its own."""
+    readings = [link]
+    for url in link.candidates:
+        try:
+            normalized = normalize_url(url)
+        except ValueError:
+            continue
+        if normalized not in {reading.normalized for reading in readings}:
+            readings.append(replace(link, url=url, normalized=normalized, candidates=()))
+    return readings
 
 
 class ArchiveCache(Protocol):
@@ -144,19 +157,31 @@ class _Finder:
         self.observer = observer
 
     async def best_snapshot(self, link: Link) -> Snapshot | None:
-        """The closest verified capture across archives (else an unverifiable one); never raises."""
+        """The closest verified capture across archives (else an unverifiable one); never raises.
+
+        A link the layout left ambiguous, none of whose readings answered, is looked up under every reading:
+        an archive may hold the page under the reading the text meant, and the best verified capture wins
+        (its ``original`` says which reading it is of)."""
         found = []
-        for lookup in self.lookups:
-            try:
-                snapshot = await self._from(lookup, link)
-            except ArchiveError as exc:
-                self.observer.note(f"{lookup.name}: lookup of {link.url} failed: {exc.readable()}")
-                continue
-            except Exception as exc:  # a broken archive answer must not stop the run
-                self.observer.note(f"{lookup.name}: lookup of {link.url} failed: {type(exc).__name__}: {exc}")
-                continue
-            if snapshot is not None:
-                found.append(snapshot)
+        failed: set[str] = set()  # archives that failed for this link: not asked again for its other readings
+        for reading in _readings(link):
+            for lookup in self.lookups:
+                if lookup.name in failed:
+                    continue
+                try:
+                    snapshot = await self._from(lookup, reading)
+                except ArchiveError as exc:
+                    self.observer.note(f"{lookup.name}: lookup of {reading.url} failed: {exc.readable()}")
+                    failed.add(lookup.name)
+                    continue
+                except Exception as exc:  # a broken archive answer must not stop the run
+                    self.observer.note(
+                        f"{lookup.name}: lookup of {reading.url} failed: {type(exc).__name__}: {exc}"
+                    )
+                    failed.add(lookup.name)
+                    continue
+                if snapshot is not None:
+                    found.append(snapshot)
         self.observer.advance()
         return best(found, link.cited_date)
 
