@@ -8,7 +8,7 @@ from pathlib import Path
 
 from linkaudit.fix import apply_replacements, format_archived
 from linkaudit.inputs import read_file
-from linkaudit.models import Document, DocumentKind, Snapshot
+from linkaudit.models import Document, DocumentKind, Report, Snapshot
 from linkaudit.references import parse_document
 
 
@@ -132,3 +132,98 @@ def test_reference_lists_of_two_formats_with_one_stem_get_two_names() -> None:
         Path("papers/paper.docx.references.fixed.txt"),
         Path("papers/paper.bib.references.fixed.txt"),
     }
+
+
+# ------------------------------------------------------------------- an ambiguous URL: the reading to cite
+
+AMBIGUOUS = (
+    "Литература\n"
+    "1. Иванов И. «Теория и практика управления» // Вестник. 2019. URL: http://teoria-\n"
+    "practica.ru/articles/12 (дата обращения: 01.02.2020).\n"
+)
+KEPT = "http://teoria-practica.ru/articles/12"
+DROPPED = "http://teoriapractica.ru/articles/12"
+
+
+def _ambiguous_report(tmp_path: Path, answered: str | None, archived: str | None = None) -> tuple[Path, Report]:
+    """The document, and a report as the audit makes it: each reading checked, the one that answered chosen."""
+    from linkaudit.audit import load_documents
+    from linkaudit.links import choose_candidates, collect_links
+    from linkaudit.models import CheckResult, LinkReport
+    from linkaudit.status import Status
+
+    path = tmp_path / "notes.txt"
+    path.write_text(AMBIGUOUS, encoding="utf-8")
+    parsed = load_documents([str(path)])
+    links = collect_links(parsed)
+    results = {
+        link.normalized: CheckResult(
+            url=link.url,
+            normalized=link.normalized,
+            status=Status.OK if link.url == answered else Status.DNS_ERROR,
+            http_status=200 if link.url == answered else None,
+        )
+        for link in links
+    }
+    chosen, chosen_results = choose_candidates(links, results)
+    items = []
+    for link in chosen:
+        result = chosen_results[link.normalized]
+        capture = snapshot("20190301000000", archived) if archived and result.status.is_broken else None
+        items.append(LinkReport(link=link, result=result, archive=capture))
+    report = Report(
+        generated_at="2026-12-01T00:00:00Z", tool_version="test", documents=(str(path),),
+        references=parsed[0].references, links=tuple(items), findings=(),
+    )  # fmt: skip
+    return path, report
+
+
+def test_the_reading_that_answered_is_cited(tmp_path: Path) -> None:
+    from linkaudit.fix import cited_readings
+
+    path, report = _ambiguous_report(tmp_path, answered=DROPPED)
+    readings = cited_readings(report.links)
+    assert readings == {KEPT: DROPPED}
+    document = read_file(path)
+    text = apply_replacements(document.text, parse_document(document), {}, readings)
+    assert f"URL: {DROPPED} (дата обращения" in text and "teoria-\n" not in text
+    assert text.replace(DROPPED, "") == AMBIGUOUS.replace("http://teoria-\npractica.ru/articles/12", "")
+
+
+def test_the_first_reading_answering_changes_nothing(tmp_path: Path) -> None:
+    from linkaudit.fix import cited_readings
+
+    _, report = _ambiguous_report(tmp_path, answered=KEPT)
+    assert cited_readings(report.links) == {}
+
+
+def test_no_reading_answered_the_archived_reading_is_cited_with_its_copy(tmp_path: Path) -> None:
+    from linkaudit.fix import cited_readings, fixed_reference_list
+
+    path, report = _ambiguous_report(tmp_path, answered=None, archived=DROPPED)
+    readings = cited_readings(report.links)
+    assert readings == {KEPT: DROPPED}
+    capture = snapshot("20190301000000", DROPPED)
+    replacements = {KEPT: capture, DROPPED: capture}
+    document = read_file(path)
+    parsed = parse_document(document)
+    text = apply_replacements(document.text, parsed, replacements, readings)
+    assert f"URL: {DROPPED} [архивная копия от 1 марта 2019: {capture.url}] (дата" in text
+    assert apply_replacements(text, parse_document(replace(document, text=text)), replacements, readings) == text
+    listing = fixed_reference_list(parsed, replacements, readings)
+    assert f"читается как {DROPPED} [архивная копия от 1 марта 2019: {capture.url}]" in listing
+
+
+def test_fix_command_names_the_rewritten_reading(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from linkaudit.cli import main
+    from linkaudit.report.json import render
+
+    path, report = _ambiguous_report(tmp_path, answered=DROPPED)
+    saved = tmp_path / "linkaudit.json"
+    saved.write_text(render(report), encoding="utf-8")
+    result = CliRunner().invoke(main, ["fix", str(path), "--from-report", str(saved)])
+    assert result.exit_code == 0, result.stderr
+    assert f"linkaudit: {KEPT} is written as {DROPPED}" in result.stderr
+    assert DROPPED in (tmp_path / "notes.fixed.txt").read_text(encoding="utf-8")

@@ -1022,7 +1022,13 @@ def fix(
     sits in («архивная копия от …» after a Russian half, "archived …" after an English one). PATH - reads
     standard input and writes the copy to standard output. Running it again adds nothing. The audit's options
     below apply when it audits PATH itself (without --from-report)."""
-    from .fix import apply_replacements, fixed_reference_list, reference_list_name, writes_reference_list
+    from .fix import (
+        apply_replacements,
+        cited_readings,
+        fixed_reference_list,
+        reference_list_name,
+        writes_reference_list,
+    )
     from .models import Snapshot
 
     if out and in_place:
@@ -1057,13 +1063,19 @@ def fix(
     replacements: dict[str, Snapshot] = {}
     for item in relevant:
         if item.archive is not None:
-            replacements[item.link.url] = item.archive
-            replacements[item.link.normalized] = item.archive
+            for key in (item.link.url, item.link.normalized, *item.link.candidates):
+                replacements[key] = item.archive
+    # An ambiguous URL (a line-end hyphen) is cited as the reading that answered (or that was archived).
+    readings = {first: chosen for first, chosen in cited_readings(report.links).items() if first in cited}
     as_list = writes_reference_list(document.document)
     if as_list:  # a PDF, Word file or bibliography is not rewritten: its fixed reference list is, as text
-        fixed = fixed_reference_list(document, replacements)
+        fixed = fixed_reference_list(document, replacements, readings)
     else:
-        fixed = apply_replacements(document.document.text, document, replacements)
+        fixed = apply_replacements(document.document.text, document, replacements, readings)
+    for first, chosen in readings.items():
+        how = "listed" if as_list else "written"
+        click.echo(f"linkaudit: {first} is {how} as {chosen}, the reading of the text that the check or the "
+                   "archive confirmed", err=True)  # fmt: skip
     if to_stdout:
         click.echo(fixed, nl=False)
     else:
@@ -1086,7 +1098,7 @@ def _cited_keys(document: ParsedDocument) -> set[str]:
 
 
 def _cited(item: LinkReport, keys: set[str]) -> bool:
-    return item.link.url in keys or item.link.normalized in keys
+    return item.link.url in keys or item.link.normalized in keys or any(url in keys for url in item.link.candidates)
 
 
 def _say_fixed(

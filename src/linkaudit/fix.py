@@ -3,18 +3,23 @@
 Readers of a bilingual note expect the Russian half to say «архивная копия» and the English half "archived",
 so the language is taken from the half each occurrence sits in. Writing is idempotent: an occurrence already
 followed by an archived note (or lying inside one) is left alone, so fix can run on its own output.
+
+A URL the layout left ambiguous (a hyphen at a line end) is written as the reading the audit settled on when
+that is not how the text reads: the reading that answered, else the one an archived copy was found for. The
+copy gets the URL whole, on one line, and the command line names every such rewrite (never a silent change).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from .archive.select import timestamp_datetime
-from .models import Document, DocumentKind, ParsedDocument, Reference, Snapshot
+from .models import Document, DocumentKind, LinkReport, ParsedDocument, Reference, Snapshot
+from .references.urls import url_key
 
 RUSSIAN_STYLE = frozenset({"ru", "kk", "be", "uk", "ky", "tg", "uz"})  # halves written for Russian readers
 _MONTHS_EN = (
@@ -53,32 +58,67 @@ def archived_note(snapshot: Snapshot, lang: str, kind: DocumentKind) -> str:
     return f" [{label}: {snapshot.url}]"
 
 
-def apply_replacements(text: str, parsed: ParsedDocument, replacements: Mapping[str, Snapshot]) -> str:
-    """``text`` with the archived replacement written after every occurrence of a replaced URL.
+def cited_readings(links: Iterable[LinkReport]) -> dict[str, str]:
+    """For each ambiguous URL whose text reads otherwise: the text's first reading -> the reading to cite (the
+    one that answered, or, when none did, the one whose archived copy was found)."""
+    readings: dict[str, str] = {}
+    for item in links:
+        candidates = item.link.candidates
+        if len(candidates) < 2:
+            continue
+        chosen = item.link.url
+        if item.result.status.is_broken and item.archive is not None:
+            original = url_key(item.archive.original)
+            chosen = next((url for url in candidates if url_key(url) == original), chosen)
+        if chosen != candidates[0]:
+            readings[candidates[0]] = chosen
+    return readings
 
-    ``replacements`` is keyed by the URL as repaired (``Reference.urls`` / ``FoundUrl.url``).
+
+def apply_replacements(
+    text: str,
+    parsed: ParsedDocument,
+    replacements: Mapping[str, Snapshot],
+    readings: Mapping[str, str] | None = None,
+) -> str:
+    """``text`` with the archived replacement written after every occurrence of a replaced URL, and each
+    ambiguous URL in ``readings`` written as the reading to cite.
+
+    ``replacements`` and ``readings`` are keyed by the URL as repaired (``Reference.urls`` / ``FoundUrl.url``).
     """
+    readings = readings or {}
     notes = [match.span() for match in _NOTE.finditer(text)]
-    insertions: dict[int, str] = {}
+    edits: dict[tuple[int, int], str] = {}  # (start, end) -> new text; start == end inserts
+    inserted: set[int] = set()
     starts = _reference_starts(text, parsed.references)
+    wanted = {**{url: url for url in replacements}, **readings}
     for index, reference in enumerate(parsed.references):
         begin, verbatim = starts[index]
         finish = next((s for s, _ in starts[index + 1 :] if s > begin), len(text))
         halves = _half_spans(text, begin, finish, reference)
-        occurrences = _occurrences(text, begin, finish, reference, replacements, verbatim, notes, parsed.document.kind)
+        occurrences = _occurrences(text, begin, finish, reference, wanted, verbatim, notes, parsed.document.kind)
         for url, start, end in occurrences:
             if any(low <= start < high for low, high in notes):
                 continue
-            point = _insertion_point(text, start, end, parsed.document.kind)
-            if _FOLLOWED_BY_NOTE.match(text, point) or point in insertions:
+            chosen = readings.get(url)
+            if chosen is not None and text[start:end] != chosen:
+                edits[(start, end)] = chosen
+            snapshot = replacements.get(url) or (replacements.get(chosen) if chosen else None)
+            if snapshot is None:
                 continue
+            point = _insertion_point(text, start, end, parsed.document.kind)
+            if _FOLLOWED_BY_NOTE.match(text, point) or point in inserted:
+                continue
+            inserted.add(point)
             lang = _language(text, start, halves, begin)
-            insertions[point] = archived_note(replacements[url], lang, parsed.document.kind)
+            edits[(point, point)] = archived_note(snapshot, lang, parsed.document.kind)
     pieces = []
     last = 0
-    for point in sorted(insertions):
-        pieces += [text[last:point], insertions[point]]
-        last = point
+    for start, end in sorted(edits):
+        if start < last:  # overlapping another edit: left as written
+            continue
+        pieces += [text[last:start], edits[(start, end)]]
+        last = end
     return "".join(pieces) + text[last:]
 
 
@@ -101,7 +141,7 @@ def _occurrences(
     begin: int,
     finish: int,
     reference: Reference,
-    replacements: Mapping[str, Snapshot],
+    replacements: Mapping[str, object],
     verbatim: bool,
     notes: Sequence[tuple[int, int]],
     kind: DocumentKind,
@@ -218,9 +258,13 @@ def reference_list_name(path: Path) -> Path:
     return path.with_name(f"{path.name}.references.fixed.txt")
 
 
-def fixed_reference_list(parsed: ParsedDocument, replacements: Mapping[str, Snapshot]) -> str:
+def fixed_reference_list(
+    parsed: ParsedDocument, replacements: Mapping[str, Snapshot], readings: Mapping[str, str] | None = None
+) -> str:
     """Every reference that cites a URL, as text, each broken URL followed by its archived replacement; headed
-    by where the reference is (note number or citation key, page or line) so the editor can find it."""
+    by where the reference is (note number or citation key, page or line) so the editor can find it. An
+    ambiguous URL gets a line with the reading to cite ("read as …")."""
+    readings = readings or {}
     document = parsed.document
     blocks = [
         f"# {document.name}: the references that cite URLs, with archived copies of the broken ones "
@@ -235,9 +279,13 @@ def fixed_reference_list(parsed: ParsedDocument, replacements: Mapping[str, Snap
         fixed = apply_replacements(text, single, replacements)
         lang = reference.halves[0].lang if reference.halves else "en"
         for url in reference.urls:  # a URL the text spells otherwise (wrapped, blanks) gets its own line
-            snapshot = replacements.get(url)
-            if snapshot is not None and snapshot.url not in fixed:
-                fixed += f"\n  {url}{archived_note(snapshot, lang, DocumentKind.TEXT)}"
+            chosen = readings.get(url)
+            snapshot = replacements.get(url) or (replacements.get(chosen) if chosen else None)
+            note = archived_note(snapshot, lang, DocumentKind.TEXT) if snapshot and snapshot.url not in fixed else ""
+            if chosen is not None:
+                fixed += f"\n  {'читается как' if lang in RUSSIAN_STYLE else 'read as'} {chosen}{note}"
+            elif note:
+                fixed += f"\n  {url}{note}"
         where = f"p. {reference.page}" if reference.page else f"line {reference.line}"
         label = reference.id.split("#", 1)[-1]
         blocks.append(f"[{label}] ({where})\n{fixed}\n")
