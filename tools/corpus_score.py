@@ -2,12 +2,13 @@
 
     python tools/corpus_score.py [--verbose] [--shared DIR] [--kind KIND] [NAME ...]
 
-For every list in tests/assets/corpus_expected/ (one per document of ../shared/corpus/real/ and
-../shared/corpus/bilingual/, made by reading the documents with other tools, see its README) this reads the
-document with linkaudit's own inputs and references stages (what ``audit.load_documents`` does) and
-``links.collect_links`` (what ``linkaudit check`` would fetch), compares the two sets of normalized URLs and
-prints, per document and per kind (PDF, DOCX, ODT, BibTeX, bilingual text, Markdown), found / expected,
-recall, right / returned, precision, and with --verbose every miss and every wrong URL.
+For every list in tests/assets/corpus_expected/ (one per document of ../shared/corpus/real/,
+../shared/corpus/bilingual/ and ../shared/corpus/pdf/, made by reading the documents with other tools, see its
+README) this reads the document with linkaudit's own inputs and references stages (what
+``audit.load_documents`` does) and ``links.collect_links`` (what ``linkaudit check`` would fetch), compares the
+two sets of normalized URLs and prints, per document and per kind (PDF, DOCX, ODT, BibTeX, bilingual text,
+Markdown), found / expected, recall, right / returned, precision, and with --verbose every miss and every wrong
+URL.
 
 A returned link counts as right when its URL, or one of the readings it keeps for the check to decide between
 (``Link.candidates``), is expected; the extra readings themselves (``Link.candidate_of``) are not counted as
@@ -27,7 +28,14 @@ from urllib.parse import unquote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_DIR = ROOT / "tests" / "assets" / "corpus_expected"
 SHARED = ROOT.parent / "shared"
-SUBDIRS = ("corpus/real/pdf", "corpus/real/docx", "corpus/real/other", "corpus/real/bib", "corpus/bilingual")
+SUBDIRS = (
+    "corpus/real/pdf",
+    "corpus/real/docx",
+    "corpus/real/other",
+    "corpus/real/bib",
+    "corpus/bilingual",
+    "corpus/pdf",
+)
 KINDS = ("PDF", "DOCX", "ODT", "BibTeX", "bilingual text", "Markdown")
 _KIND_OF_SUFFIX = {
     ".pdf": "PDF",

@@ -23,7 +23,7 @@ EXPECTED = ROOT / "tests" / "assets" / "corpus_expected"
 
 # (recall, precision) that each kind must keep; the goal is (0.97, 0.97) everywhere.
 FLOORS: dict[str, tuple[float, float]] = {
-    "PDF": (1.0, 0.99),
+    "PDF": (0.99, 0.99),
     "DOCX": (1.0, 1.0),
     "ODT": (1.0, 1.0),
     "BibTeX": (1.0, 1.0),
@@ -70,7 +70,7 @@ def test_every_corpus_document_has_an_expected_list() -> None:
     )
     lists = sorted(path.name[: -len(".txt")] for path in EXPECTED.glob("*.txt"))
     assert lists == documents
-    assert len(documents) == 25
+    assert len(documents) == 26
 
 
 def test_expected_lists_are_well_formed() -> None:
