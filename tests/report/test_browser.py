@@ -457,3 +457,30 @@ def test_works_with_javascript_off(browser: object, report_url: str, rich_report
         assert plain.blocked == []
     finally:
         plain.close()
+
+
+def test_repairs_and_readings_switch_language(browser: object, tmp_path: Path) -> None:
+    """A link rejoined over a line-end hyphen, both readings checked: the repair, what the text said and the
+    readings (the reported one marked) are shown, and the switch to Russian leaves no English in them."""
+    from .test_repairs import DROPPED, KEPT, _report
+
+    (path,) = write_reports(_report(tmp_path, answered=KEPT), tmp_path / "out", ["html"])
+    watched = Watched(browser, path.as_uri(), viewport={"width": 1280, "height": 900})
+    try:
+        page = watched.page  # nothing needs attention: every note is shown
+        repair = page.locator(".repair[data-repairs~=hyphen_kept]")
+        assert repair.count() == 1 and repair.is_visible()
+        assert "line-end hyphen kept — the text said http://teoria-⏎practica.ru/articles/12" in repair.inner_text()
+        chosen = page.locator(".readings .reading-chosen")
+        assert chosen.count() == 1 and KEPT in chosen.inner_text()
+        assert DROPPED in page.locator(".readings").inner_text()
+        page.click("button[data-set-lang=ru]")
+        text = repair.inner_text()
+        assert text.startswith("✎ исправлен: склеен через перенос строки, дефис в конце строки сохранён — в тексте")
+        assert _latin_words(_own_text(page, QUOTED)) == set()
+        assert "прочтение в отчёте" in chosen.inner_text()
+        page.click("button[data-set-lang=en]")
+        assert "the text said" in repair.inner_text()
+        assert watched.errors == [] and watched.blocked == []
+    finally:
+        watched.close()
