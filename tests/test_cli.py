@@ -55,6 +55,22 @@ def test_extract_json_carries_both_halves_and_findings() -> None:
     assert ("url_only_in_one_half", "B22") in kinds
 
 
+@pytest.mark.parametrize("copies", [0, 1, 63])
+def test_extract_json_is_written_as_one_indented_dump(tmp_path: Path, copies: int) -> None:
+    """The JSON is written a batch of references at a time, yet is the same text as one indented dump of the
+    whole object: no list, no comma and no indent differs, however many references (none, one, several
+    batches) and findings there are."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    document = tmp_path / "notes.txt"
+    document.write_text("\n".join(lines * copies if copies else ["Just prose."]), encoding="utf-8")  # 40 a copy
+    code, out, _ = _run("extract", str(document), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert (len(data["references"]) >= 40 * copies > 0) or (copies == 0 and not data["references"])
+    assert bool(data["findings"]) == (copies > 0)
+    assert out == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

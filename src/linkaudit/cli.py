@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -915,6 +915,34 @@ def _print_broken(report: Report, hint: str | None, *, err: bool = False, base: 
         click.echo(line, err=err)
 
 
+def _echo_json(head: dict[str, object], streams: dict[str, Iterable[object]]) -> None:
+    """``json.dumps(head | streams, ensure_ascii=False, indent=2)`` and a newline, byte for byte, written a
+    batch of list items at a time: the whole text of 100,000 references (and the encoder's pieces of it) is
+    never held at once."""
+
+    def dumps(value: object, depth: int) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+
+    pieces = ["{"]
+    for index, (key, value) in enumerate(head.items()):
+        comma = "," if streams or index < len(head) - 1 else ""
+        pieces.append(f"\n  {json.dumps(key, ensure_ascii=False)}: {dumps(value, 1)}{comma}")
+    for index, (key, elements) in enumerate(streams.items()):
+        comma = "," if index < len(streams) - 1 else ""
+        name = json.dumps(key, ensure_ascii=False)
+        empty = True
+        for element in elements:
+            pieces.append(f"\n  {name}: [\n    " if empty else ",\n    ")
+            pieces.append(dumps(element, 2))
+            empty = False
+            if len(pieces) >= 2000:
+                click.echo("".join(pieces), nl=False)
+                pieces.clear()
+        pieces.append(f"\n  {name}: []{comma}" if empty else f"\n  ]{comma}")
+    pieces.append("\n}")
+    click.echo("".join(pieces))
+
+
 @main.command(
     epilog=_EXTRACT_EPILOG,
     short_help="Print the references and URLs found in documents, without any network access.",
@@ -953,14 +981,18 @@ def extract(paths: tuple[str, ...], output_format: str, config_file: str | None)
     if output_format == "json":
         from .report.json import finding_to_dict, reference_to_dict
 
-        data = {
+        header: dict[str, object] = {
             "schema": "linkaudit/1",
             "tool_version": __version__,
             "documents": [p.document.name for p in parsed],
-            "references": [reference_to_dict(r) for p in parsed for r in p.references],
-            "findings": [finding_to_dict(f) for p in parsed for f in p.findings],
         }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        _echo_json(
+            header,
+            {
+                "references": (reference_to_dict(r) for p in parsed for r in p.references),
+                "findings": (finding_to_dict(f) for p in parsed for f in p.findings),
+            },
+        )
         return
     for document in parsed:
         source = document.document
