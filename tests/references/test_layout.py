@@ -392,3 +392,10 @@ def test_a_query_and_a_percent_escape_cut_at_line_ends() -> None:
 def test_a_question_or_a_word_after_a_line_end_is_text(text: str) -> None:
     assert only(text).url.startswith("https://example.org/page")
     assert "\n" not in only(text).raw
+
+
+def test_a_doi_label_at_a_line_end_and_its_doi_on_the_next_line() -> None:
+    # journal_5_2020.pdf
+    text = "Psychopathology. 2020 Jan 17:1-12. doi: \n10.1159/000505073.\n\n8. Schoemaker M."
+    assert only(text).url == "https://doi.org/10.1159/000505073"
+    assert find_urls("see the doi\n10.1000/182 figures") == []  # without a colon, the next line is text

@@ -299,3 +299,49 @@ def test_a_number_glued_to_a_url_continuation_starts_no_note() -> None:
 def test_a_numbered_note_after_a_url_line_still_starts() -> None:
     layout = text_layout("Литература\n1. A. URL: https://example.org/a/\n2. B. URL: https://example.org/b\n")
     assert [entry.number for entry in layout.lists[0].entries] == ["1", "2"]
+
+
+def _article(title: str, cited: str, notes: int, enumeration: bool = False) -> str:
+    prose = "".join(f"{title}: строка текста статьи номер {n}, в которой нет ссылок.\n" for n in range(10))
+    listed = "1. Первая задача статьи.\n2. Вторая задача статьи.\n3. Третья задача.\n" if enumeration else ""
+    body = f"{title}. Текст статьи ссылается на {cited}.\n" + prose + listed + prose
+    listing = "".join(f"{n}. Автор {n}. Книга {title} {n}. М., 2019.\n" for n in range(1, notes + 1))
+    return body + "\nЛИТЕРАТУРА\n" + listing
+
+
+def test_each_article_of_a_journal_issue_has_its_own_list() -> None:
+    # ru-journal-vvib-2017-1-rakhvalova.pdf, ru-journal-egir-2019-5.pdf: markers were matched to the first list
+    text = (
+        _article("Первая", "[1] и [2]", 2)
+        + "\n"
+        + _article("Вторая", "[1], [3] и [4]", 4, enumeration=True)
+        + "\n"
+        + _article("Третья", "[5]", 5)
+    )
+    parsed = _parse(text)
+    layout = text_layout(text)
+    assert [len(note_list.entries) for note_list in layout.lists] == [2, 4, 5]  # "1. Первая задача" is text
+    assert sorted(_kinds(parsed)) == sorted(
+        [
+            (FindingKind.NOTE_WITHOUT_MARKER, "B2"),
+            (FindingKind.NOTE_WITHOUT_MARKER, "C1"),
+            (FindingKind.NOTE_WITHOUT_MARKER, "C2"),
+            (FindingKind.NOTE_WITHOUT_MARKER, "C3"),
+            (FindingKind.NOTE_WITHOUT_MARKER, "C4"),
+        ]
+    )
+
+
+def test_a_marker_after_every_list_points_into_the_last_one() -> None:
+    text = "Литература\n1. Один, 2001.\n2. Два, 2002.\n\nПриложение: см. [3].\n"
+    assert sorted(_kinds(_parse(text))) == [
+        (FindingKind.MARKER_WITHOUT_NOTE, "A3"),
+        (FindingKind.NOTE_WITHOUT_MARKER, "A1"),
+        (FindingKind.NOTE_WITHOUT_MARKER, "A2"),
+    ]
+
+
+def test_a_list_interrupted_by_a_few_lines_of_text_goes_on() -> None:
+    text = "Литература\n1. Один, 2001.\n\nНормативные акты\n\n2. Два, 2002.\n\nСтатьи\n\n1. Три, 2003.\n"
+    layout = text_layout(text)
+    assert [[entry.number for entry in note_list.entries] for note_list in layout.lists] == [["1", "2"], ["1"]]

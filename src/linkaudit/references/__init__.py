@@ -52,6 +52,7 @@ def parse_document(document: Document) -> ParsedDocument:
     findings: list[Finding] = []
     seen: dict[str, int] = {}
     numbered: list[tuple[str, ListStyle, Sequence[str]]] = []
+    starts: list[int] = []  # the line of each list's first note: a marker points into the nearest list after it
     for letter, (style, notes) in zip(_letters(), lists, strict=False):
         ids = [_unique(f"{document.name}#{letter}{note.number}", seen) for note in notes]
         targets = resolve_ibids(notes, ids)
@@ -70,6 +71,7 @@ def parse_document(document: Document) -> ParsedDocument:
                     )
                 )
         numbered.append((letter, style, [note.number for note in notes]))
+        starts.append(notes[0].line if notes else 0)
 
     for paragraph in layout.paragraphs:
         found = tuple(find_urls(paragraph.text))
@@ -93,13 +95,13 @@ def parse_document(document: Document) -> ParsedDocument:
     findings.extend(link_findings)
     for reference in references:
         findings.extend(reference_findings(reference))
-    findings.extend(marker_findings(layout.markers, numbered, document.name))
+    findings.extend(marker_findings(layout.markers, numbered, document.name, lines=starts))
     homepages = {url for reference in references for url in reference.urls if is_homepage(url)}
     # Footnotes are numbered as the text calls them, a bibliography by its own order: the same source under
     # two numbers there is the rule, not a drift between two lists.
     footnotes = {letter for letter, style, _ in numbered if style is ListStyle.FOOTNOTE}
     listed = [reference for reference in references if reference.list not in footnotes]
-    findings.extend(reconcile_lists(listed, homepages, markers=layout.markers, lists=numbered))
+    findings.extend(reconcile_lists(listed, homepages, markers=layout.markers, lists=numbered, lines=starts))
     return ParsedDocument(document, tuple(references), tuple(_in_reference_order(findings, references)))
 
 

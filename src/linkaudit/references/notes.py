@@ -127,6 +127,7 @@ _STARTS: tuple[tuple[ListStyle, re.Pattern[str]], ...] = (
 )
 _DISTINCT_STYLES = (ListStyle.BRACKETED, ListStyle.FOOTNOTE, ListStyle.SUPERSCRIPT)
 _MAX_SKIP = 3  # a numbered note may follow its predecessor after this many missing numbers at most
+_PROSE_LINES = 8  # body lines after a list under a heading from which a new "1." is the next article's text
 
 _BRACKET_MARKER = re.compile(
     r"\[(?P<numbers>\d{1,3}(?:\s*[,;–-]\s*\d{1,3}(?![\d.]))*)(?:\s*[,;:]\s*[^\]\d][^\]]{0,40})?\]"
@@ -280,6 +281,7 @@ class _TextLayout:
         self.under_heading: str | None = None
         self.body: list[tuple[int, str] | None] = []  # None separates paragraphs
         self.previous = ""  # the last line of text
+        self.prose_since_list = 0  # body lines since the last note: many mean the text of another article
 
     def _blank_code_fences(self) -> None:
         inside = False
@@ -307,6 +309,7 @@ class _TextLayout:
     def _line(self, index: int, line: str) -> None:
         if _is_heading(line):
             self._close_entry()
+            self.prose_since_list = 0
             self.open_lists.clear()
             self.under_heading = line.strip().strip("#*_: ").strip()
             self.body.append(None)
@@ -335,6 +338,7 @@ class _TextLayout:
         self._close_entry()
         self.blank_pending = False
         self.body.append((index, line))
+        self.prose_since_list += 1
 
     def _continues(self, line: str, page: str = "") -> bool:
         assert self.entry is not None
@@ -357,6 +361,8 @@ class _TextLayout:
     def _accept(self, start: _Start, index: int) -> bool:
         if not self._allowed(start.style):
             return False
+        if self._in_later_prose(start):
+            return False  # "1. …" in the text after a list: an enumeration of the next article, not its notes
         current = self.open_lists.get(start.style)
         if start.style is ListStyle.FOOTNOTE:
             return self._begin(current or self._new_list(start), start.label, start, index)
@@ -376,6 +382,13 @@ class _TextLayout:
             return self._begin(owner, start.label, start, index)
         return False
 
+    def _in_later_prose(self, start: _Start) -> bool:
+        """Whether a new list (or a bullet) would open in body text that follows a list under the same heading:
+        a journal issue's next article has no heading until its own list, so its enumerations are text."""
+        if self.under_heading is None or start.style in _DISTINCT_STYLES or self.prose_since_list < _PROSE_LINES:
+            return False
+        return any(builder.heading == self.under_heading and builder.entries for builder in self.lists)
+
     def _heading_has_list(self) -> bool:
         return any(builder.heading == self.under_heading for builder in self.open_lists.values())
 
@@ -387,6 +400,7 @@ class _TextLayout:
 
     def _begin(self, owner: _ListBuilder, number: str | None, start: _Start, index: int) -> bool:
         self._close_entry()
+        self.prose_since_list = 0
         if number is None:  # bullets are numbered by position
             number = str(len(owner.entries) + 1)
         self.entry = _EntryBuilder(owner, number, index + 1, start.indent, [start.rest.strip()])
@@ -648,18 +662,24 @@ def resolve_ibids(notes: Sequence[Note], ids: Sequence[str]) -> list[str | None]
 
 
 def marker_findings(
-    markers: Sequence[Marker], lists: Sequence[tuple[str, ListStyle, Sequence[str]]], document: str
+    markers: Sequence[Marker],
+    lists: Sequence[tuple[str, ListStyle, Sequence[str]]],
+    document: str,
+    *,
+    lines: Sequence[int] = (),
 ) -> list[Finding]:
     """``marker_without_note`` and ``note_without_marker`` for the lists the markers point into.
 
-    ``lists`` holds (letter, style, note numbers) in reading order. A list is only checked for uncited notes
-    when the body cites it at all: a bare bibliography has no markers and no such findings.
+    ``lists`` holds (letter, style, note numbers) in reading order; ``lines``, when given, the line of each
+    list's first note, so that a marker points into the nearest list after it (each article of a journal issue
+    has its own list). A list is only checked for uncited notes when the body cites it at all: a bare
+    bibliography has no markers and no such findings.
     """
     findings: list[Finding] = []
-    cited = {letter: set(labels) for letter, labels in cited_labels(markers, lists).items()}
+    cited = {letter: set(labels) for letter, labels in cited_labels(markers, lists, lines=lines).items()}
     reported: set[tuple[str, str]] = set()
     for marker in markers:
-        target = _marker_target(marker.style, lists)
+        target = _marker_target(marker, lists, lines)
         if target is None:
             continue
         letter, _style, numbers = target
@@ -690,15 +710,27 @@ def marker_findings(
 
 
 def _marker_target(
-    style: ListStyle, lists: Sequence[tuple[str, ListStyle, Sequence[str]]]
+    marker: Marker, lists: Sequence[tuple[str, ListStyle, Sequence[str]]], lines: Sequence[int] = ()
 ) -> tuple[str, ListStyle, Sequence[str]] | None:
-    for candidate in lists:
-        if candidate[1] is style:
-            return candidate
-    if style is ListStyle.FOOTNOTE:
+    """The list a marker points into: one of its own style (``[^1]`` into footnotes), else a numbered list,
+    else a ``1)`` list, an HTML or a bulleted one. Given ``lines``, the nearest such list after the marker
+    (each article of a journal issue has its own list after its text), else the last one before it;
+    without them, the first one."""
+    styles = [marker.style]
+    if marker.style is not ListStyle.FOOTNOTE:
+        styles += [ListStyle.NUMBERED, ListStyle.PARENTHESIS, ListStyle.HTML, ListStyle.BULLET]
+    groups = [[index for index, candidate in enumerate(lists) if candidate[1] is style] for style in styles]
+    groups = [group for group in groups if group]
+    if not groups:
         return None
-    preferred = (ListStyle.NUMBERED, ListStyle.PARENTHESIS, ListStyle.HTML, ListStyle.BULLET)
-    return next((candidate for candidate in lists if candidate[1] in preferred), None)
+    if len(lines) != len(lists):
+        own = [index for index, candidate in enumerate(lists) if candidate[1] is marker.style]
+        return lists[own[0] if own else min(index for group in groups for index in group)]
+    for group in groups:
+        following = [index for index in group if lines[index] > marker.line]
+        if following:
+            return lists[following[0]]
+    return lists[groups[0][-1]]
 
 
 # --- reconciling two lists ----------------------------------------------------------------------------------
@@ -756,12 +788,13 @@ def short_label(reference: Reference) -> str:
 
 
 def cited_labels(
-    markers: Sequence[Marker], lists: Sequence[tuple[str, ListStyle, Sequence[str]]]
+    markers: Sequence[Marker], lists: Sequence[tuple[str, ListStyle, Sequence[str]]], *, lines: Sequence[int] = ()
 ) -> dict[str, list[str]]:
-    """For each list letter, the labels of the markers that point into it, in reading order, unique."""
+    """For each list letter, the labels of the markers that point into it, in reading order, unique (``lines``:
+    as for ``marker_findings``)."""
     cited: dict[str, list[str]] = {}
     for marker in markers:
-        target = _marker_target(marker.style, lists)
+        target = _marker_target(marker, lists, lines)
         if target is not None:
             labels = cited.setdefault(target[0], [])
             if marker.label not in labels:
@@ -785,6 +818,7 @@ def reconcile_lists(
     *,
     markers: Sequence[Marker] = (),
     lists: Sequence[tuple[str, ListStyle, Sequence[str]]] = (),
+    lines: Sequence[int] = (),
 ) -> list[Finding]:
     """``lists_disagree``: two lists cite the same source under different numbers.
 
@@ -799,7 +833,7 @@ def reconcile_lists(
         if reference.list is not None and reference.ibid_of is None:
             by_list.setdefault(reference.list, []).append(reference)
     letters = list(by_list)
-    cited = cited_labels(markers, lists)
+    cited = cited_labels(markers, lists, lines=lines)
     findings: list[Finding] = []
     for position, first_letter in enumerate(letters):
         for second_letter in letters[position + 1 : position + 1 + _RECONCILE_WINDOW]:

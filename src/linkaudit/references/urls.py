@@ -158,8 +158,10 @@ _ASCII_HOST = re.compile(r"[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*\Z")
 DOI_RESOLVER = "https://doi.org/"
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
 _DOI_BODY = r"10\.\d{4,9}/[^\s<>\"«»“”]{1,512}"
-_DOI_WRITTEN = re.compile(rf"(?<![\w/.])doi[ \t]{{0,4}}:?[ \t]{{0,4}}(?P<doi>{_DOI_BODY})", re.IGNORECASE)
-_DOI_ALONE = re.compile(rf"(?:doi[ \t]{{0,4}}:?[ \t]{{0,4}})?(?P<doi>{_DOI_BODY})\Z", re.IGNORECASE)
+# ``doi:`` and its DOI may stand on two lines (``… doi: ⏎10.1159/000505073``): the colon says what follows
+_DOI_LABEL = r"doi(?:[ \t]{0,4}:[ \t]{0,4}(?:\r?\n[ \t]{0,4})?|[ \t]{0,4})"
+_DOI_WRITTEN = re.compile(rf"(?<![\w/.]){_DOI_LABEL}(?P<doi>{_DOI_BODY})", re.IGNORECASE)
+_DOI_ALONE = re.compile(rf"(?:{_DOI_LABEL})?(?P<doi>{_DOI_BODY})\Z", re.IGNORECASE)
 _RESOLVER_PATH = re.compile(r"10\.\d{1,9}/\S{1,512}\Z")  # on a resolver, any ``10.…/…`` path names a DOI
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
