@@ -345,3 +345,15 @@ def test_a_list_interrupted_by_a_few_lines_of_text_goes_on() -> None:
     text = "Литература\n1. Один, 2001.\n\nНормативные акты\n\n2. Два, 2002.\n\nСтатьи\n\n1. Три, 2003.\n"
     layout = text_layout(text)
     assert [[entry.number for entry in note_list.entries] for note_list in layout.lists] == [["1", "2"], ["1"]]
+
+
+def test_pages_after_a_marker_without_their_mark_are_not_notes() -> None:
+    # ru-journal-egir-2019-5.pdf: "[8, 180-183]", "[9, 51]" cite note 8 at pages 180-183, note 9 at page 51
+    notes = "".join(f"{n}. Автор {n}. Книга. М., 2019.\n" for n in range(1, 10))
+    text = "Текст [8, 180-183] и [9, 51], и [1]–[7] тоже: [1], [2], [3], [4], [5], [6], [7].\n\nЛитература\n" + notes
+    assert _kinds(_parse(text)) == []
+    text = "Текст [12, 51] и [1, 2, 3, 4, 5, 6, 7, 8, 9].\n\nЛитература\n" + notes  # 12 is no note: both reported
+    assert sorted(_kinds(_parse(text))) == [
+        (FindingKind.MARKER_WITHOUT_NOTE, "A12"),
+        (FindingKind.MARKER_WITHOUT_NOTE, "A51"),
+    ]

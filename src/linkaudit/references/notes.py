@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
-
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
-from bs4.element import NavigableString, Tag
+from typing import TYPE_CHECKING
 
 from ..models import Finding, FindingKind, FoundUrl, Half, Reference
+
+if TYPE_CHECKING:
+    from bs4.element import Tag
 
 
 class ListStyle(str, Enum):
@@ -66,6 +67,7 @@ class Marker:
     label: str
     style: ListStyle  # BRACKETED, FOOTNOTE or SUPERSCRIPT
     line: int
+    lead: str | None = None  # the first number of its brackets when it is a later one (``[8, 180-183]``: 8)
 
 
 @dataclass(frozen=True)
@@ -441,8 +443,11 @@ def find_markers(text: str, line: int = 1) -> list[Marker]:
         if "://" in row:
             row = _TOKEN.sub(_blank_url_token, row)
         for match in _BRACKET_MARKER.finditer(row):
-            markers.extend(Marker(str(value), ListStyle.BRACKETED, line + number)
-                           for value in _marker_numbers(match.group("numbers")))
+            values = _marker_numbers(match.group("numbers"))
+            markers.extend(
+                Marker(str(value), ListStyle.BRACKETED, line + number, str(values[0]) if index else None)
+                for index, value in enumerate(values)
+            )
         markers.extend(
             Marker(match.group("label"), ListStyle.FOOTNOTE, line + number)
             for match in _FOOTNOTE_MARKER.finditer(row)
@@ -539,6 +544,8 @@ _HREF = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 
 def _html_text(element: Tag) -> str:
     """Visible text of ``element`` with each link's target written after its label (unless already there)."""
+    from bs4.element import NavigableString
+
     for anchor in element.find_all("a", href=True):
         href = str(anchor.get("href", "")).strip()
         if _HREF.match(href) and href not in anchor.get_text():
@@ -561,6 +568,9 @@ def _is_note_list(element: Tag) -> bool:
 
 def html_layout(markup: str) -> Layout:
     """Note lists from ``<ol>`` (and ``<ul>`` under a references heading), paragraphs from leaf blocks."""
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning  # slow to import: only for HTML documents
+    from bs4.element import NavigableString
+
     with warnings.catch_warnings():
         # A document whose whole text is one URL is still a document, not a file name to open.
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
@@ -683,6 +693,8 @@ def marker_findings(
         if target is None:
             continue
         letter, _style, numbers = target
+        if _is_page(marker, numbers):
+            continue
         if marker.label not in numbers and (letter, marker.label) not in reported:
             reported.add((letter, marker.label))
             findings.append(
@@ -707,6 +719,14 @@ def marker_findings(
             if number not in cited[letter]
         )
     return findings
+
+
+def _is_page(marker: Marker, numbers: Sequence[str]) -> bool:
+    """``[8, 180-183]``, ``[9, 51]``: after a note the list has, numbers beyond its last note are pages."""
+    if marker.lead is None or marker.lead not in numbers or not marker.label.isdigit():
+        return False
+    last = max((int(number) for number in numbers if number.isdigit()), default=0)
+    return int(marker.label) > last
 
 
 def _marker_target(
@@ -795,7 +815,7 @@ def cited_labels(
     cited: dict[str, list[str]] = {}
     for marker in markers:
         target = _marker_target(marker, lists, lines)
-        if target is not None:
+        if target is not None and not _is_page(marker, target[2]):
             labels = cited.setdefault(target[0], [])
             if marker.label not in labels:
                 labels.append(marker.label)
