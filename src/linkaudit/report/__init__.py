@@ -16,7 +16,6 @@ from pathlib import Path
 from ..models import Report
 from .base import Reporter, ReportError
 from .csv import CsvReporter
-from .html import HtmlReporter
 from .json import JsonReporter, from_dict, loads, merge, to_dict
 from .markdown import MarkdownReporter
 from .summary import Summary, summarize
@@ -47,6 +46,8 @@ class ReportFormat(str, Enum):
 
     def reporter(self) -> Reporter:
         if self is ReportFormat.HTML:
+            from .html import HtmlReporter  # jinja2 is slow to import: only when an HTML report is written
+
             return HtmlReporter()
         if self is ReportFormat.JSON:
             return JsonReporter()
