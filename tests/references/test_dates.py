@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from linkaudit.references import dates
 from linkaudit.references.dates import citation_dates, find_access_date, find_date, find_dates, parse_date
 
 
@@ -94,3 +97,44 @@ def test_a_two_digit_year_outside_an_access_phrase_is_no_date() -> None:
 def test_date_of_viewing_is_an_access_date() -> None:
     text = "Swiss Civil Code, 1907. URL: https://www.admin.ch/x.html (date of viewing: 02.12. 2016)."
     assert citation_dates(text) == ("1907", "2016-12-02")
+
+
+# --- fast paths: the same answers as the plain definitions they shortcut -------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        " ", "  ", "\n", ",", ".", "/", "(", ")", ":", "3", "12", "2011", "05.03.", "1999", "-", "–",
+        "http://", "https://", "HTTP://", "www.", "WWW.", ".html", ".HTM", ".php", ".aspx", "news2011.html",
+        "example.com/2011/05/03", "ноября", "года", "May", "March", "қазан", "жылғы",
+        "дата обращения", "ДАТА ДОСТУПА", "обращено", "просмотрено", "accessed on", "Accessed", "date of access",
+        "Mode of access", "retrieved", "last visited", "viewed", "қаралған күні", "Қаралды", "acceſſed", "ſ",
+        "K", "²", "٣", "x", "Ё",
+    ]
+)
+_TEXTS = st.lists(_PIECES, max_size=30).map("".join)
+
+
+@given(_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_blanking_only_the_url_tokens_is_blanking_every_token(text: str) -> None:
+    """URLs are blanked by matching only the tokens that can hold one; the result is that of handing every
+    whitespace-delimited token to the blanking rule."""
+    assert dates._blank_urls(text) == dates._TOKEN.sub(dates._blank_token, text)
+
+
+@given(_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_access_phrases_are_found_whether_or_not_the_hint_words_shortcut(text: str) -> None:
+    """A text without any access phrase's word is not searched for the phrases; where it is, the phrases
+    found are those of the full search (case-insensitive, ``ſ`` and the Kelvin sign included)."""
+    assert dates._access_spans(text) == [match.end() for match in dates._ACCESS.finditer(text)]
+
+
+@given(_TEXTS)
+@settings(max_examples=300, deadline=None)
+def test_texts_without_decimal_digits_have_no_dates(text: str) -> None:
+    """The ``\\d`` shortcut: a text whose digits (if any) are not decimal (``²``) has no date, and adding a
+    year to it as a word of its own makes one."""
+    if not any(character.isdecimal() for character in text):
+        assert find_dates(text) == []
+        assert find_dates(f"{text} 2011 ²")[-1].iso.startswith("2011")

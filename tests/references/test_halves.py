@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from linkaudit.models import Half
+from linkaudit.references import halves
 from linkaudit.references.halves import (
     bibliographic_fields,
     is_translation_list,
@@ -213,3 +218,70 @@ def test_a_quoted_word_inside_a_title_is_not_the_whole_title(
 def test_a_latin_script_half_gets_french_or_german_when_it_is(text: str, lang: str) -> None:
     assert language_of(text) == lang
     assert split_halves(text)[0].lang == lang
+
+
+# --- fast paths: the same answers as the plain definitions they shortcut -------------------------------------
+
+_PIECES = st.sampled_from(
+    [
+        " ", ",", ", ", "«", "»", "“", "”", '"', "„", "Қазақстан", "қала", "Ўзбекистон", "ҳам", "тоҷик", "ӯ",
+        "Россия", "новости", "News", "2012", "3 ноября", "http://example.kz/a,b", "(", ")", "әлем", "Ғ", "x",
+    ]
+)
+_TEXTS = st.lists(_PIECES, max_size=25).map("".join)
+
+
+def _split_by_definition(text: str) -> list[str]:
+    """Split at each comma whose next guillemet (if any) is not a closing one: the documented rule."""
+    segments, start = [], 0
+    for position, character in enumerate(text):
+        if character != ",":
+            continue
+        following = [c for c in text[position:] if c in "«»"]
+        if following and following[0] == "»":
+            continue
+        segments.append(text[start:position])
+        start = position + 1
+    return [*segments, text[start:]]
+
+
+@given(_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_commas_are_split_outside_guillemets_with_or_without_any(text: str) -> None:
+    assert halves._split_outside_guillemets(text) == _split_by_definition(text)
+
+
+def _language_by_definition(text: str) -> str:
+    words = [word for word in re.findall(r"\w+", text) if halves._CYRILLIC.search(word)]
+    if not words:
+        return "ru"
+
+    def share(letters: set[str]) -> float:
+        return sum(1 for word in words if letters & set(word)) / len(words)
+
+    def marks(letters: set[str]) -> bool:
+        count = sum(1 for word in words if letters & set(word))
+        return share(letters) >= halves._LANGUAGE_SHARE or (count >= 3 and share(letters) >= halves._LANGUAGE_SHARE / 2)
+
+    if marks(halves._TAJIK):
+        return "tg"
+    uzbek = halves._UZBEK | halves._UZBEK_OR_TAJIK
+    if marks(uzbek) and not share(halves._KAZAKH) > share(uzbek):
+        return "uz"
+    return "kk" if marks(halves._KAZAKH | halves._KAZAKH_OR_UZBEK) else "ru"
+
+
+@given(_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_a_cyrillic_text_without_other_alphabets_letters_is_russian_as_by_the_shares(text: str) -> None:
+    """The shortcut (no Kazakh, Uzbek or Tajik letter at all: Russian) agrees with counting the words."""
+    assert halves.cyrillic_language(text) == _language_by_definition(text)
+
+
+@given(_TEXTS)
+@settings(max_examples=300, deadline=None)
+def test_quotation_marks_found_by_pattern_are_every_mark(text: str) -> None:
+    """Titles are read from the marks the pattern finds: exactly the positions of every quotation mark."""
+    marks = halves._OPEN_ALWAYS + halves._CLOSE_ALWAYS + halves._EITHER
+    found = [match.start() for match in halves._QUOTE_MARK.finditer(text)]
+    assert found == [position for position, character in enumerate(text) if character in marks]

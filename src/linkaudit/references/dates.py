@@ -88,6 +88,14 @@ _ACCESS_REACH = 40  # characters after the phrase in which the access date must 
 _TOKEN = re.compile(r"\S+")
 _URL_START = re.compile(r"https?://|www\.", _FLAGS)
 _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)", _FLAGS)
+# The tokens that ``_blank_token`` may change: whole tokens holding a URL start or a page suffix. Matched from
+# a token's start only (``(?<!\S)``), so each token is read once; the others are never handed to Python.
+_URL_TOKEN = re.compile(r"(?<!\S)\S*?(?:https?://|www\.|\.(?:html?|php|aspx?))\S*", _FLAGS)
+_DIGIT = re.compile(r"\d")
+# Every access phrase holds one of these words (compared case-folded): a text without any has no access date.
+_ACCESS_HINTS = (
+    "дата", "обращен", "просмотрено", "accessed", "date", "mode", "retrieved", "visited", "viewed", "қарал",
+)
 
 # Precision ranks: a full date beats month + year beats a year.
 _FULL, _MONTH_PRECISION, _YEAR_PRECISION = 3, 2, 1
@@ -140,7 +148,7 @@ def _blank_urls(text: str) -> str:
     A token naming a page (``…/news2011.html``) is blanked whole; otherwise a token is blanked from where a
     URL starts in it (``(see:http://…``).
     """
-    return _TOKEN.sub(_blank_token, text)
+    return _URL_TOKEN.sub(_blank_token, text)
 
 
 def _blank_token(match: re.Match[str]) -> str:
@@ -155,7 +163,7 @@ def _blank_token(match: re.Match[str]) -> str:
 
 def find_dates(text: str) -> list[FoundDate]:
     """Every date expression in ``text`` (URLs ignored), without overlaps, in order of appearance."""
-    if not any(character.isdigit() for character in text):
+    if _DIGIT.search(text) is None:  # every form has a year in digits (``\d``)
         return []
     text = _blank_urls(text)
     found: list[FoundDate] = []
@@ -195,6 +203,9 @@ def find_dates(text: str) -> list[FoundDate]:
 
 def _access_spans(text: str) -> list[int]:
     """Where each access phrase ends, in order: an access date starts within ``_ACCESS_REACH`` of one."""
+    folded = text.casefold()
+    if not any(hint in folded for hint in _ACCESS_HINTS):
+        return []
     return [match.end() for match in _ACCESS.finditer(text)]
 
 

@@ -26,6 +26,7 @@ _UZBEK = set("ўЎ")
 _UZBEK_OR_TAJIK = set("ҳҲ")
 _KAZAKH = set("әңөұүһіӘҢӨҰҮҺІ")
 _KAZAKH_OR_UZBEK = set("қғҚҒ")
+_NON_RUSSIAN = frozenset(_TAJIK | _UZBEK | _UZBEK_OR_TAJIK | _KAZAKH | _KAZAKH_OR_UZBEK)
 _LANGUAGE_SHARE = 0.2  # share of Cyrillic words with a language's own letters that marks the language
 _SPLIT_MIN_LATIN = 12  # Latin letters a translation needs to count as one
 _SPLIT_MAX_CYRILLIC_SHARE = 0.05
@@ -55,6 +56,8 @@ def language_name(code: str) -> str:
 
 def cyrillic_language(text: str) -> str:
     """``ru``, or ``kk``/``uz``/``tg`` when enough words use letters of those alphabets (not one name)."""
+    if _NON_RUSSIAN.isdisjoint(text):  # no letter of another alphabet: no word can mark another language
+        return "ru"
     words = [word for word in re.findall(r"\w+", text) if _CYRILLIC.search(word)]
     if not words:
         return "ru"
@@ -256,6 +259,7 @@ _CITY = re.compile(rf"(?:^|[.,]\s*|\s–\s)(?:{_CITIES})\s*(?:\.\s*)?:\s*", re.I
 # per space.
 _TITLE_STOPS = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s+-\s")
 _OPEN_ALWAYS, _CLOSE_ALWAYS, _EITHER = "«„", "»", "“”\""
+_QUOTE_MARK = re.compile(f"[{_OPEN_ALWAYS}{_CLOSE_ALWAYS}{_EITHER}]")
 _GOST_MARKS = re.compile(r"\s/\s|//|(?<=\S)/\s")
 _TITLE_END = re.compile(r",|\.\s")
 _BOLD = re.compile(r"\*\*(?P<title>[^*\n]{3,300}?)\*\*")
@@ -283,7 +287,7 @@ def _quote_role(text: str, position: int) -> str:
 def _quoted_title(text: str) -> tuple[int, int, int, int] | None:
     """(opening position, title start, title end, closing position) of the first quoted title, tolerating
     mismatched marks; a title closed without an opening mark starts at the beginning (after the authors)."""
-    marks = [p for p, c in enumerate(text) if c in _OPEN_ALWAYS + _CLOSE_ALWAYS + _EITHER]
+    marks = [match.start() for match in _QUOTE_MARK.finditer(text)]
     if not marks:
         return None
     first = marks[0]
@@ -398,6 +402,8 @@ def _outlet(rest: str) -> str | None:
 def _split_outside_guillemets(text: str) -> list[str]:
     """``text`` split at the commas that stand outside «…» (a comma is inside when the next guillemet after
     it closes). One pass from the end, where a lookahead per comma would rescan the text after each one."""
+    if "«" not in text and "»" not in text:
+        return text.split(",")
     inside = [False] * len(text)
     closing_next = False
     for position in range(len(text) - 1, -1, -1):
