@@ -21,7 +21,6 @@ from typing import BinaryIO
 from aiohttp.abc import AbstractResolver
 
 from . import __version__
-from .archive import find_replacements, save_pages
 from .check.engine import Checker, is_offline
 from .config import Config
 from .inputs import InputError, collect_contained
@@ -302,6 +301,8 @@ class Audit:
         saved: dict[str, str] = {}
         if not self.config.archive:
             return snapshots, saved
+        from .archive import find_replacements, save_pages  # the archive clients load only for an archive pass
+
         broken = [
             (link, results[link.normalized]) for link in links if results[link.normalized].status.is_broken
         ]

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from .archive.select import timestamp_datetime
 from .models import Document, DocumentKind, LinkReport, ParsedDocument, Reference, Snapshot
 from .references.urls import url_key
 
@@ -42,6 +41,8 @@ LANGUAGE_WINDOW = 80  # characters before an occurrence that show its language w
 
 def format_archived(snapshot: Snapshot, lang: str) -> str:
     """"archived 4 November 2012" or «архивная копия от 4 ноября 2012» (Kazakh and kin read Russian)."""
+    from .archive.select import timestamp_datetime  # not at import: the archive package loads its clients
+
     moment = timestamp_datetime(snapshot.timestamp)
     if lang in RUSSIAN_STYLE:
         return f"архивная копия от {moment.day} {_MONTHS_RU[moment.month - 1]} {moment.year}"
