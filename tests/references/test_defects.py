@@ -178,3 +178,18 @@ def test_runs_of_empty_pages_are_read_in_linear_time(text: str) -> None:
     worker.start()
     worker.join(60)  # a guard against each page break walking the whole document, not a timing
     assert done == [0]
+
+
+def test_a_home_page_beside_an_email_at_its_domain_is_a_contact_line() -> None:
+    # ru-gost-r-7.0.5-2008.pdf: the publisher's imprint on the last page
+    imprint = "ФГУП «СТАНДАРТИНФОРМ», 123995 Москва, Гранатный пер., 4.\nwww.gostinfo.ru info@gostinfo.ru\n"
+    assert _parse(imprint).references == ()
+    cited = [
+        "Сайт: www.gostinfo.ru, автор: ivanov@mail.ru\n",  # another domain: the address is cited
+        "www.gostinfo.ru/catalog/42 info@gostinfo.ru\n",  # a deep page is cited
+    ]
+    for text in cited:
+        (reference,) = _parse(text).references
+        assert reference.urls and "gostinfo.ru" in reference.urls[0]
+    notes = "Литература\n1. ГОСТ Р 7.0.5. URL: www.gostinfo.ru (info@gostinfo.ru)\n"  # inside a note: cited
+    assert [reference.urls for reference in _parse(notes).references] == [("http://www.gostinfo.ru",)]

@@ -565,3 +565,12 @@ def test_fragments_are_dropped_but_ajax_fragments_kept() -> None:
     assert normalize_url("http://a.kz/#!/news/1") != normalize_url("http://a.kz/#!/news/2")
     (found,) = find_urls("См. http://a.kz/b#x.")
     assert found.url == "http://a.kz/b#x"
+
+
+def test_a_url_after_a_root_dot_and_slash_is_its_own() -> None:
+    # found by the property test above: the path after ``News.uz./`` ran over the URLs that followed
+    text = "http://http://News.uz./http://http://"
+    found = find_urls(text)
+    assert all(text[item.start : item.end] == item.raw for item in found)
+    assert all(first.end <= second.start for first, second in zip(found, found[1:], strict=False))
+    assert "http://News.uz./http://http://" not in [item.url for item in found]

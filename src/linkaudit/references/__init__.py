@@ -28,7 +28,7 @@ from .notes import (
     resolve_ibids,
     text_layout,
 )
-from .urls import find_urls, is_homepage
+from .urls import find_urls, is_contact_address, is_homepage
 
 __all__ = ["parse_document"]
 
@@ -74,7 +74,8 @@ def parse_document(document: Document) -> ParsedDocument:
         starts.append(notes[0].line if notes else 0)
 
     for paragraph in layout.paragraphs:
-        found = tuple(find_urls(paragraph.text))
+        # outside any note, a home page beside an e-mail at its domain is a contact line, not a citation
+        found = tuple(url for url in find_urls(paragraph.text) if not is_contact_address(url, paragraph.text))
         if not found:
             continue
         identifier = _unique(f"{document.name}#p{paragraph.line}", seen)

@@ -26,6 +26,7 @@ __all__ = [
     "canonical_doi",
     "doi_of",
     "find_urls",
+    "is_contact_address",
     "is_doi_url",
     "is_fetchable",
     "is_homepage",
@@ -269,7 +270,11 @@ def find_urls(text: str, *, bare_domains: bool = False) -> list[FoundUrl]:
             spans.append((match.index, end, match.schema))
     spans = _with_dois(prepared.text, sorted(spans))
     found: list[FoundUrl] = []
+    covered = 0
     for start, end, schema in spans:
+        if start < covered:
+            continue  # inside the path an earlier URL took in (``News.uz./http://…`` past its root's dot)
+        covered = end
         result = _found_url(text, prepared, schema, start, end, bare_domains)
         if result is not None:
             found.append(result)
@@ -295,6 +300,8 @@ def _past_root_dot(view: str, start: int, end: int) -> int:
     at the root's dot, the path after it belongs to the URL."""
     if not view.startswith("./", end) or "/" in view[start:end].split("://", 1)[-1]:
         return end
+    if _STARTS_NEW_URL.match(view, end + 2):
+        return end  # ``News.uz./http://…``: a sentence's dot, then the next URL
     rest = _ipv6_path().match(view, end + 1)
     return rest.end() if rest else end
 
@@ -775,6 +782,21 @@ def _segment_reading(core: str) -> str | None:
     if core.endswith("/") or len(segments) > 2 or any(character in core for character in "0123456789_%?=&"):
         return "join"
     return "join?"
+
+
+_EMAIL_DOMAIN = re.compile(r"[\w.+\-]{1,64}@([\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8})")
+
+
+def is_contact_address(found: FoundUrl, text: str) -> bool:
+    """Whether ``found`` is a site's home page written beside an e-mail address at the same domain
+    (``www.gostinfo.ru info@gostinfo.ru``): an imprint's or a letterhead's contact details, not a citation."""
+    if "@" not in text or not is_homepage(found.url) or found.url.count("/") > 3:
+        return False
+    try:
+        host = url_host(found.url).removeprefix("www.")
+    except ValueError:
+        return False
+    return any(match.group(1).lower().removeprefix("www.") == host for match in _EMAIL_DOMAIN.finditer(text))
 
 
 def canonical_doi(text: str) -> str | None:
