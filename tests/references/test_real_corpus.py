@@ -2,8 +2,9 @@
 
 The expected lists (tests/assets/corpus_expected/) were made by reading each document with other tools; the
 scoring lives in tools/corpus_score.py (run it with --verbose for every miss). The floors below are what the code
-achieves today, as close to the goal of 97% as it is: raise them when the readers get better, never lower them to
-make a change pass.
+achieves today (every kind at 100%, the goal being 97%): a change that loses a cited URL or returns a wrong one
+fails here. Fix the reader, or, when a list is wrong, the list with its reason written in it; never lower a floor
+to make a change pass.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ FLOORS: dict[str, tuple[float, float]] = {
     "bilingual text": (1.0, 1.0),
     "Markdown": (1.0, 1.0),
 }
-# A kind whose reader has not landed yet: its floor is reported but not enforced.
-NOT_YET: dict[str, str] = {}
 
 
 def _load_scorer() -> ModuleType:
@@ -121,8 +120,6 @@ def test_the_score_counts_misses_wrong_urls_candidates_and_optional_ones() -> No
 @pytest.mark.slow  # reading the 25 documents takes 10-25 s, once for all kinds
 @pytest.mark.parametrize("kind", list(FLOORS))
 def test_recall_and_precision_floor(kind: str, by_kind: dict[str, Any], scores: list[Any]) -> None:
-    if kind in NOT_YET:
-        pytest.xfail(NOT_YET[kind])
     total = by_kind[kind]
     recall_floor, precision_floor = FLOORS[kind]
     unread = [f"{one.document}: {one.error}" for one in scores if one.kind == kind and one.error]
