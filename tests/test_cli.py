@@ -55,6 +55,21 @@ def test_extract_json_carries_both_halves_and_findings() -> None:
     assert ("url_only_in_one_half", "B22") in kinds
 
 
+def test_extract_of_a_notes_list_loads_no_network_archive_or_html_library() -> None:
+    """Start-up stays light: extracting a plain-text notes list imports neither the checker's HTTP client, the
+    archive clients, the HTML report's templates nor the HTML document reader."""
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from linkaudit.cli import main\n"
+        f"result = CliRunner().invoke(main, ['extract', '--format', 'json', {str(SAMPLE)!r}])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & {'aiohttp', 'requests', 'jinja2', 'bs4'})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == ""
+
+
 @pytest.mark.parametrize("copies", [0, 1, 63])
 def test_extract_json_is_written_as_one_indented_dump(tmp_path: Path, copies: int) -> None:
     """The JSON is written a batch of references at a time, yet is the same text as one indented dump of the
