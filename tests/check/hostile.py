@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linkaudit.check.fetch import BROTLI_DECODES
+from linkaudit.demo.tls import self_signed_context
 from linkaudit.status import Status
 
 try:
@@ -407,7 +408,8 @@ class HostileWeb:
         self.ports["main"] = await self._serve(lambda r, w: self._dispatch(r, w, handlers))
         self.ports["banner"] = await self._serve(self._banner)
         self.ports["tls_alert"] = await self._serve(self._tls_alert)
-        self.ports["self_signed"] = await self._serve(self._tls_page, ssl_context=_self_signed(self.directory))
+        self_signed = self_signed_context("self-signed.hostile.test")
+        self.ports["self_signed"] = await self._serve(self._tls_page, ssl_context=self_signed)
 
     def mapping(self) -> dict[str, tuple[str, int]]:
         special = {
@@ -496,31 +498,3 @@ class HostileWeb:
         writer.write(_html(PAGE))
 
 
-def _self_signed(directory: Path) -> ssl.SSLContext:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "self-signed.hostile.test")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("self-signed.hostile.test")]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert_path, key_path)
-    return context

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import datetime
 import socket
-import ssl
 import struct
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -13,13 +11,10 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from linkaudit.check.engine import Checker
 from linkaudit.config import Config
+from linkaudit.demo.tls import self_signed_context
 from linkaudit.models import CheckResult, Link
 from linkaudit.status import Status
 
@@ -210,32 +205,6 @@ async def test_garbage_instead_of_http(raw_server: RawServerFactory, make_config
     assert result.attempts == 1
 
 
-def _self_signed(directory: Path) -> ssl.SSLContext:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert_path, key_path)
-    return context
-
-
 @pytest.fixture
 async def tls_server(tmp_path: Path) -> AsyncIterator[str]:
     async def page(request: web.Request) -> web.Response:
@@ -245,7 +214,7 @@ async def tls_server(tmp_path: Path) -> AsyncIterator[str]:
     app.router.add_get("/", page)
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=_self_signed(tmp_path))
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=self_signed_context("127.0.0.1"))
     await site.start()
     host, port = runner.addresses[0][:2]
     yield f"https://{host}:{port}/"
