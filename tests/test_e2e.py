@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from conftest import run_cli
 from linkaudit.audit import Audit, load_documents
 from linkaudit.config import Config
 from linkaudit.demo.sites import expected_statuses
@@ -19,16 +20,6 @@ from linkaudit.status import ExitCode, Status
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "notes.txt"
 
 
-async def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "linkaudit", *args,
-        cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
 async def test_check_sample_end_to_end_through_a_proxy(tmp_path: Path) -> None:
     """`linkaudit check examples/notes.txt` as a user runs it, with HTTP_PROXY pointing at the simulated web."""
     async with SimulatedWeb(slow_delay=3.0) as simulated:
@@ -36,7 +27,7 @@ async def test_check_sample_end_to_end_through_a_proxy(tmp_path: Path) -> None:
         env.update(HTTP_PROXY=simulated.proxy_url, NO_PROXY="127.0.0.1,localhost")
         summary = tmp_path / "step-summary.md"
         env.update(GITHUB_ACTIONS="true", GITHUB_STEP_SUMMARY=str(summary))
-        code, out, err = await _run_cli(
+        code, out, err = await run_cli(
             # the simulated hosts resolve only behind the proxy, and behind a proxy the address guard needs a
             # local answer for each name: lifted here (tests/check/test_hostile.py shows the guard itself)
             ["check", str(SAMPLE), "-o", str(tmp_path / "reports"), "--store", str(tmp_path / "la.db"),
@@ -189,7 +180,7 @@ async def test_a_killed_run_keeps_its_checks_and_the_next_run_completes_the_rest
 
         simulated.slow_delay = 0.05
         simulated.log.clear()
-        code, _out, err = await _run_cli([*args, "--timeout", "5"], env, tmp_path)
+        code, _out, err = await run_cli([*args, "--timeout", "5"], env, tmp_path)
         asked = {entry.host for entry in simulated.log.entries}
     assert code == ExitCode.BROKEN, err
     data = json.loads((reports / "linkaudit.json").read_text(encoding="utf-8"))

@@ -4,15 +4,14 @@ them; and the real corpus read as `check` reads it."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import run_cli
 from inputs.pdfs import Line, PdfPage, build_pdf, encrypt
 from inputs.test_office import docx, p, r, rel
 from linkaudit.demo.web import SimulatedWeb
@@ -85,16 +84,6 @@ def _docx() -> bytes:
     )
 
 
-async def _run_cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "linkaudit", *args,
-        cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await asyncio.wait_for(process.communicate(), timeout=120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
 def _references(data: dict[str, Any], document: str) -> dict[str, dict[str, Any]]:
     return {ref["id"].split("#", 1)[1]: ref for ref in data["references"] if ref["document"] == document}
 
@@ -108,7 +97,7 @@ async def test_check_and_fix_a_pdf_a_docx_and_a_bib_end_to_end(tmp_path: Path) -
     async with SimulatedWeb(slow_delay=3.0) as simulated:
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
         env.update(HTTP_PROXY=simulated.proxy_url, NO_PROXY="127.0.0.1,localhost")
-        code, out, err = await _run_cli(
+        code, out, err = await run_cli(
             # the simulated hosts resolve only behind the proxy, which needs the address guard lifted
             ["check", *inputs, "-o", "reports", "--no-store", "--allow-private", "--wayback-url",
              simulated.wayback_url, "--archive-rate", "50", "--timeout", "2", "--retries", "1", "-f", "json,html"],
@@ -160,7 +149,7 @@ async def test_check_and_fix_a_pdf_a_docx_and_a_bib_end_to_end(tmp_path: Path) -
 
     archived = dead["archive"]["url"]
     for name, label in (("paper.pdf", "[B1] (p. 2)"), ("thesis.docx", "[A1] (line"), ("refs.bib", "[bisnews2012]")):
-        code, out, err = await _run_cli(["fix", name, "--from-report", "reports/linkaudit.json"], env, tmp_path)
+        code, out, err = await run_cli(["fix", name, "--from-report", "reports/linkaudit.json"], env, tmp_path)
         assert code == ExitCode.OK, err
         fixed = tmp_path / f"{name}.references.fixed.txt"
         assert str(fixed.name) in out
@@ -179,7 +168,7 @@ async def test_check_and_fix_a_pdf_a_docx_and_a_bib_end_to_end(tmp_path: Path) -
 async def test_extract_reads_every_real_document_with_its_reader(tmp_path: Path) -> None:
     """`linkaudit extract --format json` over the real corpus: every document read, none refused, PDFs' notes
     with their pages."""
-    code, out, err = await _run_cli(["extract", str(REAL), "--format", "json"], dict(os.environ), tmp_path)
+    code, out, err = await run_cli(["extract", str(REAL), "--format", "json"], dict(os.environ), tmp_path)
     assert code == 0, err
     assert "error" not in err.lower(), err
     data = json.loads(out)
