@@ -69,7 +69,6 @@ _BREAKING_INVISIBLES = re.compile("[\u00a0\u2007\u202f\u200b\u2060\ufeff]")
 _JOINERS = re.compile("[\u200c\u200d]")
 _SOFT_HYPHEN = "\u00ad"
 _PDFIUM_HYPHEN = "\ufffe"  # how pdfium's text layer writes a hyphen that ended a line
-# Lookahead-and-backreference makes each run of spaces atomic, so a long run is never rescanned.
 # Blanks around the ``:`` and ``//`` of a scheme, and after it (``http: // x``, ``https:// www.x``). Each run
 # of blanks is matched atomically (lookahead and backreference), so a long run is never rescanned.
 _SCHEME_SPACES = re.compile(
