@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..models import Document, DocumentKind
+from ..models import Document
 from .errors import InputError
 from .office import TextWriter, clean_text, open_zip, parse_xml, read_part
 
@@ -51,15 +51,7 @@ def read_docx(data: bytes, name: str, path: str | None) -> Document:
             _blocks(body, state)
         for kind, heading in (("footnote", "Footnotes"), ("endnote", "Endnotes")):
             _notes(archive, name, state, kind, heading)
-    return Document(
-        name=name,
-        kind=DocumentKind.TEXT,
-        text=writer.text(),
-        encoding="docx",
-        path=path,
-        reader="docx",
-        links=tuple(writer.links),
-    )
+    return writer.document(name, path, "docx")
 
 
 @dataclass
@@ -211,8 +203,7 @@ def _notes(archive: zipfile.ZipFile, name: str, state: _State, kind: str, headin
     root = parse_xml(data, name, part)
     bodies = {str(note.get(W + "id")): note for note in root.iter(W + kind) if note.get(W + "type") is None}
     writer = state.writer
-    writer.end_paragraph()
-    writer.write(f"{heading}\n\n")
+    writer.notes_heading(heading)
     state.rels = _relationships(archive, f"word/_rels/{kind}s.xml.rels", name)
     state.fields = []
     for identifier, number in sorted(numbers.items(), key=lambda item: item[1]):

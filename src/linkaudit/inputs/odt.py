@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..models import Document, DocumentKind
+from ..models import Document
 from .errors import InputError
 from .office import TextWriter, clean_text, open_zip, parse_xml, read_part
 
@@ -38,23 +38,14 @@ def read_odt(data: bytes, name: str, path: str | None) -> Document:
         notes = [(label, body) for kind, label, body in state.notes if kind == note_class]
         if not notes:
             continue
-        writer.end_paragraph()
-        writer.write(f"{heading}\n\n")
+        writer.notes_heading(heading)
         for label, body in notes:
             writer.write(f"[^{label}]: ")
             for paragraph in body.iter(TEXT + "p", TEXT + "h"):
                 _inline(paragraph, state)
                 writer.write(" ")
             writer.end_paragraph()
-    return Document(
-        name=name,
-        kind=DocumentKind.TEXT,
-        text=writer.text(),
-        encoding="odt",
-        path=path,
-        reader="odt",
-        links=tuple(writer.links),
-    )
+    return writer.document(name, path, "odt")
 
 
 @dataclass

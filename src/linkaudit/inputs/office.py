@@ -13,7 +13,7 @@ from io import BytesIO
 
 from lxml import etree
 
-from ..models import Hyperlink
+from ..models import Document, DocumentKind, Hyperlink
 from .errors import InputError
 
 MAX_PART_BYTES = 200 * 1024 * 1024  # an uncompressed part larger than this is a zip bomb, not a paper
@@ -75,8 +75,25 @@ class TextWriter:
         shown = "".join(self.pieces[opened[0] :])
         self.links.append(Hyperlink(target.strip(), opened[1], self.length, shown, source))
 
+    def notes_heading(self, heading: str) -> None:
+        """The heading a notes list opens under ("Footnotes", "Endnotes"), in a paragraph of its own."""
+        self.end_paragraph()
+        self.write(f"{heading}\n\n")
+
     def text(self) -> str:
         return "".join(self.pieces)
+
+    def document(self, name: str, path: str | None, reader: str) -> Document:
+        """The Document the text written so far and its links make (``reader`` is also its encoding)."""
+        return Document(
+            name=name,
+            kind=DocumentKind.TEXT,
+            text=self.text(),
+            encoding=reader,
+            path=path,
+            reader=reader,
+            links=tuple(self.links),
+        )
 
 
 def clean_text(text: str) -> str:
