@@ -640,11 +640,12 @@ _INPUTS: tuple[Phrase, ...] = (
 PHRASES: tuple[Phrase, ...] = (*_FINDINGS, *_NOTES, *_LINK_DETAILS, *_INPUTS)
 
 
-def phrase_for(text: str) -> Phrase | None:
-    """The phrase whose pattern reads the whole of ``text``, or None."""
+def _read(text: str) -> tuple[Phrase, re.Match[str]] | None:
+    """The phrase whose pattern reads the whole of ``text``, with its match; or None."""
     for phrase in PHRASES:
-        if phrase.pattern.fullmatch(text):
-            return phrase
+        match = phrase.pattern.fullmatch(text)
+        if match is not None:
+            return phrase, match
     return None
 
 
@@ -654,13 +655,12 @@ def to_russian(text: str) -> str:
     if not text:
         return text
     parts = text.split("; ")
-    if len(parts) > 1 and all(phrase_for(part) is not None for part in parts):
+    if len(parts) > 1 and all(_read(part) is not None for part in parts):
         return "; ".join(to_russian(part) for part in parts)  # a detail with notes added ("moved to …; …")
-    whole = phrase_for(text)
+    whole = _read(text)
     if whole is not None:
-        match = whole.pattern.fullmatch(text)
-        assert match is not None
-        return whole.ru(match)
+        phrase, match = whole
+        return phrase.ru(match)
     if len(parts) > 1:
         return "; ".join(to_russian(part) for part in parts)
     return text
@@ -681,7 +681,7 @@ def translations(text: str, languages: Sequence[str]) -> dict[str, str]:
 def is_known(text: str) -> bool:
     """Whether every part of ``text`` has a phrase (what the coverage test asks of each English form)."""
     text = text.strip()
-    if phrase_for(text) is not None:
+    if _read(text) is not None:
         return True
     parts = text.split("; ")
-    return len(parts) > 1 and all(phrase_for(part) is not None for part in parts)
+    return len(parts) > 1 and all(_read(part) is not None for part in parts)
