@@ -23,7 +23,6 @@ _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _HYPERLINK_TYPE = "/hyperlink"
 _CONTAINERS = {W + name for name in ("ins", "smartTag", "customXml", "sdt", "sdtContent", "moveTo", "dir", "bdo")}
-_SKIPPED = {W + name for name in ("del", "moveFrom", "pPr", "rPr", "sdtPr", "sdtEndPr")}
 _SWITCH_WITH_VALUE = {"\\l", "\\o", "\\t", "\\m"}
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _ROMAN = (
@@ -126,8 +125,6 @@ def _inline(element: etree._Element, state: _State) -> None:
                 writer.link(target, opened, "field-code")
         elif tag in _CONTAINERS:
             _inline(child, state)
-        elif tag in _SKIPPED or not isinstance(tag, str):
-            continue
 
 
 def _run(run: etree._Element, state: _State) -> None:
