@@ -207,11 +207,10 @@ def sniff(data: bytes) -> str | None:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         window = data[:4096] + data[-65536:]
-        if b"word/document.xml" in window or b"word/" in window:
+        if b"word/" in window:
             return "docx"
         if b"application/vnd.oasis.opendocument.text" in data[:200] or b"content.xml" in window:
             return "odt"
-        return None
     return None
 
 
