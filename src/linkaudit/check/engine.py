@@ -46,10 +46,8 @@ from .fetch import (
     FetchSettings,
     FetchTimeout,
     Gate,
-    Origin,
     PrivateAddress,
     archive_hosts,
-    archive_origins,
     fetch,
     host_key,
     literal_address,
@@ -227,15 +225,23 @@ def clean_detail(text: str) -> str:
     return quote(text, DETAIL_LIMIT)
 
 
-def _proxy_hosts() -> tuple[str, ...]:
+def _environment_proxies() -> dict[str, str]:
+    """The proxies the environment names for web requests, by scheme (``http``, ``https``, ``all``)."""
+    return {
+        scheme: address
+        for scheme, address in urllib.request.getproxies().items()
+        if scheme in ("http", "https", "all")
+    }
+
+
+def _proxy_hosts(proxies: dict[str, str]) -> tuple[str, ...]:
     """Hosts of the proxies in the environment: the user chose them, so the address guard trusts them."""
     hosts = []
-    for scheme, address in urllib.request.getproxies().items():
-        if scheme in ("http", "https", "all"):
-            with contextlib.suppress(ValueError):
-                host = URL(address).host
-                if host:
-                    hosts.append(host)
+    for address in proxies.values():
+        with contextlib.suppress(ValueError):
+            host = URL(address).host
+            if host:
+                hosts.append(host)
     return tuple(hosts)
 
 
@@ -277,7 +283,6 @@ class Checker:
         self._fetching: aiohttp.ClientSession | None = None
         self._environment_proxies = EnvironmentProxies()
         self._archive_settings = self._settings.for_archive(config)
-        self._archive_origins: frozenset[Origin] = frozenset(archive_origins(config))
         self._guarded_names: frozenset[str] = frozenset()  # names the resolver trusts (archives, proxies)
         self._lookup: AbstractResolver | None = None  # the real resolver, for checks made before connecting
         self._lookups: dict[str, asyncio.Task[list[str]]] = {}
@@ -306,17 +311,14 @@ class Checker:
         resolver = self._resolver
         if resolver is None:
             inner = DefaultResolver()
-            trusted = (*_proxy_hosts(), *archive_hosts(self.config))
+            proxies = _environment_proxies()
+            trusted = (*_proxy_hosts(proxies), *archive_hosts(self.config))
             self._own_resolver = inner if self.config.allow_private else GuardedResolver(inner, trusted=trusted)
             resolver = self._own_resolver
             if not self.config.allow_private:
                 self._lookup = inner
                 self._guarded_names = frozenset(host.lower().rstrip(".") for host in trusted)
-                self._proxies = {
-                    scheme: address
-                    for scheme, address in urllib.request.getproxies().items()
-                    if scheme in ("http", "https", "all")
-                }
+                self._proxies = proxies
         connector = aiohttp.TCPConnector(
             resolver=resolver,
             limit=0,
@@ -473,9 +475,7 @@ class Checker:
         network is broken; a normal answer means the cited hosts are really failing."""
         try:
             page = await self._ask_archive()
-        except FetchError:
-            page = None
-        except Exception:  # noqa: BLE001 - the archive's answer, whatever it is, must not stop the check
+        except Exception:  # noqa: BLE001 - FetchError, or anything the archive's answer causes: never stops the check
             page = None
         self.archive_reachable = page is not None
         if common is not None:
@@ -646,7 +646,7 @@ class Checker:
         configured archive's origin (scheme, host, port) is exempt for archive requests only."""
         if self._lookup is None:  # --allow-private, or a resolver passed in (trusted)
             return
-        if archive and origin_of(url) in self._archive_origins:
+        if archive and origin_of(url) in self._archive_settings.trusted_origins:
             return
         host = (url.raw_host or "").lower().rstrip(".")
         if not host or literal_address(host) is not None:  # literal addresses are guarded in fetch
