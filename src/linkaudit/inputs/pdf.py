@@ -80,8 +80,8 @@ def _read(pdf: pdfium.PdfDocument, name: str, path: str | None) -> Document:
             try:
                 raw = textpage.get_text_range()
                 raw_links.extend(_page_links(pdf, page, textpage, index))
-                wide = len(raw) != textpage.count_chars()
-                layout = _structure(textpage, raw)
+                wide = _wide_positions(raw) if len(raw) != textpage.count_chars() else ()
+                layout = _structure(textpage, raw, wide)
             finally:
                 textpage.close()
         finally:
@@ -126,7 +126,12 @@ class _OffsetMap:
         return index + (self.shifts[at] if at >= 0 else 0)
 
 
-def _clean(raw: str, wide: bool, layout: Sequence[_Edit] = ()) -> tuple[str, _OffsetMap]:
+def _wide_positions(raw: str) -> tuple[int, ...]:
+    """Positions of the characters outside the BMP, each two pdfium indices but one Python character."""
+    return tuple(index for index, char in enumerate(raw) if ord(char) > 0xFFFF)
+
+
+def _clean(raw: str, wide: tuple[int, ...], layout: Sequence[_Edit] = ()) -> tuple[str, _OffsetMap]:
     """``raw`` with PDFium's line breaks and hyphen marks written as the page shows them, the page's layout
     edits (blank lines between paragraphs, footnote numbers as ``[^N]:``) made, and the offset map."""
     edits: list[_Edit] = [*layout]
@@ -157,10 +162,7 @@ def _clean(raw: str, wide: bool, layout: Sequence[_Edit] = ()) -> tuple[str, _Of
         shifts.append(shift)
         last = edit.end
     out.append(raw[last:])
-    positions: tuple[int, ...] = ()
-    if wide:
-        positions = tuple(i for i, c in enumerate(raw) if ord(c) > 0xFFFF)
-    return "".join(out), _OffsetMap(tuple(cuts), tuple(shifts), positions)
+    return "".join(out), _OffsetMap(tuple(cuts), tuple(shifts), wide)
 
 
 @dataclass(frozen=True)
@@ -196,12 +198,12 @@ SUPERSCRIPT_SIZE = 0.85  # a number set below this share of its line's size is a
 PARAGRAPH_GAP = 1.6  # a vertical gap above this many line pitches ends a paragraph
 
 
-def _structure(textpage: pdfium.PdfTextPage, raw: str) -> list[_Edit]:
+def _structure(textpage: pdfium.PdfTextPage, raw: str, wide: tuple[int, ...]) -> list[_Edit]:
     """The edits that give a page's text its structure: a blank line where a paragraph or block ends (a
     vertical gap, a jump upwards, a short line followed by an indented one), and the footnotes at the page's
     foot (set smaller than the body, under it) opened as ``[^N]:`` notes, their number no longer glued to the
     text (``1https://…``)."""
-    lines = _lines(textpage, raw)
+    lines = _lines(textpage, raw, wide)
     if len(lines) < 2:
         return []
     body = _body_size(lines)
@@ -221,8 +223,7 @@ def _structure(textpage: pdfium.PdfTextPage, raw: str) -> list[_Edit]:
     return edits
 
 
-def _lines(textpage: pdfium.PdfTextPage, raw: str) -> list[_Line]:
-    wide = [index for index, char in enumerate(raw) if ord(char) > 0xFFFF] if len(raw) != textpage.count_chars() else []
+def _lines(textpage: pdfium.PdfTextPage, raw: str, wide: tuple[int, ...]) -> list[_Line]:
     lines: list[_Line] = []
     start = 0
     for match in [*_LINE_BREAK.finditer(raw), None]:
@@ -235,7 +236,7 @@ def _lines(textpage: pdfium.PdfTextPage, raw: str) -> list[_Line]:
     return lines
 
 
-def _line(textpage: pdfium.PdfTextPage, raw: str, start: int, end: int, wide: list[int]) -> _Line | None:
+def _line(textpage: pdfium.PdfTextPage, raw: str, start: int, end: int, wide: tuple[int, ...]) -> _Line | None:
     first = start
     while first < end and (raw[first].isspace() or raw[first] in "\ufffe\u00ad\x00"):
         first += 1
