@@ -734,10 +734,8 @@ def test_a_run_that_checked_nothing_is_not_an_all_clear(tmp_path: Path, site: Si
 def test_archive_failures_read_as_one_line_whatever_the_client_said() -> None:
     from linkaudit.archive import ArchiveErrorKind, ArchiveUnavailable
     from linkaudit.cli import tidy_notes
-    from linkaudit.config import Config
     from linkaudit.report.translate import is_known
 
-    config = Config()  # the archive is web.archive.org
     raw = ("CDX query failed: ConnectionError: HTTPConnectionPool(host='web.archive.org', port=443): Max retries "
            "exceeded with url: /cdx/search/cdx (Caused by NewConnectionError(...: [Errno 111] Connection refused'))")
     refused = ArchiveUnavailable(raw, kind=ArchiveErrorKind.REFUSED, host="web.archive.org")
@@ -750,16 +748,16 @@ def test_archive_failures_read_as_one_line_whatever_the_client_said() -> None:
     notes = [failed("http://a.example/1", refused), failed("http://a.example/2", refused),
              failed("http://b.example/", slow), other, "… and 7 more archive remark(s) like these."]  # fmt: skip
     assert "ConnectionPool" not in "".join(notes)
-    assert tidy_notes(notes, config) == (
+    assert tidy_notes(notes) == (
         "web.archive.org could not be reached (2 lookups failed; no archived copy could be looked up)",
         "web.archive.org did not answer in time (1 lookup failed; no archived copy could be looked up)",
         other,
         "… and 7 more archive remark(s) like these.",
     )
     only_refused = [failed(f"http://a.example/{n}", refused) for n in range(5)]
-    tidied = tidy_notes([*only_refused, "… and 7 more archive remark(s) like these."], config)
+    tidied = tidy_notes([*only_refused, "… and 7 more archive remark(s) like these."])
     assert tidied == ("web.archive.org could not be reached (12 lookups failed; no archived copy could be looked up)",)
-    assert all(is_known(note) for note in tidy_notes(notes, config))  # each has its Russian form
+    assert all(is_known(note) for note in tidy_notes(notes))  # each has its Russian form
     timegate = ArchiveUnavailable(raw, kind=ArchiveErrorKind.UNREACHABLE, host="timegate.example")
-    memento = tidy_notes([failed("http://a.example/1", timegate, "http://timegate.example/tg")], config)
+    memento = tidy_notes([failed("http://a.example/1", timegate, "http://timegate.example/tg")])
     assert memento == ("timegate.example could not be reached (1 lookup failed; no archived copy could be looked up)",)

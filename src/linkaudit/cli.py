@@ -719,7 +719,7 @@ def _run_audit(
             raise
         _fail(f"the audit failed: {type(exc).__name__}: {exc}", ExitCode.AUDIT_FAILED)
     report = outcome.report
-    return dataclasses.replace(report, notes=tidy_notes(report.notes, config)), outcome.exit_code
+    return dataclasses.replace(report, notes=tidy_notes(report.notes)), outcome.exit_code
 
 
 # A lookup that failed because the archive could not be reached or did not answer in time: the archive stage
@@ -738,7 +738,7 @@ def readable_note(note: str) -> str:
     return note if match is None else match["why"]
 
 
-def tidy_notes(notes: Sequence[str], config: Config) -> tuple[str, ...]:
+def tidy_notes(notes: Sequence[str]) -> tuple[str, ...]:
     """The run's notes with failures to reach an archive as one line per archive and kind, counted:
     "web.archive.org could not be reached (12 lookups failed; no archived copy could be looked up)"."""
     counts: dict[str, int] = {}
