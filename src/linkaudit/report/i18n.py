@@ -548,9 +548,7 @@ def format_datetime(value: str | None, lang: str) -> str:
     if match is None:
         return format_date(value, lang)
     date = format_date(f"{match.group(1)}-{match.group(2)}-{match.group(3)}", lang)
-    zone = match.group(6)
-    suffix = " UTC" if zone in (None, "Z", "+00:00", "+0000") else f" {zone}"
-    return f"{date}, {match.group(4)}:{match.group(5)}{suffix}"
+    return f"{date}, {clock_time(value)}"
 
 
 def catalog(lang: str) -> dict[str, object]:
