@@ -363,6 +363,19 @@ def audit_options(lang_help: str = _REPORT_LANG_HELP) -> Callable[[F], F]:
     return decorate
 
 
+# The flags that set one Config field as given (each field of its own name but ``--output``).
+_FLAG_FIELDS = {
+    "output": "output_dir",
+    **{
+        name: name
+        for name in (
+            "formats", "wayback_url", "concurrency", "per_host", "timeout", "retries", "store", "allow_private",
+            "refresh", "archive_rate", "save", "lang", "shard", "user_agent", "accept",
+        )
+    },
+}
+
+
 def build_config(paths: Sequence[str], **flags: Any) -> tuple[Config, Path | None]:
     """defaults < the settings file < CLI flags; with the settings file used (None when there is none)."""
     try:
@@ -375,25 +388,7 @@ def build_config(paths: Sequence[str], **flags: Any) -> tuple[Config, Path | Non
     overrides: dict[str, Any] = {}
     if settings_path is not None and "store" not in settings:
         overrides["store"] = default_store(settings_path.parent)
-    mapping = {
-        "output": "output_dir",
-        "formats": "formats",
-        "wayback_url": "wayback_url",
-        "concurrency": "concurrency",
-        "per_host": "per_host",
-        "timeout": "timeout",
-        "retries": "retries",
-        "store": "store",
-        "allow_private": "allow_private",
-        "refresh": "refresh",
-        "archive_rate": "archive_rate",
-        "save": "save",
-        "lang": "lang",
-        "shard": "shard",
-        "user_agent": "user_agent",
-        "accept": "accept",
-    }
-    for flag, field_name in mapping.items():
+    for flag, field_name in _FLAG_FIELDS.items():
         value = flags.get(flag)
         if value is not None:
             overrides[field_name] = value
@@ -440,7 +435,7 @@ class Terminal:
         self.verbose = verbose and not quiet
         self.bar = (sys.stderr.isatty() if bar is None else bar) and not quiet
         self.stages: list[list[Any]] = []  # [name, total, done] of each stage, in order (the bar's history)
-        self.config: Config | None = None  # names the archive in readable notes
+        self.config: Config | None = None  # its language is the one of the verbose result lines
         self._progress: Any = None
         self._task: Any = None
 
