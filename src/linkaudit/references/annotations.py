@@ -47,10 +47,9 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [match.end() for match in re.finditer("\n", text)]
 
 
-def _spans(text: str, references: Sequence[Reference]) -> list[_Span]:
-    """Where each reference lies in ``text``: its text found verbatim from its line on, else from its line to
-    the next reference's start. Sorted by start."""
-    starts = _line_starts(text)
+def _spans(text: str, references: Sequence[Reference], starts: Sequence[int]) -> list[_Span]:
+    """Where each reference lies in ``text`` (whose line starts are ``starts``): its text found verbatim from its
+    line on, else from its line to the next reference's start. Sorted by start."""
     located: list[tuple[int, int, int, int]] = []
     for index, reference in enumerate(references):
         line = starts[min(max(reference.line - 1, 0), len(starts) - 1)]
@@ -73,7 +72,7 @@ def with_pages(document: Document, references: Sequence[Reference]) -> list[Refe
     """Each reference with the page it starts on, when the document has pages."""
     if not document.pages:
         return list(references)
-    spans = {span.index: span for span in _spans(document.text, references)}
+    spans = {span.index: span for span in _spans(document.text, references, _line_starts(document.text))}
     return [
         replace(reference, page=document.page_of(max(spans[index].start, spans[index].text_at)))
         for index, reference in enumerate(references)
@@ -90,10 +89,10 @@ def apply_links(
     links = [link for link in document.links if _WEB.match(link.target)]
     if not links:
         return result, findings
-    spans = _spans(document.text, result)
+    line_starts = _line_starts(document.text)
+    spans = _spans(document.text, result, line_starts)
     starts = [span.start for span in spans]
     orphans: dict[int, list[Hyperlink]] = {}
-    line_starts = _line_starts(document.text)
     for link in links:
         span = _covering(spans, starts, link.start)
         if span is None:
