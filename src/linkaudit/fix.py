@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,7 +92,7 @@ def apply_replacements(
     edits: dict[tuple[int, int], str] = {}  # (start, end) -> new text; start == end inserts
     inserted: set[int] = set()
     starts = _reference_starts(text, parsed.references)
-    wanted = {**{url: url for url in replacements}, **readings}
+    wanted = {*replacements, *readings}
     for index, reference in enumerate(parsed.references):
         begin, verbatim = starts[index]
         finish = next((s for s, _ in starts[index + 1 :] if s > begin), len(text))
@@ -142,12 +142,12 @@ def _occurrences(
     begin: int,
     finish: int,
     reference: Reference,
-    replacements: Mapping[str, object],
+    wanted: Collection[str],
     verbatim: bool,
     notes: Sequence[tuple[int, int]],
     kind: DocumentKind,
 ) -> list[tuple[str, int, int]]:
-    """(repaired URL, start, end) in the document of each replaced URL the reference cites.
+    """(repaired URL, start, end) in the document of each URL in ``wanted`` the reference cites.
 
     Offsets are relative to the reference's text; when that text is not the document's own (``verbatim``
     False), each raw form is looked for in turn from the reference's line on.
@@ -155,7 +155,7 @@ def _occurrences(
     located = []
     seen: dict[str, int] = {}
     for found in reference.found:
-        if found.url not in replacements:
+        if found.url not in wanted:
             continue
         start = begin + found.start
         if verbatim and text[start : start + len(found.raw)] == found.raw:
@@ -169,7 +169,7 @@ def _occurrences(
                 located.append((found.url, start, end))
     if not reference.found:  # no positions given: the repaired URLs as written
         for url in reference.urls:
-            if url in replacements:
+            if url in wanted:
                 matches = re.finditer(re.escape(url), text[:finish])
                 located += [(url, m.start(), m.end()) for m in matches if m.start() >= begin]
     return located
