@@ -829,11 +829,11 @@ def _report_hint(written: Sequence[Path]) -> str | None:
 
 def _location(reference: Reference | None, url: str) -> tuple[str, int, str]:
     """(document, line, "file:line") of where ``reference`` cites ``url``, for the terminal listing."""
-    from .report.github import _line_of
+    from .report.github import line_of
 
     if reference is None:
         return ("(unknown document)", 0, "(unknown document)")
-    line = _line_of(reference, url)
+    line = line_of(reference, url)
     where = f"{reference.document}:{line}"
     if reference.page is not None:
         where += f" (page {reference.page})"

@@ -90,10 +90,10 @@ def _location(
             path = absolute.resolve().relative_to(documents_root.resolve())
         except ValueError:
             pass
-    return [("file", path.as_posix()), ("line", str(_line_of(reference, url)))]
+    return [("file", path.as_posix()), ("line", str(line_of(reference, url)))]
 
 
-def _line_of(reference: Reference, url: str | None) -> int:
+def line_of(reference: Reference, url: str | None) -> int:
     if url is None:
         return reference.line
     for found in reference.found:
