@@ -324,16 +324,18 @@ async def fetch(
     redirects: list[str] = []
     cookies = _ChainCookies()
     seen: set[tuple[str, str]] = set()
+    request_headers = CIMultiDict(
+        {"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": ACCEPT_ENCODING}
+    )
+    request_headers.update(settings.headers)  # --header Accept-Language: … replaces linkaudit's own
     while True:
         guard_literal_address(current, settings.allow_private, settings.trusted_origins)
         if guard is not None:
             await guard(current)
-        seen.add((str(current), cookies.header(current)))
-        headers = CIMultiDict(
-            {"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": ACCEPT_ENCODING}
-        )
-        headers.update(settings.headers)  # --header Accept-Language: … replaces linkaudit's own
-        cookie = "; ".join(part for part in (headers.get("Cookie"), cookies.header(current)) if part)
+        chain_cookie = cookies.header(current)
+        seen.add((str(current), chain_cookie))
+        headers = request_headers.copy()
+        cookie = "; ".join(part for part in (headers.get("Cookie"), chain_cookie) if part)
         if cookie:
             headers["Cookie"] = cookie
         proxy, proxy_auth = proxies(current) if proxies is not None else (None, None)
