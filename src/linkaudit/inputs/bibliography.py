@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,10 +171,9 @@ def _bibtex(text: str, name: str, remarks: list[str]) -> Iterator[_Fields]:
         yield _Fields(key, kind, fields, line_of(start))
 
 
-def _line_counter(text: str) -> Any:
+def _line_counter(text: str) -> Callable[[int], int]:
+    """The line number of an offset in ``text`` (1-based), by bisection over its line breaks."""
     newlines = [match.start() for match in re.finditer("\n", text)]
-    from bisect import bisect_left
-
     return lambda offset: bisect_left(newlines, offset) + 1
 
 
@@ -505,8 +505,9 @@ def _csl(text: str, name: str) -> Iterator[_Parsed]:
 
 def _json_lines(text: str) -> dict[str, int]:
     lines: dict[str, int] = {}
+    line_of = _line_counter(text)
     for match in re.finditer(r'"id"\s*:\s*"?([^",}\s]+)', text):
-        lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
+        lines.setdefault(match.group(1), line_of(match.start()))
     return lines
 
 
@@ -555,10 +556,11 @@ def _ris(text: str, name: str, remarks: list[str]) -> Iterator[_Parsed]:
     starts = [match.start() for match in _RIS_START.finditer(text)]
     if not starts:
         raise InputError(f"{name}: no RIS records (no 'TY  - ' line)")
+    line_of = _line_counter(text)
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
         chunk = text[start:end]
-        line = text.count("\n", 0, start) + 1
+        line = line_of(start)
         if not re.search(r"^ER  -", chunk, re.MULTILINE):
             chunk = chunk.rstrip("\n") + "\nER  - \n"
         try:
