@@ -584,12 +584,7 @@ def check(paths: tuple[str, ...], debug: bool, quiet: bool, verbose: bool, **fla
     config, settings_path = build_config(paths, **flags)
     if not config.inputs:
         raise UsageProblem("no input: give a PATH (file, directory or -) or set inputs in [tool.linkaudit]")
-    to_stdout = config.output_dir == STDOUT
-    if to_stdout and len(config.formats) != 1:
-        raise UsageProblem(
-            f"-o - writes one report to standard output: name its format with -f (e.g. -f json -o -), "
-            f"not {','.join(config.formats)}"
-        )
+    to_stdout = _to_stdout(config.output_dir, config.formats)
     terminal = Terminal(quiet=quiet, verbose=verbose)
     if settings_path is not None and terminal.verbose:
         terminal.echo(f"linkaudit: settings from {settings_path}")
@@ -620,6 +615,18 @@ def check(paths: tuple[str, ...], debug: bool, quiet: bool, verbose: bool, **fla
     _print_broken(report, _report_hint(written), err=to_stdout)
     _say_unchecked(report)
     sys.exit(int(code))
+
+
+def _to_stdout(output: str, formats: Sequence[str]) -> bool:
+    """Whether ``-o -`` sends the report to standard output; a usage error unless exactly one format is named."""
+    if output != STDOUT:
+        return False
+    if len(formats) != 1:
+        raise UsageProblem(
+            f"-o - writes one report to standard output: name its format with -f (e.g. -f json -o -), "
+            f"not {','.join(formats)}"
+        )
+    return True
 
 
 def _say_unchecked(report: Report) -> None:
@@ -1239,12 +1246,7 @@ def merge(reports: tuple[str, ...], output: str, formats: tuple[str, ...] | None
     from .report.json import merge as merge_reports
 
     chosen = formats or DEFAULT_FORMATS
-    to_stdout = output == STDOUT
-    if to_stdout and len(chosen) != 1:
-        raise UsageProblem(
-            f"-o - writes one report to standard output: name its format with -f (e.g. -f json -o -), "
-            f"not {','.join(chosen)}"
-        )
+    to_stdout = _to_stdout(output, chosen)
     merged = merge_reports([_read_report(p) for p in reports])
     if to_stdout:
         written: list[Path] = []
