@@ -30,6 +30,8 @@ _WEB_START = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
 _NOTE_FIELDS = ("howpublished", "note", "addendum")
 _NOT_PRINTED = frozenset({"url", "doi", "eprint", "annotation", "annote", "abstract", "file", "keywords",
                           "mendeley-tags", "pdf", "local-url"})
+_FIELD_NAME = re.compile(r"([A-Za-z0-9_\-:.+]+)\s*=\s*")
+_BARE_WORD = re.compile(r"[A-Za-z0-9_\-:.+/]+")  # a number or a @string macro's name
 _URL_COMMAND = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}")
 _ESCAPED = re.compile(r"\\([_%&#$~{}])")
 _COMMAND_WITH_ARGUMENT = re.compile(
@@ -195,7 +197,7 @@ def _entry(chunk: str, macros: dict[str, str]) -> tuple[str, dict[str, str]]:
             raise ValueError(f"no closing {closer!r}")
         if chunk[position] == closer:
             return key, fields
-        match = re.compile(r"([A-Za-z0-9_\-:.+]+)\s*=\s*").match(chunk, position)
+        match = _FIELD_NAME.match(chunk, position)
         if match is None:
             raise ValueError(f"unexpected {chunk[position:position + 20].strip()!r}")
         field_name = match.group(1).lower()
@@ -229,7 +231,7 @@ def _value(chunk: str, position: int, macros: dict[str, str]) -> tuple[str, int]
             parts.append(chunk[position + 1 : end])
             position = end + 1
         else:
-            match = re.compile(r"[A-Za-z0-9_\-:.+/]+").match(chunk, position)
+            match = _BARE_WORD.match(chunk, position)
             if match is None:
                 raise ValueError(f"unexpected {chunk[position:position + 20].strip()!r}")
             word = match.group(0)
@@ -374,7 +376,7 @@ def _found_in(text: str) -> list[str]:
     """The web URLs the references stage's URL finder reads in ``text`` (DOIs as ``https://doi.org/…``)."""
     from ..references.urls import find_urls
 
-    return [found.url for found in find_urls(text) if re.match(r"(?:https?|ftp)://", found.url, re.IGNORECASE)]
+    return [found.url for found in find_urls(text) if _WEB_START.match(found.url)]
 
 
 def _urls_in(value: str) -> list[str]:
@@ -384,7 +386,7 @@ def _urls_in(value: str) -> list[str]:
     if "://" in rest or "www." in rest.lower() or "doi" in rest.lower():
         rest = _ESCAPED.sub(lambda match: match.group(1), rest).replace("{", "").replace("}", "")
         found += _found_in(rest)
-    return [url for url in found if re.match(r"(?:https?|ftp)://", url, re.IGNORECASE)]
+    return [url for url in found if _WEB_START.match(url)]
 
 
 def _eprint_link(fields: dict[str, str]) -> str | None:
@@ -595,5 +597,5 @@ def _from_ris(record: dict[str, Any], number: int, line: int) -> _Parsed:
         date=_date(str(record.get("date") or record.get("year") or record.get("publication_year") or "")),
         accessed=_date(str(record.get("access_date") or "")),
         lang=language_code(str(language)) if language else None,
-        urls=_unique(url for url in urls if re.match(r"(?:https?|ftp)://", url, re.IGNORECASE)),
+        urls=_unique(url for url in urls if _WEB_START.match(url)),
     )
