@@ -76,6 +76,11 @@ def cited_readings(links: Iterable[LinkReport]) -> dict[str, str]:
     return readings
 
 
+def _snapshot(replacements: Mapping[str, Snapshot], url: str, chosen: str | None) -> Snapshot | None:
+    """The archived copy for a URL as repaired, else for the reading cited in its place."""
+    return replacements.get(url) or (replacements.get(chosen) if chosen else None)
+
+
 def apply_replacements(
     text: str,
     parsed: ParsedDocument,
@@ -104,7 +109,7 @@ def apply_replacements(
             chosen = readings.get(url)
             if chosen is not None and text[start:end] != chosen:
                 edits[(start, end)] = chosen
-            snapshot = replacements.get(url) or (replacements.get(chosen) if chosen else None)
+            snapshot = _snapshot(replacements, url, chosen)
             if snapshot is None:
                 continue
             point = _insertion_point(text, start, end, parsed.document.kind)
@@ -281,7 +286,7 @@ def fixed_reference_list(
         lang = reference.halves[0].lang if reference.halves else "en"
         for url in reference.urls:  # a URL the text spells otherwise (wrapped, blanks) gets its own line
             chosen = readings.get(url)
-            snapshot = replacements.get(url) or (replacements.get(chosen) if chosen else None)
+            snapshot = _snapshot(replacements, url, chosen)
             note = archived_note(snapshot, lang, DocumentKind.TEXT) if snapshot and snapshot.url not in fixed else ""
             if chosen is not None:
                 fixed += f"\n  {'читается как' if lang in RUSSIAN_STYLE else 'read as'} {chosen}{note}"
