@@ -69,11 +69,18 @@ def url_and_doi_findings(
         if reference.ibid_of is not None:
             continue
         dois = [url for url in reference.urls if is_doi_url(url)]
-        webs = [url for url in reference.urls if not is_doi_url(url)]
+        if not dois:
+            continue
+        reached = [
+            (url, final)
+            for url in reference.urls
+            if not is_doi_url(url) and (final := _destination(by_url.get(url))) is not None
+        ]
+        if not reached:
+            continue
         for doi in dois:
             doi_final = _destination(by_url.get(doi))
-            reached = [(url, final) for url in webs if (final := _destination(by_url.get(url))) is not None]
-            if doi_final is None or not reached or any(same_place(doi_final, final) for _, final in reached):
+            if doi_final is None or any(same_place(doi_final, final) for _, final in reached):
                 continue
             url, url_final = reached[0]
             findings.append(
