@@ -120,8 +120,9 @@ def choose_candidates(
         if len(link.candidates) < 2:
             chosen.append(link)
             continue
-        readings = [(reading, _key(reading)[0]) for reading in link.candidates]
-        checked = [(reading, key, results[key]) for reading, key in readings if key in results]
+        readings = [(reading, *_key(reading)) for reading in link.candidates]
+        checked = [(reading, key, results[key]) for reading, key, _ in readings if key in results]
+        hosts = {key: host for _, key, host in readings}
         answered = sorted(
             (item for item in checked if _answered(item[2])), key=lambda item: not item[2].status.is_success
         )
@@ -130,14 +131,13 @@ def choose_candidates(
             chosen.append(link)
             continue
         reading, key, result = (answered or blocked or checked)[0]
-        others = ", ".join(f"{other} ({results[other_key].status.value})" for other, other_key, _ in checked
+        others = ", ".join(f"{other} ({other_result.status.value})" for other, other_key, other_result in checked
                            if other_key != key)
         if answered:
             why = f"read as {reading}, the reading that answered; also checked {others}"
         else:
             why = f"no reading answered: {reading} is reported; also checked {others}"
-        host = _key(reading)[1]
-        chosen.append(replace(link, url=reading, normalized=key, host=host or link.host))
+        chosen.append(replace(link, url=reading, normalized=key, host=hosts[key] or link.host))
         detail = f"{result.detail}; {why}" if result.detail else why
         chosen_results[key] = replace(result, url=reading, detail=detail)
     return tuple(chosen), chosen_results
