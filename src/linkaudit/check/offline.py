@@ -95,7 +95,7 @@ class NetworkWatch:
         """Several distinct hosts failed at the network level or stayed silent, and none answered anything."""
         if self.settled or self._answered or not self._past_grace():
             return False
-        return len(self._failed | self._silent()) >= SUSPECT_HOSTS
+        return self.hosts_failed() >= SUSPECT_HOSTS
 
     def common_page(self) -> Fingerprint | None:
         """The one page every answering host gave, when several distinct hosts gave it and nothing else."""
