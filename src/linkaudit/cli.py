@@ -7,11 +7,10 @@ notes); standard output carries the summary, or the one report ``-o -`` asks for
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -917,34 +916,6 @@ def _print_broken(report: Report, hint: str | None, *, err: bool = False, base: 
         click.echo(line, err=err)
 
 
-def _echo_json(head: dict[str, object], streams: dict[str, Iterable[object]]) -> None:
-    """``json.dumps(head | streams, ensure_ascii=False, indent=2)`` and a newline, byte for byte, written a
-    batch of list items at a time: the whole text of 100,000 references (and the encoder's pieces of it) is
-    never held at once."""
-
-    def dumps(value: object, depth: int) -> str:
-        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
-
-    pieces = ["{"]
-    for index, (key, value) in enumerate(head.items()):
-        comma = "," if streams or index < len(head) - 1 else ""
-        pieces.append(f"\n  {json.dumps(key, ensure_ascii=False)}: {dumps(value, 1)}{comma}")
-    for index, (key, elements) in enumerate(streams.items()):
-        comma = "," if index < len(streams) - 1 else ""
-        name = json.dumps(key, ensure_ascii=False)
-        empty = True
-        for element in elements:
-            pieces.append(f"\n  {name}: [\n    " if empty else ",\n    ")
-            pieces.append(dumps(element, 2))
-            empty = False
-            if len(pieces) >= 2000:
-                click.echo("".join(pieces), nl=False)
-                pieces.clear()
-        pieces.append(f"\n  {name}: []{comma}" if empty else f"\n  ]{comma}")
-    pieces.append("\n}")
-    click.echo("".join(pieces))
-
-
 @main.command(
     epilog=_EXTRACT_EPILOG,
     short_help="Print the references and URLs found in documents, without any network access.",
@@ -981,20 +952,18 @@ def extract(paths: tuple[str, ...], output_format: str, config_file: str | None)
         if not item.references:
             click.echo(f"linkaudit: no references found in {item.document.name}", err=True)
     if output_format == "json":
-        from .report.json import finding_to_dict, reference_to_dict
+        from .report.json import LazyList, finding_to_dict, json_chunks, reference_to_dict
 
-        header: dict[str, object] = {
+        data = {
             "schema": "linkaudit/1",
             "tool_version": __version__,
             "documents": [p.document.name for p in parsed],
+            # converted as they are written: the text of 100,000 references is never held at once
+            "references": LazyList([r for p in parsed for r in p.references], reference_to_dict),
+            "findings": LazyList([f for p in parsed for f in p.findings], finding_to_dict),
         }
-        _echo_json(
-            header,
-            {
-                "references": (reference_to_dict(r) for p in parsed for r in p.references),
-                "findings": (finding_to_dict(f) for p in parsed for f in p.findings),
-            },
-        )
+        for piece in json_chunks(data):
+            click.echo(piece, nl=False)
         return
     for document in parsed:
         source = document.document

@@ -37,7 +37,7 @@ T = TypeVar("T")
 STREAM_CHUNK = 64 * 1024  # characters handed to the file at a time by ``chunks``
 
 
-class _LazyList(list, Generic[T]):  # type: ignore[type-arg]
+class LazyList(list, Generic[T]):  # type: ignore[type-arg]
     """A list for ``json``'s indenting encoder that converts its items only as they are written, so a report of
     100,000 links is never a dict tree of 100,000 links in memory (the encoder iterates, never indexes)."""
 
@@ -80,10 +80,10 @@ def to_dict(report: Report, *, lazy: bool = False) -> dict[str, Any]:
             "suspect": summary.suspect,
             "verdict": summary.verdict,
         },
-        "references": _LazyList(report.references, reference_to_dict)
+        "references": LazyList(report.references, reference_to_dict)
         if lazy
         else [reference_to_dict(reference) for reference in report.references],
-        "links": _LazyList(report.links, _link_dict) if lazy else [_link_dict(item) for item in report.links],
+        "links": LazyList(report.links, _link_dict) if lazy else [_link_dict(item) for item in report.links],
         "findings": [finding_to_dict(finding) for finding in report.findings],
         "offline": report.offline,
         "shard": report.shard,
@@ -199,10 +199,16 @@ def render(report: Report) -> str:
 
 def chunks(report: Report) -> Iterator[str]:
     """The same text as ``render``, in pieces of about ``STREAM_CHUNK`` characters, converted as written."""
+    return json_chunks(to_dict(report, lazy=True))
+
+
+def json_chunks(data: Any) -> Iterator[str]:
+    """``json.dumps(data, ensure_ascii=False, indent=2)`` and a newline, in pieces of about ``STREAM_CHUNK``
+    characters; the items of a ``LazyList`` in ``data`` are converted only as they are written."""
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
     pending: list[str] = []
     size = 0
-    for piece in encoder.iterencode(to_dict(report, lazy=True)):
+    for piece in encoder.iterencode(data):
         pending.append(piece)
         size += len(piece)
         if size >= STREAM_CHUNK:
