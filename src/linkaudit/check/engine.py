@@ -579,13 +579,13 @@ class Checker:
         if problem is not None:
             return replace(base, status=Status.INVALID, detail=problem)
         try:
-            parse_target(target)
+            first_host = host_key(parse_target(target))
         except FetchError as error:
             return replace(base, status=error.status, detail=error.detail)
         if any(pattern.search(target) or pattern.search(link.url) for pattern in self._excludes):
             return replace(base, status=Status.SKIPPED, detail="excluded by configuration")
         granted: list[float] = []  # when the first request got its slot: elapsed_ms measures requests, not queues
-        attempted = await self._policy.run(lambda: self._attempt(target, granted))
+        attempted = await self._policy.run(lambda: self._attempt(target, first_host, granted))
         elapsed_ms = round((loop.time() - (granted[0] if granted else loop.time())) * 1000)
         if attempted.error is not None:
             result = self._from_error(base, attempted.error, attempted.attempts)
@@ -594,10 +594,10 @@ class Checker:
             result = await self._from_page(base, link, attempted, elapsed_ms)
         return replace(result, elapsed_ms=elapsed_ms)
 
-    async def _attempt(self, target: str, granted: list[float]) -> Page:
-        """One request (with its redirects) for a check, seen by the network watch."""
+    async def _attempt(self, target: str, first_host: str, granted: list[float]) -> Page:
+        """One request (with its redirects) for a check, seen by the network watch (under ``first_host``, the
+        cited URL's host key)."""
         watch = self._watch
-        first_host = host_key(URL(target))
         loop = asyncio.get_running_loop()
         request: int | None = None
 
