@@ -272,8 +272,9 @@ class Store:
         wanted = sorted(documents)
         with self._guard() as connection:
             rows = connection.execute(
-                "SELECT id, started_at, links, broken, documents, shard FROM runs"
-                " WHERE finished_at IS NOT NULL AND offline = 0 ORDER BY started_at DESC, id DESC"
+                "SELECT id, started_at, links, broken, documents FROM runs"
+                " WHERE finished_at IS NOT NULL AND offline = 0 AND shard IS ? ORDER BY started_at DESC, id DESC",
+                (shard,),
             ).fetchall()
         same: list[RunSummary] = []
         for row in rows:
@@ -281,7 +282,7 @@ class Store:
                 names = json.loads(row[4] or "[]")
             except ValueError:
                 continue
-            if isinstance(names, list) and sorted(map(str, names)) == wanted and row[5] == shard:
+            if isinstance(names, list) and sorted(map(str, names)) == wanted:
                 same.append(RunSummary(run_id=row[0], started_at=row[1], links=row[2] or 0, broken=row[3] or 0))
                 if len(same) == limit:
                     break
