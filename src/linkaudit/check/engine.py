@@ -19,7 +19,7 @@ import socket
 import ssl
 import urllib.request
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -504,15 +504,19 @@ class Checker:
         settings = replace(
             self._archive_settings, timeout=timeout, connect_timeout=min(self._settings.connect_timeout, timeout)
         )
-        return await asyncio.wait_for(
-            fetch(
-                self._fetch_session,
-                self.config.wayback_url,
-                settings,
-                guard=self._archive_guard,
-                proxies=self._environment_proxies,
-            ),
-            timeout + 1,
+        return await asyncio.wait_for(self._fetch(self.config.wayback_url, settings, archive=True), timeout + 1)
+
+    def _fetch(
+        self, url: str, settings: FetchSettings, *, gate: Gate = no_gate, archive: bool = False
+    ) -> Awaitable[Page]:
+        """``fetch`` on the checks' session and proxies, guarded as a cited URL or (``archive``) as an archive's."""
+        return fetch(
+            self._fetch_session,
+            url,
+            settings,
+            gate=gate,
+            guard=self._archive_guard if archive else self._check_guard,
+            proxies=self._environment_proxies,
         )
 
     async def fetch_page(self, url: str, *, limited: bool = True) -> Page:
@@ -522,13 +526,7 @@ class Checker:
         only here: a cited URL on the same host is guarded like any other).
         """
         gate: Gate = self._limiter.slot if limited else no_gate
-        session = self._fetch_session
-        settings = self._archive_settings
-        attempted = await self._policy.run(
-            lambda: fetch(
-                session, url, settings, gate=gate, guard=self._archive_guard, proxies=self._environment_proxies
-            )
-        )
+        attempted = await self._policy.run(lambda: self._fetch(url, self._archive_settings, gate=gate, archive=True))
         if attempted.error is not None:
             raise attempted.error
         assert attempted.page is not None
@@ -612,14 +610,7 @@ class Checker:
                 yield
 
         try:
-            page = await fetch(
-                self._fetch_session,
-                target,
-                self._settings,
-                gate=gate,
-                guard=self._check_guard,
-                proxies=self._environment_proxies,
-            )
+            page = await self._fetch(target, self._settings, gate=gate)
         except FetchError as error:
             if watch is not None and error.status.is_network_failure and error.http_status is None:
                 watch.failed(first_host)
@@ -757,14 +748,7 @@ class Checker:
         """The probe jumps its host's queue: every 2xx result of that directory waits for it, and a result must
         be final (and stored) as soon as its own request is done, not after the host's whole list."""
         try:
-            page = await fetch(
-                self._fetch_session,
-                url,
-                self._settings,
-                gate=self._limiter.first_slot,
-                guard=self._check_guard,
-                proxies=self._environment_proxies,
-            )
+            page = await self._fetch(url, self._settings, gate=self._limiter.first_slot)
             return read_page(page)  # kept for the run: the bounded view, not the body
         except Exception:  # noqa: BLE001 - a probe that fails proves nothing either way
             return None
