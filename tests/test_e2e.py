@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from conftest import run_cli
+from cli_run import run_cli
 from linkaudit.audit import Audit, load_documents
 from linkaudit.config import Config
 from linkaudit.demo.sites import expected_statuses

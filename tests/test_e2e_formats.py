@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import run_cli
+from cli_run import run_cli
 from inputs.pdfs import Line, PdfPage, build_pdf, encrypt
 from inputs.test_office import docx, p, r, rel
 from linkaudit.demo.web import SimulatedWeb
