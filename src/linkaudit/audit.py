@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from aiohttp.abc import AbstractResolver
 
@@ -44,6 +44,7 @@ from .status import ExitCode, FailOn
 from .store import Store
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -52,6 +53,20 @@ def utc_now() -> datetime:
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run_returning(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(coroutine)``, with the result handed over outside the task: on Python 3.11,
+    ``asyncio.run`` asks ``signal.getsignal`` about its own SIGINT handler, which formats ``repr()`` of the main
+    task and so of its result, in full. For a report of 100,000 links that was hundreds of megabytes of text
+    built and thrown away at the end of every run."""
+    box: list[T] = []
+
+    async def main() -> None:
+        box.append(await coroutine)
+
+    asyncio.run(main())
+    return box[0]
 
 
 @dataclass(frozen=True)
@@ -171,7 +186,7 @@ class Audit:
         self.ssl_context = ssl_context  # None: the system's certificate verification
 
     def run(self, parsed: Sequence[ParsedDocument]) -> Outcome:
-        return asyncio.run(self.run_async(parsed))
+        return run_returning(self.run_async(parsed))
 
     async def run_async(self, parsed: Sequence[ParsedDocument]) -> Outcome:
         config = self.config
@@ -275,9 +290,7 @@ class Audit:
             else:
                 to_fetch.append(link)
         if results:
-            notes.append(
-                f"{len(results)} link(s) checked recently were taken from the cache (--refresh to recheck)."
-            )
+            notes.append(f"{len(results)} link(s) checked recently were taken from the cache (--refresh to recheck).")
 
         def record(result: CheckResult) -> None:
             if store is not None:
@@ -303,9 +316,7 @@ class Audit:
             return snapshots, saved
         from .archive import find_replacements, save_pages  # the archive clients load only for an archive pass
 
-        broken = [
-            (link, results[link.normalized]) for link in links if results[link.normalized].status.is_broken
-        ]
+        broken = [(link, results[link.normalized]) for link in links if results[link.normalized].status.is_broken]
         collector = _NoteCollector(self.observer)
         try:
             if broken:

@@ -12,7 +12,6 @@ linked relatively) while the simulated archive still runs, so they open after th
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 import shutil
@@ -25,7 +24,7 @@ from typing import TypeVar
 
 import aiohttp
 
-from ..audit import Audit, Outcome
+from ..audit import Audit, Outcome, run_returning
 from ..config import Config
 from ..inputs import SUFFIXES, decode_document
 from ..models import DocumentKind, LinkReport, ParsedDocument, Report, Snapshot
@@ -197,4 +196,4 @@ def _writable(output: Path, write: Callable[[], T]) -> T:
 
 def run_demo(output: Path, *, lang: str = "en", observer: Observer | None = None) -> DemoResult:
     """The demo, synchronously; raises as ``run_demo_async`` does."""
-    return asyncio.run(run_demo_async(output, lang=lang, observer=observer))
+    return run_returning(run_demo_async(output, lang=lang, observer=observer))
