@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from cli_run import run_cli
 from linkaudit.audit import Audit, load_documents
 from linkaudit.config import Config
@@ -242,3 +244,40 @@ async def test_a_failing_archive_is_said_in_the_report_not_read_as_no_copy(tmp_p
     assert not outcome.report.offline  # the cited host answered (410)
     assert any("bisnews.kz" in note and "failed" in note for note in outcome.report.notes), outcome.report.notes
     assert all(len(note) <= 240 and "\n" not in note for note in outcome.report.notes)  # one short line each
+
+
+async def test_a_spilled_run_writes_the_same_reports_as_a_run_held_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Long documents keep their references spilled (compressed, read back as iterated): every report is the
+    same as when they are held as objects. Spilling is forced here on the sample's 40 references."""
+    import linkaudit.spill
+    from linkaudit.report import write_reports
+    from linkaudit.spill import Joined, Spilled
+
+    moment = datetime(2026, 11, 1, 3, 0, tzinfo=timezone.utc)
+    second = tmp_path / "notes-copy.txt"  # two documents: the report joins their references
+    second.write_text("\n".join(SAMPLE.read_text(encoding="utf-8").splitlines()[:20]) + "\n", encoding="utf-8")
+    outputs = {}
+    async with SimulatedWeb(slow_delay=2.0) as simulated:
+        config = Config(
+            store=None, timeout=0.5, connect_timeout=0.5, retries=0, wayback_url=simulated.wayback_url,
+            archive_rate=50,
+        )  # fmt: skip
+        for above in (10**9, 0):
+            monkeypatch.setattr(linkaudit.spill, "SPILL_ABOVE", above)
+            parsed = load_documents([str(SAMPLE), str(second)])
+            spilled = isinstance(parsed[0].references, Spilled)
+            assert spilled is (above == 0)
+            outcome = await Audit(config, resolver=simulated.resolver, clock=lambda: moment).run_async(parsed)
+            assert isinstance(outcome.report.references, Joined) is spilled
+            folder = tmp_path / str(above)
+            write_reports(outcome.report, folder, ["html", "json", "md", "csv"])
+            outputs[above] = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert len(outputs[0]) == 4
+    timed = [json.loads(outputs[a].pop("linkaudit.json")) for a in (0, 10**9)]
+    for data in timed:  # how long each request took differs from run to run
+        for link in data["links"]:
+            link.pop("elapsed_ms"), link.pop("checked_at")
+    assert timed[0] == timed[1]
+    assert outputs[0] == outputs[10**9]

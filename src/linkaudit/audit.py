@@ -40,6 +40,7 @@ from .models import (
 from .observer import NullObserver, Observer
 from .references import parse_document
 from .references.crosscheck import url_and_doi_findings
+from .spill import joined, kept
 from .status import ExitCode, FailOn
 from .store import Store
 
@@ -99,7 +100,7 @@ def load_documents(
 
 def _parsed_contained(document: Document, failed: list[str]) -> ParsedDocument | None:
     try:
-        return parse_document(document)
+        return kept(parse_document(document))
     except RecursionError:  # a parser limit on hostile input, contained per document
         failed.append(f"{document.name}: too deeply nested to read")
         return None
@@ -237,7 +238,7 @@ class Audit:
                         "so nothing is reported as rot."
                     )
                 else:
-                    references = [r for p in parsed for r in p.references]
+                    references = (r for p in parsed for r in p.references)
                     crosschecked = url_and_doi_findings(references, links, results)  # a DOI and a URL disagree
                     if store is not None:
                         histories = {
@@ -253,7 +254,7 @@ class Audit:
             generated_at=iso(self.clock()),
             tool_version=__version__,
             documents=documents,
-            references=tuple(r for p in parsed for r in p.references),
+            references=joined([p.references for p in parsed]),
             links=tuple(
                 LinkReport(
                     link=link,

@@ -657,6 +657,7 @@ def _load_contained(paths: Sequence[str]) -> tuple[list[ParsedDocument], list[st
     when nothing at all could be read. Readers' remarks (a watermark link set aside) are notes."""
     from .inputs import collect_contained
     from .references import parse_document
+    from .spill import kept
 
     collected = collect_contained(paths)
     problems = list(collected.problems)
@@ -665,7 +666,7 @@ def _load_contained(paths: Sequence[str]) -> tuple[list[ParsedDocument], list[st
         for remark in document.remarks:
             click.echo(f"linkaudit: note: {document.name}: {remark}", err=True)
         try:
-            parsed.append(parse_document(document))
+            parsed.append(kept(parse_document(document)))
         except RecursionError:  # pragma: no cover - a parser limit on hostile input, contained per document
             problems.append(f"{document.name}: too deeply nested to read")
     if not parsed:
@@ -846,17 +847,22 @@ def _location(reference: Reference | None, url: str) -> tuple[str, int, str]:
     return (reference.document, line, where)
 
 
+def _references_of(report: Report, items: Sequence[LinkReport]) -> dict[str, Reference]:
+    """The references citing ``items``, by id, in one pass (not the whole list of a long document)."""
+    wanted = {reference_id for item in items for reference_id in item.link.references}
+    return {reference.id: reference for reference in report.references if reference.id in wanted}
+
+
 def broken_listing(report: Report, hint: str | None, limit: int = LISTED, *, base: Path | None = None) -> list[str]:
     """What is broken, grouped by document: each broken link once per document with ``file:line`` (and the other
     lines citing it), status, reason and archived copy, as lychee lists failures; capped at ``limit`` entries
     with a pointer to the full report. An archived copy saved beside the report (the demo's) is shown under
     ``base``, the report's folder."""
-    references = {reference.id: reference for reference in report.references}
+    broken_items = [item for item in report.links if item.result.status.is_broken]
+    references = _references_of(report, broken_items)
     cited: dict[str, dict[str, list[tuple[int, str]]]] = {}  # document -> link URL -> [(line, where)]
     items: dict[str, LinkReport] = {}
-    for item in report.links:
-        if not item.result.status.is_broken:
-            continue
+    for item in broken_items:
         items[item.link.url] = item
         for reference_id in item.link.references or ("",):
             document, line, where = _location(references.get(reference_id), item.link.url)
@@ -1137,7 +1143,7 @@ def _say_remaining(report: Report, remaining: Sequence[LinkReport], *, archive_a
         why = "the archive was not asked (--no-archive)"
     click.echo(f"linkaudit: {count} broken link{'s' if count != 1 else ''} left without a replacement: {why}:",
                err=True)  # fmt: skip
-    references = {reference.id: reference for reference in report.references}
+    references = _references_of(report, remaining)
     for item in remaining:
         reference = next((references[r] for r in item.link.references if r in references), None)
         _document, _line, where = _location(reference, item.link.url)

@@ -10,6 +10,7 @@ times are ISO-8601 UTC strings with a ``Z`` suffix.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -141,7 +142,7 @@ class FoundUrl:
     candidates: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkRepair:
     """One repair behind a link, for the report: what the text said, what kind of repair, what was checked."""
 
@@ -198,11 +199,11 @@ class Reference:
 @dataclass(frozen=True)
 class ParsedDocument:
     document: Document
-    references: tuple[Reference, ...]
+    references: Sequence[Reference]  # a tuple, or for a long document a ``spill.Spilled`` read back as iterated
     findings: tuple[Finding, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A unique normalized URL and everything that cites it."""
 
@@ -219,7 +220,7 @@ class Link:
     candidate_of: str | None = None  # for an extra reading: the normalized URL of the link it may replace
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """What one fetch brought back, after redirects, decoded in its real charset."""
 
@@ -235,7 +236,7 @@ class Page:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """The verdict on one link."""
 
@@ -254,7 +255,7 @@ class CheckResult:
     from_cache: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """An archived copy of a URL."""
 
@@ -268,7 +269,7 @@ class Snapshot:
     raw_url: str | None = None  # the unmodified capture (Wayback ``id_``), used for verification
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class History:
     """What earlier runs said of a link (from the store)."""
 
@@ -279,7 +280,7 @@ class History:
     checks: tuple[tuple[str, str], ...] = ()  # recent (checked_at, status), oldest first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkReport:
     link: Link
     result: CheckResult
@@ -288,7 +289,7 @@ class LinkReport:
     saved: str | None = None  # Save Page Now capture URL, when --save submitted it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunSummary:
     """One earlier run, for the trend chart."""
 
@@ -303,7 +304,7 @@ class Report:
     generated_at: str
     tool_version: str
     documents: tuple[str, ...]
-    references: tuple[Reference, ...]
+    references: Sequence[Reference]  # a tuple, or for long documents a ``spill`` sequence (iterate, don't copy)
     links: tuple[LinkReport, ...]
     findings: tuple[Finding, ...]
     trend: tuple[RunSummary, ...] = ()

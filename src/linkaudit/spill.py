@@ -1,0 +1,133 @@
+"""Long read-only sequences kept small: the references of a 100,000-note document, held as compressed pickled
+chunks instead of a million Python objects, and read back a chunk at a time as the stages and report writers
+iterate over them.
+
+Only the process's own objects are pickled here, in memory, and read back by the same process: nothing is ever
+unpickled from outside.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from itertools import chain, islice
+from typing import TypeVar, overload
+
+from .models import ParsedDocument
+
+T = TypeVar("T")
+
+SPILL_ABOVE = 5_000  # items: shorter sequences stay plain tuples (nothing to gain, and nothing to unpickle)
+CHUNK = 512  # items pickled together: field names and shared strings are written once per chunk
+
+
+class Spilled(Sequence[T]):
+    """A tuple-like sequence stored as zlib-compressed pickles of ``chunk`` items each. Iterating unpickles one
+    chunk at a time; indexing unpickles the chunk that holds the item (the last one read is kept)."""
+
+    def __init__(self, items: Iterable[T], *, chunk: int = CHUNK) -> None:
+        if chunk < 1:
+            raise ValueError("chunk must be at least 1")
+        self._chunk = chunk
+        self._blobs: list[bytes] = []
+        self._length = 0
+        self._cached: tuple[int, list[T]] | None = None
+        iterator = iter(items)
+        while batch := list(islice(iterator, chunk)):
+            self._blobs.append(zlib.compress(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL), 1))
+            self._length += len(batch)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[T]:
+        for index in range(len(self._blobs)):
+            yield from self._load(index)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("Spilled index out of range")
+        block, offset = divmod(index, self._chunk)
+        return self._load(block)[offset]
+
+    def __repr__(self) -> str:  # never the whole content: a report's repr must stay small
+        return f"<Spilled of {self._length} items in {len(self._blobs)} chunks, {self.nbytes:,} bytes>"
+
+    @property
+    def nbytes(self) -> int:
+        return sum(len(blob) for blob in self._blobs)
+
+    def _load(self, block: int) -> list[T]:
+        if self._cached is not None and self._cached[0] == block:
+            return self._cached[1]
+        items: list[T] = pickle.loads(zlib.decompress(self._blobs[block]))
+        self._cached = (block, items)
+        return items
+
+
+class Joined(Sequence[T]):
+    """Several sequences read as one, without copying them (the references of every document of a run)."""
+
+    def __init__(self, parts: Iterable[Sequence[T]]) -> None:
+        self._parts = [part for part in parts if len(part)]
+        self._length = sum(len(part) for part in self._parts)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[T]:
+        return chain.from_iterable(self._parts)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError("Joined index out of range")
+        for part in self._parts:
+            if index < len(part):
+                return part[index]
+            index -= len(part)
+        raise IndexError("Joined index out of range")  # pragma: no cover - the bounds were checked
+
+    def __repr__(self) -> str:
+        return f"<Joined of {self._length} items in {len(self._parts)} parts>"
+
+
+def spill(items: Sequence[T], *, above: int | None = None) -> Sequence[T]:
+    """``items`` as a tuple when no longer than ``above`` (default ``SPILL_ABOVE``), else spilled."""
+    if isinstance(items, Spilled) or len(items) <= (SPILL_ABOVE if above is None else above):
+        return items if isinstance(items, (tuple, Spilled)) else tuple(items)
+    return Spilled(items)
+
+
+def joined(parts: Sequence[Sequence[T]]) -> Sequence[T]:
+    """The parts as one sequence: a tuple when they are all tuples (small runs stay exactly as they were)."""
+    if all(isinstance(part, tuple) for part in parts):
+        return tuple(item for part in parts for item in part)
+    return Joined(parts)
+
+
+def kept(parsed: ParsedDocument) -> ParsedDocument:
+    """A parsed document as the rest of the run keeps it: a long reference list spilled, so 100,000 notes do not
+    stay a million Python objects while their links are checked."""
+    return replace(parsed, references=spill(parsed.references))

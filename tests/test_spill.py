@@ -1,0 +1,97 @@
+"""spill: long sequences kept as compressed pickled chunks read back as they are iterated."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+
+import pytest
+
+from linkaudit.models import Document, DocumentKind, Half, ParsedDocument, Reference
+from linkaudit.references import parse_document
+from linkaudit.spill import Joined, Spilled, joined, kept, spill
+
+
+def _references(count: int) -> list[Reference]:
+    return [
+        Reference(
+            id=f"notes.txt#A{n}",
+            document="notes.txt",
+            text=f"http://example.kz/news/{n}",
+            line=n,
+            list="A",
+            number=str(n),
+            halves=(Half(lang="und", text=f"http://example.kz/news/{n}", urls=(f"http://example.kz/news/{n}",)),),
+            urls=(f"http://example.kz/news/{n}",),
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 512])
+def test_a_spilled_sequence_reads_back_every_item_in_order(chunk: int) -> None:
+    items = _references(1000)
+    spilled = Spilled(items, chunk=chunk)
+    assert len(spilled) == 1000
+    assert list(spilled) == items
+    assert list(spilled) == items  # iterated twice: nothing consumed
+    assert spilled[0] == items[0]
+    assert spilled[999] == items[999]
+    assert spilled[-1] == items[-1]
+    assert spilled[513] == items[513]
+    assert tuple(spilled[10:13]) == tuple(items[10:13])
+    assert items[500] in spilled
+    assert spilled.index(items[700]) == 700
+
+
+def test_an_index_out_of_range_is_an_index_error() -> None:
+    spilled = Spilled(_references(3), chunk=2)
+    with pytest.raises(IndexError):
+        spilled[3]
+    with pytest.raises(IndexError):
+        spilled[-4]
+    assert list(Spilled([])) == []
+
+
+def test_spilled_items_take_a_fraction_of_the_memory_of_the_objects() -> None:
+    items = _references(5000)
+    pickled = len(pickle.dumps(items))
+    spilled = Spilled(items)
+    assert spilled.nbytes * 5 < pickled  # the compressed chunks are much smaller than even one plain pickle
+    assert "Spilled of 5000 items" in repr(spilled)
+    assert len(repr(spilled)) < 200  # a report's repr never spells out its content
+
+
+def test_short_sequences_stay_tuples_and_long_ones_are_spilled() -> None:
+    short = _references(10)
+    assert spill(short, above=10) == tuple(short)
+    assert isinstance(spill(short, above=10), tuple)
+    long = spill(short, above=9)
+    assert isinstance(long, Spilled)
+    assert spill(long, above=9) is long
+    assert list(long) == short
+
+
+def test_joined_reads_its_parts_as_one_sequence() -> None:
+    first, second = _references(5), _references(8)[5:]
+    assert joined([tuple(first), tuple(second)]) == tuple(first + second)
+    view = joined([Spilled(first, chunk=2), (), tuple(second)])
+    assert isinstance(view, Joined)
+    assert len(view) == 8
+    assert list(view) == first + second
+    assert view[4] == first[4] and view[5] == second[0] and view[-1] == second[-1]
+    with pytest.raises(IndexError):
+        view[8]
+
+
+def test_a_long_document_is_kept_spilled_with_the_same_references() -> None:
+    text = "".join(f"{n}. http://example.kz/news/{n}.html\n" for n in range(1, 6002))
+    document = Document(name="notes.txt", kind=DocumentKind.TEXT, text=text, encoding="utf-8")
+    parsed = parse_document(document)
+    held = kept(parsed)
+    assert isinstance(held.references, Spilled)
+    assert list(held.references) == list(parsed.references)
+    assert held.findings == parsed.findings
+    small = kept(ParsedDocument(document, tuple(parsed.references[:3]), ()))
+    assert isinstance(small.references, tuple)
+    assert sys.getsizeof(held.references) < 1000
