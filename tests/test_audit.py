@@ -220,3 +220,26 @@ async def test_a_captive_portal_is_a_broken_network_not_rot(tmp_path: Path, stat
     assert not reports.exists() or not any(reports.iterdir())
     assert _rows(store, "SELECT count(*) FROM checks WHERE status != 'ok'") == [(0,)]
     assert asked["archive.example"] >= 1  # the archive was asked, and gave the same page
+
+
+def test_results_and_histories_held_per_link_share_equal_values() -> None:
+    """100,000 results hold one copy of the strings they share (the check time, the final URL when it is the
+    cited URL, an empty detail), and equal histories are one object."""
+    from linkaudit.audit import _Shared
+    from linkaudit.models import CheckResult, History
+    from linkaudit.status import Status
+
+    def made(url: str, final: str) -> CheckResult:  # strings built at run time, as the checker builds them
+        return CheckResult(url=url, normalized=url, status=Status.OK, final_url=(final + "#")[:-1],
+                           checked_at=("2026-12-02T07:00:00Z" + "#")[:-1], detail=("not found" + "#")[:-1])  # fmt: skip
+
+    shared = _Shared()
+    first = shared.result(made("http://a.kz/1", "http://a.kz/1"))
+    assert made("http://a.kz/1", "http://a.kz/1").final_url is not made("http://a.kz/1", "http://a.kz/1").final_url
+    second = shared.result(made("http://a.kz/2", "http://b.kz/2"))
+    assert first.final_url is first.url
+    assert second.final_url == "http://b.kz/2"
+    assert first.checked_at is second.checked_at and first.detail is second.detail
+    assert first == made("http://a.kz/1", "http://a.kz/1")  # the same values
+    history = History(last_ok_at="2026-12-02T07:00:00Z", checks=(("2026-12-02T07:00:00Z", "ok"),))
+    assert shared.value(History(**{f: getattr(history, f) for f in History.__slots__})) is shared.value(history)

@@ -16,7 +16,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar, cast
 
 from aiohttp.abc import AbstractResolver
 
@@ -136,6 +136,27 @@ def exit_code_for(report: Report, fail_on: FailOn) -> ExitCode:
     return ExitCode.OK
 
 
+V = TypeVar("V")
+
+
+class _Shared:
+    """One object for equal values held per link (a result's check time and final URL, the histories of a first
+    run): 100,000 results otherwise hold 100,000 copies of the same few strings and records."""
+
+    def __init__(self) -> None:
+        self._values: dict[object, object] = {}
+
+    def value(self, value: V) -> V:
+        return cast(V, self._values.setdefault(value, value))
+
+    def result(self, result: CheckResult) -> CheckResult:
+        final_url = result.url if result.final_url == result.url else result.final_url
+        checked_at, detail = self.value(result.checked_at), self.value(result.detail)
+        if final_url is result.final_url and checked_at is result.checked_at and detail is result.detail:
+            return result
+        return replace(result, final_url=final_url, checked_at=checked_at, detail=detail)
+
+
 class _NoteCollector:
     """Passes progress on to the user's observer and keeps the archive's remarks for the report: a lookup that
     failed must not read as "no archived copy exists" in a report read later, away from the terminal."""
@@ -241,8 +262,11 @@ class Audit:
                     references = (r for p in parsed for r in p.references)
                     crosschecked = url_and_doi_findings(references, links, results)  # a DOI and a URL disagree
                     if store is not None:
+                        shared = _Shared()
                         histories = {
-                            link.normalized: store.history(link.normalized, current=results[link.normalized])
+                            link.normalized: shared.value(
+                                store.history(link.normalized, current=results[link.normalized])
+                            )
                             for link in links
                         }
                     snapshots, saved = await self._archive(checker, links, results, store, notes)
@@ -299,8 +323,9 @@ class Audit:
             self.observer.result(result)
 
         fetched = await checker.check(to_fetch, on_result=record) if to_fetch else []
+        shared = _Shared()
         for link, result in zip(to_fetch, fetched, strict=True):
-            results[link.normalized] = result
+            results[link.normalized] = shared.result(result)
         return results, to_fetch
 
     async def _archive(
