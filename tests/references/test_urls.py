@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from linkaudit.models import FoundUrl, Repair
 from linkaudit.references.urls import (
+    _detector,
+    _links,
     find_urls,
     is_fetchable,
     is_homepage,
@@ -292,10 +294,14 @@ def test_real_pdf_text_with_wrapped_urls() -> None:
 def test_real_pdf_text_without_wraps() -> None:
     text = (BILINGUAL / "ru-en-01_cegr-2020-5_ref-list-plus-REFERENSES.txt").read_text(encoding="utf-8")
     found = [item.url for item in find_urls(text) if "cegr-website" not in item.url]
-    assert found == [
-        "https://royallib.com/book/beyli_alisa/ezotericheskaya_psihologiya.html",
-        "http://www.orda2000.fb38063g.bget.ru/books/nicoll/nicoll_1.htm",
-    ] * 2
+    assert (
+        found
+        == [
+            "https://royallib.com/book/beyli_alisa/ezotericheskaya_psihologiya.html",
+            "http://www.orda2000.fb38063g.bget.ru/books/nicoll/nicoll_1.htm",
+        ]
+        * 2
+    )
 
 
 @pytest.mark.parametrize(
@@ -574,3 +580,41 @@ def test_a_url_after_a_root_dot_and_slash_is_its_own() -> None:
     assert all(text[item.start : item.end] == item.raw for item in found)
     assert all(first.end <= second.start for first, second in zip(found, found[1:], strict=False))
     assert "http://News.uz./http://http://" not in [item.url for item in found]
+
+
+# --- linkify-it read only where a link can be ---------------------------------------------------------------
+
+_LINKIFY_FIXTURES = Path(__file__).parents[3] / "shared" / "corpus" / "linkify-it"
+_PIECES = [
+    "http://", "HTTPS://", "//", "www.", "a.b", "example.com", "x@y.ru", "mailto:", "ftp:", "127.0.0.1", "пример.рф",
+    "file://", "data:text/plain,", "javascript:", "News.uz", ":8080", "/path", ".html", "http://a.kz/b?x=1",
+    "(http://a.kz/(b))", "«www.zp.kz»", "http://a.kz/http://b.kz", "Сайт: izvestia.ru", "https:///", "a.b.c.d.e",
+]  # fmt: skip
+_BLANKS = [" ", "\t", "\n", "\r\n", "\f", "\u00a0", "\u2028", "\u3000", "\u200a", "\x1c", "\x85", ""]
+_MARKS = list(".,;:!?()[]{}<>\"'«»“”/\\-_@#%&=+*|`^$~") + ["", ""]
+
+
+def _linkify_readings(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    whole = [(match.index, match.last_index, match.schema) for match in _detector().match(text) or []]
+    return whole, _links(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_BLANKS), st.sampled_from(_MARKS)), max_size=8))
+def test_linkify_read_by_runs_finds_what_it_finds_in_the_whole_text(parts: list[tuple[str, str, str]]) -> None:
+    text = "".join(piece + mark + blank for piece, blank, mark in parts)
+    whole, by_runs = _linkify_readings(text)
+    assert by_runs == whole
+
+
+def test_linkify_read_by_runs_on_its_own_fixtures_and_the_seed() -> None:
+    texts = [SEED.read_text(encoding="utf-8")] if SEED.is_file() else []
+    for name in ("links.txt", "not_links.txt"):
+        if (_LINKIFY_FIXTURES / name).is_file():
+            lines = (_LINKIFY_FIXTURES / name).read_text(encoding="utf-8").splitlines()
+            texts += lines
+            texts += [" ".join(lines), "\u00a0".join(lines), "".join(lines)]
+    assert texts
+    for text in texts:
+        whole, by_runs = _linkify_readings(text)
+        assert by_runs == whole, text

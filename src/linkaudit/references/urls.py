@@ -259,14 +259,13 @@ def find_urls(text: str, *, bare_domains: bool = False) -> list[FoundUrl]:
     if not text:
         return []
     prepared = _prepare(text)
-    detector = _detector()
     spans = _ipv6_spans(prepared.text)
     starts = [start for start, _, _ in spans]
-    for match in detector.match(prepared.text) or []:
-        before = bisect.bisect_left(starts, match.last_index) - 1  # the last IPv6 URL starting before its end
-        if before < 0 or spans[before][1] <= match.index:  # linkify's reading of an IPv6 URL is dropped
-            end = _past_root_dot(prepared.text, match.index, match.last_index)
-            spans.append((match.index, end, match.schema))
+    for index, last_index, schema in _links(prepared.text):
+        before = bisect.bisect_left(starts, last_index) - 1  # the last IPv6 URL starting before its end
+        if before < 0 or spans[before][1] <= index:  # linkify's reading of an IPv6 URL is dropped
+            end = _past_root_dot(prepared.text, index, last_index)
+            spans.append((index, end, schema))
     spans = _with_dois(prepared.text, sorted(spans))
     found: list[FoundUrl] = []
     covered = 0
@@ -278,6 +277,88 @@ def find_urls(text: str, *, bare_domains: bool = False) -> list[FoundUrl]:
         if result is not None:
             found.append(result)
     return found
+
+
+# A run of non-blank text that may hold a link: linkify-it's links hold no character ``\s`` matches (its patterns
+# exclude every Unicode space and control character), a link with a scheme holds ``:`` or ``//`` and one without
+# holds a dot. Anchored at a run's start, so each run is read once.
+_LINK_RUN = re.compile(r"(?<!\S)[^\s.:/]*[.:/]\S*")
+
+
+# What may follow a link to the end of its run without starting another one (no letter, digit, ``/`` or ``_``).
+_AFTER_LINK = re.compile(r"""[)\]}>.,;:!?"'»”“’]*""")
+
+
+@lru_cache(maxsize=1)
+def _link_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """linkify-it's own patterns for links with a scheme and for fuzzy links, compiled once, and one for its
+    schemes alone (a run that starts with one)."""
+    detector = _detector()
+    names = [re.escape(name) for name, rule in detector._compiled.items() if name and rule]
+    return (
+        re.compile(detector.re["schema_search"], re.IGNORECASE),
+        re.compile(detector.re["link_fuzzy"], re.IGNORECASE),
+        re.compile("|".join(names), re.IGNORECASE),
+    )
+
+
+def _links(view: str) -> list[tuple[int, int, str]]:
+    """(start, end, lowercased scheme) of each link linkify-it's ``match`` finds in ``view``, found the same way
+    but only where a link can be: its two patterns are run over each run of non-blank text holding ``.``, ``:`` or
+    ``/``, from the blank before the run (which the patterns take as the boundary a link needs before it) to the
+    blank after it (what their lookaheads see after a link's end), not over every position of the text. The
+    scheme validators still read the whole text, as linkify-it's do."""
+    detector = _detector()
+    schemes, fuzzy, scheme_at = _link_patterns()
+    schemed: list[tuple[int, int, str]] = []
+    guessed: list[tuple[int, int, str]] = []
+    length = len(view)
+    for run in _LINK_RUN.finditer(view):
+        start, end = run.span()
+        scheme = scheme_at.match(view, start, end)
+        if scheme is not None:
+            # A run that starts with a scheme whose link takes in the run up to closing punctuation: no other
+            # hit in it can start after the link, and the merge drops every hit starting inside it.
+            size = detector.test_schema_at(view, scheme.group(), scheme.end())
+            link_end = scheme.end() + size
+            if size and _AFTER_LINK.fullmatch(view, link_end, end):
+                schemed.append((start, link_end, scheme.group().lower()))
+                continue
+        window = (start - 1 if start else 0, end + 1 if end < length else end)
+        text = run.group()
+        if ":" in text or "/" in text:
+            for found in schemes.finditer(view, *window):
+                size = detector.test_schema_at(view, found.group(2), found.end())
+                if size:
+                    schemed.append((found.start() + len(found.group(1)), found.end() + size, found.group(2).lower()))
+        if "." in text:
+            guessed.extend(
+                (found.start() + len(found.group(1)), found.end(), "") for found in fuzzy.finditer(view, *window)
+            )
+    return _merged(schemed, guessed)
+
+
+def _merged(schemed: list[tuple[int, int, str]], guessed: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """linkify-it's merge of its two streams of hits: the earlier start first, on equal starts the longer hit, on
+    a full tie the one with a scheme; a hit overlapping one already taken is dropped."""
+    links: list[tuple[int, int, str]] = []
+    taken_to = 0
+    first = second = 0
+    while first < len(schemed) or second < len(guessed):
+        one = schemed[first] if first < len(schemed) else None
+        other = guessed[second] if second < len(guessed) else None
+        if other is None or (one is not None and (one[0] < other[0] or (one[0] == other[0] and one[1] >= other[1]))):
+            assert one is not None
+            candidate = one
+            first += 1
+        else:
+            candidate = other
+            second += 1
+        if candidate[0] < taken_to:
+            continue
+        links.append(candidate)
+        taken_to = candidate[1]
+    return links
 
 
 def _with_dois(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
