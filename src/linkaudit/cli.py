@@ -959,13 +959,14 @@ def extract(paths: tuple[str, ...], output_format: str, config_file: str | None)
             click.echo(f"linkaudit: no references found in {item.document.name}", err=True)
     if output_format == "json":
         from .report.json import LazyList, finding_to_dict, json_chunks, reference_to_dict
+        from .spill import joined
 
         data = {
             "schema": "linkaudit/1",
             "tool_version": __version__,
             "documents": [p.document.name for p in parsed],
             # converted as they are written: the text of 100,000 references is never held at once
-            "references": LazyList([r for p in parsed for r in p.references], reference_to_dict),
+            "references": LazyList(joined([p.references for p in parsed]), reference_to_dict),
             "findings": LazyList([f for p in parsed for f in p.findings], finding_to_dict),
         }
         for piece in json_chunks(data):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from linkaudit.models import Report
 from linkaudit.report import ReportError, from_dict, loads, summarize, to_dict
-from linkaudit.report.json import SCHEMA, render
+from linkaudit.report.json import SCHEMA, LazyList, json_chunks, render
 from linkaudit.report.summary import verdict
 
 
@@ -162,3 +163,40 @@ def test_an_empty_shard_says_so_rather_than_that_nothing_is_cited(rich_report: R
     assert verdict(summarize(empty_shard), "en", shard="2/3").startswith("Shard 2/3 holds none of the cited hosts")
     assert summarize(empty_shard).verdict.startswith("Shard 2/3 holds none")
     assert summarize(replace(empty_shard, shard=None)).verdict.startswith("No web links were found")
+
+
+def _lazy(items: list[Any]) -> LazyList[Any]:
+    return LazyList(items, lambda item: item)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": 1},
+        {},
+        [],
+        'Таможенный союз\u00a0\u2028\x7f\x01\t\n"\\ ¡',
+        {"items": [1, -2, 10**30, None, True, False, [], {}, [[]], {"k": {"k": []}}], "s": "\ud800 lone"},
+        [{"deep": [{"deeper": ["x", 1]}]}, "\U0001f600"],
+    ],
+)
+def test_streamed_json_is_the_standard_librarys_text_byte_for_byte(value: Any) -> None:
+    """The JSON reports are written item by item by orjson, re-indented to their depth: the text must be what
+    ``json.dumps(…, ensure_ascii=False, indent=2)`` writes, also where orjson refuses a value (a lone
+    surrogate, an integer beyond 64 bits) and inside containers of lazy lists at any depth."""
+    expected = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    assert "".join(json_chunks(value)) == expected
+    wrapped = {"top": _lazy([value, value]), "empty": _lazy([]), "nested": {"inner": _lazy([value]), "x": [value]}}
+    plain = {"top": [value, value], "empty": [], "nested": {"inner": [value], "x": [value]}}
+    assert "".join(json_chunks(wrapped)) == json.dumps(plain, ensure_ascii=False, indent=2) + "\n"
+    assert (
+        "".join(json_chunks([_lazy([value]), value]))
+        == json.dumps([[value], value], ensure_ascii=False, indent=2) + "\n"
+    )
+
+
+def test_a_long_lazy_list_streams_in_pieces() -> None:
+    items = [{"url": f"http://example.kz/{n}", "title": "Новости " * 20} for n in range(3000)]
+    pieces = list(json_chunks({"links": _lazy(items)}))
+    assert len(pieces) > 3
+    assert json.loads("".join(pieces)) == {"links": items}
