@@ -285,3 +285,44 @@ def test_quotation_marks_found_by_pattern_are_every_mark(text: str) -> None:
     marks = halves._OPEN_ALWAYS + halves._CLOSE_ALWAYS + halves._EITHER
     found = [match.start() for match in halves._QUOTE_MARK.finditer(text)]
     assert found == [position for position, character in enumerate(text) if character in marks]
+
+
+# --- letters counted a word at a time: the counts of the plain definitions ---------------------------------------
+
+_SCRIPT_PIECES = st.sampled_from(
+    [
+        " ", "(", "[", ")", "]", ",", ".", "Ё", "ё", "Известия", "ноября", "Қазақстан", "ӯ", "Vladimir", "Putin",
+        "é", "ß", "les", "der", "und", "the", "Öffentlichkeit", "Ÿ", "2012", "http://izvestia.ru", "«", "»", "_",
+        "ǅ", "Ω",
+    ]
+)  # fmt: skip
+_SCRIPT_TEXTS = st.lists(_SCRIPT_PIECES, max_size=40).map("".join)
+
+
+def _plain_split_point(text: str) -> int | None:
+    masked = halves._mask_urls(text, find_urls(text))
+    openings = [match.start() for match in re.finditer(r"[(\[]", masked)]
+    cyrillic_at = [match.start() for match in halves._CYRILLIC.finditer(masked)]
+    latin_at = [match.start() for match in halves._LATIN.finditer(masked)]
+    if not openings or len(cyrillic_at) < 3:
+        return None
+    for position in openings:
+        before = sum(1 for at in cyrillic_at if at < position)
+        latin_before = sum(1 for at in latin_at if at < position)
+        latin, cyrillic = len(latin_at) - latin_before, len(cyrillic_at) - before
+        if before < 3 or before <= latin_before or latin < halves._SPLIT_MIN_LATIN:
+            continue
+        if cyrillic <= max(2, halves._SPLIT_MAX_CYRILLIC_SHARE * (latin + cyrillic)):
+            return position
+    return None
+
+
+@given(_SCRIPT_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_split_point_and_language_count_letters_as_the_plain_definitions_do(text: str) -> None:
+    assert split_point(text, find_urls(text)) == _plain_split_point(text)
+    assert halves._letters(halves._CYRILLIC_RUN, text) == len(halves._CYRILLIC.findall(text))
+    assert halves._letters(halves._LATIN_RUN, text) == len(halves._LATIN.findall(text))
+    words = halves._LATIN_WORD.findall(text.lower())
+    for _markers, letters in halves._LATIN_LANGUAGES.values():
+        assert halves._words_with(words, letters) == sum(1 for word in words if letters & set(word))

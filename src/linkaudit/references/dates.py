@@ -61,6 +61,7 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(
     rf"(?<![\w])(?P<month>{_MONTH})\s+(?P<day>{_DAY})(?:st|nd|rd|th)?,?\s+(?P<year>{_YEAR})(?!\d)", _FLAGS
 )
+_DAY_AND_MONTH = (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR)  # without ``_YEAR_DAY_MONTH``, whose year words hold "ж"
 _YEAR_DAY_MONTH = re.compile(
     rf"(?<!\d)(?P<year>{_YEAR})\s*(?:жылғы|жылы|ж\.)\s*(?P<day>{_DAY})\s+(?P<month>{_MONTH})", _FLAGS
 )
@@ -92,6 +93,13 @@ _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)", _FLAGS)
 # a token's start only (``(?<!\S)``), so each token is read once; the others are never handed to Python.
 _URL_TOKEN = re.compile(r"(?<!\S)\S*?(?:https?://|www\.|\.(?:html?|php|aspx?))\S*", _FLAGS)
 _DIGIT = re.compile(r"\d")
+# Every date form holds a year (``_YEAR``): a text without one has no date, and no date starts further before the
+# text's first year than this many non-blank characters (day, its suffix, a month word with its dot, a comma).
+_ANY_YEAR = re.compile(_YEAR)
+_MOST_BEFORE_YEAR = 22
+_BEFORE_YEAR_REACH = 40
+# Whether ``_URL_TOKEN`` can find anything at all (the same alternatives, unanchored).
+_URL_HINT = re.compile(r"https?://|www\.|\.(?:html?|php|aspx?)", _FLAGS)
 # Every access phrase holds one of these words (compared case-folded): a text without any has no access date.
 _ACCESS_HINTS = (
     "дата", "обращен", "просмотрено", "accessed", "date", "mode", "retrieved", "visited", "viewed", "қарал",
@@ -148,6 +156,8 @@ def _blank_urls(text: str) -> str:
     A token naming a page (``…/news2011.html``) is blanked whole; otherwise a token is blanked from where a
     URL starts in it (``(see:http://…``).
     """
+    if _URL_HINT.search(text) is None:
+        return text
     return _URL_TOKEN.sub(_blank_token, text)
 
 
@@ -163,9 +173,13 @@ def _blank_token(match: re.Match[str]) -> str:
 
 def find_dates(text: str) -> list[FoundDate]:
     """Every date expression in ``text`` (URLs ignored), without overlaps, in order of appearance."""
-    if _DIGIT.search(text) is None:  # every form has a year in digits (``\d``)
+    first_year = _ANY_YEAR.search(text)
+    if first_year is None:  # every form has a year in digits
         return []
     text = _blank_urls(text)
+    start = _earliest_start(text, first_year.start())
+    # Every form starts and ends with a non-blank; past the last one, only a lookahead reads one character more.
+    end = min(len(text), len(text.rstrip()) + 1)
     found: list[FoundDate] = []
     taken = bytearray(len(text))  # 1 where a date was already found: constant work per date, however many
 
@@ -175,30 +189,48 @@ def find_dates(text: str) -> list[FoundDate]:
         taken[start:end] = b"\x01" * (end - start)
         found.append(FoundDate(iso, start, end, precision))
 
-    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _YEAR_DAY_MONTH):
-        for match in pattern.finditer(text):
+    # Each pattern is searched from ``start`` (no match begins before it), and only when the text holds what
+    # the pattern cannot match without: the matches are those of a search over the whole text.
+    kazakh = "ж" in text or "Ж" in text
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _YEAR_DAY_MONTH) if kazakh else _DAY_AND_MONTH:
+        for match in pattern.finditer(text, start, end):
             month = _month_number(match.group("month"))
             if month is not None:
                 iso = _iso(int(match.group("year")), month, int(match.group("day")))
                 add(match.start(), match.end(), iso, _FULL)
-    for match in _ISO.finditer(text):
-        iso = _iso(int(match.group("year")), int(match.group("month")), int(match.group("day")))
-        add(match.start(), match.end(), iso, _FULL)
-    for match in _NUMERIC.finditer(text):
-        iso = _numeric(int(match.group("first")), int(match.group("second")), match.group("separator"),
-                       int(match.group("year")))
-        add(match.start(), match.end(), iso, _FULL)
-    for match in _NUMERIC_BLANK.finditer(text):
-        iso = _iso(int(match.group("year")), int(match.group("second")), int(match.group("first")))
-        add(match.start(), match.end(), iso, _FULL)
-    for match in _MONTH_YEAR.finditer(text):
+    if "-" in text:
+        for match in _ISO.finditer(text, start, end):
+            iso = _iso(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+            add(match.start(), match.end(), iso, _FULL)
+    dotted = "." in text
+    if dotted or "/" in text:
+        for match in _NUMERIC.finditer(text, start, end):
+            iso = _numeric(int(match.group("first")), int(match.group("second")), match.group("separator"),
+                           int(match.group("year")))
+            add(match.start(), match.end(), iso, _FULL)
+    if dotted:
+        for match in _NUMERIC_BLANK.finditer(text, start, end):
+            iso = _iso(int(match.group("year")), int(match.group("second")), int(match.group("first")))
+            add(match.start(), match.end(), iso, _FULL)
+    for match in _MONTH_YEAR.finditer(text, start, end):
         month = _month_number(match.group("month"))
         if month is not None:
             add(match.start(), match.end(), _iso(int(match.group("year")), month), _MONTH_PRECISION)
-    for match in _YEAR_ONLY.finditer(text):
+    for match in _YEAR_ONLY.finditer(text, start, end):
         add(match.start(), match.end(), _iso(int(match.group("year"))), _YEAR_PRECISION)
     found.sort(key=lambda item: item.start)
     return found
+
+
+def _earliest_start(text: str, year: int) -> int:
+    """Where the first date of ``text`` can start at the earliest, given where its first year is: no form has
+    more than ``_MOST_BEFORE_YEAR`` non-blank characters before its year (its first year or a later one), so none
+    starts where more stand before the first year. The bound is looked for a few characters back only (0 when
+    blanks fill them)."""
+    start = year - _BEFORE_YEAR_REACH
+    if start <= 0:
+        return 0
+    return start if len("".join(text[start:year].split())) > _MOST_BEFORE_YEAR else 0
 
 
 def _access_spans(text: str) -> list[int]:

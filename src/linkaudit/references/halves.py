@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -21,6 +22,14 @@ from .notes import Note
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+# Runs of each script's letters: letters are counted a run (a word) at a time, not one match per letter.
+_CYRILLIC_RUN = re.compile(r"[\u0400-\u04ff\u0500-\u052f]+")
+_LATIN_RUN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_WORD = re.compile(r"\w+")
+_OPENING = re.compile(r"[(\[]")
+_LETTER = re.compile(r"[^\W\d_]")
+_THREE_LETTERS = re.compile(r"[^\W\d_]{3}")
+_DIGIT = re.compile(r"\d")
 _TAJIK = set("ӣӯҷӢӮҶ")
 _UZBEK = set("ўЎ")
 _UZBEK_OR_TAJIK = set("ҳҲ")
@@ -58,7 +67,7 @@ def cyrillic_language(text: str) -> str:
     """``ru``, or ``kk``/``uz``/``tg`` when enough words use letters of those alphabets (not one name)."""
     if _NON_RUSSIAN.isdisjoint(text):  # no letter of another alphabet: no word can mark another language
         return "ru"
-    words = [word for word in re.findall(r"\w+", text) if _CYRILLIC.search(word)]
+    words = [word for word in _WORD.findall(text) if _CYRILLIC.search(word)]
     if not words:
         return "ru"
 
@@ -83,13 +92,18 @@ def language_of(text: str) -> str:
 
     Cyrillic wins from a third of the letters on: Russian notes quote Latin outlet names, not the reverse.
     """
-    cyrillic = len(_CYRILLIC.findall(text))
-    latin = len(_LATIN.findall(text))
+    cyrillic = _letters(_CYRILLIC_RUN, text)
+    latin = _letters(_LATIN_RUN, text)
     if cyrillic and cyrillic >= _CYRILLIC_SHARE * (cyrillic + latin):
         return cyrillic_language(text)
     if latin:
         return latin_language(text)
     return "und"
+
+
+def _letters(runs: re.Pattern[str], text: str) -> int:
+    """How many letters of a script ``text`` holds (``runs``: the pattern of a run of them)."""
+    return len("".join(runs.findall(text)))
 
 
 def latin_language(text: str) -> str:
@@ -100,11 +114,18 @@ def latin_language(text: str) -> str:
         return "en"
     english = sum(1 for word in words if word in _ENGLISH_WORDS)
     scores = {
-        language: sum(1 for word in words if word in markers) + 2 * sum(1 for word in words if letters & set(word))
+        language: sum(1 for word in words if word in markers) + 2 * _words_with(words, letters)
         for language, (markers, letters) in _LATIN_LANGUAGES.items()
     }
     language, score = max(scores.items(), key=lambda item: item[1])
     return language if score >= 2 and score > english else "en"
+
+
+def _words_with(words: Sequence[str], letters: set[str]) -> int:
+    """How many of ``words`` hold one of ``letters`` (none when no word does: most English text)."""
+    if all(letters.isdisjoint(word) for word in words):
+        return 0
+    return sum(1 for word in words if not letters.isdisjoint(word))
 
 
 def _mask_urls(text: str, found: Sequence[FoundUrl]) -> str:
@@ -128,23 +149,36 @@ def split_point(text: str, found: Sequence[FoundUrl] = ()) -> int | None:
     """Where the translation starts: the first ``(`` or ``[`` after Cyrillic text from which on the note is
     Latin (``… 2011, http://izvestia.ru (Vladimir Putin, …)``, ``… 240 c. [Adler, A. … (In Russ.)]``)."""
     masked = _mask_urls(text, found)
-    openings = [match.start() for match in re.finditer(r"[(\[]", masked)]
+    openings = [match.start() for match in _OPENING.finditer(masked)]
     if not openings or not _CYRILLIC.search(masked):
         return None
-    cyrillic_at = [match.start() for match in _CYRILLIC.finditer(masked)]
-    latin_at = [match.start() for match in _LATIN.finditer(masked)]
-    total_cyrillic, total_latin = len(cyrillic_at), len(latin_at)
+    # Letters before each opening, counted over runs of letters (no opening stands inside a run).
+    cyrillic_runs, cyrillic_counts = _runs(_CYRILLIC_RUN, masked)
+    latin_runs, latin_counts = _runs(_LATIN_RUN, masked)
+    total_cyrillic, total_latin = cyrillic_counts[-1], latin_counts[-1]
     if total_cyrillic < 3:
         return None
     for position in openings:
-        before = bisect_left(cyrillic_at, position)
-        latin_before = bisect_left(latin_at, position)
+        before = cyrillic_counts[bisect_left(cyrillic_runs, position)]
+        latin_before = latin_counts[bisect_left(latin_runs, position)]
         latin, cyrillic = total_latin - latin_before, total_cyrillic - before
         if before < 3 or before <= latin_before or latin < _SPLIT_MIN_LATIN:
             continue
         if cyrillic <= max(2, _SPLIT_MAX_CYRILLIC_SHARE * (latin + cyrillic)):
             return position
     return None
+
+
+def _runs(pattern: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
+    """Where each run of ``pattern`` starts, and how many characters the runs before each one hold (one more
+    entry: all of them)."""
+    starts: list[int] = []
+    counts = [0]
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        starts.append(start)
+        counts.append(counts[-1] + end - start)
+    return starts, counts
 
 
 def _strip_translation(text: str) -> str:
@@ -328,10 +362,13 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).strip(" ,.;:–—-")
 
 
+_INITIAL_AT_END = re.compile(rf"(?:^|[\s.]){_UPPER_CLASS}\.$")
+
+
 def _clean_authors(text: str) -> str:
     """Like ``_clean``, but an initial keeps its full stop (``Бейли А.``)."""
     cleaned = " ".join(text.replace("**", "").split()).strip(" ,;:–—-")
-    return cleaned if re.search(rf"(?:^|[\s.]){_UPPER_CLASS}\.$", cleaned) else cleaned.rstrip(".")
+    return cleaned if _INITIAL_AT_END.search(cleaned) else cleaned.rstrip(".")
 
 
 def bibliographic_fields(text: str) -> tuple[str | None, str | None, str | None]:
@@ -363,7 +400,7 @@ def _quote_inside_title(text: str, quoted: tuple[int, int, int, int]) -> bool:
         return True
     authors = _AUTHORS.match(text[:opening])
     before = text[authors.end() if authors else 0 : opening].strip(" .,;:–—-")
-    return bool(before) and bool(re.search(r"[^\W\d_]", before)) and after[:1].isalpha()
+    return bool(before) and bool(_LETTER.search(before)) and after[:1].isalpha()
 
 
 def _embedded_fields(text: str, quoted: tuple[int, int, int, int]) -> tuple[str | None, str | None, str | None]:
@@ -382,7 +419,7 @@ def _quoted_fields(text: str, quoted: tuple[int, int, int, int]) -> tuple[str | 
     opening, start, end, closing = quoted
     title = _clean(text[start:end]) or None
     prefix = _clean_authors(text[:opening])
-    authors = prefix if prefix and len(prefix) <= 120 and not re.search(r"\d", prefix) else None
+    authors = prefix if prefix and len(prefix) <= 120 and not _DIGIT.search(prefix) else None
     return authors, title, _outlet(text[closing:])
 
 
@@ -391,7 +428,7 @@ def _outlet(rest: str) -> str | None:
     for segment in _split_outside_guillemets(rest):
         candidate = _clean(segment)
         candidate = candidate.strip("“”\"«»„ ") if _is_wrapped_in_quotes(candidate) else candidate
-        if not candidate or not re.search(r"[^\W\d_]", candidate):
+        if not candidate or not _LETTER.search(candidate):
             continue
         if _SKIP_SEGMENT.match(candidate) or _ACCESS_WORDS.search(candidate) or _is_date_fragment(candidate):
             continue
@@ -426,6 +463,15 @@ def _is_wrapped_in_quotes(text: str) -> bool:
     return len(text) > 2 and text[0] in "“«\"„" and text[-1] in "”»\"“" and marks == 2
 
 
+_DATE_WORDS = re.compile(
+    r"\d+|года|год|г\.|жылғы|ж\.|january|february|march|april|may|june|july|august|september|october"
+    r"|november|december|январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяею]|июн\w*|июл\w*|август\w*|сентябр\w*"
+    r"|октябр\w*|ноябр\w*|декабр\w*",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=8192)  # pure, and the same segments (``3 November``, an outlet's name) recur from note to note
 def _is_date_fragment(text: str) -> bool:
     """``3 November`` or ``2012 года``: what remains of a date once split at its comma."""
     pieces: list[str] = []
@@ -434,15 +480,8 @@ def _is_date_fragment(text: str) -> bool:
         pieces.append(text[position : found.start])
         position = found.end
     pieces.append(text[position:])
-    rest = re.sub(
-        r"\d+|года|год|г\.|жылғы|ж\.|january|february|march|april|may|june|july|august|september|october"
-        r"|november|december|январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяею]|июн\w*|июл\w*|август\w*|сентябр\w*"
-        r"|октябр\w*|ноябр\w*|декабр\w*",
-        "",
-        "".join(pieces),
-        flags=re.IGNORECASE,
-    )
-    return not re.search(r"[^\W\d_]", rest)
+    rest = _DATE_WORDS.sub("", "".join(pieces))
+    return not _LETTER.search(rest)
 
 
 def _gost_fields(text: str) -> tuple[str | None, str | None, str | None]:
@@ -456,7 +495,7 @@ def _gost_fields(text: str) -> tuple[str | None, str | None, str | None]:
         if found is not None and found.start() > 0:
             stop = min(stop, found.start())
     title = _clean(body[:stop])
-    if len(title) < 3 or not re.search(r"[^\W\d_]{3}", title):
+    if len(title) < 3 or not _THREE_LETTERS.search(title):
         title = ""
     outlet: str | None = None
     journal = _journal(body)
