@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from hypothesis import given
+from hypothesis import strategies as st
 
 from linkaudit.check.fetch import (
+    _STATELESS_CODECS,
     FetchSettings,
     InvalidUrl,
     PrivateAddress,
     RedirectFailure,
+    _decodes,
+    _Received,
     decode_body,
     extract_title,
     fetch,
+    fetch_with_body,
     guard_literal_address,
     parse_target,
 )
@@ -87,6 +95,38 @@ def test_truncated_body_may_end_inside_a_character() -> None:
 
 def test_empty_body() -> None:
     assert decode_body(b"", None) == ("", "utf-8")
+
+
+@given(st.binary(max_size=64), st.sampled_from(sorted(_STATELESS_CODECS)))
+def test_a_whole_body_decodes_in_one_call_as_its_incremental_decoder_would(body: bytes, encoding: str) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        expected: str | None = decoder.decode(body, final=True)
+    except UnicodeDecodeError:
+        expected = None
+    assert _decodes(body, encoding, truncated=False) == expected
+
+
+def _received(body: bytes, declared: str | None, *, truncated: bool = False) -> _Received:
+    return _Received("http://a.kz/x", 200, "text/html", declared, (), body, truncated)
+
+
+def test_the_body_comes_with_the_page_only_when_the_text_is_it_decoded_whole_as_utf8() -> None:
+    utf8 = RUSSIAN.encode("utf-8")
+    page, body = _received(utf8, "utf-8").read("http://a.kz/x", ())
+    assert body is utf8
+    assert page == _received(utf8, "utf-8").page("http://a.kz/x", ())
+    meta = ('<meta charset="utf-8">' + RUSSIAN).encode("utf-8")
+    assert _received(meta, None).read("http://a.kz/x", ())[1] is meta  # declared in <meta> only
+    for received in (
+        _received(RUSSIAN.encode("cp1251"), "windows-1251"),  # another charset
+        _received(utf8, "utf-8", truncated=True),  # the end may be cut inside a character
+        _received(codecs.BOM_UTF8 + utf8, "utf-8"),  # the text is without the BOM
+        _received(utf8[:-30] + b"\xff" + utf8[-30:], None),  # decoded with replacement characters
+    ):
+        page, body = received.read("http://a.kz/x", ())
+        assert body is None
+        assert page == received.page("http://a.kz/x", ())
 
 
 @pytest.mark.parametrize(
@@ -256,6 +296,15 @@ async def test_non_ascii_location(redirects: tuple[aiohttp.ClientSession, str]) 
     assert page.final_url == f"{base}/%D1%81%D1%82%D0%B0%D1%82%D1%8C%D1%8F"
 
 
+async def test_fetch_with_body_gives_the_utf8_body_of_the_last_hop(
+    redirects: tuple[aiohttp.ClientSession, str],
+) -> None:
+    session, base = redirects
+    page, body = await fetch_with_body(session, f"{base}/a/b/relative", SETTINGS)
+    assert page == await fetch(session, f"{base}/a/b/relative", SETTINGS)
+    assert body == page.text.encode("utf-8") == b"<title>/a/target?x=1</title>"
+
+
 async def test_redirect_to_mailto_fails(redirects: tuple[aiohttp.ClientSession, str]) -> None:
     session, base = redirects
     with pytest.raises(RedirectFailure) as raised:
@@ -278,6 +327,33 @@ async def test_endless_pdf_is_not_read(redirects: tuple[aiohttp.ClientSession, s
     assert page.content_type == "application/pdf"
     assert page.text == ""
     assert page.title is None
+
+
+async def test_request_headers_the_user_set_and_the_chains_cookies(aiohttp_server: ServerFactory) -> None:
+    async def echo(request: web.Request) -> web.Response:
+        names = ("Accept-Language", "Cookie")
+        seen = " / ".join(f"{name}={value}" for name in names for value in request.headers.getall(name, ()))
+        return web.Response(text=f"<title>{seen}</title>", content_type="text/html")
+
+    async def set_cookie(request: web.Request) -> web.Response:
+        response = web.HTTPFound("/echo")
+        response.set_cookie("chain", "3")
+        raise response
+
+    app = web.Application()
+    app.router.add_get("/echo", echo)
+    app.router.add_get("/set-cookie", set_cookie)
+    server = await aiohttp_server(app)
+    base = str(server.make_url("")).rstrip("/")
+    user = dataclasses.replace(SETTINGS, headers=(("accept-language", "en"), ("Cookie", "a=1"), ("Cookie", "b=2")))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+        plain = await fetch(session, f"{base}/echo", SETTINGS)
+        own = await fetch(session, f"{base}/echo", user)
+        chained = await fetch(session, f"{base}/set-cookie", user)
+        again = await fetch(session, f"{base}/echo", user)
+    assert plain.title == "Accept-Language=ru,kk;q=0.9,en;q=0.8,*;q=0.5"
+    assert own.title == again.title == "Accept-Language=en / Cookie=a=1"  # the user's first Cookie header
+    assert chained.title == "Accept-Language=en / Cookie=a=1; chain=3"  # the chain's cookies join it
 
 
 async def test_every_hop_takes_a_slot_for_its_own_host(aiohttp_server: ServerFactory) -> None:

@@ -4,6 +4,7 @@ bounces, moves, title drift and the random-sibling probe."""
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import string
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,13 +18,22 @@ from hypothesis import strategies as st
 
 from linkaudit.check.fetch import extract_title
 from linkaudit.check.verdict import (
+    _ERROR_MARKERS,
     LONG_PAGE_WORDS,
     MACHINERY_CHARS,
     MAX_NESTING,
     SAFE_TAGS,
+    TITLE_MATCH_THRESHOLD,
     VIEW_TEXT_CHARS,
     Verdict,
+    _contains_phrase,
+    _count_words,
+    _fold_latin,
+    _fold_latin_text,
     _nesting_cut,
+    _phrase_index,
+    _phrases_in,
+    _similar,
     classify,
     is_error_page,
     is_homepage_redirect,
@@ -587,3 +597,59 @@ def test_ordinary_markup_is_never_cut() -> None:
     assert text.count("<") > SAFE_TAGS
     assert _nesting_cut(text) == len(text)
     assert "конец" in read_page(make_page(text)).main_text
+
+
+# ----------------------------------------------------------------------------- the same answers, cheaper
+
+
+@pytest.mark.parametrize("name", ASSET_PAGES)
+def test_a_page_read_from_its_utf8_body_is_read_alike(name: str) -> None:
+    """The fetcher hands over the UTF-8 body a page's text was decoded from; the parser reads those bytes."""
+    text = load(name)
+    page = make_page(text)
+    assert read_page(page, text.encode("utf-8")) == read_page(page)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<html><head><title>Ошибка</title></head><body>" + "<div>" * 20_000,  # more tags than SAFE_TAGS: cut
+        "<title>x</title><body><script>var s = 1;</script></body>",  # no main text: the body is read again
+        "<title>Тест" + "<p>слово " * 3,
+    ],
+)
+def test_the_utf8_body_changes_nothing_where_the_page_is_cut_or_read_again(text: str) -> None:
+    page = make_page(text)
+    assert in_thread(lambda: read_page(page, text.encode("utf-8"))) == in_thread(lambda: read_page(page))
+
+
+_TEXT = st.text(
+    st.sampled_from(list("аёЁбвЙйжxyzAZ09_ -.,'’ʼ`´«»\t\n\u00a0ßﬁ½中ﷺ\u0130\u03a3ς!?/|Ǆ")), max_size=60
+)
+
+
+@given(_TEXT)
+def test_folding_word_by_word_is_folding_the_text(text: str) -> None:
+    assert _fold_latin_text(text) == _fold_latin(text)
+
+
+@given(st.lists(st.sampled_from([*_ERROR_MARKERS[:30], "упс", "сайт", "404", "", "|"]), max_size=8))
+def test_phrases_found_by_their_first_word_are_the_phrases_contained(words: list[str]) -> None:
+    text = " ".join(words)
+    expected = [marker for marker in _ERROR_MARKERS if _contains_phrase(text, marker)]
+    assert _phrases_in(text, _ERROR_MARKERS, _phrase_index(_ERROR_MARKERS)) == expected
+
+
+@given(st.text(st.sampled_from(list("ab \n")), max_size=40_000).map(lambda text: text * 3))
+def test_words_are_counted_as_far_as_the_rules_need(text: str) -> None:
+    enough = LONG_PAGE_WORDS + 1
+    opening = text[: 16 * enough]
+    words = len(opening.split())
+    expected = min(words, enough) if words > enough or opening == text else len(text.split(maxsplit=enough))
+    assert _count_words(text) == expected
+
+
+@given(_TEXT, _TEXT)
+def test_similarity_bounds_decide_as_the_ratio(first: str, second: str) -> None:
+    ratio = difflib.SequenceMatcher(None, first, second).ratio()
+    assert _similar(first, second, TITLE_MATCH_THRESHOLD) == (ratio >= TITLE_MATCH_THRESHOLD)

@@ -19,8 +19,9 @@ import socket
 import ssl
 import urllib.request
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -49,6 +50,7 @@ from .fetch import (
     PrivateAddress,
     archive_hosts,
     fetch,
+    fetch_with_body,
     host_key,
     literal_address,
     no_gate,
@@ -140,22 +142,13 @@ class HostLimiter:
             del self._busy_by_host[host]
         self._dispatch()
 
-    @contextlib.asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        await self.acquire(host)
-        try:
-            yield
-        finally:
-            self.release(host)
+    def slot(self, host: str) -> AbstractAsyncContextManager[None]:
+        """A slot for ``host`` while the block runs."""
+        return _Slot(self, host)
 
-    @contextlib.asynccontextmanager
-    async def first_slot(self, host: str) -> AsyncIterator[None]:
+    def first_slot(self, host: str) -> AbstractAsyncContextManager[None]:
         """A slot granted before those of the host's queued requests."""
-        await self.acquire(host, first=True)
-        try:
-            yield
-        finally:
-            self.release(host)
+        return _Slot(self, host, first=True)
 
     def _forget(self, host: str, future: asyncio.Future[None]) -> None:
         queue = self._waiters.get(host)
@@ -519,6 +512,19 @@ class Checker:
             proxies=self._environment_proxies,
         )
 
+    def _fetch_with_body(
+        self, url: str, settings: FetchSettings, *, gate: Gate
+    ) -> Awaitable[tuple[Page, bytes | None]]:
+        """``_fetch`` for a cited URL, with the body when the page's text is it decoded as UTF-8 (for the parser)."""
+        return fetch_with_body(
+            self._fetch_session,
+            url,
+            settings,
+            gate=gate,
+            guard=self._check_guard,
+            proxies=self._environment_proxies,
+        )
+
     async def fetch_page(self, url: str, *, limited: bool = True) -> Page:
         """A page for any HTTP answer (after retries); a ``FetchError`` when none came.
 
@@ -583,34 +589,26 @@ class Checker:
         if any(pattern.search(target) or pattern.search(link.url) for pattern in self._excludes):
             return replace(base, status=Status.SKIPPED, detail="excluded by configuration")
         granted: list[float] = []  # when the first request got its slot: elapsed_ms measures requests, not queues
-        attempted = await self._policy.run(lambda: self._attempt(target, first_host, granted))
+        bodies: list[tuple[Page, bytes | None]] = []  # the last attempt's page and its UTF-8 body
+        attempted = await self._policy.run(lambda: self._attempt(target, first_host, granted, bodies))
         elapsed_ms = round((loop.time() - (granted[0] if granted else loop.time())) * 1000)
         if attempted.error is not None:
             result = self._from_error(base, attempted.error, attempted.attempts)
         else:
             assert attempted.page is not None
-            result = await self._from_page(base, link, attempted, elapsed_ms)
+            utf8 = bodies[-1][1] if bodies and bodies[-1][0] is attempted.page else None
+            result = await self._from_page(base, link, attempted, elapsed_ms, utf8)
         return replace(result, elapsed_ms=elapsed_ms)
 
-    async def _attempt(self, target: str, first_host: str, granted: list[float]) -> Page:
+    async def _attempt(
+        self, target: str, first_host: str, granted: list[float], bodies: list[tuple[Page, bytes | None]]
+    ) -> Page:
         """One request (with its redirects) for a check, seen by the network watch (under ``first_host``, the
-        cited URL's host key)."""
+        cited URL's host key); ``bodies`` is given the page and its UTF-8 body."""
         watch = self._watch
-        loop = asyncio.get_running_loop()
-        request: int | None = None
-
-        @contextlib.asynccontextmanager
-        async def gate(host: str) -> AsyncIterator[None]:
-            nonlocal request
-            async with self._limiter.slot(host):
-                if not granted:
-                    granted.append(loop.time())
-                if watch is not None and request is None:
-                    request = watch.request_started(first_host)
-                yield
-
+        gate = _AttemptGate(self._limiter, watch, first_host, granted)
         try:
-            page = await self._fetch(target, self._settings, gate=gate)
+            page, utf8 = await self._fetch_with_body(target, self._settings, gate=gate)
         except FetchError as error:
             if watch is not None and error.status.is_network_failure and error.http_status is None:
                 watch.failed(first_host)
@@ -618,10 +616,11 @@ class Checker:
         else:
             if watch is not None:
                 watch.answered(first_host, page)
+            bodies[:] = [(page, utf8)]
             return page
         finally:
-            if watch is not None and request is not None:
-                watch.request_ended(first_host, request)
+            if watch is not None and gate.request is not None:
+                watch.request_ended(first_host, gate.request)
 
     # -- the private-address guard before dialling -----------------------------------------------------------
 
@@ -689,7 +688,9 @@ class Checker:
             attempts=attempts,
         )
 
-    async def _from_page(self, base: CheckResult, link: Link, attempted: Attempted, elapsed_ms: int) -> CheckResult:
+    async def _from_page(
+        self, base: CheckResult, link: Link, attempted: Attempted, elapsed_ms: int, utf8: bytes | None = None
+    ) -> CheckResult:
         page, attempts = attempted.page, attempted.attempts
         assert page is not None
         result = replace(
@@ -711,7 +712,7 @@ class Checker:
             if attempted.gave_up is not None:
                 detail = f"{detail}: {attempted.gave_up}"
             return replace(result, status=verdict.status, detail=detail)
-        view, verdict = await self._judge(page, link)
+        view, verdict = await self._judge(page, link, utf8)
         if verdict.status.is_success and self.config.probe and not is_homepage(link.normalized):
             verdict = await self._probe_verdict(link, view, verdict)
         verdict = drift_decision(link, page, verdict)  # a live page carrying another work is rot
@@ -722,12 +723,13 @@ class Checker:
             title_match=verdict.title_match,
         )
 
-    async def _judge(self, page: Page, link: Link) -> tuple[PageView, Verdict]:
+    async def _judge(self, page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
         """The page read once (a bounded ``PageView``) and judged; a long page in the verdict thread, so the
         loop keeps the other requests moving while the parser (which releases the GIL) works."""
         if self._verdicts is None or len(page.text) < OFF_LOOP_CHARS:
-            return _read_and_classify(page, link)
-        return await asyncio.get_running_loop().run_in_executor(self._verdicts, _read_and_classify, page, link)
+            return _read_and_classify(page, link, utf8)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._verdicts, _read_and_classify, page, link, utf8)
 
     async def _probe_verdict(self, link: Link, page: PageView, verdict: Verdict) -> Verdict:
         """The soft-404 probe: a host that answers a made-up sibling address with the same page answers
@@ -748,8 +750,8 @@ class Checker:
         """The probe jumps its host's queue: every 2xx result of that directory waits for it, and a result must
         be final (and stored) as soon as its own request is done, not after the host's whole list."""
         try:
-            page = await self._fetch(url, self._settings, gate=self._limiter.first_slot)
-            return read_page(page)  # kept for the run: the bounded view, not the body
+            page, utf8 = await self._fetch_with_body(url, self._settings, gate=self._limiter.first_slot)
+            return read_page(page, utf8)  # kept for the run: the bounded view, not the body
         except Exception:  # noqa: BLE001 - a probe that fails proves nothing either way
             return None
 
@@ -783,9 +785,58 @@ def _host_of(url: str) -> str:
         return url
 
 
-def _read_and_classify(page: Page, link: Link) -> tuple[PageView, Verdict]:
-    view = read_page(page)
+def _read_and_classify(page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
+    view = read_page(page, utf8)
     return view, classify(view, link)
+
+
+class _AttemptGate:
+    """The request slots of one check's attempt (a ``Gate``): each hop waits for its host's slot; the first
+    grant is noted (``elapsed_ms`` measures requests, not queues) and so is the request, for the network watch."""
+
+    __slots__ = ("_limiter", "_watch", "_first_host", "_granted", "request")
+
+    def __init__(self, limiter: HostLimiter, watch: NetworkWatch | None, first_host: str, granted: list[float]) -> None:
+        self._limiter = limiter
+        self._watch = watch
+        self._first_host = first_host
+        self._granted = granted
+        self.request: int | None = None
+
+    def __call__(self, host: str) -> _Slot:
+        return _Slot(self._limiter, host, self)
+
+    def started(self) -> None:
+        if not self._granted:
+            self._granted.append(asyncio.get_running_loop().time())
+        if self._watch is not None and self.request is None:
+            self.request = self._watch.request_started(self._first_host)
+
+
+class _Slot:
+    """One request slot for ``host`` while the block runs (``HostLimiter.slot``, without a generator per use)."""
+
+    __slots__ = ("_limiter", "_host", "_gate", "_first")
+
+    def __init__(self, limiter: HostLimiter, host: str, gate: _AttemptGate | None = None, first: bool = False) -> None:
+        self._limiter = limiter
+        self._host = host
+        self._gate = gate
+        self._first = first
+
+    async def __aenter__(self) -> None:
+        await self._limiter.acquire(self._host, first=self._first)
+        if self._gate is not None:
+            try:
+                self._gate.started()
+            except BaseException:
+                self._limiter.release(self._host)
+                raise
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self._limiter.release(self._host)
 
 
 def _consume(task: asyncio.Task[PageView | None]) -> None:

@@ -23,20 +23,21 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
+import functools
 import html
 import importlib
 import ipaddress
 import re
 import socket
 import ssl
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
 
 import aiohttp
 from aiohttp.helpers import get_env_proxy_for_url
 from charset_normalizer import from_bytes
-from multidict import CIMultiDict
+from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from ..config import Config
@@ -70,6 +71,11 @@ ACCEPT_ENCODING = "gzip, deflate, br" if BROTLI_DECODES else "gzip, deflate"
 SNIFF_BYTES = 4096
 CHAOS_MARGIN = 0.05  # how much less clean cp1251 may read than a rare Cyrillic code page and still win
 _RARE_CYRILLIC = frozenset({"mac_cyrillic", "iso8859_5", "cp855", "cp866"})
+# Codecs (as ``codecs.lookup`` names them) whose incremental decoder, told the input is final, gives exactly
+# ``bytes.decode``: UTF-8, and the table-driven single-byte code pages and ASCII/Latin-1 that keep no state.
+_STATELESS_CODECS = frozenset(
+    {"utf-8", "ascii", "iso8859-1", "cp1251", "cp1252", "koi8-r", "koi8-u", "cp866", "iso8859-5", "mac-cyrillic"}
+)
 TITLE_LIMIT = 500
 MAX_CHAIN_COOKIES = 50  # cookies kept per host (and hosts per chain) while following one redirect chain
 MAX_COOKIE_SIZE = 4096
@@ -171,9 +177,23 @@ class FetchSettings:
         """These settings for requests to the configured archives: their origins pass the address guard."""
         return replace(self, trusted_origins=frozenset(archive_origins(config)))
 
-    @property
+    @functools.cached_property
     def client_timeout(self) -> aiohttp.ClientTimeout:
+        """Made once per settings: every request of a run passes the same (immutable) one."""
         return aiohttp.ClientTimeout(total=self.timeout, connect=self.connect_timeout)
+
+    @functools.cached_property
+    def request_headers(self) -> CIMultiDictProxy[str]:
+        """linkaudit's own request headers with the user's ``--header`` over them (``--header Accept-Language: …``
+        replaces linkaudit's own), made once per settings; aiohttp copies them into each request."""
+        headers = CIMultiDict(
+            {"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": ACCEPT_ENCODING}
+        )
+        headers.update(self.headers)
+        cookie = headers.get("Cookie")
+        if cookie:  # one Cookie header, the user's first: a chain's own cookies are joined to it
+            headers["Cookie"] = cookie
+        return CIMultiDictProxy(headers)
 
 
 ProxyLookup = Callable[[URL], "tuple[URL | None, aiohttp.BasicAuth | None]"]
@@ -241,6 +261,7 @@ def host_key(url: URL) -> str:
     return literal_address(raw) or raw
 
 
+@functools.lru_cache(maxsize=4096)  # every hop asks about its host several times, and a run's hosts repeat
 def literal_address(host: str) -> str | None:
     """The address an IP-literal host stands for, legacy forms included (``127.1``, ``2130706433``,
     ``0x7f.1``) since the system would read them as addresses; None for a name."""
@@ -319,25 +340,37 @@ async def fetch(
     loop is always seen as one). ``guard`` vets every hop before it is dialled (default: literal addresses).
     ``proxies``: where each hop goes through (for a session that does not read the environment itself).
     """
+    page, _ = await fetch_with_body(session, url, settings, gate=gate, guard=guard, proxies=proxies)
+    return page
+
+
+async def fetch_with_body(
+    session: aiohttp.ClientSession,
+    url: str,
+    settings: FetchSettings,
+    *,
+    gate: Gate = no_gate,
+    guard: Guard | None = None,
+    proxies: ProxyLookup | None = None,
+) -> tuple[Page, bytes | None]:
+    """``fetch``, and the body as it came when the page's text is that body decoded whole and strictly as
+    UTF-8 (else None): the page's parser can read those bytes instead of the text encoded again."""
     written = parse_target(url)  # each hop as the document or the server wrote it; dialled in canonical form
     current = _canonical_host(written)
     redirects: list[str] = []
     cookies = _ChainCookies()
     seen: set[tuple[str, str]] = set()
-    request_headers = CIMultiDict(
-        {"Accept": ACCEPT, "Accept-Language": ACCEPT_LANGUAGE, "Accept-Encoding": ACCEPT_ENCODING}
-    )
-    request_headers.update(settings.headers)  # --header Accept-Language: … replaces linkaudit's own
+    request_headers = settings.request_headers
     while True:
         guard_literal_address(current, settings.allow_private, settings.trusted_origins)
         if guard is not None:
             await guard(current)
         chain_cookie = cookies.header(current)
         seen.add((str(current), chain_cookie))
-        headers = request_headers.copy()
-        cookie = "; ".join(part for part in (headers.get("Cookie"), chain_cookie) if part)
-        if cookie:
-            headers["Cookie"] = cookie
+        headers: CIMultiDictProxy[str] | CIMultiDict[str] = request_headers
+        if chain_cookie:
+            headers = request_headers.copy()
+            headers["Cookie"] = "; ".join(part for part in (headers.get("Cookie"), chain_cookie) if part)
         proxy, proxy_auth = proxies(current) if proxies is not None else (None, None)
         async with gate(host_key(current)):
             try:
@@ -362,8 +395,8 @@ async def fetch(
                 raise translate_error(exc, url=url, redirects=tuple(redirects)) from exc
         if received is not None or location is None:  # decoding and reading the title need no request slot
             assert received is not None
-            page = received.page(url, tuple(redirects))
-            return page if written is current else replace(page, final_url=str(written))
+            page, utf8 = received.read(url, tuple(redirects))
+            return (page if written is current else replace(page, final_url=str(written))), utf8
         written = _next_hop(current, location, status, url, redirects, seen, cookies, settings)
         current = _canonical_host(written)
 
@@ -468,10 +501,14 @@ class _Received:
     truncated: bool
 
     def page(self, url: str, redirects: tuple[str, ...]) -> Page:
+        return self.read(url, redirects)[0]
+
+    def read(self, url: str, redirects: tuple[str, ...]) -> tuple[Page, bytes | None]:
+        """The page, and the body when the text is that body decoded whole and strictly as UTF-8."""
         if self.body is None:
-            return Page(url, self.final_url, self.http_status, redirects, self.mime, headers=self.headers)
-        text, charset = decode_body(self.body, self.declared_charset, truncated=self.truncated)
-        return Page(
+            return Page(url, self.final_url, self.http_status, redirects, self.mime, headers=self.headers), None
+        text, charset, whole_utf8 = _decode(self.body, self.declared_charset, self.truncated)
+        page = Page(
             url=url,
             final_url=self.final_url,
             http_status=self.http_status,
@@ -483,6 +520,7 @@ class _Received:
             truncated=self.truncated,
             headers=self.headers,
         )
+        return page, self.body if whole_utf8 else None
 
 
 async def _receive(response: aiohttp.ClientResponse, max_body: int) -> _Received:
@@ -526,8 +564,10 @@ def _codec(name: str | None) -> str | None:
 
 
 def _decodes(body: bytes, encoding: str, truncated: bool) -> str | None:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
+        if not truncated and encoding in _STATELESS_CODECS:
+            return body.decode(encoding)  # what their incremental decoders give at the end, in one call
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
         return str(decoder.decode(body, final=not truncated))
     except (UnicodeDecodeError, ValueError):
         return None
@@ -538,19 +578,33 @@ def decode_body(body: bytes, declared: str | None, *, truncated: bool = False) -
 
     A declared charset the bytes do not decode in (a lying header) gives way to the next source.
     """
+    text, encoding, _ = _decode(body, declared, truncated)
+    return text, encoding
+
+
+def _decode(body: bytes, declared: str | None, truncated: bool) -> tuple[str, str, bool]:
+    """``decode_body``'s answer, and whether the text is ``body`` decoded whole and strictly as UTF-8."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return body.decode(encoding, errors="replace").lstrip("\ufeff"), encoding
-    match = _META_CHARSET.search(body[:SNIFF_BYTES])
-    meta = match.group(1).decode("ascii", "replace") if match else None
-    for candidate in (_codec(declared), _codec(meta)):
-        if candidate is None:
-            continue
+            return body.decode(encoding, errors="replace").lstrip("\ufeff"), encoding, False
+    for candidate in _declared_codecs(body, declared):
         text = _decodes(body, candidate, truncated)
         if text is not None:
-            return text, candidate
+            return text, candidate, candidate == "utf-8" and not truncated
     encoding = _codec(detect_charset(body)) or "utf-8"
-    return body.decode(encoding, errors="replace"), encoding
+    return body.decode(encoding, errors="replace"), encoding, False
+
+
+def _declared_codecs(body: bytes, declared: str | None) -> Iterator[str]:
+    """The codecs Content-Type and then ``<meta>`` name; the page is searched for its ``<meta>`` only when the
+    header names none or one the body does not decode in."""
+    codec = _codec(declared)
+    if codec is not None:
+        yield codec
+    match = _META_CHARSET.search(body[:SNIFF_BYTES])
+    codec = _codec(match.group(1).decode("ascii", "replace")) if match else None
+    if codec is not None:
+        yield codec
 
 
 def detect_charset(body: bytes) -> str | None:

@@ -12,7 +12,7 @@ import secrets
 import string
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -69,8 +69,39 @@ def _fold_latin(text: str) -> str:
     return _NON_WORD.sub(" ", _APOSTROPHES.sub("", _transliterate(text).casefold())).strip()
 
 
+@lru_cache(maxsize=32_768)
+def _fold_latin_word(word: str) -> str:
+    return _fold_latin(word)
+
+
+def _fold_latin_text(text: str) -> str:
+    """``_fold_latin(text)``, folded word by word with the words already seen remembered: the same string, since
+    folding never joins or splits across whitespace (a space is a non-word character like any other), at a
+    dictionary look-up per word instead of two regular-expression passes over thousands of characters."""
+    return " ".join(folded for folded in map(_fold_latin_word, text.split()) if folded)
+
+
 def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:
     return f" {folded_phrase} " in f" {folded_text} "
+
+
+def _phrase_index(phrases: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    """Positions in ``phrases`` (folded) by their first word: a phrase can be found in a folded text only when its
+    first word is one of the text's words, so only those phrases need the substring test."""
+    index: dict[str, list[int]] = {}
+    for position, phrase in enumerate(phrases):
+        first = phrase.split(maxsplit=1)[0] if phrase.strip() else ""
+        index.setdefault(first, []).append(position)
+    return {first: tuple(positions) for first, positions in index.items()}
+
+
+def _phrases_in(folded_text: str, phrases: Sequence[str], index: dict[str, tuple[int, ...]]) -> list[str]:
+    """The ``phrases`` that ``folded_text`` contains as whole words (``_contains_phrase``), in their order."""
+    words = set(folded_text.split())
+    words.add("")  # a phrase without words (none of the tables has one) is tested as it always was
+    positions = sorted(position for word in words for position in index.get(word, ()))
+    padded = f" {folded_text} "
+    return [phrases[position] for position in positions if f" {phrases[position]} " in padded]
 
 
 # ------------------------------------------------------------------------------------------- page reading
@@ -175,7 +206,12 @@ def _nesting_cut(source: str) -> int:
     return len(source)
 
 
-def _parse(text: str) -> LexborHTMLParser:
+def _parse(text: str, utf8: bytes | None = None) -> LexborHTMLParser:
+    """The page's tree. ``utf8``: the bytes ``text`` was decoded from, when it is UTF-8 decoded strictly and whole
+    (the fetcher knows): the parser reads them as they are instead of the text encoded to UTF-8 again. They are
+    the same bytes, and ``<`` is one byte in UTF-8, so the tag count and the tree are the same too."""
+    if utf8 is not None and len(text) <= PARSE_CHARS and utf8.count(b"<") <= SAFE_TAGS:
+        return LexborHTMLParser(utf8)
     source = text[:PARSE_CHARS]
     if source.count("<") > SAFE_TAGS:
         source = source[: _nesting_cut(source)]
@@ -226,7 +262,7 @@ def _count_words(text: str) -> int:
     """The number of words, counted exactly up to one more than any rule needs (and no further)."""
     enough = LONG_PAGE_WORDS + 1
     opening = text[: 16 * enough]  # words are rarely longer: most pages are decided on this slice alone
-    words = len(opening.split())
+    words = len(opening.split(maxsplit=enough))  # the opening's words, up to one more than enough
     if words > enough or len(opening) == len(text):
         return min(words, enough)
     return len(text.split(maxsplit=enough))
@@ -267,48 +303,57 @@ def _main_text(tree: LexborHTMLParser) -> str:
     return " ".join(_text_of(region) for region in regions) if regions else _text_of(tree.body)
 
 
-def _visible_text(text: str) -> str:
+def _visible_text(text: str, utf8: bytes | None = None) -> str:
     """The whole body's text: read again (rarely: only for a page whose main text is empty)."""
-    tree = _parse(text)
+    tree = _parse(text, utf8)
     tree.strip_tags(_INVISIBLE)
     return _text_of(tree.body)[:VIEW_TEXT_CHARS]
 
 
-def read_page(page: PageLike) -> PageView:
+def read_page(page: PageLike, utf8: bytes | None = None) -> PageView:
     """Everything the rules need from ``page``, read with one parse bounded by ``PARSE_CHARS`` and
-    ``MAX_NESTING`` (linear in the page's size)."""
+    ``MAX_NESTING`` (linear in the page's size).
+
+    ``utf8``: the body ``page.text`` was decoded from, when it was UTF-8 decoded strictly and whole (see
+    ``fetch.utf8_source``); the parser then reads those bytes instead of the text encoded again.
+    """
     if isinstance(page, PageView):
         return page
-    base = PageView(
-        url=page.url,
-        final_url=page.final_url,
-        http_status=page.http_status,
-        redirects=page.redirects,
-        readable=_is_text(page),
-        title=(page.title or "")[:HEADING_CHARS],
-    )
-    if not base.readable:
-        return base
-    if not _is_markup(page):
-        words = _count_words(page.text[:PARSE_CHARS])
-        return replace(base, main_text=page.text[:VIEW_TEXT_CHARS] if words else "", main_words=words)
-    tree = _parse(page.text)
+    readable = _is_text(page)
+    title = (page.title or "")[:HEADING_CHARS]
+    if not readable or not _is_markup(page):
+        words = _count_words(page.text[:PARSE_CHARS]) if readable else 0
+        return PageView(
+            url=page.url,
+            final_url=page.final_url,
+            http_status=page.http_status,
+            redirects=page.redirects,
+            readable=readable,
+            title=title,
+            main_text=page.text[:VIEW_TEXT_CHARS] if words else "",
+            main_words=words,
+        )
+    tree = _parse(page.text, utf8)
     og_title, refresh_target, refresh = _read_meta(tree, page.final_url)
-    title = base.title or _first_title(tree)
+    title = title or _first_title(tree)
     scripts = _machinery(tree)
     tree.strip_tags(_INVISIBLE)
     headings = tuple(text for text in (_heading(node) for node in tree.css("h1")[:HEADINGS_READ]) if text)
     main_text = _main_text(tree)
     main_words = _count_words(main_text)
     machinery = [refresh, *scripts] if main_words <= PARKED_PAGE_WORDS else [refresh]  # where the rule looks
-    return replace(
-        base,
+    return PageView(
+        url=page.url,
+        final_url=page.final_url,
+        http_status=page.http_status,
+        redirects=page.redirects,
+        readable=True,
         title=title,
         headings=headings,
         og_title=og_title,
         main_text=main_text[:VIEW_TEXT_CHARS] if main_words else "",
         main_words=main_words,
-        visible_text="" if main_words else _visible_text(page.text),
+        visible_text="" if main_words else _visible_text(page.text, utf8),
         machinery=" ".join(machinery)[:MACHINERY_CHARS].lower(),
         refresh_target=refresh_target,
     )
@@ -415,6 +460,8 @@ _WEAK_BODY_MARKERS = frozenset(
     for marker in ("Not Found", "404", "Error 404", "404 Error", "HTTP 404", "Бет жоқ", "Документ не найден")
 )
 _BODY_MARKERS = tuple(marker for marker in _ERROR_MARKERS if marker not in _WEAK_BODY_MARKERS)
+_ERROR_MARKER_INDEX = _phrase_index(_ERROR_MARKERS)
+_BODY_MARKER_INDEX = _phrase_index(_BODY_MARKERS)
 
 # Words an error heading adds around its message: «Упс! Страница не найдена», "Oops! Error 404".
 _FILLER_WORDS = frozenset(
@@ -442,9 +489,7 @@ def _segments(heading: str) -> list[str]:
 def _dominant_marker(segment: str) -> str | None:
     """The marker a heading segment consists of (allowing a filler word or a site name), if any."""
     words = segment.split()
-    for marker in _ERROR_MARKERS:
-        if not _contains_phrase(segment, marker):
-            continue
+    for marker in _phrases_in(segment, _ERROR_MARKERS, _ERROR_MARKER_INDEX):
         marker_words = marker.split()
         remainder = list(words)
         for word in marker_words:
@@ -482,9 +527,9 @@ def is_error_page(page: PageLike) -> str | None:
         folded = _fold(view.main_text)
         for heading in view.headings:  # headings were judged above, by the stricter rule
             folded = folded.replace(_fold(heading), " | ")
-        for body_marker in _BODY_MARKERS:
-            if _contains_phrase(folded, body_marker):
-                return _ERROR_WORDING[body_marker]
+        found = _phrases_in(folded, _BODY_MARKERS, _BODY_MARKER_INDEX)
+        if found:
+            return _ERROR_WORDING[found[0]]
     return None
 
 
@@ -554,6 +599,8 @@ _PARKED_PHRASES: tuple[re.Pattern[str], ...] = tuple(
         r"\bдомен(?: \S+){0,3} продається\b",
     )
 )
+# Matches where any of the phrases does: most pages carry none, and one search per text rules them all out.
+_ANY_PARKED_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _PARKED_PHRASES))
 
 
 def _host(url: str) -> str:
@@ -563,6 +610,7 @@ def _host(url: str) -> str:
         return ""
 
 
+@lru_cache(maxsize=4096)  # a run asks about the same few hosts for every one of their pages
 def _on_parking_host(host: str) -> str | None:
     for parking in _PARKING_HOSTS:
         if parking.endswith(".") and host.startswith(parking):
@@ -593,8 +641,9 @@ def is_parked(page: PageLike) -> str | None:
     headings = [_fold(text) for text in (view.title, *view.headings)]
     short = view.main_words <= SHORT_PAGE_WORDS
     folded_main = _fold(view.main_text) if short else ""
+    texts = [text for text in (*headings, folded_main) if _ANY_PARKED_PHRASE.search(text)]
     for pattern in _PARKED_PHRASES:
-        for text in (*headings, folded_main):
+        for text in texts:
             found = pattern.search(text)
             if found:
                 return found.group(0)
@@ -667,6 +716,16 @@ def _share_found(cited_words: Sequence[str], page_words: Sequence[str]) -> float
     return found / len(cited_words)
 
 
+def _similar(first: str, second: str, threshold: float) -> bool:
+    """``SequenceMatcher(None, first, second).ratio() >= threshold``, its cheap upper bounds asked first."""
+    matcher = difflib.SequenceMatcher(None, first, second)
+    return (
+        matcher.real_quick_ratio() >= threshold
+        and matcher.quick_ratio() >= threshold
+        and matcher.ratio() >= threshold
+    )
+
+
 def title_match(cited_titles: Sequence[str], page: PageLike) -> bool | None:
     """Whether the page still carries one of the cited titles; None when no title is cited or the page has
     no readable text.
@@ -684,7 +743,7 @@ def title_match(cited_titles: Sequence[str], page: PageLike) -> bool | None:
     segments = [
         _fold_latin(part) for text in (view.title, *view.headings) for part in _TITLE_SEPARATORS.split(text)
     ]
-    opening = _fold_latin(_squeeze(view.main_text[: 4 * TITLE_TEXT_CHARS])[:TITLE_TEXT_CHARS])
+    opening = _fold_latin_text(_squeeze(view.main_text[: 4 * TITLE_TEXT_CHARS])[:TITLE_TEXT_CHARS])
     for title in cited:
         words = [word for word in title.split() if len(word) > 1 or word.isdigit()] or title.split()
         for heading in headings:
@@ -693,7 +752,7 @@ def title_match(cited_titles: Sequence[str], page: PageLike) -> bool | None:
             if _share_found(words, heading.split()) >= TITLE_MATCH_THRESHOLD:
                 return True
         for segment in segments:
-            if segment and difflib.SequenceMatcher(None, title, segment).ratio() >= TITLE_MATCH_THRESHOLD:
+            if segment and _similar(title, segment, TITLE_MATCH_THRESHOLD):
                 return True
         if _contains_phrase(opening, title):
             return True
@@ -708,7 +767,8 @@ def classify(page: PageLike, link: Link) -> Verdict:
     redirected or ok, with the title match (None for homepage citations)."""
     page = read_page(page)  # one parse for every rule below
     cited_url = link.normalized or link.url or page.url
-    matched = None if is_homepage(cited_url) else title_match(link.cited_titles, page)
+    cited_homepage = is_homepage(cited_url)
+    matched = None if cited_homepage else title_match(link.cited_titles, page)
     parked = is_parked(page)
     if parked:
         return Verdict(Status.PARKED, f"the domain shows a parking or for-sale page ({parked})", None)
@@ -719,14 +779,14 @@ def classify(page: PageLike, link: Link) -> Verdict:
         return Verdict(Status.SOFT_404, f"answered 200 with an error page («{error}»)", None)
     if moved and _error_url(cited_url, landing):
         return Verdict(Status.SOFT_404, f"redirected to an error address: {landing}", None)
-    if is_homepage_redirect(cited_url, page):
+    if moved and not cited_homepage and is_homepage(landing):  # is_homepage_redirect, its parts known here
         detail = f"the deep link was redirected to the site root: {landing}"
         return Verdict(Status.HOMEPAGE_REDIRECT, detail, None)
     if not moved:
         if landing != cited_url and landing != page.url:
             return Verdict(Status.OK, f"same page at {landing}", matched)
         return Verdict(Status.OK, "", matched)
-    if is_homepage(cited_url) and is_homepage(landing) and _same_site(cited_url, landing):
+    if cited_homepage and is_homepage(landing) and _same_site(cited_url, landing):
         return Verdict(Status.OK, f"the site's home page is now {landing}", matched)
     return Verdict(Status.REDIRECTED, f"moved to {landing}", matched)
 
