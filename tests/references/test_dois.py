@@ -48,6 +48,21 @@ def test_doi_of_and_is_doi_url() -> None:
     assert not is_doi_url("https://example.org/10.1000/x")
 
 
+@pytest.mark.parametrize(
+    ("url", "doi"),
+    [
+        ("HTTPS://DOI.ORG/10.1000/ABC", "10.1000/ABC"),  # the host is compared lowercased
+        ("  DX.Doi.Org/10.1000/x?y=1  ", "10.1000/x?y=1"),
+        ("https://doi.org/10.1000%2Fx", "10.1000/x"),
+        ("https://doi.org/%31%30.1000/x", None),  # the path must start with "/10." as written
+        ("https://example.org/10.1000/doi", None),
+        ("https://user@doi.org:443/10.1/x", "10.1/x"),
+    ],
+)
+def test_doi_of_quick_rejects_only_what_it_would_reject(url: str, doi: str | None) -> None:
+    assert doi_of(url) == doi
+
+
 def test_dois_in_text_found_as_canonical_links_with_the_repair_recorded() -> None:
     text = (
         "Ivanov I. Title // J. 2020. DOI: 10.1134/S1995080221110081. Also http://dx.doi.org/10.1000/xyz123, "

@@ -326,3 +326,19 @@ def test_split_point_and_language_count_letters_as_the_plain_definitions_do(text
     words = halves._LATIN_WORD.findall(text.lower())
     for _markers, letters in halves._LATIN_LANGUAGES.values():
         assert halves._words_with(words, letters) == sum(1 for word in words if letters & set(word))
+
+
+_CITY_PIECES = st.sampled_from(
+    [" ", " " * 40, "\t", "\n", ".", ",", ":", "–", "-", "М", "Москва", "СПб", "St.", "Petersburg", "New", "York",
+     "N.", "Y", "London", "x", "Наука", "//", "/", "[", "—", "2012"]
+)  # fmt: skip
+
+
+@given(st.lists(_CITY_PIECES, max_size=30).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_possessive_blanks_find_what_backtracking_blanks_find(text: str) -> None:
+    """``_CITY`` and ``_TITLE_STOPS`` take their blanks possessively; they match where the plain patterns do."""
+    city = re.compile(rf"(?:^|[.,]\s*|\s–\s)(?:{halves._CITIES})\s*(?:\.\s*)?:\s*", re.IGNORECASE)
+    stops = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s+-\s")
+    assert [m.span() for m in halves._CITY.finditer(text)] == [m.span() for m in city.finditer(text)]
+    assert [m.span() for m in halves._TITLE_STOPS.finditer(text)] == [m.span() for m in stops.finditer(text)]

@@ -618,3 +618,30 @@ def test_linkify_read_by_runs_on_its_own_fixtures_and_the_seed() -> None:
     for text in texts:
         whole, by_runs = _linkify_readings(text)
         assert by_runs == whole, text
+
+
+# --- patterns searched without their leading lookbehind, checked at each match --------------------------------
+
+_GUARDED_PIECES = st.sampled_from(
+    [
+        "http", "https", "HTTP", "ftp", "Ftp", "://", ":", "//", "/", "www.", "WWW.", "wwww.", "ww", " ", "\t", "\n",
+        "\r\n", ",", ";", "x", "Я", "_", "1", "hhttp://", "http:/", "https ://", "http: //", "ftp:\n//", "a.kz",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(_GUARDED_PIECES, max_size=25).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_edits_found_as_by_the_patterns_with_their_lookbehinds(text: str) -> None:
+    import re
+
+    from linkaudit.references import urls as module
+
+    glued = re.compile(r"(?:(?<=[^\W_])|(?<=[^\W_/][,;]))(?:https?|ftp)://", re.IGNORECASE)
+    starts = re.compile(r"(?<![^\W_])(?:(?:https?|ftp)://|www\.)", re.IGNORECASE)
+    spaces = re.compile(r"(?<![^\W_])" + module._SCHEME_SPACES.pattern, re.IGNORECASE)
+    assert [edit.start for edit in module._glue_edits(text)] == [match.start() for match in glued.finditer(text)]
+    guarded = [m.span() for m in module._URL_START.finditer(text) if module._NOT_AFTER_WORD.match(text, m.start())]
+    assert guarded == [match.span() for match in starts.finditer(text)]
+    guarded = [m.span() for m in module._SCHEME_SPACES.finditer(text) if module._NOT_AFTER_WORD.match(text, m.start())]
+    assert guarded == [match.span() for match in spaces.finditer(text)]

@@ -288,10 +288,12 @@ _CITIES = (
     r"|Челябинск|Екатеринбург|Казань|M|SPb|Moscow|St\.\s*Petersburg|London|New\s*York|N\.\s*Y|Oxford|Cambridge"
     r"|Almaty|Astana|Tashkent|Berlin|Paris|Washington|Boston|Chicago|Princeton|Leiden|Cheliabinsk"
 )
-_CITY = re.compile(rf"(?:^|[.,]\s*|\s–\s)(?:{_CITIES})\s*(?:\.\s*)?:\s*", re.IGNORECASE)
+# Possessive blanks (``\s*+``) where what follows cannot be a blank: a long run of blanks (a masked URL) is not
+# given back one blank at a time to be tried against every city.
+_CITY = re.compile(rf"(?:^|[.,]\s*+|\s–\s)(?:{_CITIES})\s*+(?:\.\s*+)?:\s*", re.IGNORECASE)
 # ``(?<!\s)`` starts ``\s*//`` only at the head of a run of spaces, so a long run is scanned once, not once
 # per space.
-_TITLE_STOPS = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s+-\s")
+_TITLE_STOPS = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s++-\s")
 _OPEN_ALWAYS, _CLOSE_ALWAYS, _EITHER = "«„", "»", "“”\""
 _QUOTE_MARK = re.compile(f"[{_OPEN_ALWAYS}{_CLOSE_ALWAYS}{_EITHER}]")
 _GOST_MARKS = re.compile(r"\s/\s|//|(?<=\S)/\s")

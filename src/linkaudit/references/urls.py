@@ -71,14 +71,20 @@ _SOFT_HYPHEN = "\u00ad"
 _PDFIUM_HYPHEN = "\ufffe"  # how pdfium's text layer writes a hyphen that ended a line
 # Blanks around the ``:`` and ``//`` of a scheme, and after it (``http: // x``, ``https:// www.x``). Each run
 # of blanks is matched atomically (lookahead and backreference), so a long run is never rescanned.
+# The three patterns below are searched without the condition on the character before them, which is checked at
+# each match (``_NOT_AFTER_WORD``, ``_GLUED_AFTER``): a pattern that starts with a lookbehind is tried at every
+# position of the text, one that starts with its letters is not. No match can start inside another one (none
+# holds the first letter of a match after its own first character), so the matches kept are the same.
 _SCHEME_SPACES = re.compile(
-    r"(?<![^\W_])(?:https?|ftp)(?=([ \t]*))\1:(?=([ \t]*))\2(?:\r?\n(?=([ \t]*))\3)?//"
+    r"(?:https?|ftp)(?=([ \t]*))\1:(?=([ \t]*))\2(?:\r?\n(?=([ \t]*))\3)?//"
     r"(?:(?=([ \t]*))\4(?:\r?\n(?=([ \t]*))\5)?(?=[^\W_]))?",
     re.IGNORECASE,
 )
+_NOT_AFTER_WORD = re.compile(r"(?<![^\W_])")
 # A scheme glued to a word or to the URL before it (``…ruhttp://``, ``…/x,http://``, ``…/x;http://``).
-_GLUED_SCHEME = re.compile(r"(?:(?<=[^\W_])|(?<=[^\W_/][,;]))(?:https?|ftp)://", re.IGNORECASE)
-_URL_START = re.compile(r"(?<![^\W_])(?:(?:https?|ftp)://|www\.)", re.IGNORECASE)
+_GLUED_SCHEME = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
+_GLUED_AFTER = re.compile(r"(?<=[^\W_])|(?<=[^\W_/][,;])")
+_URL_START = re.compile(r"(?:(?:https?|ftp)://|www\.)", re.IGNORECASE)
 _CARRIED_LENGTH = 200
 _ID_DIGITS = 5  # a number this long after ``…/`` on the next line is read as the path's next segment first
 _CUT = "\x00"  # an edit's alternative reading that ends the URL where the edit joins it
@@ -595,6 +601,8 @@ def _scheme_space_edits(text: str) -> list[_Edit]:
     removed (the text's case kept)."""
     edits: list[_Edit] = []
     for match in _SCHEME_SPACES.finditer(text):
+        if not _NOT_AFTER_WORD.match(text, match.start()):
+            continue
         written = match.group(0)
         first_blank = next((index for index, character in enumerate(written) if character.isspace()), -1)
         if first_blank < 0:
@@ -606,7 +614,11 @@ def _scheme_space_edits(text: str) -> list[_Edit]:
 
 
 def _glue_edits(text: str) -> list[_Edit]:
-    return [_Edit(match.start(), match.start(), " ", (Repair.GLUED,)) for match in _GLUED_SCHEME.finditer(text)]
+    return [
+        _Edit(match.start(), match.start(), " ", (Repair.GLUED,))
+        for match in _GLUED_SCHEME.finditer(text)
+        if _GLUED_AFTER.match(text, match.start())
+    ]
 
 
 def _layout_edits(text: str) -> list[_Edit]:
@@ -616,7 +628,7 @@ def _layout_edits(text: str) -> list[_Edit]:
     edits: list[_Edit] = []
     covered = 0
     for match in _URL_START.finditer(text):
-        if match.start() < covered:
+        if match.start() < covered or not _NOT_AFTER_WORD.match(text, match.start()):
             continue
         covered = _follow_url(text, match.start(), edits)
     return edits
@@ -900,6 +912,8 @@ def canonical_doi(text: str) -> str | None:
 
 def doi_of(url: str) -> str | None:
     """The DOI a resolver URL (``doi.org``, ``dx.doi.org``, with or without scheme) names, else None."""
+    if "/10." not in url or "doi" not in url.lower():  # the path starts so, the host (lowercased) says so
+        return None
     text = url.strip()
     if "://" not in text and not text.startswith("//"):
         text = "//" + text
