@@ -342,3 +342,22 @@ def test_possessive_blanks_find_what_backtracking_blanks_find(text: str) -> None
     stops = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s+-\s")
     assert [m.span() for m in halves._CITY.finditer(text)] == [m.span() for m in city.finditer(text)]
     assert [m.span() for m in halves._TITLE_STOPS.finditer(text)] == [m.span() for m in stops.finditer(text)]
+
+
+@pytest.mark.parametrize("blank", ["", " ", " " * 40, "\n\t ", "\u00a0\u2028", "\f"])
+def test_a_half_of_urls_only_reads_as_the_fields_of_its_blanks(blank: str) -> None:
+    """A half that is nothing but URLs (masked to blanks) skips the readers: this is what they give for it."""
+    assert bibliographic_fields(blank) == (None, None, None)
+    assert halves.quoted_title(blank) is None
+    assert halves.citation_dates(blank) == (None, None)
+    assert language_of(blank) == "und"
+    (found,) = find_urls("http://a.kz/x")
+    half = halves.describe("http://a.kz/x", blank, [found], 0)
+    assert half == Half("und", "http://a.kz/x", urls=("http://a.kz/x",))
+    assert half.text is found.url or half.text == found.url
+
+
+def test_display_text_of_a_plain_half_is_the_text_itself() -> None:
+    raw = "http://a.kz/x"
+    assert halves._display(raw, find_urls(raw), 0) is raw
+    assert halves._display("a  b", (), 0) == "a b"

@@ -645,3 +645,30 @@ def test_edits_found_as_by_the_patterns_with_their_lookbehinds(text: str) -> Non
     assert guarded == [match.span() for match in starts.finditer(text)]
     guarded = [m.span() for m in module._SCHEME_SPACES.finditer(text) if module._NOT_AFTER_WORD.match(text, m.start())]
     assert guarded == [match.span() for match in spaces.finditer(text)]
+
+
+_URL_PARTS = st.tuples(
+    st.sampled_from(["http", "https", "HTTP", "ftp"]),
+    st.sampled_from(["127.0.0.3", "a.kz", "A.kz", "doi.org", "dx.doi.org", "a..b", "a_b.c-d.org", "x.", "пример.рф"]),
+    st.sampled_from(["", ":8080", ":80", ":443", ":0", ":080", ":65535", ":65536", ":99999"]),
+    st.sampled_from(["", "/", "/doc/1.html", "/10.1000/x", "/a b", "/%41", "/a?b=1", "/a#b", "/~u/a-b_c.d", "/ü"]),
+)
+
+
+@given(_URL_PARTS)
+@settings(max_examples=400, deadline=None)
+def test_simple_urls_normalize_as_the_full_normalization_does(parts: tuple[str, str, str, str]) -> None:
+    from urllib.parse import urlsplit
+
+    from linkaudit.references import urls as module
+
+    url = "{}://{}{}{}".format(*parts)
+    simple = module._simple(url)
+    try:
+        full = module._normalized(url)
+    except ValueError:
+        assert simple is None
+        return
+    if simple is not None:
+        assert simple == (full, urlsplit(full).hostname)
+    assert normalize_url(url) == full

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from ..models import Document, DocumentKind, Finding, FindingKind, FoundUrl, Half, ParsedDocument, Reference
@@ -94,16 +94,29 @@ def parse_document(document: Document) -> ParsedDocument:
     references, link_findings = apply_links(document, references, lambda wanted: _unique(wanted, seen))
     references = with_pages(document, references)
     findings.extend(link_findings)
+    homepage = _Memo(is_homepage)  # asked twice of every URL, and of a URL as often as it is cited
     for reference in references:
-        findings.extend(reference_findings(reference))
+        findings.extend(reference_findings(reference, homepage=homepage.__getitem__))
     findings.extend(marker_findings(layout.markers, numbered, document.name, lines=starts))
-    homepages = {url for reference in references for url in reference.urls if is_homepage(url)}
+    homepages = {url for reference in references for url in reference.urls if homepage[url]}
     # Footnotes are numbered as the text calls them, a bibliography by its own order: the same source under
     # two numbers there is the rule, not a drift between two lists.
     footnotes = {letter for letter, style, _ in numbered if style is ListStyle.FOOTNOTE}
     listed = [reference for reference in references if reference.list not in footnotes]
     findings.extend(reconcile_lists(listed, homepages, markers=layout.markers, lists=numbered, lines=starts))
     return ParsedDocument(document, tuple(references), tuple(_in_reference_order(findings, references)))
+
+
+class _Memo(dict[str, bool]):
+    """A predicate's answers, each worked out once: ``memo[url]``."""
+
+    def __init__(self, predicate: Callable[[str], bool]) -> None:
+        super().__init__()
+        self._predicate = predicate
+
+    def __missing__(self, key: str) -> bool:
+        answer = self[key] = self._predicate(key)
+        return answer
 
 
 def _parse_entries(document: Document) -> ParsedDocument:

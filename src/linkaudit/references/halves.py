@@ -207,7 +207,8 @@ def _display(text: str, found: Sequence[FoundUrl], offset: int) -> str:
             pieces.append(item.url)
             position = end
     pieces.append(text[position:])
-    return " ".join("".join(pieces).replace("**", "").split())
+    shown = " ".join("".join(pieces).replace("**", "").split())
+    return text if shown == text else shown  # one string, not two equal ones (a note that is just a URL)
 
 
 def split_halves(text: str, found: Sequence[FoundUrl] = (), *, split: bool = True) -> tuple[Half, ...]:
@@ -249,7 +250,9 @@ def describe(
     A ``sentence`` (body text) gets a title only when it quotes one, and no authors or outlet: taking the
     whole sentence as the title would make every later title match against the live page fail.
     """
-    urls = list(dict.fromkeys(item.url for item in found))  # unique, in order, in linear time
+    urls = tuple(dict.fromkeys(item.url for item in found))  # unique, in order, in linear time
+    if not masked or masked.isspace():  # nothing but URLs: no language, fields or dates to read
+        return Half(lang="und", text=_display(raw, found, offset), urls=urls)
     if sentence:
         authors, title, outlet = None, quoted_title(masked), None
     else:
@@ -262,7 +265,7 @@ def describe(
         title=title,
         outlet=outlet,
         date=date,
-        urls=tuple(urls),
+        urls=urls,
         accessed=accessed,
     )
 

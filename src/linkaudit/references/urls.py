@@ -537,6 +537,8 @@ def _split_host(candidate: str) -> tuple[str, str, str]:
 
 def _prepare(text: str) -> _Prepared:
     edits = _invisible_edits(text) + _scheme_space_edits(text) + _glue_edits(text) + _layout_edits(text)
+    if not edits:  # the text as written is the detector's view
+        return _Prepared(text, (0,), (0,), (), (), ())
     edits.sort(key=lambda edit: (edit.start, edit.end))
     pieces: list[str] = []
     piece_starts: list[int] = []
@@ -951,6 +953,12 @@ def normalize_url(url: str) -> str:
     Other schemes (``mailto:``, ``javascript:``, ``file:``) only get their scheme lowercased.
     Raises ValueError when ``url`` is not a URL.
     """
+    simple = _simple(url)
+    return simple[0] if simple is not None else _normalized(url)
+
+
+def _normalized(url: str) -> str:
+    """normalize_url's work, for any URL."""
     parts = _split(url)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
@@ -976,16 +984,38 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, fragment))
 
 
+_AUTHORITY_END = re.compile(r"[/?#]")
+# A URL already in its normal form, and simple: lowercase http(s) scheme and ASCII host, a port that is not the
+# default one, a path of unreserved characters, nothing else. normalize_url would give it back as it is (with
+# "/" for an empty path); the URLs of a long list are mostly such.
+_SIMPLE_URL = re.compile(
+    r"(?P<scheme>https?)://(?P<host>[a-z0-9_\-]+(?:\.[a-z0-9_\-]+)*)(?::(?P<port>[1-9][0-9]{0,4}))?"
+    r"(?P<path>/[A-Za-z0-9\-._~/]*)?\Z"
+)
+
+
+def _simple(url: str) -> tuple[str, str] | None:
+    """(normalized URL, host) of a URL ``_SIMPLE_URL`` matches and normalize_url keeps (not a DOI resolver's,
+    port in range), else None: the answer normalize_url and url_host would give, without parsing the URL."""
+    match = _SIMPLE_URL.match(url)
+    if match is None:
+        return None
+    scheme, host, port = match.group("scheme", "host", "port")
+    if host in _DOI_HOSTS or (port is not None and (int(port) > 65535 or int(port) == DEFAULT_PORTS[scheme])):
+        return None
+    return (url if match.group("path") else url + "/"), host
+
+
 def _split(url: str) -> SplitResult:
     text = url.strip()
-    if not text or any(character.isspace() for character in text):
+    if not text or _WHITESPACE.search(text):
         raise ValueError(f"not a URL: {url!r}")
     if text.startswith("//"):
         text = "http:" + text
     elif "://" not in text:
         scheme = _SCHEME.match(text)
         if scheme is None or "." in scheme.group(1):
-            authority = re.split(r"[/?#]", text, maxsplit=1)[0].rsplit("@", 1)[-1]
+            authority = _AUTHORITY_END.split(text, maxsplit=1)[0].rsplit("@", 1)[-1]
             if not _HOST_LIKE.match(authority.split(":", 1)[0]):
                 raise ValueError(f"not a URL: {url!r}")
             text = "http://" + text
@@ -1041,6 +1071,9 @@ def url_key(url: str) -> str:
 
 def url_host(url: str) -> str:
     """The normalized host of ``url`` (lowercase, punycode); empty for URLs without one (``mailto:``)."""
+    simple = _simple(url)
+    if simple is not None:
+        return simple[1]
     return urlsplit(normalize_url(url)).hostname or ""
 
 
