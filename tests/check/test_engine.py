@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
+import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
+from typing import Any
 
 import aiohttp
 import pytest
@@ -17,8 +19,9 @@ from aiohttp.test_utils import TestServer
 from linkaudit.check.engine import Checker, HostLimiter, is_offline, judge_http_status
 from linkaudit.check.fetch import DnsFailure
 from linkaudit.check.resolve import MappingResolver
+from linkaudit.check.verdict import PageView, Verdict, classify
 from linkaudit.config import Config
-from linkaudit.models import CheckResult, Link
+from linkaudit.models import CheckResult, Link, Page
 from linkaudit.status import Status
 
 ServerFactory = Callable[[web.Application], Awaitable[TestServer]]
@@ -632,3 +635,133 @@ async def test_unlimited_fetch_page_does_not_wait_for_slots(
         limited = await asyncio.wait_for(waiting, 2)
     assert page.title == limited.title == "archive copy"
     assert agents == ["linkaudit-test", "linkaudit-test"]
+
+
+# ------------------------------------------------------------------------------------------ the verdict thread
+
+LONG_SCRIPT = "<script>" + "var counter = 1;\n" * 5_000 + "</script>"  # 85 KB: read in the verdict thread
+
+
+def long_page(title: str, body: str) -> str:
+    return f"<html><head><title>{title}</title>{LONG_SCRIPT}</head><body>{body}</body></html>"
+
+
+LONG_PAGES = {
+    "/long/article": (long_page(TITLE_RU, "<p>Стратегия «Казахстан-2050».</p>"), "utf-8"),
+    "/long/missing": (long_page("Страница не найдена", "<h1>Страница не найдена</h1>"), "utf-8"),
+    "/long/cp1251": (long_page(TITLE_RU, "<p>Новый политический курс.</p>"), "windows-1251"),
+    "/long/parked": (long_page("example.kz", "<p>Домен продается.</p>"), "utf-8"),
+    "/short": (html_page(TITLE_RU), "utf-8"),
+}
+
+
+@pytest.fixture
+async def long_site(aiohttp_server: ServerFactory) -> str:
+    async def page(request: web.Request) -> web.Response:
+        text, charset = LONG_PAGES[request.path]
+        return web.Response(body=text.encode(charset), headers={"Content-Type": f"text/html; charset={charset}"})
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", page)
+    server = await aiohttp_server(app)
+    return str(server.make_url("")).rstrip("/")
+
+
+async def test_long_pages_are_judged_in_the_verdict_thread_as_on_the_loop(
+    long_site: str, make_config: ConfigFactory, link: LinkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkaudit.check.engine as engine
+
+    threads: dict[str, str] = {}
+    real = engine._read_and_classify
+
+    def noted(page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
+        threads[page.url.rsplit("/", 1)[1]] = threading.current_thread().name
+        return real(page, link, utf8)
+
+    monkeypatch.setattr(engine, "_read_and_classify", noted)
+    links = [link(f"{long_site}{path}") for path in LONG_PAGES]
+    async with Checker(make_config(retries=0)) as checker:
+        results = await checker.check(links)
+    statuses = {result.url.rsplit("/", 1)[1]: result.status for result in results}
+    assert statuses == {
+        "article": Status.OK,
+        "missing": Status.SOFT_404,
+        "cp1251": Status.OK,
+        "parked": Status.PARKED,
+        "short": Status.OK,
+    }
+    assert threads == dict.fromkeys(statuses, "linkaudit-verdict") | {"short": "MainThread"}
+    for result in results:  # the same verdict as the page judged on the spot
+        text = LONG_PAGES[result.url[len(long_site) :]][0]
+        page = Page(result.url, result.url, 200, content_type="text/html", text=text)
+        assert classify(page, link(result.url)).status is result.status
+
+
+async def test_a_bug_while_judging_in_the_verdict_thread_stays_with_its_link(
+    long_site: str, make_config: ConfigFactory, link: LinkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkaudit.check.engine as engine
+
+    real = engine.classify
+
+    def exploding(page: Any, link: Link) -> Any:
+        if link.url.endswith("/long/missing"):
+            raise RuntimeError("a bug met a long page")
+        return real(page, link)
+
+    monkeypatch.setattr(engine, "classify", exploding)
+    async with Checker(make_config(retries=0)) as checker:
+        missing, article = await checker.check([link(f"{long_site}/long/missing"), link(f"{long_site}/long/article")])
+    assert missing.status is Status.CONNECTION_ERROR
+    assert missing.detail == "could not be checked: RuntimeError: a bug met a long page"
+    assert article.status is Status.OK
+
+
+async def test_pages_queued_while_the_verdict_thread_is_busy_come_back_in_one_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import linkaudit.check.engine as engine
+
+    busy = threading.Event()
+    release = threading.Event()
+    real = engine._read_and_classify
+
+    def slow_first(page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
+        if page.url.endswith("/0"):
+            busy.set()
+            release.wait(30)
+        return real(page, link, utf8)
+
+    batches: list[int] = []
+    settle = engine._settle
+
+    def counted(done: list[Any]) -> None:
+        batches.append(len(done))
+        settle(done)
+
+    monkeypatch.setattr(engine, "_read_and_classify", slow_first)
+    monkeypatch.setattr(engine, "_settle", counted)
+    loop = asyncio.get_running_loop()
+    verdicts = engine._VerdictThread(loop)
+    pages = [Page(f"http://a.kz/{n}", f"http://a.kz/{n}", 200, text=html_page(f"{n}")) for n in range(6)]
+    first = verdicts.judge(pages[0], plain(pages[0].url), None)
+    await loop.run_in_executor(None, busy.wait, 30)
+    rest = [verdicts.judge(page, plain(page.url), None) for page in pages[1:]]
+    release.set()
+    judged = await asyncio.wait_for(asyncio.gather(first, *rest), 30)
+    verdicts.stop()
+    assert [verdict.status for _, verdict in judged] == [Status.OK] * 6
+    assert batches == [1, 5]
+
+
+async def test_a_stopped_verdict_thread_reads_nothing_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    import linkaudit.check.engine as engine
+
+    read: list[str] = []
+    monkeypatch.setattr(engine, "_read_and_classify", lambda page, link, utf8=None: read.append(page.url))
+    verdicts = engine._VerdictThread(asyncio.get_running_loop())
+    verdicts.stop()
+    pending = verdicts.judge(Page("http://a.kz/", "http://a.kz/", 200, text="x"), plain("http://a.kz/"), None)
+    await asyncio.sleep(0.05)
+    assert read == [] and not pending.done()

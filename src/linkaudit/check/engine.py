@@ -17,10 +17,10 @@ import contextlib
 import re
 import socket
 import ssl
+import threading
 import urllib.request
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -272,7 +272,7 @@ class Checker:
         self._session: aiohttp.ClientSession | None = None
         self._checks: dict[str, asyncio.Task[CheckResult]] = {}
         self._probes: dict[tuple[str, str], asyncio.Task[PageView | None]] = {}
-        self._verdicts: ThreadPoolExecutor | None = None  # one thread: page parsing off the event loop
+        self._verdicts: _VerdictThread | None = None  # one thread: page parsing off the event loop
         self._fetching: aiohttp.ClientSession | None = None
         self._environment_proxies = EnvironmentProxies()
         self._archive_settings = self._settings.for_archive(config)
@@ -345,7 +345,7 @@ class Checker:
             max_headers=MAX_HEADERS,
         )
         self._fetching._retry_connection = False
-        self._verdicts = ThreadPoolExecutor(max_workers=1, thread_name_prefix="linkaudit-verdict")
+        self._verdicts = _VerdictThread(asyncio.get_running_loop())
         return self
 
     async def __aexit__(
@@ -369,7 +369,7 @@ class Checker:
             await self._own_resolver.close()
             self._own_resolver = None
         if self._verdicts is not None:
-            self._verdicts.shutdown(wait=False, cancel_futures=True)
+            self._verdicts.stop()
             self._verdicts = None
 
     async def check(
@@ -728,8 +728,7 @@ class Checker:
         loop keeps the other requests moving while the parser (which releases the GIL) works."""
         if self._verdicts is None or len(page.text) < OFF_LOOP_CHARS:
             return _read_and_classify(page, link, utf8)
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._verdicts, _read_and_classify, page, link, utf8)
+        return await self._verdicts.judge(page, link, utf8)
 
     async def _probe_verdict(self, link: Link, page: PageView, verdict: Verdict) -> Verdict:
         """The soft-404 probe: a host that answers a made-up sibling address with the same page answers
@@ -788,6 +787,80 @@ def _host_of(url: str) -> str:
 def _read_and_classify(page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
     view = read_page(page, utf8)
     return view, classify(view, link)
+
+
+_Job = tuple["asyncio.Future[tuple[PageView, Verdict]]", Page, Link, "bytes | None"]
+
+
+class _VerdictThread:
+    """One thread that reads and judges pages off the event loop (the parser releases the GIL while it works).
+
+    Pages queue up while the thread is busy; it takes all of them at once and hands their verdicts back to the
+    loop together, one wake-up of the loop per batch instead of one per page (each wake-up is a system call on
+    both sides and a fight for the GIL).
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._jobs: deque[_Job] = deque()
+        self._ready = threading.Condition(threading.Lock())
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+
+    def judge(self, page: Page, link: Link, utf8: bytes | None) -> asyncio.Future[tuple[PageView, Verdict]]:
+        future: asyncio.Future[tuple[PageView, Verdict]] = self._loop.create_future()
+        with self._ready:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="linkaudit-verdict", daemon=True)
+                self._thread.start()
+            self._jobs.append((future, page, link, utf8))
+            self._ready.notify()
+        return future
+
+    def stop(self) -> None:
+        """Let the thread end (after the page it is reading); pages still queued are not read."""
+        with self._ready:
+            self._stopped = True
+            self._jobs.clear()
+            self._ready.notify()
+
+    def _work(self) -> None:
+        while True:
+            with self._ready:
+                while not self._jobs and not self._stopped:
+                    self._ready.wait()
+                if self._stopped:
+                    return
+                jobs = list(self._jobs)
+                self._jobs.clear()
+            done = [(future, *_judged(page, link, utf8)) for future, page, link, utf8 in jobs]
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for these any more
+                self._loop.call_soon_threadsafe(_settle, done)
+
+
+_Judged = tuple[tuple[PageView, Verdict] | None, BaseException | None]
+_Done = tuple["asyncio.Future[tuple[PageView, Verdict]]", tuple[PageView, Verdict] | None, BaseException | None]
+
+
+def _judged(page: Page, link: Link, utf8: bytes | None) -> _Judged:
+    """The view and verdict, or the exception reading the page raised (for the check to raise, as if it had run
+    there)."""
+    try:
+        return _read_and_classify(page, link, utf8), None
+    except BaseException as error:  # noqa: BLE001 - handed to the awaiting check
+        return None, error
+
+
+def _settle(done: list[_Done]) -> None:
+    """On the loop: give each waiting check its verdict (or the exception reading its page raised)."""
+    for future, value, error in done:
+        if future.done():  # the check was cancelled meanwhile
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            assert value is not None
+            future.set_result(value)
 
 
 class _AttemptGate:
