@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,7 +52,12 @@ def test_a_failed_render_leaves_the_previous_report_whole(
     def explode(self: HtmlReporter, report: Report) -> str:
         raise RuntimeError("template failed")
 
+    def explode_midway(self: HtmlReporter, report: Report) -> Iterator[str]:
+        yield "<!DOCTYPE html>\n<html>"  # a streamed report fails after some of it was written
+        raise RuntimeError("template failed")
+
     monkeypatch.setattr(HtmlReporter, "render", explode)
+    monkeypatch.setattr(HtmlReporter, "chunks", explode_midway)
     with pytest.raises(RuntimeError):
         write_reports(rich_report, output_dir, ["html"])
     assert good.read_bytes() == before

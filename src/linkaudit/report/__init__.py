@@ -6,6 +6,7 @@ leaves half a report where a good one was.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import tempfile
@@ -127,9 +128,11 @@ def _stage(target: Path, text: str | Iterable[str], encoding: str) -> Path:
         mode = 0o644
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        encoder = codecs.getincrementalencoder(encoding)()  # one byte-order mark for utf-8-sig, not one a piece
         with os.fdopen(handle, "wb") as stream:
             for piece in pieces:
-                stream.write(piece.encode(encoding))
+                stream.write(encoder.encode(piece))
+            stream.write(encoder.encode("", final=True))
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)

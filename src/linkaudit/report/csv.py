@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
+from typing import Any
 
-from ..models import Report
-from .summary import citing_langs, links_by_reference
+from ..models import LinkReport, Reference, Report
+from .summary import citing_langs, group_links, in_citing_order
 
 FILE_NAME = "linkaudit.csv"
 ENCODING = "utf-8-sig"
@@ -48,44 +50,74 @@ def _flag(value: bool | None) -> str:
     return "" if value is None else ("true" if value else "false")
 
 
-def render(report: Report) -> str:
+ROWS_PER_CHUNK = 500  # rows written to the buffer before it is handed on
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The file's text in pieces, written as the references are read (each reference is read once, and only the
+    links are held: never every reference)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    references = {reference.id: reference for reference in report.references}
-    cited = links_by_reference(report)
-    rows_written: set[tuple[str, str]] = set()
-    ordered_ids = [reference.id for reference in report.references]
-    ordered_ids += [reference_id for reference_id in cited if reference_id not in references]
-    for reference_id in ordered_ids:
-        reference = references.get(reference_id)
-        for item in cited.get(reference_id, []):
-            key = (reference_id, item.link.normalized)
-            if key in rows_written:
-                continue
-            rows_written.add(key)
-            result, snapshot = item.result, item.archive
-            writer.writerow(
-                (
-                    inert(reference_id),
-                    inert(reference.list if reference else None),
-                    inert(reference.number if reference else None),
-                    " ".join(citing_langs(reference, item)) if reference else "",
-                    inert(item.link.url),
-                    inert(item.link.normalized),
-                    result.status.value,
-                    "" if result.http_status is None else str(result.http_status),
-                    inert(result.final_url),
-                    _flag(result.title_match),
-                    inert(item.link.cited_date),
-                    inert(snapshot.url) if snapshot else "",
-                    snapshot.timestamp if snapshot else "",
-                    _flag(snapshot.verified) if snapshot else "",
-                    _flag(item.history.confirmed) if item.history else "",
-                    inert(result.detail),
-                )
+    pending = group_links(report.links)  # reference id -> its links, until the reference is written
+    written = 0
+    for reference in report.references:
+        items = pending.pop(reference.id, None)
+        if not items:
+            continue
+        in_citing_order(items, reference)
+        written += _write_rows(writer, reference.id, reference, items)
+        if written >= ROWS_PER_CHUNK:
+            yield _drain(buffer)
+            written = 0
+    for reference_id, items in pending.items():  # links naming a reference the report does not hold
+        written += _write_rows(writer, reference_id, None, items)
+        if written >= ROWS_PER_CHUNK:
+            yield _drain(buffer)
+            written = 0
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _write_rows(writer: Any, reference_id: str, reference: Reference | None, items: list[LinkReport]) -> int:
+    """One row per link of the reference (a link it cites twice, once); the number of rows written."""
+    rows_written: set[str] = set()
+    for item in items:
+        if item.link.normalized in rows_written:
+            continue
+        rows_written.add(item.link.normalized)
+        result, snapshot = item.result, item.archive
+        writer.writerow(
+            (
+                inert(reference_id),
+                inert(reference.list if reference else None),
+                inert(reference.number if reference else None),
+                " ".join(citing_langs(reference, item)) if reference else "",
+                inert(item.link.url),
+                inert(item.link.normalized),
+                result.status.value,
+                "" if result.http_status is None else str(result.http_status),
+                inert(result.final_url),
+                _flag(result.title_match),
+                inert(item.link.cited_date),
+                inert(snapshot.url) if snapshot else "",
+                snapshot.timestamp if snapshot else "",
+                _flag(snapshot.verified) if snapshot else "",
+                _flag(item.history.confirmed) if item.history else "",
+                inert(result.detail),
             )
-    return buffer.getvalue()
+        )
+    return len(rows_written)
+
+
+def render(report: Report) -> str:
+    return "".join(chunks(report))
 
 
 class CsvReporter:
@@ -94,3 +126,6 @@ class CsvReporter:
 
     def render(self, report: Report) -> str:
         return render(report)
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        return chunks(report)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePath
 
 from ..models import Finding, LinkReport, Reference, Report
+from .summary import references_named
 
 # GitHub refuses a step summary over 1 MiB; beyond it the report artifact has the rest.
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -35,23 +36,21 @@ def annotations(report: Report, documents_root: Path | None = None) -> list[str]
 
     GitHub shows only the first few annotations of a step, so the surest rot comes first.
     """
-    references = {reference.id: reference for reference in report.references}
     broken = [item for item in report.links if item.result.status.is_broken]
     broken.sort(key=lambda item: not (item.history is not None and item.history.confirmed))
+    wanted = {reference_id for item in broken for reference_id in item.link.references}
+    wanted.update(finding.reference for finding in report.findings)
+    references = references_named(report.references, wanted)
     lines: list[str] = []
     for item in broken:
         for reference_id in item.link.references or ("",):
             reference = references.get(reference_id)
             lines.append(_broken_link(item, reference_id, reference, documents_root))
-    lines.extend(
-        _finding(finding, references.get(finding.reference), documents_root) for finding in report.findings
-    )
+    lines.extend(_finding(finding, references.get(finding.reference), documents_root) for finding in report.findings)
     return list(dict.fromkeys(lines))
 
 
-def _broken_link(
-    item: LinkReport, reference_id: str, reference: Reference | None, documents_root: Path | None
-) -> str:
+def _broken_link(item: LinkReport, reference_id: str, reference: Reference | None, documents_root: Path | None) -> str:
     result = item.result
     confirmed = item.history is not None and item.history.confirmed
     title = f"{'Confirmed broken' if confirmed else 'Broken'} link ({result.status})"
@@ -77,9 +76,7 @@ def _finding(finding: Finding, reference: Reference | None, documents_root: Path
     return command("warning", message, [*location, ("title", title)])
 
 
-def _location(
-    reference: Reference | None, documents_root: Path | None, url: str | None
-) -> list[tuple[str, str]]:
+def _location(reference: Reference | None, documents_root: Path | None, url: str | None) -> list[tuple[str, str]]:
     """``file`` (relative to ``documents_root`` when under it) and ``line`` of a reference or its URL."""
     if reference is None or reference.document.startswith("<"):
         return []

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -27,10 +28,12 @@ from .summary import (
     Phrasing,
     Summary,
     archived_phrasings,
+    chunked,
     cited_date,
     citing_langs,
+    group_links,
+    in_citing_order,
     link_host,
-    links_by_reference,
     safe_href,
     summarize,
     verdict,
@@ -195,6 +198,8 @@ class HomepageLine:
 @dataclass(frozen=True)
 class RowView:
     reference: Reference
+    anchor: str  # the row's element id
+    ibid_anchor: str | None  # the row of the note an "Ibid." repeats, when the report has it
     label: str
     document_label: str | None  # the document's name when several were audited
     date: str | None
@@ -267,9 +272,7 @@ def reading_views(item: LinkReport) -> tuple[ReadingView, ...]:
     """The readings of an ambiguous spelling, the one reported marked (none when the text was clear)."""
     if len(item.link.candidates) < 2:
         return ()
-    return tuple(
-        ReadingView(url=url, href=safe_href(url), chosen=url == item.link.url) for url in item.link.candidates
-    )
+    return tuple(ReadingView(url=url, href=safe_href(url), chosen=url == item.link.url) for url in item.link.candidates)
 
 
 def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
@@ -347,16 +350,94 @@ def qualified_label(reference: Reference, several: bool) -> str:
     return f"{reference.document} {label}" if several else label
 
 
-def homepage_lines(report: Report, anchors: dict[str, str]) -> list[HomepageLine]:
+@dataclass(frozen=True)
+class Named:
+    """What the page shows of a reference that a finding or a saved link names: its anchor and labels."""
+
+    anchor: str
+    label: str  # the note's number
+    qualified: str  # the number with its document's name when several were audited
+    document: str
+
+
+@dataclass
+class Survey:
+    """What the page needs from the references before their table, gathered in one reading of them: the
+    references are read twice in all (this, then the table), and never held together."""
+
+    cited: dict[str, list[LinkReport]]  # reference id -> its links, in the order it cites them
+    languages: list[str]  # every half's language, sorted
+    years: list[YearColumn]
+    attention: bool  # a row needs attention (a broken or blocked link): the page offers that filter
+    named: dict[str, Named]  # the references that findings and saved links name, by id
+    ibid_targets: frozenset[str]  # every id an "Ibid." repeats
+    ibid_later: dict[str, str]  # id -> anchor of an ibid target seen after the first note naming it
+
+
+def survey(report: Report) -> Survey:
+    cited = group_links(report.links)
+    wanted = {finding.reference for finding in report.findings}
+    wanted.update(reference_id for item in report.links if item.saved for reference_id in item.link.references)
+    watched = {
+        reference_id
+        for item in report.links
+        if item.result.status.is_broken or item.result.status.is_blocked
+        for reference_id in item.link.references
+    }
+    several = len(report.documents) > 1
+    languages: set[str] = set()
+    tally: dict[str, Counter[str]] = {}
+    unread = dict(cited)  # the ids no reference has yet: the links naming an id the report lacks are left
+    attention = False
+    named: dict[str, Named] = {}
+    ibid_targets: set[str] = set()
+    ibid_later: dict[str, str] = {}
+    for index, reference in enumerate(report.references):
+        identifier = reference.id
+        for half in reference.halves:
+            languages.add(half.lang)
+        if reference.ibid_of:
+            ibid_targets.add(reference.ibid_of)
+        if identifier in ibid_targets:
+            ibid_later[identifier] = f"ref-{index + 1}"
+        if identifier in wanted:
+            label = _reference_label(reference)
+            named[identifier] = Named(
+                anchor=f"ref-{index + 1}",
+                label=label,
+                qualified=f"{reference.document} {label}" if several else label,
+                document=reference.document,
+            )
+        if not attention and identifier in watched:
+            attention = True
+        items = unread.pop(identifier, None)
+        if items:
+            in_citing_order(items, reference)
+            for item in items:
+                _count_year(tally, cited_date(reference, item) or item.link.cited_date, item)
+    for items in unread.values():
+        for item in items:
+            _count_year(tally, item.link.cited_date, item)
+    return Survey(
+        cited=cited,
+        languages=sorted(languages),
+        years=_year_columns(tally),
+        attention=attention,
+        named=named,
+        ibid_targets=frozenset(ibid_targets),
+        ibid_later=ibid_later,
+    )
+
+
+def homepage_lines(report: Report, named: dict[str, Named]) -> list[HomepageLine]:
     """The ``homepage_only`` findings folded into one line per document."""
-    references = {reference.id: reference for reference in report.references}
     by_document: dict[str, list[tuple[str, str]]] = {}
     for finding in report.findings:
-        reference = references.get(finding.reference)
-        if finding.kind is not FindingKind.HOMEPAGE_ONLY or reference is None or finding.reference not in anchors:
+        reference = named.get(finding.reference)
+        if finding.kind is not FindingKind.HOMEPAGE_ONLY or reference is None:
             continue
         entries = by_document.setdefault(reference.document, [])
-        entry = (_reference_label(reference), anchors[finding.reference])
+        entry = (reference.label, reference.anchor)
         if entry not in entries:
             entries.append(entry)
     several = len(report.documents) > 1
@@ -370,8 +451,9 @@ def homepage_lines(report: Report, anchors: dict[str, str]) -> list[HomepageLine
     return lines
 
 
-def _rows(report: Report, lang: str) -> list[RowView]:
-    cited = links_by_reference(report)
+def _rows(report: Report, lang: str, known: Survey) -> Iterator[RowView]:
+    """The table's rows, made one at a time as the references are read (only the row being written is held)."""
+    cited = known.cited
     findings: dict[str, list[FindingView]] = {}
     homepage_only: set[str] = set()
     for finding in report.findings:
@@ -388,58 +470,64 @@ def _rows(report: Report, lang: str) -> list[RowView]:
         )
     several = len(report.documents) > 1
     rank = {status: index for index, status in enumerate(SEVERITY)}
-    rows: list[RowView] = []
-    for reference in report.references:
-        links = tuple(_link_view(item, reference, lang) for item in cited.get(reference.id, []))
+    ibid_before: dict[str, str] = {}  # id -> anchor of an ibid target, as the table passes it
+    for index, reference in enumerate(report.references):
+        anchor = f"ref-{index + 1}"
+        if reference.id in known.ibid_targets:
+            ibid_before[reference.id] = anchor
+        ibid_anchor = None
+        if reference.ibid_of:
+            ibid_anchor = known.ibid_later.get(reference.ibid_of) or ibid_before.get(reference.ibid_of)
+        links = tuple(_link_view(item, reference, lang) for item in cited.get(reference.id, ()))
         dates = sorted({half.date for half in reference.halves if half.date})
         statuses = list(dict.fromkeys(link.status.value for link in links))
         domains = list(dict.fromkeys(link.host for link in links if link.host))
         own = tuple(findings.get(reference.id, ()))
-        rows.append(
-            RowView(
-                reference=reference,
-                label=_reference_label(reference),
-                document_label=reference.document if several else None,
-                date=dates[0] if dates else None,
-                links=links,
-                findings=own,
-                statuses=" ".join(statuses),
-                domains=" ".join(domains),
-                kinds=" ".join(
-                    dict.fromkeys(
-                        [finding.kind for finding in own]
-                        + (["homepage_only"] if reference.id in homepage_only else [])
-                    )
-                ),
-                langs=" ".join(dict.fromkeys(half.lang for half in reference.halves)),
-                sort_status=min((rank[link.status] for link in links), default=len(SEVERITY)),
-                broken=any(link.status.is_broken for link in links),
-                attention=any(link.status.is_broken or link.status.is_blocked for link in links),
-                archived=any(link.archive is not None for link in links),
-                homepage_only=reference.id in homepage_only,
+        yield RowView(
+            reference=reference,
+            anchor=anchor,
+            ibid_anchor=ibid_anchor,
+            label=_reference_label(reference),
+            document_label=reference.document if several else None,
+            date=dates[0] if dates else None,
+            links=links,
+            findings=own,
+            statuses=" ".join(statuses),
+            domains=" ".join(domains),
+            kinds=" ".join(
+                dict.fromkeys(
+                    [finding.kind for finding in own] + (["homepage_only"] if reference.id in homepage_only else [])
+                )
+            ),
+            langs=" ".join(dict.fromkeys(half.lang for half in reference.halves)),
+            sort_status=min((rank[link.status] for link in links), default=len(SEVERITY)),
+            broken=any(link.status.is_broken for link in links),
+            attention=any(link.status.is_broken or link.status.is_blocked for link in links),
+            archived=any(link.archive is not None for link in links),
+            homepage_only=reference.id in homepage_only,
+        )
+
+
+def saved_views(report: Report, named: dict[str, Named]) -> list[SavedView]:
+    views = []
+    for item in report.links:
+        if not item.saved:
+            continue
+        references = []
+        for reference_id in item.link.references:
+            reference = named.get(reference_id)
+            references.append((reference.qualified, reference.anchor) if reference else (reference_id, None))
+        views.append(
+            SavedView(
+                url=item.link.url,
+                href=safe_href(item.link.url),
+                status=item.result.status,
+                capture=item.saved,
+                capture_href=safe_href(item.saved),
+                references=tuple(references),
             )
         )
-    return rows
-
-
-def saved_views(report: Report, anchors: dict[str, str]) -> list[SavedView]:
-    several = len(report.documents) > 1
-    labels = {reference.id: qualified_label(reference, several) for reference in report.references}
-    return [
-        SavedView(
-            url=item.link.url,
-            href=safe_href(item.link.url),
-            status=item.result.status,
-            capture=item.saved,
-            capture_href=safe_href(item.saved),
-            references=tuple(
-                (labels.get(reference_id, reference_id), anchors.get(reference_id))
-                for reference_id in item.link.references
-            ),
-        )
-        for item in report.links
-        if item.saved
-    ]
+    return views
 
 
 def domain_bars(report: Report) -> list[Bar]:
@@ -457,24 +545,24 @@ def domain_bars(report: Report) -> list[Bar]:
 
 def year_columns(report: Report) -> list[YearColumn]:
     """Each citation (a link in a reference) by the year its note cites, split by what became of it."""
-    references = {reference.id: reference for reference in report.references}
-    tally: dict[str, Counter[str]] = {}
-    for item in report.links:
-        for reference_id in item.link.references:
-            reference = references.get(reference_id)
-            date = cited_date(reference, item) if reference else None
-            date = date or item.link.cited_date
-            year = date[:4] if date and date[:4].isdigit() else ""
-            status = item.result.status
-            if status.is_broken:
-                group = "gone"
-            elif status.is_blocked:
-                group = "blocked"
-            elif status.is_success:
-                group = "live"
-            else:
-                group = "other"
-            tally.setdefault(year, Counter())[group] += 1
+    return survey(report).years
+
+
+def _count_year(tally: dict[str, Counter[str]], date: str | None, item: LinkReport) -> None:
+    year = date[:4] if date and date[:4].isdigit() else ""
+    status = item.result.status
+    if status.is_broken:
+        group = "gone"
+    elif status.is_blocked:
+        group = "blocked"
+    elif status.is_success:
+        group = "live"
+    else:
+        group = "other"
+    tally.setdefault(year, Counter())[group] += 1
+
+
+def _year_columns(tally: dict[str, Counter[str]]) -> list[YearColumn]:
     columns = []
     for year in sorted(tally, key=lambda value: (value == "", value)):
         counts = tally[year]
@@ -557,33 +645,41 @@ def page_script() -> tuple[Markup, str]:
 
 
 def render(report: Report) -> str:
+    return "".join(_pieces(report))
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The same text as ``render``, in pieces written as the table's rows are made: the page of a long document
+    is never held whole, nor are its rows."""
+    return chunked(_pieces(report))
+
+
+def _pieces(report: Report) -> Iterator[str]:
     lang = i18n.language(report.lang)
     summary: Summary = summarize(report)
-    rows = _rows(report, lang)
-    present = [status for status in SEVERITY if any(item.result.status is status for item in report.links)]
+    known = survey(report)
+    present_set = {item.result.status for item in report.links}
+    present = [status for status in SEVERITY if status in present_set]
     kinds = list(dict.fromkeys(finding.kind.value for finding in report.findings))
-    domains = sorted({link_host(item) for item in report.links if link_host(item)})
-    languages = sorted({half.lang for reference in report.references for half in reference.halves})
+    domains = sorted({host for item in report.links if (host := link_host(item))})
 
     def label(key: str) -> str:
         return i18n.label(key, lang)
 
     script, script_hash = page_script()
-    anchors = {reference.id: f"ref-{index + 1}" for index, reference in enumerate(report.references)}
-    attention = sum(1 for row in rows if row.attention)
 
-    return _template().render(
+    return _template().generate(
         report=report,
         lang=lang,
         summary=summary,
         verdicts={code: verdict(summary, code, offline=report.offline) for code in i18n.LANGUAGES},
-        rows=rows,
+        rows=_rows(report, lang, known),
         present_statuses=present,
         finding_kinds=kinds,
         domains=domains,
-        languages=languages,
+        languages=known.languages,
         domain_bars=domain_bars(report),
-        year_columns=year_columns(report),
+        year_columns=known.years,
         trend=trend_points(report),
         t=label,
         status_label=lambda status: i18n.status_label(status, lang),
@@ -591,10 +687,9 @@ def render(report: Report) -> str:
         language_name=lambda code: i18n.language_name(code, lang),
         catalog=script_json({code: i18n.catalog(code) for code in i18n.LANGUAGES}),
         languages_offered=i18n.LANGUAGES,
-        anchors=anchors,
-        saved=saved_views(report, anchors),
-        homepage_lines=homepage_lines(report, anchors),
-        attention=attention,
+        saved=saved_views(report, known.named),
+        homepage_lines=homepage_lines(report, known.named),
+        attention=known.attention,
         fix_label=Markup(css_string(label("fix_inserts"))),
         title_unmatched=sum(
             1 for item in report.links if item.result.title_match is False and item.result.status.is_success
@@ -602,7 +697,7 @@ def render(report: Report) -> str:
         orphan_findings=[
             (finding, translations(finding.message, i18n.LANGUAGES))
             for finding in report.findings
-            if finding.reference not in anchors
+            if finding.reference not in known.named
         ],
         script=script,
         script_hash=script_hash,
@@ -616,3 +711,5 @@ class HtmlReporter:
     def render(self, report: Report) -> str:
         return render(report)
 
+    def chunks(self, report: Report) -> Iterator[str]:
+        return chunks(report)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
 
 from ..models import FindingKind, Half, LinkReport, Reference, Report
 from ..status import Status
@@ -24,7 +26,16 @@ from .i18n import (
     status_label,
     timestamp_date,
 )
-from .summary import archived_phrasings, is_confirmed, links_by_reference, report_langs, safe_href, summarize
+from .summary import (
+    archived_phrasings,
+    chunked,
+    group_links,
+    in_citing_order,
+    is_confirmed,
+    report_langs,
+    safe_href,
+    summarize,
+)
 from .translate import translate
 
 FILE_NAME = "linkaudit.md"
@@ -56,21 +67,24 @@ def link(url: str | None, text: str | None = None) -> str:
     href = safe_href(url)
     if href is None:
         return shown
-    target = "".join(
-        character if character not in "()<> |\\\"'" else f"%{ord(character):02X}" for character in href
-    )
+    target = "".join(character if character not in "()<> |\\\"'" else f"%{ord(character):02X}" for character in href)
     return f"[{shown}]({target})"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], lang: str) -> list[str]:
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], lang: str, total: int | None = None) -> list[str]:
+    """A table of the first ``MAX_ROWS`` rows (only those are made: ``rows`` may be lazy), and how many more of
+    ``total`` (by default, the number of rows) there are."""
     lines = [
         "| " + " | ".join(escape(header) for header in headers) + " |",
         "|" + "|".join("---" for _ in headers) + "|",
     ]
-    lines.extend("| " + " | ".join(row) + " |" for row in rows[:MAX_ROWS])
-    if len(rows) > MAX_ROWS:
+    if total is None:
+        rows = list(rows)
+        total = len(rows)
+    lines.extend("| " + " | ".join(row) + " |" for row in islice(rows, MAX_ROWS))
+    if total > MAX_ROWS:
         lines.append("")
-        lines.append(escape(label("and_more", lang).format(count=len(rows) - MAX_ROWS)))
+        lines.append(escape(label("and_more", lang).format(count=total - MAX_ROWS)))
     return lines
 
 
@@ -104,6 +118,16 @@ def _status_cell(item: LinkReport, lang: str) -> str:
 
 
 def render(report: Report) -> str:
+    return "\n".join(_lines(report)) + "\n"
+
+
+def chunks(report: Report) -> Iterator[str]:
+    """The same text as ``render``, in pieces (the file is small: its tables are capped)."""
+    return chunked(f"{line}\n" for line in _lines(report))
+
+
+def _lines(report: Report) -> list[str]:
+    """The report's lines. The references are read once, whatever their number."""
     lang = report.lang
     summary = summarize(report)
     lines = [f"# {escape(label('title', lang))}", "", escape(summary.verdict, limit=1000), ""]
@@ -124,9 +148,7 @@ def render(report: Report) -> str:
         ],
         lang,
     )
-    counted = [
-        f"{escape(status_label(status, lang))}: {count}" for status, count in summary.by_status if count
-    ]
+    counted = [f"{escape(status_label(status, lang))}: {count}" for status, count in summary.by_status if count]
     if counted:
         lines += ["", f"{escape(label('status_counts', lang))}: " + " · ".join(counted)]
     if report.offline:
@@ -135,12 +157,17 @@ def render(report: Report) -> str:
         lines += ["", f"> {escape(label('simulated', lang))} {escape(label('simulated_history', lang))}"]
 
     broken = [item for item in report.links if item.result.status.is_broken]
-    references = {reference.id: reference for reference in report.references}
+    # The references are read once, and only those a table shows are kept: the notes citing a broken link
+    # (the first MAX_ROWS of them), and those the broken links' archive cells and the findings name.
+    wanted = {reference_id for item in broken[:MAX_ROWS] for reference_id in item.link.references}
+    wanted.update(finding.reference for finding in report.findings if finding.kind is FindingKind.HOMEPAGE_ONLY)
+    survey = _survey(report.references, group_links(broken), wanted)
+    references = survey.named
     lines += ["", f"## {escape(label('broken', lang))} ({len(broken)})", ""]
     if broken:
         lines += _table(
             [label(key, lang) for key in ("status", "url", "cited_by", "archive_replacement", "detail")],
-            [
+            (
                 [
                     _status_cell(item, lang),
                     link(item.link.url),
@@ -149,20 +176,21 @@ def render(report: Report) -> str:
                     escape(translate(item.result.detail, lang)),
                 ]
                 for item in broken
-            ],
+            ),
             lang,
+            total=len(broken),
         )
     else:
         lines.append(escape(label("none", lang)))
 
-    lines += _broken_references(report)
+    lines += _broken_references(survey, lang)
 
     blocked = [item for item in report.links if item.result.status is Status.BLOCKED]
     if blocked:
         lines += ["", f"## {escape(label('blocked', lang))} ({len(blocked)})", ""]
         lines += _table(
             [label(key, lang) for key in ("url", "http", "cited_by", "detail")],
-            [
+            (
                 [
                     link(item.link.url),
                     str(item.result.http_status or ""),
@@ -170,8 +198,9 @@ def render(report: Report) -> str:
                     escape(translate(item.result.detail, lang)),
                 ]
                 for item in blocked
-            ],
+            ),
             lang,
+            total=len(blocked),
         )
 
     drift = [item for item in report.links if item.result.title_match is False]
@@ -179,7 +208,7 @@ def render(report: Report) -> str:
         lines += ["", f"## {escape(label('drift', lang))} ({len(drift)})", ""]
         lines += _table(
             [label(key, lang) for key in ("status", "url", "title_now", "cited_title", "cited_by")],
-            [
+            (
                 [
                     escape(status_label(item.result.status, lang)),
                     link(item.link.url),
@@ -188,8 +217,9 @@ def render(report: Report) -> str:
                     _references_cell(item),
                 ]
                 for item in drift
-            ],
+            ),
             lang,
+            total=len(drift),
         )
 
     saved = [item for item in report.links if item.saved]
@@ -197,12 +227,17 @@ def render(report: Report) -> str:
         lines += ["", f"## {escape(label('saved_count', lang))} ({len(saved)})", ""]
         lines += _table(
             [label(key, lang) for key in ("url", "status", "capture", "cited_by")],
-            [
-                [link(item.link.url), escape(status_label(item.result.status, lang)), link(item.saved),
-                 _references_cell(item)]
+            (
+                [
+                    link(item.link.url),
+                    escape(status_label(item.result.status, lang)),
+                    link(item.saved),
+                    _references_cell(item),
+                ]
                 for item in saved
-            ],
+            ),
             lang,
+            total=len(saved),
         )
 
     lines += _repairs(report, lang)
@@ -233,7 +268,7 @@ def render(report: Report) -> str:
     if report.notes:
         lines += ["", f"## {escape(label('notes', lang))}", ""]
         lines += [f"- {escape(translate(note, lang), limit=1000)}" for note in report.notes]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _code(text: str) -> str:
@@ -249,14 +284,12 @@ def _repairs(report: Report, lang: str) -> list[str]:
     if not repaired:
         return []
     rows = []
-    for item in repaired:
+    for item in repaired[:MAX_ROWS]:
         kinds = list(dict.fromkeys(repair.kind.value for repair in item.link.repairs))
         written = list(dict.fromkeys(as_written(repair.raw) for repair in item.link.repairs))
         readings = ""
         if len(item.link.candidates) > 1:
-            readings = ", ".join(
-                ("✓ " if url == item.link.url else "") + escape(url) for url in item.link.candidates
-            )
+            readings = ", ".join(("✓ " if url == item.link.url else "") + escape(url) for url in item.link.candidates)
         rows.append(
             [
                 link(item.link.url),
@@ -267,23 +300,45 @@ def _repairs(report: Report, lang: str) -> list[str]:
         )
     lines = ["", f"## {escape(label('repairs', lang))} ({len(repaired)})", ""]
     return lines + _table(
-        [label(key, lang) for key in ("url", "repair", "text_said", "readings")], rows, lang
+        [label(key, lang) for key in ("url", "repair", "text_said", "readings")], rows, lang, total=len(repaired)
     )
 
 
-def _broken_references(report: Report) -> list[str]:
+@dataclass
+class _Survey:
+    """What one reading of the references gives the report: the notes citing a broken link (the first
+    ``MAX_ROWS``, with their broken links in citing order), how many there are, the languages of their halves,
+    and the references asked for by id."""
+
+    rows: list[tuple[Reference, list[LinkReport]]] = field(default_factory=list)
+    count: int = 0
+    originals: Counter[str] = field(default_factory=Counter)
+    translations: Counter[str] = field(default_factory=Counter)
+    named: dict[str, Reference] = field(default_factory=dict)
+
+
+def _survey(references: Iterable[Reference], broken: dict[str, list[LinkReport]], wanted: set[str]) -> _Survey:
+    survey = _Survey()
+    for reference in references:
+        if reference.id in wanted:
+            survey.named[reference.id] = reference  # the last of an id, as a dict of every reference keeps
+        items = broken.get(reference.id)
+        if not items:
+            continue
+        survey.count += 1
+        survey.originals.update(half.lang for half in reference.halves[:1] if half.lang)
+        survey.translations.update(half.lang for half in reference.halves[1:] if half.lang)
+        if len(survey.rows) < MAX_ROWS:
+            survey.rows.append((reference, in_citing_order(items, reference)))
+    return survey
+
+
+def _broken_references(survey: _Survey, lang: str) -> list[str]:
     """Each note citing a broken link, its original and translation side by side, so a reader fixes both."""
-    lang = report.lang
-    cited = links_by_reference(report)
-    rows: list[tuple[Reference, list[LinkReport]]] = []
-    for reference in report.references:
-        broken = [item for item in cited.get(reference.id, []) if item.result.status.is_broken]
-        if broken:
-            rows.append((reference, broken))
-    if not rows:
+    if not survey.count:
         return []
-    original = _usual_lang(reference.halves[:1] for reference, _ in rows)
-    translation = _usual_lang(reference.halves[1:] for reference, _ in rows)
+    original = _usual_lang(survey.originals)
+    translation = _usual_lang(survey.translations)
     headers = [
         label("reference", lang),
         f"{label('original', lang)} ({original})" if original else label("original", lang),
@@ -291,12 +346,9 @@ def _broken_references(report: Report) -> list[str]:
         label("links", lang),
     ]
     table = []
-    for reference, broken in rows:
+    for reference, broken in survey.rows:
         halves = reference.halves or (Half(lang="", text=reference.text),)
-        statuses = [
-            f"{escape(status_label(item.result.status, lang))}: {link(item.link.url)}"
-            for item in broken
-        ]
+        statuses = [f"{escape(status_label(item.result.status, lang))}: {link(item.link.url)}" for item in broken]
         table.append(
             [
                 escape(reference.id),
@@ -305,21 +357,19 @@ def _broken_references(report: Report) -> list[str]:
                 LINE_BREAK.join(statuses),
             ]
         )
-    heading = f"## {escape(label('references_broken', lang))} ({len(rows)})"
-    return ["", heading, "", *_table(headers, table, lang)]
+    heading = f"## {escape(label('references_broken', lang))} ({survey.count})"
+    return ["", heading, "", *_table(headers, table, lang, total=survey.count)]
 
 
-def _usual_lang(columns: Iterable[Sequence[Half]]) -> str:
+def _usual_lang(counts: Counter[str]) -> str:
     """The language most halves of a column are in (named in its header), "" when there are none."""
-    counts = Counter(half.lang for halves in columns for half in halves if half.lang)
     return counts.most_common(1)[0][0] if counts else ""
 
 
 def _half_cell(halves: Sequence[Half], usual: str) -> str:
     """The halves' text, shortened; a half in another language than the header's is tagged with its own."""
     return LINE_BREAK.join(
-        (f"({escape(half.lang)}) " if half.lang and half.lang != usual else "")
-        + escape(half.text, limit=MAX_HALF)
+        (f"({escape(half.lang)}) " if half.lang and half.lang != usual else "") + escape(half.text, limit=MAX_HALF)
         for half in halves
     )
 
@@ -330,3 +380,6 @@ class MarkdownReporter:
 
     def render(self, report: Report) -> str:
         return render(report)
+
+    def chunks(self, report: Report) -> Iterator[str]:
+        return chunks(report)

@@ -6,7 +6,7 @@ from disagreeing. The small helpers beside it answer questions every reporter as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
@@ -153,16 +153,61 @@ def _count(summary: Summary, which: Callable[[Status], bool]) -> int:
 
 
 def links_by_reference(report: Report) -> dict[str, list[LinkReport]]:
-    """Reference id -> the links it cites, in the order the reference cites them."""
+    """Reference id -> the links it cites, in the order the reference cites them.
+
+    Reads every reference once; a writer that goes through the references anyway should use ``group_links``
+    and ``in_citing_order`` as it goes instead."""
+    grouped = group_links(report.links)
+    for reference in report.references:
+        items = grouped.get(reference.id)
+        if items:
+            in_citing_order(items, reference)
+    return grouped
+
+
+def references_named(references: Iterable[Reference], ids: Collection[str]) -> dict[str, Reference]:
+    """The references whose id is in ``ids`` (the last one of an id, as a dict of them all would keep), read in
+    one pass: only these are held, never every reference of a long document."""
+    if not ids:
+        return {}
+    return {reference.id: reference for reference in references if reference.id in ids}
+
+
+def group_links(links: Iterable[LinkReport]) -> dict[str, list[LinkReport]]:
+    """Reference id -> the links citing it, in the report's order (a link once per time it names the id)."""
     grouped: dict[str, list[LinkReport]] = {}
-    for item in report.links:
+    for item in links:
         for reference_id in item.link.references:
             grouped.setdefault(reference_id, []).append(item)
-    order = {reference.id: reference.urls for reference in report.references}
-    for reference_id, items in grouped.items():
-        urls = order.get(reference_id, ())
-        items.sort(key=lambda item: _position(item, urls))
     return grouped
+
+
+def in_citing_order(items: list[LinkReport], reference: Reference) -> list[LinkReport]:
+    """``items`` (the links citing ``reference``) sorted in place into the order the reference cites them."""
+    if len(items) > 1:
+        urls = reference.urls
+        items.sort(key=lambda item: _position(item, urls))
+    return items
+
+
+STREAM_CHUNK = 64 * 1024  # characters: the size of the pieces a streamed report is written in
+
+
+def chunked(pieces: Iterable[str], size: int | None = None) -> Iterator[str]:
+    """``pieces`` joined into strings of about ``size`` (default ``STREAM_CHUNK``) characters: the same text, in
+    fewer writes."""
+    size = STREAM_CHUNK if size is None else size
+    pending: list[str] = []
+    held = 0
+    for piece in pieces:
+        pending.append(piece)
+        held += len(piece)
+        if held >= size:
+            yield "".join(pending)
+            pending.clear()
+            held = 0
+    if pending:
+        yield "".join(pending)
 
 
 def _position(item: LinkReport, urls: tuple[str, ...]) -> int:
