@@ -8,6 +8,7 @@ import socket
 import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -765,3 +766,26 @@ async def test_a_stopped_verdict_thread_reads_nothing_more(monkeypatch: pytest.M
     pending = verdicts.judge(Page("http://a.kz/", "http://a.kz/", 200, text="x"), plain("http://a.kz/"), None)
     await asyncio.sleep(0.05)
     assert read == [] and not pending.done()
+
+
+async def test_each_result_carries_its_own_spelling_and_the_request_time(
+    site: Served, make_config: ConfigFactory
+) -> None:
+    _, base = site
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}/gone"
+    page = f"{base}/a"
+    links = [
+        Link(url=page, normalized=page, references=()),
+        Link(url=page.upper().replace("HTTP://", "http://"), normalized=page, references=()),  # one fetch
+        Link(url=dead, normalized=dead, references=()),
+    ]
+    async with Checker(make_config(retries=0)) as checker:
+        first, second, failed = await checker.check(links)
+    assert (first.url, second.url, failed.url) == (links[0].url, links[1].url, dead)
+    assert first.status is second.status is Status.OK
+    assert replace(second, url=first.url) == first
+    assert failed.status is Status.CONNECTION_ERROR
+    assert failed.elapsed_ms is not None and failed.attempts == 1
+    assert first.elapsed_ms is not None and first.detail == "200 OK"

@@ -412,7 +412,9 @@ class Checker:
                 shared = task.result()
                 for index in indexes:
                     link = links[index]
-                    result = replace(shared, url=link.url, normalized=link.normalized)
+                    result = shared
+                    if link.url != shared.url or link.normalized != shared.normalized:
+                        result = replace(shared, url=link.url, normalized=link.normalized)
                     results[index] = result
                     if on_result is not None:
                         on_result(result)
@@ -570,11 +572,11 @@ class Checker:
             result = replace(
                 base, status=Status.CONNECTION_ERROR, detail=f"could not be checked: {type(error).__name__}: {reason}"
             )
-        return replace(
-            result,
-            detail=clean_detail(result.detail),
-            title=None if result.title is None else quote(result.title, len(result.title) + 1) or None,
-        )
+        detail = clean_detail(result.detail)
+        title = None if result.title is None else quote(result.title, len(result.title) + 1) or None
+        if detail == result.detail and title == result.title:
+            return result  # already one clean line (the usual case): no copy
+        return replace(result, detail=detail, title=title)
 
     async def _check_link_unguarded(self, link: Link, base: CheckResult) -> CheckResult:
         loop = asyncio.get_running_loop()
@@ -593,12 +595,10 @@ class Checker:
         attempted = await self._policy.run(lambda: self._attempt(target, first_host, granted, bodies))
         elapsed_ms = round((loop.time() - (granted[0] if granted else loop.time())) * 1000)
         if attempted.error is not None:
-            result = self._from_error(base, attempted.error, attempted.attempts)
-        else:
-            assert attempted.page is not None
-            utf8 = bodies[-1][1] if bodies and bodies[-1][0] is attempted.page else None
-            result = await self._from_page(base, link, attempted, elapsed_ms, utf8)
-        return replace(result, elapsed_ms=elapsed_ms)
+            return self._from_error(base, attempted.error, attempted.attempts, elapsed_ms)
+        assert attempted.page is not None
+        utf8 = bodies[-1][1] if bodies and bodies[-1][0] is attempted.page else None
+        return await self._from_page(base, link, attempted, elapsed_ms, utf8)
 
     async def _attempt(
         self, target: str, first_host: str, granted: list[float], bodies: list[tuple[Page, bytes | None]]
@@ -672,7 +672,7 @@ class Checker:
         answers = await self._lookup.resolve(host, port, socket.AF_UNSPEC)
         return [str(answer["host"]) for answer in answers]
 
-    def _from_error(self, base: CheckResult, error: FetchError, attempts: int) -> CheckResult:
+    def _from_error(self, base: CheckResult, error: FetchError, attempts: int, elapsed_ms: int) -> CheckResult:
         if isinstance(error, FetchTimeout):
             noun = "attempt" if attempts == 1 else "attempts"
             detail = f"timed out after {_seconds(self._settings.timeout)} s ({attempts} {noun})"
@@ -686,6 +686,7 @@ class Checker:
             redirects=error.redirects,
             final_url=error.redirects[-1] if error.redirects else None,
             attempts=attempts,
+            elapsed_ms=elapsed_ms,
         )
 
     async def _from_page(
@@ -693,35 +694,37 @@ class Checker:
     ) -> CheckResult:
         page, attempts = attempted.page, attempted.attempts
         assert page is not None
-        result = replace(
-            base,
-            http_status=page.http_status,
-            final_url=page.final_url,
-            redirects=page.redirects,
-            title=page.title,
-            attempts=attempts,
-        )
+
+        def result(status: Status, detail: str, title_match: bool | None = None) -> CheckResult:
+            return replace(
+                base,
+                status=status,
+                detail=detail,
+                http_status=page.http_status,
+                final_url=page.final_url,
+                redirects=page.redirects,
+                title=page.title,
+                title_match=title_match,
+                attempts=attempts,
+                elapsed_ms=elapsed_ms,
+            )
+
         verdict = judge_http_status(page.http_status)
         if verdict is not None and page.http_status in self.config.accept:  # --accept: the user counts it live
             detail = f"{http_detail(page.http_status)}, accepted by configuration (--accept)"
-            return replace(result, status=Status.OK, detail=detail)
+            return result(Status.OK, detail)
         if verdict is not None and page.http_status == 404 and is_doi_url(page.final_url):
             verdict = Verdict(Status.DEAD, "DOI not registered", None)  # the resolver does not know it
         if verdict is not None:
             detail = _with_attempts(verdict.detail, attempts)
             if attempted.gave_up is not None:
                 detail = f"{detail}: {attempted.gave_up}"
-            return replace(result, status=verdict.status, detail=detail)
+            return result(verdict.status, detail)
         view, verdict = await self._judge(page, link, utf8)
         if verdict.status.is_success and self.config.probe and not is_homepage(link.normalized):
             verdict = await self._probe_verdict(link, view, verdict)
         verdict = drift_decision(link, page, verdict)  # a live page carrying another work is rot
-        return replace(
-            result,
-            status=verdict.status,
-            detail=verdict.detail or http_detail(page.http_status),
-            title_match=verdict.title_match,
-        )
+        return result(verdict.status, verdict.detail or http_detail(page.http_status), verdict.title_match)
 
     async def _judge(self, page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
         """The page read once (a bounded ``PageView``) and judged; a long page in the verdict thread, so the

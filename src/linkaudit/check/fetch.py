@@ -526,7 +526,7 @@ class _Received:
 async def _receive(response: aiohttp.ClientResponse, max_body: int) -> _Received:
     raw_type = response.headers.get("Content-Type")
     mime = response.content_type if raw_type else None
-    headers = tuple((key, value) for key, value in response.headers.items())
+    headers = tuple(response.headers.items())
     body: bytes | None = None
     truncated = False
     if _is_text(mime):
