@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -140,6 +142,11 @@ def test_texts_without_decimal_digits_have_no_dates(text: str) -> None:
         assert find_dates(f"{text} 2011 ²")[-1].iso.startswith("2011")
 
 
+def _plain(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern with its month word taken greedily, not possessively."""
+    return re.compile(pattern.pattern.replace("{3,14}+", "{3,14}"), pattern.flags)
+
+
 def _plain_find_dates(text: str) -> list[dates.FoundDate]:
     """``find_dates`` by its plain definition: every pattern searched over the whole text, URLs blanked."""
     if not any(character.isdecimal() for character in text):
@@ -155,7 +162,7 @@ def _plain_find_dates(text: str) -> list[dates.FoundDate]:
             found.append(dates.FoundDate(iso, start, end, precision))
 
     for pattern in (dates._DAY_MONTH_YEAR, dates._MONTH_DAY_YEAR, dates._YEAR_DAY_MONTH):
-        for match in pattern.finditer(text):
+        for match in _plain(pattern).finditer(text):
             month = dates._month_number(match.group("month"))
             if month is not None:
                 add(match, dates._iso(int(match.group("year")), month, int(match.group("day"))), 3)
@@ -165,7 +172,7 @@ def _plain_find_dates(text: str) -> list[dates.FoundDate]:
         add(match, dates._numeric(int(match["first"]), int(match["second"]), match["separator"], int(match["year"])), 3)
     for match in dates._NUMERIC_BLANK.finditer(text):
         add(match, dates._iso(int(match["year"]), int(match["second"]), int(match["first"])), 3)
-    for match in dates._MONTH_YEAR.finditer(text):
+    for match in _plain(dates._MONTH_YEAR).finditer(text):
         month = dates._month_number(match.group("month"))
         if month is not None:
             add(match, dates._iso(int(match.group("year")), month), 2)

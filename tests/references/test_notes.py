@@ -359,3 +359,15 @@ def test_pages_after_a_marker_without_their_mark_are_not_notes() -> None:
         (FindingKind.MARKER_WITHOUT_NOTE, "A12"),
         (FindingKind.MARKER_WITHOUT_NOTE, "A51"),
     ]
+
+
+def test_a_note_that_is_a_url_holds_its_string_once() -> None:
+    """A long list of bare URLs is held in memory: the note's text, its URL as written and as repaired, and its
+    half's text are one string, and the reference's URLs are its half's tuple."""
+    parsed = parse_document(Document("d", DocumentKind.TEXT, "1. http://127.0.0.2:8080/doc/1.html\n", "utf-8"))
+    (reference,) = parsed.references
+    (found,) = reference.found
+    (half,) = reference.halves
+    assert reference.text == "http://127.0.0.2:8080/doc/1.html"
+    assert found.url is reference.text and found.raw is reference.text and half.text is reference.text
+    assert reference.urls is half.urls == (reference.text,)

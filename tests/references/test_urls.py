@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from linkaudit.models import FoundUrl, Repair
 from linkaudit.references.urls import (
+    LANDING_PAGES,
+    LANGUAGE_SEGMENTS,
     _detector,
     _links,
     find_urls,
@@ -672,3 +674,33 @@ def test_simple_urls_normalize_as_the_full_normalization_does(parts: tuple[str, 
     if simple is not None:
         assert simple == (full, urlsplit(full).hostname)
     assert normalize_url(url) == full
+
+
+_HOME_PARTS = st.tuples(
+    st.sampled_from(["http://a.kz", "https://127.0.0.3:8080", "HTTP://A.KZ", "http://a.kz:99999", "http://[::1]"]),
+    st.sampled_from(["", "/", "/ru", "/ru/", "/en/main", "/index.php", "/Index.HTML", "/ru/en/x", "/a/b", "/kk-kz"]),
+    st.sampled_from(["", "?q=1", "#x", "#!/a", "?"]),
+)
+
+
+@given(_HOME_PARTS)
+@settings(max_examples=300, deadline=None)
+def test_homepages_of_simple_urls_as_of_any_url(parts: tuple[str, str, str]) -> None:
+    from urllib.parse import urlsplit
+
+    url = "".join(parts)
+    try:
+        split = urlsplit(normalize_url(url))
+    except ValueError:
+        assert not is_homepage(url)
+        return
+    segments = [segment for segment in split.path.lower().split("/") if segment]
+    expected = not split.query and not split.fragment and (
+        not segments
+        or (
+            len(segments) <= 2
+            and all(segment in LANGUAGE_SEGMENTS for segment in segments[:-1])
+            and (segments[-1] in LANGUAGE_SEGMENTS or segments[-1] in LANDING_PAGES)
+        )
+    )
+    assert is_homepage(url) is expected

@@ -227,6 +227,8 @@ def _reference(
         urls = repeated.urls if repeated is not None else ()
     else:
         urls = _unique_urls(note.found)
+        if len(note.halves) == 1 and note.halves[0].urls == urls:
+            urls = note.halves[0].urls  # one tuple, not two equal ones
     return Reference(
         id=identifier,
         document=document.name,

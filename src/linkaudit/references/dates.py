@@ -47,7 +47,8 @@ def _month_words() -> dict[str, int]:
 _MONTH_WORDS = _month_words()
 # Any word of month length: a list of every month name would make each search crawl; words that are not
 # months are rejected after the match.
-_MONTH = r"[^\W\d_]{3,14}\.?"
+# Taken possessively: what follows a month word is never a letter, so giving letters back never helps.
+_MONTH = r"[^\W\d_]{3,14}+\.?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
 _YEAR_WORD = r"(?:\s*(?:года|год|г\.|г\b|жылғы|жылы|ж\.|ж\b|yil))?"
@@ -105,6 +106,8 @@ _ACCESS_HINTS = (
     "дата", "обращен", "просмотрено", "accessed", "date", "mode", "retrieved", "visited", "viewed", "қарал",
 )
 
+_ACCESS_HINT = re.compile("|".join(re.escape(hint) for hint in _ACCESS_HINTS))
+
 # Precision ranks: a full date beats month + year beats a year.
 _FULL, _MONTH_PRECISION, _YEAR_PRECISION = 3, 2, 1
 
@@ -156,7 +159,7 @@ def _blank_urls(text: str) -> str:
     A token naming a page (``…/news2011.html``) is blanked whole; otherwise a token is blanked from where a
     URL starts in it (``(see:http://…``).
     """
-    if _URL_HINT.search(text) is None:
+    if ("//" not in text and "." not in text) or _URL_HINT.search(text) is None:  # every sign holds one
         return text
     return _URL_TOKEN.sub(_blank_token, text)
 
@@ -235,8 +238,7 @@ def _earliest_start(text: str, year: int) -> int:
 
 def _access_spans(text: str) -> list[int]:
     """Where each access phrase ends, in order: an access date starts within ``_ACCESS_REACH`` of one."""
-    folded = text.casefold()
-    if not any(hint in folded for hint in _ACCESS_HINTS):
+    if _ACCESS_HINT.search(text.casefold()) is None:
         return []
     return [match.end() for match in _ACCESS.finditer(text)]
 

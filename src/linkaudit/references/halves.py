@@ -112,9 +112,9 @@ def latin_language(text: str) -> str:
     words = _LATIN_WORD.findall(text.lower())
     if not words:
         return "en"
-    english = sum(1 for word in words if word in _ENGLISH_WORDS)
+    english = sum(map(_ENGLISH_WORDS.__contains__, words))
     scores = {
-        language: sum(1 for word in words if word in markers) + 2 * _words_with(words, letters)
+        language: sum(map(markers.__contains__, words)) + 2 * _words_with(words, letters)
         for language, (markers, letters) in _LATIN_LANGUAGES.items()
     }
     language, score = max(scores.items(), key=lambda item: item[1])

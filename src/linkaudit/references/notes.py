@@ -168,13 +168,16 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _furniture(lines: Sequence[str], page_breaks: Sequence[bool]) -> list[bool]:
     """Running titles, page numbers and GOST frame stamps of a PDF extraction: lines to drop wherever they fall.
 
     A running title is a line repeated next to page breaks (a line repeated elsewhere is text, however often);
     a line that holds only a URL is never furniture, even when many such lines look alike.
     """
-    shapes = [re.sub(r"\d+", "0", " ".join(line.split())) for line in lines]
+    shapes = [_DIGITS.sub("0", " ".join(line.split())) for line in lines]
     near = _near_page_breaks(lines, page_breaks)
     counts = Counter(shapes)
     near_counts = Counter(shape for shape, close in zip(shapes, near, strict=True) if close)

@@ -81,6 +81,7 @@ _SCHEME_SPACES = re.compile(
     re.IGNORECASE,
 )
 _NOT_AFTER_WORD = re.compile(r"(?<![^\W_])")
+_SCHEME_BLANK = re.compile(r"[ \t\r\n]")
 # A scheme glued to a word or to the URL before it (``…ruhttp://``, ``…/x,http://``, ``…/x;http://``).
 _GLUED_SCHEME = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
 _GLUED_AFTER = re.compile(r"(?<=[^\W_])|(?<=[^\W_/][,;])")
@@ -434,8 +435,7 @@ def _found_url(
         return None
     if original_end < len(text) and text[original_end] in _URL_LEGAL_PUNCTUATION:
         repairs.append(Repair.TRAILING_PUNCTUATION)
-    order = list(Repair)
-    repairs = sorted(set(repairs), key=order.index)
+    repairs = sorted(set(repairs), key=_REPAIR_ORDER.__getitem__) if repairs else repairs
     candidates = tuple(dict.fromkeys(url for url in urls if url is not None))
     return FoundUrl(
         url=urls[0],
@@ -445,6 +445,9 @@ def _found_url(
         repairs=tuple(repairs),
         candidates=candidates if len(candidates) > 1 else (),
     )
+
+
+_REPAIR_ORDER = {repair: index for index, repair in enumerate(Repair)}  # repairs are listed in this order
 
 
 def _other_readings(candidate: str, start: int, undecided: list[tuple[int, _Edit]]) -> list[str]:
@@ -606,9 +609,9 @@ def _scheme_space_edits(text: str) -> list[_Edit]:
         if not _NOT_AFTER_WORD.match(text, match.start()):
             continue
         written = match.group(0)
-        first_blank = next((index for index, character in enumerate(written) if character.isspace()), -1)
-        if first_blank < 0:
+        if not _SCHEME_BLANK.search(written):  # its blanks are spaces, tabs and line ends
             continue
+        first_blank = next((index for index, character in enumerate(written) if character.isspace()), -1)
         start = match.start() + first_blank
         replacement = "".join(text[start : match.end()].split())
         edits.append(_Edit(start, match.end(), replacement, (Repair.WHITESPACE,)))
@@ -1101,12 +1104,18 @@ def is_homepage(url: str) -> bool:
     """Whether ``url`` is a site's root or generic landing page (``/``, ``/index.php``, ``/ru/``,
     ``/en/main``) without a query: where a deep link that lost its content is sent."""
     try:
-        parts = urlsplit(normalize_url(url))
+        normalized = normalize_url(url)
+        simple = _SIMPLE_URL.match(normalized)  # without query and fragment: only its path counts
+        parts = urlsplit(normalized) if simple is None else None
     except ValueError:
         return False
-    if parts.query or parts.fragment:  # only a ``#!…`` fragment survives normalization: distinct content
+    if parts is None:
+        path = (simple.group("path") if simple is not None else "") or ""
+    elif parts.query or parts.fragment:  # only a ``#!…`` fragment survives normalization: distinct content
         return False
-    segments = [segment for segment in parts.path.lower().split("/") if segment]
+    else:
+        path = parts.path
+    segments = [segment for segment in path.lower().split("/") if segment]
     if not segments:
         return True
     if len(segments) > 2:
