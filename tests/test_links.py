@@ -193,3 +193,30 @@ def test_the_json_report_shows_each_links_repairs_candidates_and_each_halfs_acce
     assert again.references[0].halves[0].accessed == "2020-02-01"
     assert data["references"][0]["found"][0]["candidates"] == list(links[0].candidates)
     assert again.references[0].found == parsed.references[0].found
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.3:8080/doc/1.html", "https://a.kz", "HTTP://A.KZ/x", "http://a.kz:80/", "http://a.kz:99999/",
+        "mailto:x@y.kz", "not a url", "http://[::1]:8080/c", "https://doi.org/10.1/X", "http://пример.рф/путь",
+    ],
+)  # fmt: skip
+def test_a_links_key_and_host_are_the_normalized_url_and_its_host(url: str) -> None:
+    from linkaudit.references.urls import normalize_url, url_host, url_key_and_host
+
+    try:
+        normalized = normalize_url(url)
+        expected = (normalized, url_host(normalized))
+    except ValueError:
+        expected = (url, "")
+    assert url_key_and_host(url) == expected
+    (link,) = collect_links([_parsed(_ref("doc.txt#A1", (url,), None))])
+    assert (link.normalized, link.host) == expected
+
+
+def test_titles_and_spellings_are_gathered_per_reference_for_every_url() -> None:
+    reference = _ref("doc.txt#A1", ("http://a.kz/1", "http://a.kz/2"), "2012", title="Title")
+    links = collect_links([_parsed(reference)])
+    assert [link.cited_titles for link in links] == [("Title",), ("Title",)]
+    assert all(link.repairs == () and link.candidates == () for link in links)

@@ -10,30 +10,31 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from .models import CheckResult, FoundUrl, Link, LinkRepair, ParsedDocument, Reference
-from .references.urls import normalize_url, url_host
+from .references.urls import url_key_and_host
 
 
-@dataclass
 class _Pending:
-    url: str
-    normalized: str
-    host: str
-    references: list[str] = field(default_factory=list)
-    dates: list[str] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)
-    repairs: list[LinkRepair] = field(default_factory=list)
-    candidates: list[str] = field(default_factory=list)
+    """A link being gathered. Its lists other than ``references`` are made when first needed: 100,000 notes
+    that cite one URL each without a date or title should not make 400,000 empty lists."""
+
+    __slots__ = ("candidates", "dates", "host", "normalized", "references", "repairs", "titles", "url")
+
+    def __init__(self, url: str, normalized: str, host: str) -> None:
+        self.url = url
+        self.normalized = normalized
+        self.host = host
+        self.references: list[str] = []
+        self.dates: list[str] | None = None
+        self.titles: list[str] | None = None
+        self.repairs: list[LinkRepair] | None = None
+        self.candidates: list[str] | None = None
 
 
 def _key(url: str) -> tuple[str, str]:
-    try:
-        normalized = normalize_url(url)
-        return normalized, url_host(normalized)
-    except ValueError:
-        return url, ""
+    return url_key_and_host(url)
 
 
 def collect_links(parsed: Sequence[ParsedDocument]) -> tuple[Link, ...]:
@@ -41,26 +42,39 @@ def collect_links(parsed: Sequence[ParsedDocument]) -> tuple[Link, ...]:
     for document in parsed:
         for reference in document.references:
             spellings = _spellings(reference)
+            titles = reference.titles()
             for url in reference.urls:
                 normalized, host = _key(url)
                 entry = pending.get(normalized)
                 if entry is None:
-                    entry = pending[normalized] = _Pending(url=url, normalized=normalized, host=host)
+                    entry = pending[normalized] = _Pending(url, normalized, host)
                 if reference.id not in entry.references:
                     entry.references.append(reference.id)
                 date = reference.cited_date(url)
                 if date:
+                    if entry.dates is None:
+                        entry.dates = []
                     entry.dates.append(date)
-                for title in reference.titles():
+                for title in titles:
+                    if entry.titles is None:
+                        entry.titles = []
                     if title not in entry.titles:
                         entry.titles.append(title)
-                for found in spellings.get(url, ()):
-                    _add_spelling(entry, found)
+                if spellings is not None:
+                    for found in spellings.get(url, ()):
+                        _add_spelling(entry, found)
     links = [_link(p) for p in pending.values()]
     return tuple(links + _extra_readings(links))
 
 
-def _spellings(reference: Reference) -> dict[str, list[FoundUrl]]:
+def _spellings(reference: Reference) -> dict[str, list[FoundUrl]] | None:
+    """Each URL's spellings, when any was repaired or left readings to choose from (the only ones a link
+    keeps); None when none was."""
+    for found in reference.found:
+        if found.repairs or found.candidates:
+            break
+    else:
+        return None
     by_url: dict[str, list[FoundUrl]] = {}
     for found in reference.found:
         by_url.setdefault(found.url, []).append(found)
@@ -70,11 +84,13 @@ def _spellings(reference: Reference) -> dict[str, list[FoundUrl]]:
 def _add_spelling(entry: _Pending, found: FoundUrl) -> None:
     for repair in found.repairs:
         item = LinkRepair(kind=repair, raw=found.raw, url=found.url)
+        if entry.repairs is None:
+            entry.repairs = []
         if item not in entry.repairs:
             entry.repairs.append(item)
     if found.candidates:
-        if not entry.candidates:
-            entry.candidates.append(entry.url)
+        if entry.candidates is None:
+            entry.candidates = [entry.url]
         entry.candidates.extend(url for url in found.candidates if url not in entry.candidates)
 
 
@@ -84,10 +100,10 @@ def _link(p: _Pending) -> Link:
         normalized=p.normalized,
         references=tuple(p.references),
         cited_date=min(p.dates) if p.dates else None,
-        cited_titles=tuple(p.titles),
+        cited_titles=tuple(p.titles) if p.titles else (),
         host=p.host,
-        repairs=tuple(p.repairs),
-        candidates=tuple(p.candidates),
+        repairs=tuple(p.repairs) if p.repairs else (),
+        candidates=tuple(p.candidates) if p.candidates else (),
     )
 
 
@@ -131,8 +147,9 @@ def choose_candidates(
             chosen.append(link)
             continue
         reading, key, result = (answered or blocked or checked)[0]
-        others = ", ".join(f"{other} ({other_result.status.value})" for other, other_key, other_result in checked
-                           if other_key != key)
+        others = ", ".join(
+            f"{other} ({other_result.status.value})" for other, other_key, other_result in checked if other_key != key
+        )
         if answered:
             why = f"read as {reading}, the reading that answered; also checked {others}"
         else:

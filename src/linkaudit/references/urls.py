@@ -32,6 +32,7 @@ __all__ = [
     "is_homepage",
     "normalize_url",
     "url_host",
+    "url_key_and_host",
     "url_scheme_problem",
 ]
 
@@ -1070,6 +1071,19 @@ def url_key(url: str) -> str:
         return normalize_url(url)
     except ValueError:
         return url
+
+
+def url_key_and_host(url: str) -> tuple[str, str]:
+    """``(url_key(url), url_host of that key)``: the form under which a URL is one link and its host; the URL
+    itself and "" when it cannot be normalized."""
+    simple = _simple(url)
+    if simple is not None:
+        return simple
+    try:
+        normalized = normalize_url(url)
+        return normalized, url_host(normalized)
+    except ValueError:
+        return url, ""
 
 
 def url_host(url: str) -> str:
