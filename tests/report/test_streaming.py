@@ -146,6 +146,7 @@ def test_each_writer_reads_the_references_a_fixed_number_of_times(rich_report: R
 
 def test_streamed_pieces_make_the_rendered_text(rich_report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(summary, "STREAM_CHUNK", 100)
+    monkeypatch.setattr(summary, "STREAM_BATCH", 50)
     monkeypatch.setattr(csv, "ROWS_PER_CHUNK", 1)
     for module in (html, markdown, csv):
         pieces = list(module.chunks(rich_report))
@@ -161,3 +162,19 @@ def test_a_csv_written_in_pieces_has_one_byte_order_mark(
     data = path.read_bytes()
     assert data == csv.render(rich_report).encode("utf-8-sig")
     assert data.count("\ufeff".encode()) == 1
+
+
+def test_links_are_put_in_the_order_their_reference_cites_them(rich_report: Report) -> None:
+    cited = [item for item in rich_report.links if len(item.link.references) >= 1]
+    first, second, third = cited[0], cited[1], cited[2]
+    reference = Reference(
+        id="notes.txt#Z1",
+        document="notes.txt",
+        text="",
+        line=1,
+        # the second link as written (its key is its normalized form), then the first, then a link cited twice
+        urls=(second.link.url, "http://elsewhere.test/", first.link.normalized, second.link.url),
+    )
+    items = [third, first, second]  # the third is not among the reference's URLs: it goes last
+    assert summary.in_citing_order(items, reference) == [second, first, third]
+    assert summary.in_citing_order([third], reference) == [third]

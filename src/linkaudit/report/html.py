@@ -28,7 +28,7 @@ from .summary import (
     Phrasing,
     Summary,
     archived_phrasings,
-    chunked,
+    batched,
     cited_date,
     citing_langs,
     group_links,
@@ -431,15 +431,12 @@ def survey(report: Report) -> Survey:
 
 def homepage_lines(report: Report, named: dict[str, Named]) -> list[HomepageLine]:
     """The ``homepage_only`` findings folded into one line per document."""
-    by_document: dict[str, list[tuple[str, str]]] = {}
+    by_document: dict[str, dict[tuple[str, str], None]] = {}  # each entry once, in order (not a list's scan)
     for finding in report.findings:
         reference = named.get(finding.reference)
         if finding.kind is not FindingKind.HOMEPAGE_ONLY or reference is None:
             continue
-        entries = by_document.setdefault(reference.document, [])
-        entry = (reference.label, reference.anchor)
-        if entry not in entries:
-            entries.append(entry)
+        by_document.setdefault(reference.document, {})[(reference.label, reference.anchor)] = None
     several = len(report.documents) > 1
     lines = []
     for document, entries in by_document.items():
@@ -651,7 +648,7 @@ def render(report: Report) -> str:
 def chunks(report: Report) -> Iterator[str]:
     """The same text as ``render``, in pieces written as the table's rows are made: the page of a long document
     is never held whole, nor are its rows."""
-    return chunked(_pieces(report))
+    return batched(_pieces(report))
 
 
 def _pieces(report: Report) -> Iterator[str]:

@@ -6,8 +6,10 @@ from disagreeing. The small helpers beside it answer questions every reporter as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from urllib.parse import urlsplit
 
 from ..fix import RUSSIAN_STYLE, format_archived
@@ -185,12 +187,31 @@ def group_links(links: Iterable[LinkReport]) -> dict[str, list[LinkReport]]:
 def in_citing_order(items: list[LinkReport], reference: Reference) -> list[LinkReport]:
     """``items`` (the links citing ``reference``) sorted in place into the order the reference cites them."""
     if len(items) > 1:
-        urls = reference.urls
-        items.sort(key=lambda item: _position(item, urls))
+        first: dict[str, int] = {}  # URL key -> where the reference first cites it: one pass, not one per link
+        for index, url in enumerate(reference.urls):
+            first.setdefault(url_key(url), index)
+        unlisted = len(reference.urls)
+
+        def position(item: LinkReport) -> int:
+            return min(first.get(item.link.normalized, unlisted), first.get(url_key(item.link.url), unlisted))
+
+        items.sort(key=position)
     return items
 
 
 STREAM_CHUNK = 64 * 1024  # characters: the size of the pieces a streamed report is written in
+
+
+STREAM_BATCH = 4096  # pieces: a template yields many small ones (some 60 a row of the HTML report's table)
+
+
+def batched(pieces: Iterable[str], count: int | None = None) -> Iterator[str]:
+    """``pieces`` joined ``count`` (default ``STREAM_BATCH``) at a time: for many small pieces, as a template
+    yields, with no Python-level work per piece."""
+    count = STREAM_BATCH if count is None else count
+    iterator = iter(pieces)
+    while batch := list(islice(iterator, count)):
+        yield "".join(batch)
 
 
 def chunked(pieces: Iterable[str], size: int | None = None) -> Iterator[str]:
@@ -208,13 +229,6 @@ def chunked(pieces: Iterable[str], size: int | None = None) -> Iterator[str]:
             held = 0
     if pending:
         yield "".join(pending)
-
-
-def _position(item: LinkReport, urls: tuple[str, ...]) -> int:
-    for index, url in enumerate(urls):
-        if cites(url, item):
-            return index
-    return len(urls)
 
 
 def cites(url: str, item: LinkReport) -> bool:
@@ -287,12 +301,15 @@ def link_host(item: LinkReport) -> str:
         return ""
 
 
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x1f\s]")  # \s in a str pattern is what str.isspace() is true for
+
+
 def safe_href(url: str | None) -> str | None:
     """``url`` if a reader may follow it (http or https), else None: never a ``javascript:`` link."""
     if not url:
         return None
     text = url.strip()
-    if any(ord(character) < 0x20 or character.isspace() for character in text):
+    if _CONTROL_OR_SPACE.search(text):
         return None
     try:
         parts = urlsplit(text)
