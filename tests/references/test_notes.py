@@ -371,3 +371,20 @@ def test_a_note_that_is_a_url_holds_its_string_once() -> None:
     assert reference.text == "http://127.0.0.2:8080/doc/1.html"
     assert found.url is reference.text and found.raw is reference.text and half.text is reference.text
     assert reference.urls is half.urls == (reference.text,)
+
+
+_HEADING_PIECES = [
+    "References", "Список литературы", "Adabiyotlar ro:yxati", "ro/yxati", "://", ":", "//", "## ", "**", "1. ", " ",
+    "http://a.kz", "Notes",
+]  # fmt: skip
+
+
+def test_a_line_with_a_url_is_never_a_heading() -> None:
+    from itertools import product
+
+    from linkaudit.references import notes
+
+    for parts in product(_HEADING_PIECES, repeat=3):
+        line = "".join(parts)
+        expected = notes._HEADING.match(" ".join(line.split())) is not None
+        assert notes._is_heading(line) is expected, line

@@ -704,3 +704,21 @@ def test_homepages_of_simple_urls_as_of_any_url(parts: tuple[str, str, str]) -> 
         )
     )
     assert is_homepage(url) is expected
+
+
+_BARE_PARTS = st.tuples(
+    st.sampled_from(["http://", "https://", "HTTP://", "ftp://"]),
+    st.sampled_from(["127.0.0.3", "a.kz", "a", "a_b.kz", "-a.kz", "a-.kz", "doi.org", "www.a.kz", "a.b.c.d", "1.2"]),
+    st.sampled_from(["", ":8080", ":80", ":99999", ":1"]),
+    st.sampled_from(["", "/", "/doc/1.html", "/a.", "/a..", "/x-doi10.1000/y", "/10.1000/x", "/~u", "/a/_/-", "/."]),
+)
+
+
+@given(_BARE_PARTS)
+@settings(max_examples=500, deadline=None)
+def test_a_text_that_is_one_simple_url_is_read_as_the_full_reading_reads_it(parts: tuple[str, ...]) -> None:
+    from linkaudit.references import urls as module
+
+    text = "".join(parts)
+    assert find_urls(text) == module._found_urls(text, False)
+    assert find_urls(text, bare_domains=True) == module._found_urls(text, True)

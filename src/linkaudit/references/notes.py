@@ -107,6 +107,8 @@ _HEADING = re.compile(
 def _is_heading(line: str) -> bool:
     """Whether ``line`` is a notes heading. Matched with its whitespace collapsed: the pattern's neighbouring
     optional spaces would otherwise share out a long run of spaces in every possible way."""
+    if "://" in line:  # no heading holds a URL (its words, marks and number leave no room for "://")
+        return False
     return _HEADING.match(" ".join(line.split())) is not None
 
 
@@ -328,7 +330,7 @@ class _TextLayout:
             self.blank_pending = False
             return
         start = _note_start(line)
-        if start is not None and _CUT_URL.search(self.previous) and _GLUED_LABEL.match(line):
+        if start is not None and _GLUED_LABEL.match(line) and _CUT_URL.search(self.previous):
             start = None  # ``…_stroit-⏎753459.html?ysclid=…``: the URL of the line before goes on
         self.previous = line
         if start is not None and self._accept(start, index):

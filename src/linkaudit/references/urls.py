@@ -266,6 +266,26 @@ def find_urls(text: str, *, bare_domains: bool = False) -> list[FoundUrl]:
     """
     if not text:
         return []
+    bare = _bare_url(text)
+    if bare is not None:
+        return [bare]
+    return _found_urls(text, bare_domains)
+
+
+def _bare_url(text: str) -> FoundUrl | None:
+    """The URL of a text that is one URL in normal form (``_simple``) and nothing else, as ``_found_urls`` would
+    find it: nothing to repair, no other reading, no punctuation to trim (it does not end with a dot), and
+    linkify-it's validator for its scheme taking it whole. None for any other text."""
+    if _simple(text) is None or text[-1] == ".":
+        return None
+    scheme = text[: text.index(":") + 1]
+    if _detector().test_schema_at(text, scheme, len(scheme)) != len(text) - len(scheme):
+        return None
+    return FoundUrl(url=text, raw=text, start=0, end=len(text))
+
+
+def _found_urls(text: str, bare_domains: bool) -> list[FoundUrl]:
+    """find_urls for any text."""
     prepared = _prepare(text)
     spans = _ipv6_spans(prepared.text)
     starts = [start for start, _, _ in spans]
