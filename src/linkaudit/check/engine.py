@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import re
 import socket
 import ssl
@@ -180,6 +181,7 @@ class HostLimiter:
                 granted = True
 
 
+@functools.lru_cache(maxsize=1024)  # a run sees few distinct statuses; HTTPStatus(...) is an enum look-up each time
 def http_detail(http_status: int) -> str:
     try:
         return f"{http_status} {HTTPStatus(http_status).phrase}"
@@ -189,9 +191,9 @@ def http_detail(http_status: int) -> str:
 
 def judge_http_status(http_status: int) -> Verdict | None:
     """The status a non-2xx final answer means; None for 2xx (the page itself must be judged)."""
-    detail = http_detail(http_status)
     if 200 <= http_status <= 299:
         return None
+    detail = http_detail(http_status)
     if http_status in (401, 403, 429, 451):
         return Verdict(Status.BLOCKED, detail, None)
     if http_status in (404, 410):

@@ -366,7 +366,6 @@ async def fetch_with_body(
         if guard is not None:
             await guard(current)
         chain_cookie = cookies.header(current)
-        seen.add((str(current), chain_cookie))
         headers: CIMultiDictProxy[str] | CIMultiDict[str] = request_headers
         if chain_cookie:
             headers = request_headers.copy()
@@ -397,6 +396,7 @@ async def fetch_with_body(
             assert received is not None
             page, utf8 = received.read(url, tuple(redirects))
             return (page if written is current else replace(page, final_url=str(written))), utf8
+        seen.add((str(current), chain_cookie))  # the request just made, as the loop check compares them
         written = _next_hop(current, location, status, url, redirects, seen, cookies, settings)
         current = _canonical_host(written)
 
