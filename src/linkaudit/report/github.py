@@ -4,11 +4,11 @@ Annotations put each broken citation next to the document line in the pull reque
 shows the Markdown report on the run page. GitHub parses both from plain text, so every value is escaped.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from ..models import Finding, LinkReport, Reference, Report
-from .summary import references_named
 
 # GitHub refuses a step summary over 1 MiB; beyond it the report artifact has the rest.
 STEP_SUMMARY_LIMIT = 1024 * 1024
@@ -31,6 +31,22 @@ def command(kind: str, message: str, properties: Iterable[tuple[str, str]] = ())
     return f"::{kind}{' ' + listed if listed else ''}::{escape_data(message)}"
 
 
+@dataclass(frozen=True)
+class Places:
+    """Where the references that annotations point at stand, as much as the annotations need: each one's
+    document, and the line of each URL they point at (None: the reference's own line). Kept instead of the
+    References, which are far larger: a document's broken links may be tens of thousands."""
+
+    documents: dict[str, str]  # reference id -> its document
+    lines: dict[tuple[str, str | None], int]  # (reference id, URL) -> line
+
+    def location(self, reference_id: str, documents_root: Path | None, url: str | None) -> list[tuple[str, str]]:
+        document = self.documents.get(reference_id)
+        if document is None:
+            return []
+        return _location(document, self.lines[reference_id, url], documents_root)
+
+
 def annotations(report: Report, documents_root: Path | None = None) -> list[str]:
     """Warning annotations for broken links (confirmed ones first) and reference findings.
 
@@ -38,19 +54,40 @@ def annotations(report: Report, documents_root: Path | None = None) -> list[str]
     """
     broken = [item for item in report.links if item.result.status.is_broken]
     broken.sort(key=lambda item: not (item.history is not None and item.history.confirmed))
-    wanted = {reference_id for item in broken for reference_id in item.link.references}
-    wanted.update(finding.reference for finding in report.findings)
-    references = references_named(report.references, wanted)
-    lines: list[str] = []
-    for item in broken:
-        for reference_id in item.link.references or ("",):
-            reference = references.get(reference_id)
-            lines.append(_broken_link(item, reference_id, reference, documents_root))
-    lines.extend(_finding(finding, references.get(finding.reference), documents_root) for finding in report.findings)
+    wanted: dict[str, list[str | None]] = {}  # reference id -> the URLs whose line is wanted
+    for reference_id, url in [
+        *((reference_id, item.link.url) for item in broken for reference_id in item.link.references),
+        *((finding.reference, finding.url) for finding in report.findings),
+    ]:
+        urls = wanted.setdefault(reference_id, [])
+        if url not in urls:
+            urls.append(url)
+    places = places_of(report.references, wanted)
+    lines = [
+        _broken_link(item, reference_id, places, documents_root)
+        for item in broken
+        for reference_id in item.link.references or ("",)
+    ]
+    lines.extend(_finding(finding, places, documents_root) for finding in report.findings)
     return list(dict.fromkeys(lines))
 
 
-def _broken_link(item: LinkReport, reference_id: str, reference: Reference | None, documents_root: Path | None) -> str:
+def places_of(references: Iterable[Reference], wanted: Mapping[str, Iterable[str | None]]) -> Places:
+    """The places of the references in ``wanted`` (the last one of an id, as a dict of them all would keep),
+    read in one pass over ``references``."""
+    places = Places({}, {})
+    if not wanted:
+        return places
+    for reference in references:
+        urls = wanted.get(reference.id)
+        if urls is not None:
+            places.documents[reference.id] = reference.document
+            for url in urls:
+                places.lines[reference.id, url] = line_of(reference, url)
+    return places
+
+
+def _broken_link(item: LinkReport, reference_id: str, places: Places, documents_root: Path | None) -> str:
     result = item.result
     confirmed = item.history is not None and item.history.confirmed
     title = f"{'Confirmed broken' if confirmed else 'Broken'} link ({result.status})"
@@ -65,29 +102,29 @@ def _broken_link(item: LinkReport, reference_id: str, reference: Reference | Non
     if item.archive is not None:
         parts.append(f"archived copy: {item.archive.url}")
     message = " — ".join(parts)
-    location = _location(reference, documents_root, item.link.url)
+    location = places.location(reference_id, documents_root, item.link.url)
     return command("warning", message, [*location, ("title", title)])
 
 
-def _finding(finding: Finding, reference: Reference | None, documents_root: Path | None) -> str:
+def _finding(finding: Finding, places: Places, documents_root: Path | None) -> str:
     message = f"{finding.message} ({finding.reference})"
     title = f"Reference problem ({finding.kind})"
-    location = _location(reference, documents_root, finding.url)
+    location = places.location(finding.reference, documents_root, finding.url)
     return command("warning", message, [*location, ("title", title)])
 
 
-def _location(reference: Reference | None, documents_root: Path | None, url: str | None) -> list[tuple[str, str]]:
+def _location(document: str, line: int, documents_root: Path | None) -> list[tuple[str, str]]:
     """``file`` (relative to ``documents_root`` when under it) and ``line`` of a reference or its URL."""
-    if reference is None or reference.document.startswith("<"):
+    if document.startswith("<"):
         return []
-    path = PurePath(reference.document)
+    path = PurePath(document)
     if documents_root is not None:
         absolute = Path(path) if path.is_absolute() else Path.cwd() / path
         try:
             path = absolute.resolve().relative_to(documents_root.resolve())
         except ValueError:
             pass
-    return [("file", path.as_posix()), ("line", str(line_of(reference, url)))]
+    return [("file", path.as_posix()), ("line", str(line))]
 
 
 def line_of(reference: Reference, url: str | None) -> int:

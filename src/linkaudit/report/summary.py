@@ -7,7 +7,7 @@ from disagreeing. The small helpers beside it answer questions every reporter as
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from urllib.parse import urlsplit
@@ -165,14 +165,6 @@ def links_by_reference(report: Report) -> dict[str, list[LinkReport]]:
         if items:
             in_citing_order(items, reference)
     return grouped
-
-
-def references_named(references: Iterable[Reference], ids: Collection[str]) -> dict[str, Reference]:
-    """The references whose id is in ``ids`` (the last one of an id, as a dict of them all would keep), read in
-    one pass: only these are held, never every reference of a long document."""
-    if not ids:
-        return {}
-    return {reference.id: reference for reference in references if reference.id in ids}
 
 
 def group_links(links: Iterable[LinkReport]) -> dict[str, list[LinkReport]]:
