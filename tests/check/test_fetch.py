@@ -6,6 +6,7 @@ import asyncio
 import codecs
 import contextlib
 import dataclasses
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
@@ -354,6 +355,38 @@ async def test_request_headers_the_user_set_and_the_chains_cookies(aiohttp_serve
     assert plain.title == "Accept-Language=ru,kk;q=0.9,en;q=0.8,*;q=0.5"
     assert own.title == again.title == "Accept-Language=en / Cookie=a=1"  # the user's first Cookie header
     assert chained.title == "Accept-Language=en / Cookie=a=1; chain=3"  # the chain's cookies join it
+
+
+async def test_charset_detection_runs_off_the_event_loop(
+    aiohttp_server: ServerFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkaudit.check.fetch as fetch_module
+
+    body = RUSSIAN.encode("cp1251")
+
+    async def page(request: web.Request) -> web.Response:
+        charset = "; charset=windows-1251" if request.path == "/declared" else ""
+        return web.Response(body=body, headers={"Content-Type": f"text/html{charset}"})
+
+    detected_in: list[str] = []
+    detect = fetch_module.detect_charset
+
+    def noted(data: bytes) -> str | None:
+        detected_in.append(threading.current_thread().name)
+        return detect(data)
+
+    monkeypatch.setattr(fetch_module, "detect_charset", noted)
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", page)
+    server = await aiohttp_server(app)
+    base = str(server.make_url("")).rstrip("/")
+    async with aiohttp.ClientSession() as session:
+        declared = await fetch(session, f"{base}/declared", SETTINGS)
+        assert detected_in == []  # the header told: nothing to detect
+        undeclared = await fetch(session, f"{base}/undeclared", SETTINGS)
+    assert len(detected_in) == 1 and detected_in[0] != threading.current_thread().name  # a worker thread
+    assert (undeclared.text, undeclared.charset) == decode_body(body, None)
+    assert undeclared.title == declared.title == "Евразийский союз"
 
 
 async def test_every_hop_takes_a_slot_for_its_own_host(aiohttp_server: ServerFactory) -> None:

@@ -394,7 +394,7 @@ async def fetch_with_body(
                 raise translate_error(exc, url=url, redirects=tuple(redirects)) from exc
         if received is not None or location is None:  # decoding and reading the title need no request slot
             assert received is not None
-            page, utf8 = received.read(url, tuple(redirects))
+            page, utf8 = await _read(received, url, tuple(redirects))
             return (page if written is current else replace(page, final_url=str(written))), utf8
         seen.add((str(current), chain_cookie))  # the request just made, as the loop check compares them
         written = _next_hop(current, location, status, url, redirects, seen, cookies, settings)
@@ -503,11 +503,16 @@ class _Received:
     def page(self, url: str, redirects: tuple[str, ...]) -> Page:
         return self.read(url, redirects)[0]
 
-    def read(self, url: str, redirects: tuple[str, ...]) -> tuple[Page, bytes | None]:
-        """The page, and the body when the text is that body decoded whole and strictly as UTF-8."""
+    def read(
+        self, url: str, redirects: tuple[str, ...], decoded: _Decoded | None = None
+    ) -> tuple[Page, bytes | None]:
+        """The page, and the body when the text is that body decoded whole and strictly as UTF-8. ``decoded``:
+        the body's ``_decode``, when it was worked out already."""
         if self.body is None:
             return Page(url, self.final_url, self.http_status, redirects, self.mime, headers=self.headers), None
-        text, charset, whole_utf8 = _decode(self.body, self.declared_charset, self.truncated)
+        if decoded is None:
+            decoded = _decode(self.body, self.declared_charset, self.truncated)
+        text, charset, whole_utf8 = decoded
         page = Page(
             url=url,
             final_url=self.final_url,
@@ -521,6 +526,18 @@ class _Received:
             headers=self.headers,
         )
         return page, self.body if whole_utf8 else None
+
+
+async def _read(received: _Received, url: str, redirects: tuple[str, ...]) -> tuple[Page, bytes | None]:
+    """``received.read``, except that a body whose BOM and declared charsets do not tell how to read it is
+    decoded on a worker thread: charset detection takes milliseconds on a large page, which every other
+    request on the event loop would wait for."""
+    if received.body is None:
+        return received.read(url, redirects)
+    decoded = _decode_declared(received.body, received.declared_charset, received.truncated)
+    if decoded is None:
+        decoded = await asyncio.get_running_loop().run_in_executor(None, _detected, received.body)
+    return received.read(url, redirects, decoded)
 
 
 async def _receive(response: aiohttp.ClientResponse, max_body: int) -> _Received:
@@ -582,8 +599,17 @@ def decode_body(body: bytes, declared: str | None, *, truncated: bool = False) -
     return text, encoding
 
 
-def _decode(body: bytes, declared: str | None, truncated: bool) -> tuple[str, str, bool]:
+_Decoded = tuple[str, str, bool]  # text, charset, whether the text is the body decoded whole and strictly as UTF-8
+
+
+def _decode(body: bytes, declared: str | None, truncated: bool) -> _Decoded:
     """``decode_body``'s answer, and whether the text is ``body`` decoded whole and strictly as UTF-8."""
+    decoded = _decode_declared(body, declared, truncated)
+    return decoded if decoded is not None else _detected(body)
+
+
+def _decode_declared(body: bytes, declared: str | None, truncated: bool) -> _Decoded | None:
+    """The body read by its BOM, else by the first declared charset it decodes in; None when neither tells."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body.decode(encoding, errors="replace").lstrip("\ufeff"), encoding, False
@@ -591,6 +617,11 @@ def _decode(body: bytes, declared: str | None, truncated: bool) -> tuple[str, st
         text = _decodes(body, candidate, truncated)
         if text is not None:
             return text, candidate, candidate == "utf-8" and not truncated
+    return None
+
+
+def _detected(body: bytes) -> _Decoded:
+    """The body read in the charset detection finds (UTF-8 when it finds none), unreadable bytes replaced."""
     encoding = _codec(detect_charset(body)) or "utf-8"
     return body.decode(encoding, errors="replace"), encoding, False
 
