@@ -388,3 +388,12 @@ def test_a_line_with_a_url_is_never_a_heading() -> None:
         line = "".join(parts)
         expected = notes._HEADING.match(" ".join(line.split())) is not None
         assert notes._is_heading(line) is expected, line
+
+
+def test_per_note_objects_have_no_instance_dict() -> None:
+    """An entry, a note and a found date exist once per note (100,000 in a long list): slotted, no __dict__."""
+    from linkaudit.references.dates import FoundDate
+    from linkaudit.references.notes import Entry, Note
+
+    for item in (Entry("1", "x", 1), Note("1", "x", 1, (), ()), FoundDate("2012", 0, 4, 1)):
+        assert not hasattr(item, "__dict__")

@@ -112,7 +112,7 @@ _ACCESS_HINT = re.compile("|".join(re.escape(hint) for hint in _ACCESS_HINTS))
 _FULL, _MONTH_PRECISION, _YEAR_PRECISION = 3, 2, 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FoundDate:
     """A date expression found in a text: its ISO value, where it is, and how precise it is."""
 

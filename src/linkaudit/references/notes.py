@@ -36,7 +36,7 @@ class ListStyle(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per note, 100,000 in a long list
 class Entry:
     """One note as laid out: its printed number and its lines (page furniture dropped), newlines kept."""
 
@@ -45,14 +45,14 @@ class Entry:
     line: int  # 1-based line of the note's first line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteList:
     style: ListStyle
     entries: tuple[Entry, ...]
     heading: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """Body text outside any note list (it becomes a reference only when it carries URLs)."""
 
@@ -60,7 +60,7 @@ class Paragraph:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Marker:
     """An in-text citation marker such as ``[12]``, ``[^12]`` or ``¹²``."""
 
@@ -70,14 +70,14 @@ class Marker:
     lead: str | None = None  # the first number of its brackets when it is a later one (``[8, 180-183]``: 8)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Layout:
     lists: tuple[NoteList, ...]
     paragraphs: tuple[Paragraph, ...]
     markers: tuple[Marker, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per note, 100,000 in a long list
 class Note:
     """A note on its way to becoming a Reference: parsed, not yet named."""
 
@@ -223,7 +223,7 @@ def _near_page_breaks(lines: Sequence[str], page_breaks: Sequence[bool]) -> list
     return near
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Start:
     style: ListStyle
     label: str
@@ -242,7 +242,7 @@ def _note_start(line: str) -> _Start | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _ListBuilder:
     style: ListStyle
     heading: str | None
@@ -251,7 +251,7 @@ class _ListBuilder:
     entries: list[Entry] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _EntryBuilder:
     owner: _ListBuilder
     number: str
