@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..models import FindingKind, LinkReport, Reference, Repair, Report, RunSummary
 from ..status import Status
@@ -604,6 +604,45 @@ def trend_points(report: Report, width: float = 440.0, height: float = 150.0) ->
     ]
 
 
+class Snippets:
+    """The page's small repeated pieces of markup, each as the template's macros wrote it (every value escaped),
+    bound to the report's language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def badge(self, status: Status, symbol_tone: str) -> Markup:
+        return Markup(
+            f'<span class="badge {escape(symbol_tone)}" data-i18n-status="{escape(status.value)}">'
+            f"{escape(i18n.status_label(status, self.lang))}</span>"
+        )
+
+    def date(self, value: str | None) -> Markup:
+        if not value:
+            return Markup("")
+        return Markup(f'<time datetime="{escape(value)}">{escape(i18n.format_date(value, self.lang))}</time>')
+
+    def tr(self, texts: Texts, tag: str = "span", class_: str = "") -> Markup:
+        """Text in the report's language; the other languages' texts, where they differ, ride in data-<code>
+        for the switch."""
+        shown = texts[self.lang]
+        parts = [f"<{escape(tag)}"]
+        if class_:
+            parts.append(f' class="{escape(class_)}"')
+        others = [(code, text) for code, text in texts.items() if code != self.lang and text != shown]
+        if others:
+            parts.append(" data-tr")
+            parts.extend(f' data-{escape(code)}="{escape(text)}"' for code, text in others)
+        parts.append(f">{escape(shown)}</{escape(tag)}>")
+        return Markup("".join(parts))
+
+    @staticmethod
+    def url_link(url: str, href: str | None) -> Markup:
+        if href:
+            return Markup(f'<a class="url" href="{escape(href)}">{escape(url)}</a>')
+        return Markup(f'<span class="url inert">{escape(url)}</span>')
+
+
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("linkaudit.report", "templates"),
@@ -664,8 +703,13 @@ def _pieces(report: Report) -> Iterator[str]:
         return i18n.label(key, lang)
 
     script, script_hash = page_script()
+    snippets = Snippets(lang)
 
     return _template().generate(
+        badge=snippets.badge,
+        date=snippets.date,
+        tr=snippets.tr,
+        url_link=snippets.url_link,
         report=report,
         lang=lang,
         summary=summary,
