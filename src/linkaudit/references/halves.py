@@ -8,7 +8,6 @@ are paired by position and by transliterated author names.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 from difflib import SequenceMatcher
@@ -148,19 +147,21 @@ def _mask_urls(text: str, found: Sequence[FoundUrl]) -> str:
 def split_point(text: str, found: Sequence[FoundUrl] = ()) -> int | None:
     """Where the translation starts: the first ``(`` or ``[`` after Cyrillic text from which on the note is
     Latin (``… 2011, http://izvestia.ru (Vladimir Putin, …)``, ``… 240 c. [Adler, A. … (In Russ.)]``)."""
-    masked = _mask_urls(text, found)
+    return _split_point(_mask_urls(text, found))
+
+
+def _split_point(masked: str) -> int | None:
+    """split_point of a text whose URLs are masked."""
     openings = [match.start() for match in _OPENING.finditer(masked)]
     if not openings or not _CYRILLIC.search(masked):
         return None
-    # Letters before each opening, counted over runs of letters (no opening stands inside a run).
-    cyrillic_runs, cyrillic_counts = _runs(_CYRILLIC_RUN, masked)
-    latin_runs, latin_counts = _runs(_LATIN_RUN, masked)
+    # Letters before each opening: each stretch between two openings is counted once.
+    cyrillic_counts, latin_counts = _counts(_CYRILLIC_RUN, masked, openings), _counts(_LATIN_RUN, masked, openings)
     total_cyrillic, total_latin = cyrillic_counts[-1], latin_counts[-1]
     if total_cyrillic < 3:
         return None
-    for position in openings:
-        before = cyrillic_counts[bisect_left(cyrillic_runs, position)]
-        latin_before = latin_counts[bisect_left(latin_runs, position)]
+    for index, position in enumerate(openings):
+        before, latin_before = cyrillic_counts[index], latin_counts[index]
         latin, cyrillic = total_latin - latin_before, total_cyrillic - before
         if before < 3 or before <= latin_before or latin < _SPLIT_MIN_LATIN:
             continue
@@ -169,16 +170,16 @@ def split_point(text: str, found: Sequence[FoundUrl] = ()) -> int | None:
     return None
 
 
-def _runs(pattern: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
-    """Where each run of ``pattern`` starts, and how many characters the runs before each one hold (one more
-    entry: all of them)."""
-    starts: list[int] = []
-    counts = [0]
-    for match in pattern.finditer(text):
-        start, end = match.span()
-        starts.append(start)
-        counts.append(counts[-1] + end - start)
-    return starts, counts
+def _counts(runs: re.Pattern[str], text: str, positions: Sequence[int]) -> list[int]:
+    """How many letters of a script (``runs``: a run of them) ``text`` holds before each of ``positions``
+    (ascending), and in all (one more entry)."""
+    counts: list[int] = []
+    total = previous = 0
+    for position in (*positions, len(text)):
+        total += len("".join(runs.findall(text, previous, position)))
+        counts.append(total)
+        previous = position
+    return counts
 
 
 def _strip_translation(text: str) -> str:
@@ -219,13 +220,13 @@ def split_halves(text: str, found: Sequence[FoundUrl] = (), *, split: bool = Tru
     """
     if not text.strip():
         return ()
-    point = split_point(text, found) if split else None
+    masked_text = _mask_urls(text, found)
+    point = _split_point(masked_text) if split else None
     if point is None:
         spans = [(0, len(text), text)]
     else:
         spans = [(0, point, text[:point]), (point, len(text), text[point:])]
     halves: list[Half] = []
-    masked_text = _mask_urls(text, found)
     for index, (start, end, raw) in enumerate(spans):
         inside = [item for item in found if start <= item.start < end]
         masked = masked_text[start:end]
