@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -719,41 +720,62 @@ async def test_a_bug_while_judging_in_the_verdict_thread_stays_with_its_link(
     assert article.status is Status.OK
 
 
-async def test_pages_queued_while_the_verdict_thread_is_busy_come_back_in_one_batch(
+async def test_verdicts_ready_while_the_loop_is_busy_are_settled_with_one_wake_up(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import linkaudit.check.engine as engine
 
-    busy = threading.Event()
-    release = threading.Event()
-    real = engine._read_and_classify
+    loop = asyncio.get_running_loop()
+    wake_ups: list[object] = []
+    real_wake = loop.call_soon_threadsafe
 
-    def slow_first(page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
-        if page.url.endswith("/0"):
-            busy.set()
-            release.wait(30)
-        return real(page, link, utf8)
+    def counted(callback: Any, *args: Any, **kwargs: Any) -> Any:
+        wake_ups.append(callback)
+        return real_wake(callback, *args, **kwargs)
 
+    monkeypatch.setattr(loop, "call_soon_threadsafe", counted)
     batches: list[int] = []
     settle = engine._settle
 
-    def counted(done: list[Any]) -> None:
+    def noted(done: list[Any]) -> None:
         batches.append(len(done))
         settle(done)
 
-    monkeypatch.setattr(engine, "_read_and_classify", slow_first)
-    monkeypatch.setattr(engine, "_settle", counted)
-    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(engine, "_settle", noted)
     verdicts = engine._VerdictThread(loop)
     pages = [Page(f"http://a.kz/{n}", f"http://a.kz/{n}", 200, text=html_page(f"{n}")) for n in range(6)]
-    first = verdicts.judge(pages[0], plain(pages[0].url), None)
-    await loop.run_in_executor(None, busy.wait, 30)
-    rest = [verdicts.judge(page, plain(page.url), None) for page in pages[1:]]
-    release.set()
-    judged = await asyncio.wait_for(asyncio.gather(first, *rest), 30)
+    futures = [verdicts.judge(page, plain(page.url), None) for page in pages]
+    for _ in range(30_000):  # the loop is kept busy (not awaited) until the thread has judged every page
+        with verdicts._lock:
+            if len(verdicts._judged) == len(pages):
+                break
+        time.sleep(0.001)
+    judged = await asyncio.wait_for(asyncio.gather(*futures), 30)
     verdicts.stop()
     assert [verdict.status for _, verdict in judged] == [Status.OK] * 6
-    assert batches == [1, 5]
+    assert (len(wake_ups), batches) == (1, [6])
+
+
+async def test_each_verdict_is_handed_back_when_the_loop_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    import linkaudit.check.engine as engine
+
+    release = threading.Event()
+    real = engine._read_and_classify
+
+    def second_waits(page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
+        if page.url.endswith("/1"):
+            release.wait(30)
+        return real(page, link, utf8)
+
+    monkeypatch.setattr(engine, "_read_and_classify", second_waits)
+    verdicts = engine._VerdictThread(asyncio.get_running_loop())
+    pages = [Page(f"http://a.kz/{n}", f"http://a.kz/{n}", 200, text=html_page(f"{n}")) for n in range(2)]
+    first, second = (verdicts.judge(page, plain(page.url), None) for page in pages)
+    view, verdict = await asyncio.wait_for(first, 30)  # not held back until the batch is done
+    assert view.url == "http://a.kz/0" and not second.done()
+    release.set()
+    await asyncio.wait_for(second, 30)
+    verdicts.stop()
 
 
 async def test_a_stopped_verdict_thread_reads_nothing_more(monkeypatch: pytest.MonkeyPatch) -> None:

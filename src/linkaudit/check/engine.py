@@ -800,21 +800,24 @@ _Job = tuple["asyncio.Future[tuple[PageView, Verdict]]", Page, Link, "bytes | No
 class _VerdictThread:
     """One thread that reads and judges pages off the event loop (the parser releases the GIL while it works).
 
-    Pages queue up while the thread is busy; it takes all of them at once and hands their verdicts back to the
-    loop together, one wake-up of the loop per batch instead of one per page (each wake-up is a system call on
-    both sides and a fight for the GIL).
+    Each verdict is handed back as soon as it is ready, but the loop is woken only when no wake-up is pending:
+    verdicts that come while the loop is busy are settled together, one wake-up (a system call on both sides
+    and a fight for the GIL) for all of them instead of one per page.
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
+        self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)  # pages queued, or stopped
         self._jobs: deque[_Job] = deque()
-        self._ready = threading.Condition(threading.Lock())
+        self._judged: list[_Done] = []  # verdicts not yet handed to the loop
+        self._wake_pending = False
         self._stopped = False
         self._thread: threading.Thread | None = None
 
     def judge(self, page: Page, link: Link, utf8: bytes | None) -> asyncio.Future[tuple[PageView, Verdict]]:
         future: asyncio.Future[tuple[PageView, Verdict]] = self._loop.create_future()
-        with self._ready:
+        with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._work, name="linkaudit-verdict", daemon=True)
                 self._thread.start()
@@ -824,23 +827,36 @@ class _VerdictThread:
 
     def stop(self) -> None:
         """Let the thread end (after the page it is reading); pages still queued are not read."""
-        with self._ready:
+        with self._lock:
             self._stopped = True
             self._jobs.clear()
             self._ready.notify()
 
     def _work(self) -> None:
         while True:
-            with self._ready:
+            with self._lock:
                 while not self._jobs and not self._stopped:
                     self._ready.wait()
                 if self._stopped:
                     return
-                jobs = list(self._jobs)
-                self._jobs.clear()
-            done = [(future, *_judged(page, link, utf8)) for future, page, link, utf8 in jobs]
-            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for these any more
-                self._loop.call_soon_threadsafe(_settle, done)
+                future, page, link, utf8 = self._jobs.popleft()
+            judged = (future, *_judged(page, link, utf8))
+            del page, link, utf8  # not kept while the next page is read
+            with self._lock:
+                self._judged.append(judged)
+                if self._wake_pending:
+                    continue  # the loop has not settled the last ones yet: it takes this one with them
+                self._wake_pending = True
+            try:
+                self._loop.call_soon_threadsafe(self._settle)
+            except RuntimeError:  # the loop is closed: nobody waits for these any more
+                return
+
+    def _settle(self) -> None:
+        with self._lock:
+            done, self._judged = self._judged, []
+            self._wake_pending = False
+        _settle(done)
 
 
 _Judged = tuple[tuple[PageView, Verdict] | None, BaseException | None]
