@@ -361,3 +361,26 @@ def test_display_text_of_a_plain_half_is_the_text_itself() -> None:
     raw = "http://a.kz/x"
     assert halves._display(raw, find_urls(raw), 0) is raw
     assert halves._display("a  b", (), 0) == "a b"
+
+
+@given(st.lists(_CITY_PIECES, max_size=20).map("".join), st.integers(min_value=0, max_value=30))
+@settings(max_examples=500, deadline=None)
+def test_gost_signs_before_a_position_as_the_full_searches_find_them(text: str, limit: int) -> None:
+    gost = halves._GOST_MARKS.search(text) or halves._CITY.search(text)
+    assert halves._gost_from(text, limit) is (gost is not None and gost.start() <= limit)
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("x, М.: Наука", 1, True),  # the city's match starts at the comma before it: at the limit
+        ("x, М.: Наука", 0, False),
+        ("М.: Наука", 0, True),  # at the very start
+        ("«Т», 2012. Москва: Наука", 7, False),  # its city well after the quoted title
+        ("«Т» / А. Б. — М.: Наука", 0, False),  # the GOST mark after the title decides, not the city
+    ],
+)
+def test_gost_signs_at_the_limit(text: str, limit: int, expected: bool) -> None:
+    gost = halves._GOST_MARKS.search(text) or halves._CITY.search(text)
+    assert (gost is not None and gost.start() <= limit) is expected
+    assert halves._gost_from(text, limit) is expected

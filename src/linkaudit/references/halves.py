@@ -381,9 +381,9 @@ def bibliographic_fields(text: str) -> tuple[str | None, str | None, str | None]
     """(authors, title, outlet) of one half, from a quoted title (``«…»``) or GOST layout (``Title / A.``)."""
     flat = text
     quoted = _quoted_title(flat)
-    gost = _GOST_MARKS.search(flat) or _CITY.search(flat)
-    if quoted is not None and (gost is None or quoted[0] < gost.start()):
+    if quoted is not None and not _gost_from(flat, quoted[0]):
         if _quote_inside_title(flat, quoted):
+            gost = _GOST_MARKS.search(flat) or _CITY.search(flat)
             return _gost_fields(flat) if gost is not None else _embedded_fields(flat, quoted)
         return _quoted_fields(flat, quoted)
     bold = _BOLD.search(flat)
@@ -393,6 +393,22 @@ def bibliographic_fields(text: str) -> tuple[str | None, str | None, str | None]
         names = _clean_authors(authors.group(0)) if authors else None
         return (names, _clean(bold.group("title")), _outlet(rest))
     return _gost_fields(flat)
+
+
+_CITY_PROBES = 8  # up to this position, a city is looked for by matching at each position, not by a search
+
+
+def _gost_from(text: str, limit: int) -> bool:
+    """Whether the GOST layout's first sign (``//``, `` / ``, else a city and its colon, ``М.:``) is found at or
+    before ``limit``: that of ``(_GOST_MARKS.search(text) or _CITY.search(text)).start() <= limit``, without
+    searching the whole text for a city when the limit is near the start (a quoted title opening the note)."""
+    marks = _GOST_MARKS.search(text)
+    if marks is not None:
+        return marks.start() <= limit
+    if limit < _CITY_PROBES:
+        return any(_CITY.match(text, position) for position in range(limit + 1))
+    city = _CITY.search(text)
+    return city is not None and city.start() <= limit
 
 
 def _quote_inside_title(text: str, quoted: tuple[int, int, int, int]) -> bool:
