@@ -722,3 +722,15 @@ def test_a_text_that_is_one_simple_url_is_read_as_the_full_reading_reads_it(part
     text = "".join(parts)
     assert find_urls(text) == module._found_urls(text, False)
     assert find_urls(text, bare_domains=True) == module._found_urls(text, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["см. WWW.legislat\nion.gov.uk/x", "см. Www.oim. ru/reader.asp", "http: //a.kz/x", "x,http://a.kz", "a\u00adb http://a.kz"],
+)
+def test_edit_scans_skipped_only_when_their_signs_are_missing(text: str) -> None:
+    """Each edit scan is skipped for a text without what it needs ("www." in any case, "//", "://", an
+    invisible character); these texts have it, and get their edits."""
+    from linkaudit.references import urls as module
+
+    assert module._prepare(text).edits

@@ -70,6 +70,7 @@ _BREAKING_INVISIBLES = re.compile("[\u00a0\u2007\u202f\u200b\u2060\ufeff]")
 _JOINERS = re.compile("[\u200c\u200d]")
 _SOFT_HYPHEN = "\u00ad"
 _PDFIUM_HYPHEN = "\ufffe"  # how pdfium's text layer writes a hyphen that ended a line
+_INVISIBLE = re.compile("[\u00a0\u2007\u202f\u200b\u2060\ufeff\u200c\u200d\u00ad\ufffe]")  # any of the above
 # Blanks around the ``:`` and ``//`` of a scheme, and after it (``http: // x``, ``https:// www.x``). Each run
 # of blanks is matched atomically (lookahead and backreference), so a long run is never rescanned.
 # The three patterns below are searched without the condition on the character before them, which is checked at
@@ -87,6 +88,7 @@ _SCHEME_BLANK = re.compile(r"[ \t\r\n]")
 _GLUED_SCHEME = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
 _GLUED_AFTER = re.compile(r"(?<=[^\W_])|(?<=[^\W_/][,;])")
 _URL_START = re.compile(r"(?:(?:https?|ftp)://|www\.)", re.IGNORECASE)
+_WWW = re.compile(r"www\.", re.IGNORECASE)
 _CARRIED_LENGTH = 200
 _ID_DIGITS = 5  # a number this long after ``…/`` on the next line is read as the path's next segment first
 _CUT = "\x00"  # an edit's alternative reading that ends the URL where the edit joins it
@@ -317,6 +319,9 @@ _LINK_RUN = re.compile(r"(?<!\S)[^\s.:/]*[.:/]\S*")
 _AFTER_LINK = re.compile(r"""[)\]}>.,;:!?"'»”“’]*""")
 
 
+_DOT_WORD = re.compile(r"\.\w")
+
+
 @lru_cache(maxsize=1)
 def _link_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """linkify-it's own patterns for links with a scheme and for fuzzy links, compiled once, and one for its
@@ -353,13 +358,12 @@ def _links(view: str) -> list[tuple[int, int, str]]:
                 schemed.append((start, link_end, scheme.group().lower()))
                 continue
         window = (start - 1 if start else 0, end + 1 if end < length else end)
-        text = run.group()
-        if ":" in text or "/" in text:
+        if scheme_at.search(view, start, end) is not None:  # a scheme's own letters (and colon) or "//"
             for found in schemes.finditer(view, *window):
                 size = detector.test_schema_at(view, found.group(2), found.end())
                 if size:
                     schemed.append((found.start() + len(found.group(1)), found.end() + size, found.group(2).lower()))
-        if "." in text:
+        if _DOT_WORD.search(view, start, end) is not None:  # a fuzzy link's dot before its top-level domain
             guessed.extend(
                 (found.start() + len(found.group(1)), found.end(), "") for found in fuzzy.finditer(view, *window)
             )
@@ -602,6 +606,8 @@ def _prepare(text: str) -> _Prepared:
 
 
 def _invisible_edits(text: str) -> list[_Edit]:
+    if _INVISIBLE.search(text) is None:  # none of the characters below
+        return []
     edits = [_Edit(match.start(), match.end(), " ") for match in _BREAKING_INVISIBLES.finditer(text)]
     for match in _JOINERS.finditer(text):
         before = text[match.start() - 1] if match.start() > 0 else " "
@@ -626,6 +632,8 @@ def _scheme_space_edits(text: str) -> list[_Edit]:
     """``https:   //x``, ``http: // x``, ``https:// www.x``, ``http://⏎www.x``: the blanks inside the scheme
     removed (the text's case kept)."""
     edits: list[_Edit] = []
+    if "//" not in text:  # the pattern's own two slashes
+        return edits
     for match in _SCHEME_SPACES.finditer(text):
         if not _NOT_AFTER_WORD.match(text, match.start()):
             continue
@@ -640,6 +648,8 @@ def _scheme_space_edits(text: str) -> list[_Edit]:
 
 
 def _glue_edits(text: str) -> list[_Edit]:
+    if "://" not in text:
+        return []
     return [
         _Edit(match.start(), match.start(), " ", (Repair.GLUED,))
         for match in _GLUED_SCHEME.finditer(text)
@@ -652,6 +662,8 @@ def _layout_edits(text: str) -> list[_Edit]:
     extraction put inside them; en dashes inside a URL read as hyphens. Each URL start is followed once over
     its tokens, so the work is linear in the text."""
     edits: list[_Edit] = []
+    if "://" not in text and _WWW.search(text) is None:  # what every URL start holds
+        return edits
     covered = 0
     for match in _URL_START.finditer(text):
         if match.start() < covered or not _NOT_AFTER_WORD.match(text, match.start()):
