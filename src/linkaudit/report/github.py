@@ -4,7 +4,7 @@ Annotations put each broken citation next to the document line in the pull reque
 shows the Markdown report on the run page. GitHub parses both from plain text, so every value is escaped.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -34,17 +34,20 @@ def command(kind: str, message: str, properties: Iterable[tuple[str, str]] = ())
 @dataclass(frozen=True)
 class Places:
     """Where the references that annotations point at stand, as much as the annotations need: each one's
-    document, and the line of each URL they point at (None: the reference's own line). Kept instead of the
+    document and line, and the line of each URL in it that stands on another line. Kept instead of the
     References, which are far larger: a document's broken links may be tens of thousands."""
 
-    documents: dict[str, str]  # reference id -> its document
-    lines: dict[tuple[str, str | None], int]  # (reference id, URL) -> line
+    references: dict[str, tuple[str, int]]  # reference id -> (its document, its first line)
+    lines: dict[tuple[str, str], int]  # (reference id, URL) -> the URL's line, where it is not the reference's
 
     def location(self, reference_id: str, documents_root: Path | None, url: str | None) -> list[tuple[str, str]]:
-        document = self.documents.get(reference_id)
-        if document is None:
+        place = self.references.get(reference_id)
+        if place is None:
             return []
-        return _location(document, self.lines[reference_id, url], documents_root)
+        document, line = place
+        if url is not None:
+            line = self.lines.get((reference_id, url), line)
+        return _location(document, line, documents_root)
 
 
 def annotations(report: Report, documents_root: Path | None = None) -> list[str]:
@@ -54,15 +57,10 @@ def annotations(report: Report, documents_root: Path | None = None) -> list[str]
     """
     broken = [item for item in report.links if item.result.status.is_broken]
     broken.sort(key=lambda item: not (item.history is not None and item.history.confirmed))
-    wanted: dict[str, list[str | None]] = {}  # reference id -> the URLs whose line is wanted
-    for reference_id, url in [
-        *((reference_id, item.link.url) for item in broken for reference_id in item.link.references),
-        *((finding.reference, finding.url) for finding in report.findings),
-    ]:
-        urls = wanted.setdefault(reference_id, [])
-        if url not in urls:
-            urls.append(url)
+    wanted = {reference_id for item in broken for reference_id in item.link.references}
+    wanted.update(finding.reference for finding in report.findings)
     places = places_of(report.references, wanted)
+    del wanted
     lines = [
         _broken_link(item, reference_id, places, documents_root)
         for item in broken
@@ -72,18 +70,20 @@ def annotations(report: Report, documents_root: Path | None = None) -> list[str]
     return list(dict.fromkeys(lines))
 
 
-def places_of(references: Iterable[Reference], wanted: Mapping[str, Iterable[str | None]]) -> Places:
-    """The places of the references in ``wanted`` (the last one of an id, as a dict of them all would keep),
-    read in one pass over ``references``."""
+def places_of(references: Iterable[Reference], wanted: Collection[str]) -> Places:
+    """The places of the references whose id is in ``wanted`` (the last one of an id, as a dict of them all
+    would keep), read in one pass over ``references``."""
     places = Places({}, {})
     if not wanted:
         return places
     for reference in references:
-        urls = wanted.get(reference.id)
-        if urls is not None:
-            places.documents[reference.id] = reference.document
-            for url in urls:
-                places.lines[reference.id, url] = line_of(reference, url)
+        if reference.id not in wanted:
+            continue
+        places.references[reference.id] = (reference.document, reference.line)
+        for url in dict.fromkeys(found.url for found in reference.found):
+            line = line_of(reference, url)
+            if line != reference.line:
+                places.lines[reference.id, url] = line
     return places
 
 
