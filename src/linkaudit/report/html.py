@@ -642,6 +642,122 @@ class Snippets:
             return Markup(f'<a class="url" href="{escape(href)}">{escape(url)}</a>')
         return Markup(f'<span class="url inert">{escape(url)}</span>')
 
+    def t(self, key: str) -> Markup:
+        return escape(i18n.label(key, self.lang))
+
+    def link_block(self, link: LinkView) -> Markup:
+        """One link of a row: its status, URL, detail, repairs, readings, archived copy and details. Written
+        here, not in the template, because a long document's table has one per link (the same markup)."""
+        t, e, url_link, date, tr = self.t, escape, self.url_link, self.date, self.tr
+        out = [f'<div class="link link-{e(link.tone)}">\n<div class="link-head">{self.badge(link.status, link.tone)}']
+        if link.http_status:
+            out.append(f' <span class="http">{e(link.http_status)}</span>')
+        if link.confirmed:
+            out.append(f' <span class="flag flag-bad" data-i18n="confirmed">{t("confirmed")}</span>')
+        elif link.suspect and link.checks:
+            out.append(f' <span class="flag" data-i18n="suspect">{t("suspect")}</span>')
+        if link.langs and not link.phrasings:
+            out.append(f' <span class="langs">{e(" ".join(link.langs).upper())}</span>')
+        out.append(f"</div>\n{url_link(link.url, link.href)}\n")
+        if link.detail:
+            out.append(tr(link.details, "p", "detail"))
+        for repair in link.repairs:
+            out.append(
+                f'<p class="repair" data-repairs="{e(" ".join(repair.kinds))}"><span aria-hidden="true">✎</span> '
+                f'<span data-i18n="repaired">{t("repaired")}</span>: {tr(repair.texts, "span", "repair-kinds")} — '
+                f'<span data-i18n="text_said">{t("text_said")}</span> <code class="as-written">{e(repair.raw)}</code>'
+            )
+            if repair.checked:
+                out.append(f'; <span data-i18n="checked_as">{t("checked_as")}</span> <code>{e(repair.checked)}</code>')
+            out.append("</p>\n")
+        if link.readings:
+            out.append(f'<div class="readings"><span data-i18n="readings">{t("readings")}</span>:<ul>')
+            for reading in link.readings:
+                if reading.chosen:
+                    out.append(
+                        '<li class="reading-chosen"><span aria-hidden="true">✓</span> '
+                        f"{url_link(reading.url, reading.href)}"
+                        f' <span class="chosen-mark" data-i18n="reading_chosen">{t("reading_chosen")}</span></li>'
+                    )
+                else:
+                    out.append(f"<li>{url_link(reading.url, reading.href)}</li>")
+            out.append("</ul></div>")
+        if link.title_match is False and link.status.value != "content_drift":
+            out.append(
+                '<p class="drift"><span aria-hidden="true">⚠</span> '
+                f'<span data-i18n="title_unmatched">{t("title_unmatched")}</span>'
+            )
+            if link.title:
+                out.append(f": <q>{e(link.title)}</q>")
+            out.append("</p>")
+        archive = link.archive
+        if archive:
+            out.append(
+                f'<p class="archive{" archive-far" if archive.far else ""}">'
+                f'<span data-i18n="archive">{t("archive")}</span>: '
+            )
+            if archive.href:
+                out.append(f'<a href="{e(archive.href)}">{date(archive.date)}</a>')
+            else:
+                out.append(date(archive.date))
+            shade = "far-text" if archive.far else ("ok-text" if archive.verified else "muted")
+            word = "verified" if archive.verified else "unverified"
+            out.append(f' <span class="{shade}" data-i18n="{word}">{t(word)}</span>')
+            if archive.distance:
+                out.append(" " + tr(archive.distance, "span", "distance far-text" if archive.far else "distance muted"))
+            out.append("</p>\n")
+        elif link.status.is_broken:
+            out.append(f'<p class="archive muted" data-i18n="no_archive">{t("no_archive")}</p>')
+        if link.phrasings:
+            out.append('<div class="fix-text"><ul class="phrasings">')
+            out.extend(
+                f'<li lang="{e(phrasing.lang)}" data-half="{e(phrasing.half_lang.upper())}">{e(phrasing.text)}</li>'
+                for phrasing in link.phrasings
+            )
+            out.append("</ul></div>")
+        if link.saved:
+            out.append(
+                f'<p class="archive"><span data-i18n="saved">{t("saved")}</span>: '
+                f"{url_link(link.saved, link.saved_href)}</p>"
+            )
+        if link.has_details:
+            out.append(f'<details><summary data-i18n="details">{t("details")}</summary>\n<dl>\n')
+            if link.final_url:
+                out.append(
+                    f'<dt data-i18n="final_url">{t("final_url")}</dt>'
+                    f"<dd>{url_link(link.final_url, link.final_href)}</dd>"
+                )
+            if link.title:
+                out.append(f'<dt data-i18n="title_now">{t("title_now")}</dt><dd>{e(link.title)}</dd>')
+            if link.cited_titles:
+                out.append(
+                    f'<dt data-i18n="cited_title">{t("cited_title")}</dt><dd>{e(" / ".join(link.cited_titles))}</dd>'
+                )
+            if link.redirects:
+                out.append(f'<dt data-i18n="redirects">{t("redirects")}</dt><dd><ol class="chain">')
+                out.extend(f"<li>{url_link(url, href)}</li>" for url, href in link.redirects)
+                out.append("</ol></dd>")
+            if link.first_broken_at:
+                out.append(
+                    f'<dt data-i18n="first_broken">{t("first_broken")}</dt>'
+                    f"<dd>{date(i18n.datetime_date(link.first_broken_at))}</dd>"
+                )
+            if link.last_ok_at:
+                out.append(
+                    f'<dt data-i18n="last_ok">{t("last_ok")}</dt><dd>{date(i18n.datetime_date(link.last_ok_at))}</dd>'
+                )
+            if link.broken_runs:
+                out.append(f'<dt data-i18n="broken_runs">{t("broken_runs")}</dt><dd>{e(link.broken_runs)}</dd>')
+            if link.checks:
+                out.append(f'<dt data-i18n="history">{t("history")}</dt><dd><ol class="checks">')
+                for checked_at, status, raw in link.checks:
+                    shown = self.badge(status, tone(status)) if status else e(raw)
+                    out.append(f"<li>{date(i18n.datetime_date(checked_at))} {shown}</li>")
+                out.append("</ol></dd>")
+            out.append("</dl>\n</details>\n")
+        out.append("</div>")
+        return Markup("".join(out))
+
 
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
@@ -710,6 +826,7 @@ def _pieces(report: Report) -> Iterator[str]:
         date=snippets.date,
         tr=snippets.tr,
         url_link=snippets.url_link,
+        link_block=snippets.link_block,
         report=report,
         lang=lang,
         summary=summary,
