@@ -811,3 +811,23 @@ async def test_each_result_carries_its_own_spelling_and_the_request_time(
     assert failed.status is Status.CONNECTION_ERROR
     assert failed.elapsed_ms is not None and failed.attempts == 1
     assert first.elapsed_ms is not None and first.detail == "200 OK"
+
+
+async def test_finished_checks_keep_their_result_not_their_task_and_share_strings(
+    site: Served, make_config: ConfigFactory, link: LinkFactory
+) -> None:
+    """At 100,000 links every finished task held (with its callbacks and context) was about 1 KB: a finished
+    check keeps only its result, and results made within one second share their check-time string; a final URL
+    equal to the cited one is the same string."""
+    hits, base = site
+    links = [link(f"{base}/page/{n}") for n in range(6)]
+    moment = datetime(2026, 12, 2, 7, 0, 0, 123456, tzinfo=timezone.utc)
+    async with Checker(make_config(), clock=lambda: moment) as checker:
+        results = await checker.check(links)
+        assert not checker._checks  # noqa: SLF001 - the engine's own bookkeeping is what is tested
+        again = await checker.check(links[:2])  # still answered from the finished results
+    assert all(hits.hits[f"/page/{n}"] == 1 for n in range(6))
+    assert [r.status for r in again] == [Status.OK, Status.OK]
+    assert {id(r.checked_at) for r in results} == {id(results[0].checked_at)}
+    assert results[0].checked_at == "2026-12-02T07:00:00Z"
+    assert all(r.final_url is r.url for r in results)
