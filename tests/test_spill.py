@@ -95,3 +95,21 @@ def test_a_long_document_is_kept_spilled_with_the_same_references() -> None:
     small = kept(ParsedDocument(document, tuple(parsed.references[:3]), ()))
     assert isinstance(small.references, tuple)
     assert sys.getsizeof(held.references) < 1000
+
+
+def test_spilled_records_come_back_with_every_field() -> None:
+    """References, halves, found URLs and findings are pickled as their constructor's arguments: every field,
+    the defaults left out nowhere."""
+    from linkaudit.models import Finding, FindingKind, FoundUrl, Repair
+
+    found = FoundUrl(url="https://doi.org/10.1/x", raw="doi:10.1/x", start=3, end=13, repairs=(Repair.DOI,),
+                     candidates=("https://doi.org/10.1/x", "https://doi.org/10.1/x-"))  # fmt: skip
+    half = Half(lang="ru", text="Т", authors="А", title="З", outlet="И", date="2012-11-03",
+                urls=(found.url,), accessed="2013-01-01", number="7")  # fmt: skip
+    reference = Reference(id="n#B7", document="n", text="T", line=9, list="B", number="7", ibid_of="n#B6",
+                          halves=(half,), urls=(found.url,), found=(found,), page=4)  # fmt: skip
+    finding = Finding(FindingKind.IBID_UNRESOLVED, "n#B7", "message", url=found.url)
+    for item in (found, half, reference, finding):
+        back = pickle.loads(pickle.dumps(item))
+        assert back == item and type(back) is type(item)
+    assert list(Spilled([reference, reference], chunk=1)) == [reference, reference]

@@ -9,12 +9,29 @@ times are ISO-8601 UTC strings with a ``Z`` suffix.
 
 from __future__ import annotations
 
+import operator
 from bisect import bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields
 from enum import Enum
+from typing import Any, TypeVar
 
 from .status import Status
+
+_T = TypeVar("_T")
+
+
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle a frozen slotted dataclass as its constructor's arguments: the default state methods that
+    dataclasses give slotted classes look up ``fields()`` for every object, which made reading back a spilled
+    list of 100,000 references twice as slow."""
+    getter: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*(item.name for item in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[Any, ...]]:
+        return (type(self), getter(self))
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
+    return cls
 
 
 class DocumentKind(str, Enum):
@@ -99,6 +116,7 @@ class FindingKind(str, Enum):
         return self.value
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)  # slots: one per note, 100,000 in a long list
 class Finding:
     """Something wrong with a reference, in one sentence: what is wrong and what to do."""
@@ -128,6 +146,7 @@ class Repair(str, Enum):
         return self.value
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)  # slots: one per note, 100,000 in a long list
 class FoundUrl:
     """A URL found in text: as written (``raw``) and as repaired (``url``)."""
@@ -151,6 +170,7 @@ class LinkRepair:
     url: str
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)  # slots: one per note, 100,000 in a long list
 class Half:
     """One language half of a note: the original (e.g. ``ru``) or its translation (``en``)."""
@@ -166,6 +186,7 @@ class Half:
     number: str | None = None  # the note's number in this half's own list, when a translated list numbers it apart
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)  # slots: one per note, 100,000 in a long list
 class Reference:
     """One note / bibliography entry (or, outside any list, a paragraph carrying URLs)."""
