@@ -146,7 +146,6 @@ def test_each_writer_reads_the_references_a_fixed_number_of_times(rich_report: R
 
 def test_streamed_pieces_make_the_rendered_text(rich_report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(summary, "STREAM_CHUNK", 100)
-    monkeypatch.setattr(summary, "STREAM_BATCH", 50)
     monkeypatch.setattr(csv, "ROWS_PER_CHUNK", 1)
     for module in (html, markdown, csv):
         pieces = list(module.chunks(rich_report))
@@ -178,3 +177,18 @@ def test_links_are_put_in_the_order_their_reference_cites_them(rich_report: Repo
     items = [third, first, second]  # the third is not among the reference's URLs: it goes last
     assert summary.in_citing_order(items, reference) == [second, first, third]
     assert summary.in_citing_order([third], reference) == [third]
+
+
+def test_an_ibid_links_to_its_note_before_or_after_it_and_names_a_missing_one(rich_report: Report) -> None:
+    references = list(rich_report.references)
+    last = len(references)
+    references[0] = replace(references[0], ibid_of=references[-1].id)  # a later note
+    references[1] = replace(references[1], ibid_of="elsewhere.txt#Z9")  # a note the report does not hold
+    references[3] = replace(references[3], ibid_of=references[2].id)  # the note before
+    report = replace(rich_report, references=Spilled(references, chunk=2))
+    page = html.render(report)
+    ibids = [part.split("</p>")[0] for part in page.split('<p class="ibid">')[1:]]
+    target = references[-1].id.rpartition("#")[2]
+    assert f'<a href="#ref-{last}">{target}</a>' in ibids[0]
+    assert ibids[1].endswith("→ elsewhere.txt#Z9")
+    assert f'<a href="#ref-3">{references[2].id.rpartition("#")[2]}</a>' in ibids[2]

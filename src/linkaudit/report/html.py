@@ -28,7 +28,7 @@ from .summary import (
     Phrasing,
     Summary,
     archived_phrasings,
-    batched,
+    chunked,
     cited_date,
     citing_langs,
     group_links,
@@ -645,6 +645,70 @@ class Snippets:
     def t(self, key: str) -> Markup:
         return escape(i18n.label(key, self.lang))
 
+    def row_block(self, row: RowView) -> Markup:
+        """One row of the references table (a note, its links and its findings), as the template wrote it."""
+        t, e = self.t, escape
+        reference = row.reference
+        out = [f'<tr id="{e(row.anchor)}" data-status="{e(row.statuses)}"']
+        if row.broken:
+            out.append(' data-broken="1"')
+        if row.attention:
+            out.append(' data-attention="1"')
+        if row.archived:
+            out.append(' data-archived="1"')
+        out.append(f' data-domain="{e(row.domains)}"')
+        if row.kinds:
+            out.append(f' data-kind="{e(row.kinds)}"')
+        out.append(f' data-lang="{e(row.langs)}"')
+        if row.date:
+            out.append(f' data-date="{e(row.date)}"')
+        out.append(f' data-severity="{e(row.sort_status)}"')
+        if row.findings:
+            out.append(f' data-findings="{len(row.findings)}"')
+        out.append(f'>\n<th scope="row" class="cell-number"><span class="ref-label">{e(row.label)}</span>')
+        if row.document_label:
+            out.append(f'<span class="doc">{e(row.document_label)}</span>')
+        out.append(f"</th>\n<td>{self.date(row.date)}</td>\n<td>\n")
+        if reference.ibid_of:
+            out.append(f'<p class="ibid"><span data-i18n="ibid">{t("ibid")}</span> → ')
+            if row.ibid_anchor:
+                out.append(f'<a href="#{e(row.ibid_anchor)}">{e(reference.ibid_of.rpartition("#")[2])}</a>')
+            else:
+                out.append(e(reference.ibid_of))
+            out.append("</p>")
+        if reference.halves:
+            out.append('<div class="halves">')
+            out.extend(
+                f'<div class="half" lang="{e(half.lang)}"><span class="lang-tag">{e(half.lang.upper())}</span> '
+                f"{e(half.text)}</div>"
+                for half in reference.halves
+            )
+            out.append("</div>\n")
+        else:
+            out.append(f'<div class="halves"><div class="half">{e(reference.text)}</div></div>\n')
+        out.append("</td>\n<td>\n")
+        if row.links:
+            out.extend(f"{self.link_block(link)}\n" for link in row.links)
+        else:
+            out.append(f'<span class="muted" data-i18n="no_links">{t("no_links")}</span>\n')
+        out.append("</td>\n<td>\n")
+        if row.homepage_only:
+            out.append(
+                '<p class="homepage-flag"><span aria-hidden="true">⌂</span> '
+                f'<span data-i18n="homepage_marker">{t("homepage_marker")}</span></p>'
+            )
+        if row.findings:
+            out.append('<ul class="findings">')
+            out.extend(
+                f'<li><span class="kind" data-i18n-finding="{e(finding.kind)}">'
+                f"{e(i18n.finding_label(finding.kind, self.lang))}</span> "
+                f"{self.tr(finding.messages, 'span', 'message')}</li>"
+                for finding in row.findings
+            )
+            out.append("</ul>")
+        out.append("</td>\n</tr>")
+        return Markup("".join(out))
+
     def link_block(self, link: LinkView) -> Markup:
         """One link of a row: its status, URL, detail, repairs, readings, archived copy and details. Written
         here, not in the template, because a long document's table has one per link (the same markup)."""
@@ -803,7 +867,7 @@ def render(report: Report) -> str:
 def chunks(report: Report) -> Iterator[str]:
     """The same text as ``render``, in pieces written as the table's rows are made: the page of a long document
     is never held whole, nor are its rows."""
-    return batched(_pieces(report))
+    return chunked(_pieces(report))
 
 
 def _pieces(report: Report) -> Iterator[str]:
@@ -826,7 +890,7 @@ def _pieces(report: Report) -> Iterator[str]:
         date=snippets.date,
         tr=snippets.tr,
         url_link=snippets.url_link,
-        link_block=snippets.link_block,
+        row_block=snippets.row_block,
         report=report,
         lang=lang,
         summary=summary,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import islice
 from urllib.parse import urlsplit
 
 from ..fix import RUSSIAN_STYLE, format_archived
@@ -192,18 +191,6 @@ def in_citing_order(items: list[LinkReport], reference: Reference) -> list[LinkR
 
 
 STREAM_CHUNK = 64 * 1024  # characters: the size of the pieces a streamed report is written in
-
-
-STREAM_BATCH = 4096  # pieces: a template yields many small ones (some 60 a row of the HTML report's table)
-
-
-def batched(pieces: Iterable[str], count: int | None = None) -> Iterator[str]:
-    """``pieces`` joined ``count`` (default ``STREAM_BATCH``) at a time: for many small pieces, as a template
-    yields, with no Python-level work per piece."""
-    count = STREAM_BATCH if count is None else count
-    iterator = iter(pieces)
-    while batch := list(islice(iterator, count)):
-        yield "".join(batch)
 
 
 def chunked(pieces: Iterable[str], size: int | None = None) -> Iterator[str]:
