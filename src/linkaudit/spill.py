@@ -55,11 +55,7 @@ class Spilled(Sequence[T]):
     def __getitem__(self, index: int | slice) -> T | Sequence[T]:
         if isinstance(index, slice):
             return tuple(self)[index]
-        if index < 0:
-            index += self._length
-        if not 0 <= index < self._length:
-            raise IndexError("Spilled index out of range")
-        block, offset = divmod(index, self._chunk)
+        block, offset = divmod(_position(index, self._length), self._chunk)
         return self._load(block)[offset]
 
     def __repr__(self) -> str:  # never the whole content: a report's repr must stay small
@@ -99,18 +95,23 @@ class Joined(Sequence[T]):
     def __getitem__(self, index: int | slice) -> T | Sequence[T]:
         if isinstance(index, slice):
             return tuple(self)[index]
-        if index < 0:
-            index += self._length
-        if not 0 <= index < self._length:
-            raise IndexError("Joined index out of range")
+        index = _position(index, self._length)
         for part in self._parts:
             if index < len(part):
                 return part[index]
             index -= len(part)
-        raise IndexError("Joined index out of range")  # pragma: no cover - the bounds were checked
+        raise IndexError("index out of range")  # pragma: no cover - the bounds were checked
 
     def __repr__(self) -> str:
         return f"<Joined of {self._length} items in {len(self._parts)} parts>"
+
+
+def _position(index: int, length: int) -> int:
+    """``index`` counted from the start (a negative one from the end); IndexError outside ``length`` items."""
+    position = index + length if index < 0 else index
+    if not 0 <= position < length:
+        raise IndexError("index out of range")
+    return position
 
 
 def spill(items: Sequence[T], *, above: int | None = None) -> Sequence[T]:
