@@ -405,7 +405,7 @@ def survey(report: Report) -> Survey:
             named[identifier] = Named(
                 anchor=f"ref-{index + 1}",
                 label=label,
-                qualified=f"{reference.document} {label}" if several else label,
+                qualified=qualified_label(reference, several),
                 document=reference.document,
             )
         if not attention and identifier in watched:

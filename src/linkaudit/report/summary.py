@@ -153,19 +153,6 @@ def _count(summary: Summary, which: Callable[[Status], bool]) -> int:
     return sum(count for status, count in summary.by_status if which(status))
 
 
-def links_by_reference(report: Report) -> dict[str, list[LinkReport]]:
-    """Reference id -> the links it cites, in the order the reference cites them.
-
-    Reads every reference once; a writer that goes through the references anyway should use ``group_links``
-    and ``in_citing_order`` as it goes instead."""
-    grouped = group_links(report.links)
-    for reference in report.references:
-        items = grouped.get(reference.id)
-        if items:
-            in_citing_order(items, reference)
-    return grouped
-
-
 def group_links(links: Iterable[LinkReport]) -> dict[str, list[LinkReport]]:
     """Reference id -> the links citing it, in the report's order (a link once per time it names the id)."""
     grouped: dict[str, list[LinkReport]] = {}
