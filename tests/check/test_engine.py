@@ -831,3 +831,17 @@ async def test_finished_checks_keep_their_result_not_their_task_and_share_string
     assert {id(r.checked_at) for r in results} == {id(results[0].checked_at)}
     assert results[0].checked_at == "2026-12-02T07:00:00Z"
     assert all(r.final_url is r.url for r in results)
+
+
+async def test_the_network_watch_does_not_hold_a_finished_check_for_its_interval(
+    site: Served, make_config: ConfigFactory, link: LinkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watch looks at the network between sleeps; once every result is in it takes its last look at once
+    (before, every run waited out the rest of the watch's interval, up to half a second, at its end)."""
+    import linkaudit.check.engine as engine
+
+    monkeypatch.setattr(engine, "WATCH_INTERVAL", 3600.0)
+    _, base = site
+    async with Checker(make_config()) as checker:
+        results = await asyncio.wait_for(checker.check([link(f"{base}/page/1")]), 30)
+    assert [r.status for r in results] == [Status.OK]

@@ -438,6 +438,7 @@ class Checker:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
             raise
+        run.finished.set()  # the watcher takes its last look now, not after its interval's sleep
         await watcher  # its last look, over the whole run (a portal can answer everything within a second)
         return [result for result in results if result is not None]
 
@@ -465,7 +466,8 @@ class Checker:
             if common is None and not watch.suspect_offline():
                 if finished:
                     return
-                await asyncio.sleep(WATCH_INTERVAL)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(run.finished.wait(), WATCH_INTERVAL)
                 continue
             problem = await self._network_verdict(watch, common)
             if problem is None:
@@ -804,6 +806,7 @@ class _CheckRun:
         self.running: dict[asyncio.Future[CheckResult], list[int]] = {}
         self.window = window
         self.stopped = False
+        self.finished = asyncio.Event()  # set when every result is in: wakes the network watch
 
 
 def _host_of(url: str) -> str:
