@@ -23,7 +23,30 @@ SPILL_ABOVE = 5_000  # items: shorter sequences stay plain tuples (nothing to ga
 CHUNK = 512  # items pickled together: field names and shared strings are written once per chunk
 
 
-class Spilled(Sequence[T]):
+class _ReadOnly(Sequence[T]):
+    """A sequence whose items are found by ``_at(position)``; slices are copied out as tuples."""
+
+    _length = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def _at(self, position: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        return self._at(_position(index, self._length))
+
+
+class Spilled(_ReadOnly[T]):
     """A tuple-like sequence stored as zlib-compressed pickles of ``chunk`` items each. Iterating unpickles one
     chunk at a time; indexing unpickles the chunk that holds the item (the last one read is kept)."""
 
@@ -39,23 +62,12 @@ class Spilled(Sequence[T]):
             self._blobs.append(zlib.compress(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL), 1))
             self._length += len(batch)
 
-    def __len__(self) -> int:
-        return self._length
-
     def __iter__(self) -> Iterator[T]:
         for index in range(len(self._blobs)):
             yield from self._load(index)
 
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
-        if isinstance(index, slice):
-            return tuple(self)[index]
-        block, offset = divmod(_position(index, self._length), self._chunk)
+    def _at(self, position: int) -> T:
+        block, offset = divmod(position, self._chunk)
         return self._load(block)[offset]
 
     def __repr__(self) -> str:  # never the whole content: a report's repr must stay small
@@ -73,29 +85,18 @@ class Spilled(Sequence[T]):
         return items
 
 
-class Joined(Sequence[T]):
+class Joined(_ReadOnly[T]):
     """Several sequences read as one, without copying them (the references of every document of a run)."""
 
     def __init__(self, parts: Iterable[Sequence[T]]) -> None:
         self._parts = [part for part in parts if len(part)]
         self._length = sum(len(part) for part in self._parts)
 
-    def __len__(self) -> int:
-        return self._length
-
     def __iter__(self) -> Iterator[T]:
         return chain.from_iterable(self._parts)
 
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
-        if isinstance(index, slice):
-            return tuple(self)[index]
-        index = _position(index, self._length)
+    def _at(self, position: int) -> T:
+        index = position
         for part in self._parts:
             if index < len(part):
                 return part[index]
