@@ -734,3 +734,18 @@ def test_edit_scans_skipped_only_when_their_signs_are_missing(text: str) -> None
     from linkaudit.references import urls as module
 
     assert module._prepare(text).edits
+
+
+def test_urls_already_in_normal_form_fill_no_cache() -> None:
+    """100,000 cited URLs in normal form would hold 17 MB of cache for no gain (the fast path is cheaper than a
+    cache hit); a URL that needs the full work is remembered."""
+    from linkaudit.references import urls
+
+    before = urls._normalized.cache_info().currsize  # noqa: SLF001 - the cache is what is tested
+    plain = [f"http://127.0.0.{n % 250}:8080/doc/{n}-cache-test.html" for n in range(50)]
+    assert [normalize_url(url) for url in plain] == plain
+    assert urls._normalized.cache_info().currsize == before  # noqa: SLF001
+    assert normalize_url("HTTP://Example.KZ:80/новости/cache-test#x") == (
+        "http://example.kz/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/cache-test"
+    )
+    assert urls._normalized.cache_info().currsize == before + 1  # noqa: SLF001

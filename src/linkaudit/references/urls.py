@@ -977,7 +977,6 @@ def is_doi_url(url: str) -> bool:
     return doi_of(url) is not None
 
 
-@functools.lru_cache(maxsize=65536)  # pure, and asked of the same URLs by every stage
 def normalize_url(url: str) -> str:
     """The comparable form of ``url``: scheme and host lowercased, IDN host in punycode, IPv6 literal in its
     short form, non-ASCII and stray ``%`` percent-encoded (escapes uppercased), default port dropped, empty
@@ -993,8 +992,11 @@ def normalize_url(url: str) -> str:
     return simple[0] if simple is not None else _normalized(url)
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and asked of the same URLs by every stage
 def _normalized(url: str) -> str:
-    """normalize_url's work, for any URL."""
+    """normalize_url's work, for any URL. Cached (about 20 µs for a URL with an IDN host, a query or a
+    fragment); a URL already in normal form is answered by ``_simple`` in about 2 µs without the cache, so
+    100,000 such URLs fill no cache (17 MB)."""
     parts = _split(url)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
