@@ -47,19 +47,23 @@ def parse_document(document: Document) -> ParsedDocument:
             notes = pair_neighbours(notes)
         lists.append((note_list.style, notes))
     lists = _pair_translation_lists(lists)
+    paragraphs, markers = layout.paragraphs, layout.markers
+    del layout  # the entries' records go (their text lives on in the notes): 100,000 notes peak lower
 
     references: list[Reference] = []
     findings: list[Finding] = []
     seen: dict[str, int] = {}
     numbered: list[tuple[str, ListStyle, Sequence[str]]] = []
     starts: list[int] = []  # the line of each list's first note: a marker points into the nearest list after it
-    for letter, (style, notes) in zip(_letters(), lists, strict=False):
+    for index, (letter, (style, notes)) in enumerate(zip(_letters(), lists, strict=False)):
         ids = [_unique(f"{document.name}#{letter}{note.number}", seen) for note in notes]
         targets = resolve_ibids(notes, ids)
+        repeated = {target for target in targets if target is not None}  # what an "Ibid." points at
         by_id: dict[str, Reference] = {}
         for note, identifier, target in zip(notes, ids, targets, strict=True):
             reference = _reference(document, note, identifier, letter, target, by_id)
-            by_id[identifier] = reference
+            if identifier in repeated:
+                by_id[identifier] = reference
             references.append(reference)
             if note.ibid and target is None:
                 findings.append(
@@ -72,8 +76,10 @@ def parse_document(document: Document) -> ParsedDocument:
                 )
         numbered.append((letter, style, [note.number for note in notes]))
         starts.append(notes[0].line if notes else 0)
+        lists[index] = (style, [])  # the notes' own records go once their references are made
+        del notes
 
-    for paragraph in layout.paragraphs:
+    for paragraph in paragraphs:
         # outside any note, a home page beside an e-mail at its domain is a contact line, not a citation
         found = tuple(url for url in find_urls(paragraph.text) if not is_contact_address(url, paragraph.text))
         if not found:
@@ -97,13 +103,13 @@ def parse_document(document: Document) -> ParsedDocument:
     homepage = _Memo(is_homepage)  # asked twice of every URL, and of a URL as often as it is cited
     for reference in references:
         findings.extend(reference_findings(reference, homepage=homepage.__getitem__))
-    findings.extend(marker_findings(layout.markers, numbered, document.name, lines=starts))
+    findings.extend(marker_findings(markers, numbered, document.name, lines=starts))
     homepages = {url for reference in references for url in reference.urls if homepage[url]}
     # Footnotes are numbered as the text calls them, a bibliography by its own order: the same source under
     # two numbers there is the rule, not a drift between two lists.
     footnotes = {letter for letter, style, _ in numbered if style is ListStyle.FOOTNOTE}
     listed = [reference for reference in references if reference.list not in footnotes]
-    findings.extend(reconcile_lists(listed, homepages, markers=layout.markers, lists=numbered, lines=starts))
+    findings.extend(reconcile_lists(listed, homepages, markers=markers, lists=numbered, lines=starts))
     return ParsedDocument(document, tuple(references), tuple(_in_reference_order(findings, references)))
 
 
@@ -276,5 +282,6 @@ def _letters() -> Iterator[str]:
 
 
 def _in_reference_order(findings: Sequence[Finding], references: Sequence[Reference]) -> list[Finding]:
-    position = {reference.id: index for index, reference in enumerate(references)}
+    wanted = {finding.reference for finding in findings}  # not a position for every reference of a long list
+    position = {reference.id: index for index, reference in enumerate(references) if reference.id in wanted}
     return sorted(findings, key=lambda finding: position.get(finding.reference, len(references)))
