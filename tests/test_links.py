@@ -220,3 +220,13 @@ def test_titles_and_spellings_are_gathered_per_reference_for_every_url() -> None
     links = collect_links([_parsed(reference)])
     assert [link.cited_titles for link in links] == [("Title",), ("Title",)]
     assert all(link.repairs == () and link.candidates == () for link in links)
+
+
+def test_links_on_one_host_share_one_host_string() -> None:
+    """100,000 links on 1,000 hosts hold 1,000 host names, not 100,000 copies."""
+    text = "".join(f"{n}. http://Example{n % 3}.kz/news/{n}\n" for n in range(1, 31))
+    links = collect_links([parse_document(Document("n.txt", DocumentKind.TEXT, text, "utf-8"))])
+    assert len(links) == 30
+    hosts = {link.host for link in links}
+    assert hosts == {"example0.kz", "example1.kz", "example2.kz"}
+    assert len({id(link.host) for link in links}) == 3

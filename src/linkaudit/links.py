@@ -39,6 +39,7 @@ def _key(url: str) -> tuple[str, str]:
 
 def collect_links(parsed: Sequence[ParsedDocument]) -> tuple[Link, ...]:
     pending: dict[str, _Pending] = {}
+    hosts: dict[str, str] = {}  # one string per host, not one per link (100,000 links on 1,000 hosts)
     for document in parsed:
         for reference in document.references:
             spellings = _spellings(reference)
@@ -47,7 +48,7 @@ def collect_links(parsed: Sequence[ParsedDocument]) -> tuple[Link, ...]:
                 normalized, host = _key(url)
                 entry = pending.get(normalized)
                 if entry is None:
-                    entry = pending[normalized] = _Pending(url, normalized, host)
+                    entry = pending[normalized] = _Pending(url, normalized, hosts.setdefault(host, host))
                 if reference.id not in entry.references:
                     entry.references.append(reference.id)
                 date = reference.cited_date(url)

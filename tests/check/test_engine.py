@@ -845,3 +845,18 @@ async def test_the_network_watch_does_not_hold_a_finished_check_for_its_interval
     async with Checker(make_config()) as checker:
         results = await asyncio.wait_for(checker.check([link(f"{base}/page/1")]), 30)
     assert [r.status for r in results] == [Status.OK]
+
+
+async def test_pending_checks_are_plain_indexes_unless_several_links_share_a_url() -> None:
+    """100,000 pending links are 100,000 ints, not one-item lists; links citing one URL stay together, and the
+    hosts are taken in turn."""
+    from linkaudit.check.engine import _CheckRun
+
+    def made(url: str) -> Link:
+        return Link(url=url, normalized=url.split("#")[0], references=(), host=url.split("/")[2])
+
+    links = [made("http://a.kz/1"), made("http://a.kz/2"), made("http://b.kz/1"), made("http://a.kz/1#x")]
+    run = _CheckRun(links, window=8)
+    assert list(run.pending) == [[0, 3], 2, 1]  # a.kz, b.kz, a.kz again
+    assert [run.take(), run.take(), run.take()] == [[0, 3], [2], [1]]
+    assert not run.pending

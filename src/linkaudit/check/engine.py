@@ -404,7 +404,7 @@ class Checker:
 
         def start_more() -> None:
             while run.pending and len(run.running) < run.window and not run.stopped:
-                indexes = run.pending.popleft()
+                indexes = run.take()
                 task = self._task_for(links[indexes[0]])
                 if task in run.running:
                     run.running[task].extend(indexes)
@@ -433,7 +433,7 @@ class Checker:
                     self._observer.advance()
                 start_more()
             while run.pending:  # never started: the run was stopped
-                self._fill_not_checked(results, run.pending.popleft(), links)
+                self._fill_not_checked(results, run.take(), links)
         except BaseException:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
@@ -790,14 +790,22 @@ class _CheckRun:
     """One ``check`` call's links: the unique URLs not started yet (hosts taken in turn) and those running."""
 
     def __init__(self, links: Sequence[Link], window: int) -> None:
-        groups: dict[str, list[int]] = {}
+        # a URL cited once (nearly all) is its index alone; a list only for a URL several links share, so
+        # 100,000 pending links are 100,000 ints, not 100,000 one-item lists
+        groups: dict[str, int | list[int]] = {}
         for index, link in enumerate(links):
-            groups.setdefault(link.normalized or link.url, []).append(index)
-        by_host: dict[str, deque[list[int]]] = {}
+            key = link.normalized or link.url
+            known = groups.setdefault(key, index)
+            if known != index:
+                if isinstance(known, int):
+                    groups[key] = known = [known]
+                known.append(index)
+        by_host: dict[str, deque[int | list[int]]] = {}
         for key, indexes in groups.items():
-            by_host.setdefault(links[indexes[0]].host or _host_of(key), deque()).append(indexes)
+            first = indexes if isinstance(indexes, int) else indexes[0]
+            by_host.setdefault(links[first].host or _host_of(key), deque()).append(indexes)
         hosts = deque(by_host.values())
-        self.pending: deque[list[int]] = deque()
+        self.pending: deque[int | list[int]] = deque()
         while hosts:  # round robin: a window taken from a list grouped by host still spans many hosts
             host = hosts.popleft()
             self.pending.append(host.popleft())
@@ -807,6 +815,11 @@ class _CheckRun:
         self.window = window
         self.stopped = False
         self.finished = asyncio.Event()  # set when every result is in: wakes the network watch
+
+    def take(self) -> list[int]:
+        """The indexes of the next URL to start (the links that cite it)."""
+        indexes = self.pending.popleft()
+        return [indexes] if isinstance(indexes, int) else indexes
 
 
 def _host_of(url: str) -> str:
