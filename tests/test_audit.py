@@ -243,3 +243,23 @@ def test_results_and_histories_held_per_link_share_equal_values() -> None:
     assert first == made("http://a.kz/1", "http://a.kz/1")  # the same values
     history = History(last_ok_at="2026-12-02T07:00:00Z", checks=(("2026-12-02T07:00:00Z", "ok"),))
     assert shared.value(History(**{f: getattr(history, f) for f in History.__slots__})) is shared.value(history)
+
+
+def test_the_audits_result_is_never_formatted_by_asyncio_run() -> None:
+    """On Python 3.11 asyncio.run formats repr() of its main task's result when it checks its SIGINT handler:
+    for a finished audit of 100,000 links that was the repr of every link. The result is handed over outside
+    the task, so its repr is never asked for."""
+    from linkaudit.audit import run_returning
+
+    asked: list[str] = []
+
+    class Big:
+        def __repr__(self) -> str:
+            asked.append("repr")
+            return "Big()"
+
+    async def audit() -> Big:
+        return Big()
+
+    assert isinstance(run_returning(audit()), Big)
+    assert asked == []
