@@ -7,10 +7,11 @@ notes); standard output carries the summary, or the one report ``-o -`` asks for
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -607,8 +608,7 @@ def check(paths: tuple[str, ...], debug: bool, quiet: bool, verbose: bool, **fla
         terminal.advance(len(config.formats))
     _say_notes(report, terminal)
     if to_stdout:
-        sys.stdout.buffer.write(stream)
-        sys.stdout.flush()
+        _write_stdout(stream)
     _github(report, None if to_stdout else output, to_stdout=to_stdout)
     _print_summary(report, [] if quiet else written, err=to_stdout)
     _print_broken(report, _report_hint(written), err=to_stdout)
@@ -787,11 +787,20 @@ def _write(report: Report, output: Path, formats: Sequence[str]) -> list[Path]:
         _fail(str(exc), ExitCode.USAGE)
 
 
-def _render_stdout(report: Report, name: str) -> bytes:
-    from .report import parse_formats
+def _render_stdout(report: Report, name: str) -> Iterator[bytes]:
+    """The report for standard output, rendered as it is written (its first piece at once, so a report that
+    cannot be rendered fails before anything is written)."""
+    from .report import encoded
 
-    reporter = parse_formats([name])[0].reporter()
-    return reporter.render(report).encode(reporter.encoding)
+    pieces = encoded(report, name)
+    first = next(pieces, b"")
+    return itertools.chain((first,), pieces)
+
+
+def _write_stdout(pieces: Iterable[bytes]) -> None:
+    for piece in pieces:
+        sys.stdout.buffer.write(piece)
+    sys.stdout.flush()
 
 
 def _github(report: Report, output: Path | None, *, to_stdout: bool = False) -> None:
@@ -1226,8 +1235,7 @@ def merge(reports: tuple[str, ...], output: str, formats: tuple[str, ...] | None
     merged = merge_reports([_read_report(p) for p in reports])
     if to_stdout:
         written: list[Path] = []
-        sys.stdout.buffer.write(_render_stdout(merged, chosen[0]))
-        sys.stdout.flush()
+        _write_stdout(_render_stdout(merged, chosen[0]))
     else:
         written = _write(merged, Path(output), chosen)
     _github(merged, None if to_stdout else Path(output), to_stdout=to_stdout)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -108,3 +109,17 @@ def test_the_streamed_json_is_the_rendered_json(rich_report: Report, output_dir:
     assert "".join(JsonReporter().chunks(rich_report)) == render(rich_report)
     assert json.loads(render(rich_report)) == to_dict(rich_report)
     assert len(list(chunks(rich_report))) >= 1
+
+
+@pytest.mark.parametrize("name", ["json", "md", "csv", "html"])
+def test_a_report_for_standard_output_is_the_file_byte_for_byte_written_in_pieces(
+    rich_report: Report, tmp_path: Path, name: str
+) -> None:
+    """`-o -` writes the report as it is rendered, not as one string first: the bytes are the file's, with one
+    byte-order mark where the format has one."""
+    from linkaudit.report import encoded, write_reports
+
+    (written,) = write_reports(rich_report, tmp_path, [name])
+    pieces = list(encoded(rich_report, name))
+    assert b"".join(pieces) == written.read_bytes()
+    assert b"".join(pieces).count(codecs.BOM_UTF8) <= 1

@@ -10,7 +10,7 @@ import codecs
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
 from pathlib import Path
 
@@ -26,6 +26,7 @@ __all__ = [
     "ReportFormat",
     "Reporter",
     "Summary",
+    "encoded",
     "from_dict",
     "loads",
     "merge",
@@ -103,6 +104,18 @@ def write_reports(report: Report, output_dir: Path, formats: Sequence[str | Repo
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
     return [target for _temporary, target in staged]
+
+
+def encoded(report: Report, report_format: str | ReportFormat) -> Iterator[bytes]:
+    """``report`` in one format as bytes, piece by piece as it is rendered (for standard output): a report of
+    100,000 links is never one string in memory. One byte-order mark for a format that has one."""
+    reporter = parse_formats([report_format])[0].reporter()
+    chunks = getattr(reporter, "chunks", None)
+    pieces: Iterable[str] = chunks(report) if chunks is not None else (reporter.render(report),)
+    encoder = codecs.getincrementalencoder(reporter.encoding)()
+    for piece in pieces:
+        yield encoder.encode(piece)
+    yield encoder.encode("", final=True)
 
 
 def prepare_output(output_dir: Path) -> None:
