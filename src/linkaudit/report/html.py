@@ -645,9 +645,13 @@ class Snippets:
     def t(self, key: str) -> Markup:
         return escape(i18n.label(key, self.lang))
 
+    def term(self, key: str, tag: str = "span") -> Markup:
+        """A label the page's language switch rewrites: ``<span data-i18n="key">Label</span>``."""
+        return Markup(f'<{tag} data-i18n="{key}">{self.t(key)}</{tag}>')
+
     def row_block(self, row: RowView) -> Markup:
         """One row of the references table (a note, its links and its findings), as the template wrote it."""
-        t, e = self.t, escape
+        t, e, term = self.t, escape, self.term
         reference = row.reference
         out = [f'<tr id="{e(row.anchor)}" data-status="{e(row.statuses)}"']
         if row.broken:
@@ -670,7 +674,7 @@ class Snippets:
             out.append(f'<span class="doc">{e(row.document_label)}</span>')
         out.append(f"</th>\n<td>{self.date(row.date)}</td>\n<td>\n")
         if reference.ibid_of:
-            out.append(f'<p class="ibid"><span data-i18n="ibid">{t("ibid")}</span> → ')
+            out.append(f'<p class="ibid">{term("ibid")} → ')
             if row.ibid_anchor:
                 out.append(f'<a href="#{e(row.ibid_anchor)}">{e(reference.ibid_of.rpartition("#")[2])}</a>')
             else:
@@ -695,7 +699,7 @@ class Snippets:
         if row.homepage_only:
             out.append(
                 '<p class="homepage-flag"><span aria-hidden="true">⌂</span> '
-                f'<span data-i18n="homepage_marker">{t("homepage_marker")}</span></p>'
+                f'{term("homepage_marker")}</p>'
             )
         if row.findings:
             out.append('<ul class="findings">')
@@ -712,7 +716,7 @@ class Snippets:
     def link_block(self, link: LinkView) -> Markup:
         """One link of a row: its status, URL, detail, repairs, readings, archived copy and details. Written
         here, not in the template, because a long document's table has one per link (the same markup)."""
-        t, e, url_link, date, tr = self.t, escape, self.url_link, self.date, self.tr
+        t, e, term, url_link, date, tr = self.t, escape, self.term, self.url_link, self.date, self.tr
         out = [f'<div class="link link-{e(link.tone)}">\n<div class="link-head">{self.badge(link.status, link.tone)}']
         if link.http_status:
             out.append(f' <span class="http">{e(link.http_status)}</span>')
@@ -728,14 +732,14 @@ class Snippets:
         for repair in link.repairs:
             out.append(
                 f'<p class="repair" data-repairs="{e(" ".join(repair.kinds))}"><span aria-hidden="true">✎</span> '
-                f'<span data-i18n="repaired">{t("repaired")}</span>: {tr(repair.texts, "span", "repair-kinds")} — '
-                f'<span data-i18n="text_said">{t("text_said")}</span> <code class="as-written">{e(repair.raw)}</code>'
+                f'{term("repaired")}: {tr(repair.texts, "span", "repair-kinds")} — '
+                f'{term("text_said")} <code class="as-written">{e(repair.raw)}</code>'
             )
             if repair.checked:
-                out.append(f'; <span data-i18n="checked_as">{t("checked_as")}</span> <code>{e(repair.checked)}</code>')
+                out.append(f'; {term("checked_as")} <code>{e(repair.checked)}</code>')
             out.append("</p>\n")
         if link.readings:
-            out.append(f'<div class="readings"><span data-i18n="readings">{t("readings")}</span>:<ul>')
+            out.append(f'<div class="readings">{term("readings")}:<ul>')
             for reading in link.readings:
                 if reading.chosen:
                     out.append(
@@ -749,7 +753,7 @@ class Snippets:
         if link.title_match is False and link.status.value != "content_drift":
             out.append(
                 '<p class="drift"><span aria-hidden="true">⚠</span> '
-                f'<span data-i18n="title_unmatched">{t("title_unmatched")}</span>'
+                f'{term("title_unmatched")}'
             )
             if link.title:
                 out.append(f": <q>{e(link.title)}</q>")
@@ -758,7 +762,7 @@ class Snippets:
         if archive:
             out.append(
                 f'<p class="archive{" archive-far" if archive.far else ""}">'
-                f'<span data-i18n="archive">{t("archive")}</span>: '
+                f'{term("archive")}: '
             )
             if archive.href:
                 out.append(f'<a href="{e(archive.href)}">{date(archive.date)}</a>')
@@ -781,39 +785,39 @@ class Snippets:
             out.append("</ul></div>")
         if link.saved:
             out.append(
-                f'<p class="archive"><span data-i18n="saved">{t("saved")}</span>: '
+                f'<p class="archive">{term("saved")}: '
                 f"{url_link(link.saved, link.saved_href)}</p>"
             )
         if link.has_details:
             out.append(f'<details><summary data-i18n="details">{t("details")}</summary>\n<dl>\n')
             if link.final_url:
                 out.append(
-                    f'<dt data-i18n="final_url">{t("final_url")}</dt>'
+                    f'{term("final_url", "dt")}'
                     f"<dd>{url_link(link.final_url, link.final_href)}</dd>"
                 )
             if link.title:
-                out.append(f'<dt data-i18n="title_now">{t("title_now")}</dt><dd>{e(link.title)}</dd>')
+                out.append(f'{term("title_now", "dt")}<dd>{e(link.title)}</dd>')
             if link.cited_titles:
                 out.append(
-                    f'<dt data-i18n="cited_title">{t("cited_title")}</dt><dd>{e(" / ".join(link.cited_titles))}</dd>'
+                    f'{term("cited_title", "dt")}<dd>{e(" / ".join(link.cited_titles))}</dd>'
                 )
             if link.redirects:
-                out.append(f'<dt data-i18n="redirects">{t("redirects")}</dt><dd><ol class="chain">')
+                out.append(f'{term("redirects", "dt")}<dd><ol class="chain">')
                 out.extend(f"<li>{url_link(url, href)}</li>" for url, href in link.redirects)
                 out.append("</ol></dd>")
             if link.first_broken_at:
                 out.append(
-                    f'<dt data-i18n="first_broken">{t("first_broken")}</dt>'
+                    f'{term("first_broken", "dt")}'
                     f"<dd>{date(i18n.datetime_date(link.first_broken_at))}</dd>"
                 )
             if link.last_ok_at:
                 out.append(
-                    f'<dt data-i18n="last_ok">{t("last_ok")}</dt><dd>{date(i18n.datetime_date(link.last_ok_at))}</dd>'
+                    f'{term("last_ok", "dt")}<dd>{date(i18n.datetime_date(link.last_ok_at))}</dd>'
                 )
             if link.broken_runs:
-                out.append(f'<dt data-i18n="broken_runs">{t("broken_runs")}</dt><dd>{e(link.broken_runs)}</dd>')
+                out.append(f'{term("broken_runs", "dt")}<dd>{e(link.broken_runs)}</dd>')
             if link.checks:
-                out.append(f'<dt data-i18n="history">{t("history")}</dt><dd><ol class="checks">')
+                out.append(f'{term("history", "dt")}<dd><ol class="checks">')
                 for checked_at, status, raw in link.checks:
                     shown = self.badge(status, tone(status)) if status else e(raw)
                     out.append(f"<li>{date(i18n.datetime_date(checked_at))} {shown}</li>")
