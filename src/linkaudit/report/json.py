@@ -40,8 +40,9 @@ STREAM_CHUNK = 64 * 1024  # characters handed to the file at a time by ``chunks`
 
 
 class LazyList(list, Generic[T]):  # type: ignore[type-arg]
-    """A list for ``json``'s indenting encoder that converts its items only as they are written, so a report of
-    100,000 links is never a dict tree of 100,000 links in memory (the encoder iterates, never indexes)."""
+    """A list for ``json_chunks`` that converts its items only as they are written, so a report of 100,000 links
+    is never a dict tree of 100,000 links in memory (the encoder iterates, never indexes). The converted items
+    are plain JSON data (no lazy list inside them)."""
 
     def __init__(self, items: Sequence[T], convert: Callable[[T], Any]) -> None:
         super().__init__()
@@ -250,10 +251,15 @@ def _pieces(value: Any, depth: int) -> Iterator[str]:
             opening = ","
         yield "\n" + "  " * depth + "}"
         return
+    # a lazy list's items are converted records, plain JSON data: each is encoded at once, not searched again
+    lazy = isinstance(value, LazyList)
     opening, empty = "[", True
     for item in value:
         yield opening + inner
-        yield from _pieces(item, depth + 1)
+        if lazy:
+            yield _encoded(item, depth + 1)
+        else:
+            yield from _pieces(item, depth + 1)
         opening, empty = ",", False
     yield "[]" if empty else "\n" + "  " * depth + "]"
 
