@@ -241,6 +241,19 @@ class Link:
     candidate_of: str | None = None  # for an extra reading: the normalized URL of the link it may replace
 
 
+TEXT_TYPES = frozenset({"application/xhtml+xml", "application/xml", "application/json"})
+
+
+def is_text_type(content_type: str | None) -> bool:
+    """Whether a body of this media type is text that is read and judged (HTML, XML, JSON, plain), not a PDF
+    or an image. The one rule for both the fetch (read the body or not) and the verdict (judge its words or
+    not): a body never read is never judged as an empty page. No type at all counts as text."""
+    if content_type is None:
+        return True
+    mime = content_type.partition(";")[0].strip().lower()
+    return not mime or mime.startswith("text/") or mime in TEXT_TYPES or mime.endswith("+xml")
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """What one fetch brought back, after redirects, decoded in its real charset."""

@@ -436,3 +436,37 @@ async def test_configured_archive_on_loopback_is_trusted_not_documents(aiohttp_s
     async with Checker(other) as checker:
         (result,) = await checker.check([link])
         assert result.status is Status.SKIPPED
+
+
+@pytest.mark.parametrize(
+    ("content_type", "text"),
+    [
+        ("text/html; charset=utf-8", True),
+        ("TEXT/Plain", True),
+        ("application/json", True),
+        ("application/rss+xml", True),
+        ("application/xml-dtd", False),  # "xml" in the name, but not an XML document
+        ("application/html", False),
+        ("application/pdf", False),
+        ("image/svg+xml", True),
+    ],
+)
+async def test_the_fetch_reads_exactly_the_bodies_the_verdict_judges(
+    aiohttp_server: ServerFactory, content_type: str, text: bool
+) -> None:
+    """One rule decides both: a body the fetch did not read is never judged as an empty (or error) page, and
+    a body it read is never thrown away as unreadable."""
+    from linkaudit.check.verdict import read_page
+
+    body = b"<title>Not found</title><h1>404 Not Found</h1><p>The page is gone.</p>"
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    app = web.Application()
+    app.router.add_get("/x", page)
+    server = await aiohttp_server(app)
+    async with aiohttp.ClientSession() as session:
+        fetched = await fetch(session, str(server.make_url("/x")), SETTINGS)
+    assert bool(fetched.text) is text
+    assert read_page(fetched).readable is text

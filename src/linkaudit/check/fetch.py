@@ -41,12 +41,11 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from ..config import Config
-from ..models import Page
+from ..models import Page, is_text_type
 from ..status import Status
 from .resolve import PRIVATE_DETAIL, PrivateAddressError, is_private_address
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-TEXT_TYPES = frozenset({"application/xhtml+xml", "application/xml", "application/json"})
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ACCEPT_LANGUAGE = "ru,kk;q=0.9,en;q=0.8,*;q=0.5"
 
@@ -482,12 +481,6 @@ def _next_hop(
     return target
 
 
-def _is_text(mime: str | None) -> bool:
-    if mime is None:
-        return True
-    return mime.startswith("text/") or mime in TEXT_TYPES or mime.endswith("+xml")
-
-
 @dataclass(frozen=True)
 class _Received:
     """An answer as it came off the wire: turned into a ``Page`` after its request slot is given back."""
@@ -546,7 +539,7 @@ async def _receive(response: aiohttp.ClientResponse, max_body: int) -> _Received
     headers = tuple(response.headers.items())
     body: bytes | None = None
     truncated = False
-    if _is_text(mime):
+    if is_text_type(mime):
         body, truncated = await read_capped(response, max_body)
     charset = response.charset if raw_type else None
     return _Received(str(response.url), response.status, mime, charset, headers, body, truncated)

@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 from anyascii import anyascii
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..models import Link, Page
+from ..models import Link, Page, is_text_type
 from ..references.urls import is_homepage
 from ..status import Status
 
@@ -163,13 +163,6 @@ PageLike = Page | PageView
 
 def _squeeze(text: str) -> str:
     return " ".join(text.split())
-
-
-def _is_text(page: Page) -> bool:
-    content_type = (page.content_type or "").lower()
-    if not content_type:
-        return True
-    return content_type.startswith("text/") or "html" in content_type or "xml" in content_type
 
 
 def _is_markup(page: Page) -> bool:
@@ -319,7 +312,7 @@ def read_page(page: PageLike, utf8: bytes | None = None) -> PageView:
     """
     if isinstance(page, PageView):
         return page
-    readable = _is_text(page)
+    readable = is_text_type(page.content_type)
     title = (page.title or "")[:HEADING_CHARS]
     if not readable or not _is_markup(page):
         words = _count_words(page.text[:PARSE_CHARS]) if readable else 0
