@@ -113,3 +113,30 @@ def test_spilled_records_come_back_with_every_field() -> None:
         back = pickle.loads(pickle.dumps(item))
         assert back == item and type(back) is type(item)
     assert list(Spilled([reference, reference], chunk=1)) == [reference, reference]
+
+
+def test_a_spiller_stays_a_tuple_while_short_and_spills_chunk_by_chunk_beyond() -> None:
+    from linkaudit.spill import Spiller
+
+    items = _references(30)
+    short: Spiller[Reference] = Spiller(above=30, chunk=4)
+    short.extend(items)
+    assert len(short) == 30
+    assert short.done() == tuple(items)
+    long: Spiller[Reference] = Spiller(above=5, chunk=4)
+    for count, item in enumerate(items, start=1):
+        long.append(item)
+        assert len(long) == count
+        assert len(long._items) <= 5  # past ``above``, never more than a chunk of objects held
+    made = long.done()
+    assert isinstance(made, Spilled)
+    assert list(made) == items
+    assert made[29] == items[29] and made[5] == items[5]
+    assert Spilled.of_blobs(made.chunks(), chunk=4)[17] == items[17]
+
+
+def test_only_the_last_chunk_of_a_spilled_sequence_may_be_short() -> None:
+    items = _references(10)
+    chunks = Spilled(items[:3], chunk=4).chunks() + Spilled(items[3:], chunk=4).chunks()
+    with pytest.raises(ValueError, match="last chunk"):
+        Spilled.of_blobs(chunks, chunk=4)

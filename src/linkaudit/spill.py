@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import chain, islice
-from typing import TypeVar, overload
+from typing import Generic, TypeVar, overload
 
 from .models import ParsedDocument
 
@@ -59,8 +59,24 @@ class Spilled(_ReadOnly[T]):
         self._cached: tuple[int, list[T]] | None = None
         iterator = iter(items)
         while batch := list(islice(iterator, chunk)):
-            self._blobs.append(zlib.compress(pickle.dumps(batch, pickle.HIGHEST_PROTOCOL), 1))
+            self._blobs.append(pickle_chunk(batch))
             self._length += len(batch)
+
+    @classmethod
+    def of_blobs(cls, blobs: Iterable[tuple[bytes, int]], *, chunk: int = CHUNK) -> Spilled[T]:
+        """A spilled sequence of chunks pickled already (``pickle_chunk``), each of ``chunk`` items but the last:
+        (blob, its number of items)."""
+        spilled: Spilled[T] = cls((), chunk=chunk)
+        for blob, count in blobs:
+            if spilled._length % chunk:
+                raise ValueError("only the last chunk may be short")
+            spilled._blobs.append(blob)
+            spilled._length += count
+        return spilled
+
+    def chunks(self) -> list[tuple[bytes, int]]:
+        """The pickled chunks, as ``of_blobs`` takes them."""
+        return [(blob, min(self._chunk, self._length - index * self._chunk)) for index, blob in enumerate(self._blobs)]
 
     def __iter__(self) -> Iterator[T]:
         for index in range(len(self._blobs)):
@@ -105,6 +121,52 @@ class Joined(_ReadOnly[T]):
 
     def __repr__(self) -> str:
         return f"<Joined of {self._length} items in {len(self._parts)} parts>"
+
+
+def pickle_chunk(items: list[T]) -> bytes:
+    """One chunk as a ``Spilled`` keeps it."""
+    return zlib.compress(pickle.dumps(items, pickle.HIGHEST_PROTOCOL), 1)
+
+
+class Spiller(Generic[T]):
+    """A sequence built item by item that never holds more than a chunk of Python objects once it is long:
+    the first ``above`` items (default ``SPILL_ABOVE``) are kept as they are, and past that every full chunk is
+    pickled as it fills. ``done()`` gives a tuple when it stayed short, else a ``Spilled``."""
+
+    def __init__(self, *, above: int | None = None, chunk: int = CHUNK) -> None:
+        self._above = SPILL_ABOVE if above is None else above
+        self._chunk = chunk
+        self._items: list[T] = []
+        self._blobs: list[tuple[bytes, int]] | None = None  # None: not spilling yet
+
+    def __len__(self) -> int:
+        return len(self._items) + sum(count for _, count in self._blobs or ())
+
+    def append(self, item: T) -> None:
+        self._items.append(item)
+        if self._blobs is None:
+            if len(self._items) <= self._above:
+                return
+            self._blobs = []
+        if len(self._items) >= self._chunk:
+            self._flush(self._chunk)
+
+    def extend(self, items: Iterable[T]) -> None:
+        for item in items:
+            self.append(item)
+
+    def _flush(self, least: int) -> None:
+        assert self._blobs is not None
+        while len(self._items) >= least and self._items:
+            batch, self._items = self._items[: self._chunk], self._items[self._chunk :]
+            self._blobs.append((pickle_chunk(batch), len(batch)))
+
+    def done(self) -> Sequence[T]:
+        if self._blobs is None:
+            return tuple(self._items)
+        self._flush(1)
+        blobs, self._blobs, self._items = self._blobs, [], []
+        return Spilled.of_blobs(blobs, chunk=self._chunk)
 
 
 def _position(index: int, length: int) -> int:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ..models import Document, DocumentKind, Finding, FindingKind, FoundUrl, Half, ParsedDocument, Reference
+from ..spill import Spiller, spill
 from .annotations import apply_links, entry_references, with_pages
 from .findings import reference_findings
 from .halves import is_translation_list, language_of, pair_lists, pair_neighbours, split_halves
@@ -28,6 +29,7 @@ from .notes import (
     resolve_ibids,
     text_layout,
 )
+from .parallel import read_all
 from .urls import find_urls, is_contact_address, is_homepage
 
 __all__ = ["parse_document"]
@@ -40,27 +42,42 @@ def parse_document(document: Document) -> ParsedDocument:
     if document.entries:
         return _parse_entries(document)
     layout = _layout(document)
-    lists: list[tuple[ListStyle, list[Note]]] = []
+    lists: list[_Listed] = []
     for note_list in layout.lists:
-        notes = [_note(entry) for entry in note_list.entries]
+        notes = read_all(note_list.entries, _note)  # a long list: read by worker processes, kept spilled
         if note_list.style in _UNNUMBERED:
-            notes = pair_neighbours(notes)
-        lists.append((note_list.style, notes))
+            lists.append(_Listed.of(note_list.style, pair_neighbours(notes)))
+        else:  # its notes are its entries read one by one: what the references need is known from the entries
+            numbers = [entry.number for entry in note_list.entries]
+            ibids = any(ibid_of(entry.text)[0] for entry in note_list.entries)
+            lists.append(_Listed(note_list.style, notes, numbers, ibids))
     lists = _pair_translation_lists(lists)
     paragraphs, markers = layout.paragraphs, layout.markers
     del layout  # the entries' records go (their text lives on in the notes): 100,000 notes peak lower
 
-    references: list[Reference] = []
+    references: Spiller[Reference] = Spiller()  # a long document's references are spilled as they are made
     findings: list[Finding] = []
+    # Link targets and pages change references after they are made: then their findings wait until the end.
+    later = bool(document.links or document.pages)
+    homepage = _Memo(is_homepage)  # asked twice of every URL, and of a URL as often as it is cited
+    homepages: set[str] = set()
+
+    def judged(reference: Reference) -> None:
+        findings.extend(reference_findings(reference, homepage=homepage.__getitem__))
+        homepages.update(url for url in reference.urls if homepage[url])
+
     seen: dict[str, int] = {}
     numbered: list[tuple[str, ListStyle, Sequence[str]]] = []
     starts: list[int] = []  # the line of each list's first note: a marker points into the nearest list after it
-    for index, (letter, (style, notes)) in enumerate(zip(_letters(), lists, strict=False)):
-        ids = [_unique(f"{document.name}#{letter}{note.number}", seen) for note in notes]
-        targets = resolve_ibids(notes, ids)
+    for index, (letter, listed) in enumerate(zip(_letters(), lists, strict=False)):
+        ids = [_unique(f"{document.name}#{letter}{number}", seen) for number in listed.numbers]
+        # notes[i] is read only for an "Ibid." (a spilled list is not read back for nothing)
+        targets = resolve_ibids(listed.notes, ids) if listed.ibids else [None] * len(ids)
         repeated = {target for target in targets if target is not None}  # what an "Ibid." points at
         by_id: dict[str, Reference] = {}
-        for note, identifier, target in zip(notes, ids, targets, strict=True):
+        first_line = 0
+        for note, identifier, target in zip(listed.notes, ids, targets, strict=True):
+            first_line = first_line or note.line
             reference = _reference(document, note, identifier, letter, target, by_id)
             if identifier in repeated:
                 by_id[identifier] = reference
@@ -74,10 +91,12 @@ def parse_document(document: Document) -> ParsedDocument:
                         f"note of list {letter} precedes it; write out the source it means.",
                     )
                 )
-        numbered.append((letter, style, [note.number for note in notes]))
-        starts.append(notes[0].line if notes else 0)
-        lists[index] = (style, [])  # the notes' own records go once their references are made
-        del notes
+            if not later:
+                judged(reference)
+        numbered.append((letter, listed.style, listed.numbers))
+        starts.append(first_line)
+        lists[index] = _Listed(listed.style, (), [], False)  # the notes go once their references are made
+        del listed
 
     for paragraph in paragraphs:
         # outside any note, a home page beside an e-mail at its domain is a contact line, not a citation
@@ -85,32 +104,37 @@ def parse_document(document: Document) -> ParsedDocument:
         if not found:
             continue
         identifier = _unique(f"{document.name}#p{paragraph.line}", seen)
-        references.append(
-            Reference(
-                id=identifier,
-                document=document.name,
-                text=paragraph.text,
-                line=paragraph.line,
-                halves=split_halves(paragraph.text, found, split=False),
-                urls=_unique_urls(found),
-                found=found,
-            )
+        reference = Reference(
+            id=identifier,
+            document=document.name,
+            text=paragraph.text,
+            line=paragraph.line,
+            halves=split_halves(paragraph.text, found, split=False),
+            urls=_unique_urls(found),
+            found=found,
         )
+        references.append(reference)
+        if not later:
+            judged(reference)
 
-    references, link_findings = apply_links(document, references, lambda wanted: _unique(wanted, seen))
-    references = with_pages(document, references)
-    findings.extend(link_findings)
-    homepage = _Memo(is_homepage)  # asked twice of every URL, and of a URL as often as it is cited
-    for reference in references:
-        findings.extend(reference_findings(reference, homepage=homepage.__getitem__))
+    made = references.done()
+    if document.links:  # only documents with link targets (PDF annotations, DOCX hyperlinks) have them to join
+        joined, link_findings = apply_links(document, made, lambda wanted: _unique(wanted, seen))
+        made = spill(joined)
+        findings.extend(link_findings)
+    if document.pages:
+        made = spill(with_pages(document, made))
+    if later:
+        for reference in made:
+            judged(reference)
     findings.extend(marker_findings(markers, numbered, document.name, lines=starts))
-    homepages = {url for reference in references for url in reference.urls if homepage[url]}
     # Footnotes are numbered as the text calls them, a bibliography by its own order: the same source under
     # two numbers there is the rule, not a drift between two lists.
     footnotes = {letter for letter, style, _ in numbered if style is ListStyle.FOOTNOTE}
-    listed = [reference for reference in references if reference.list not in footnotes]
-    findings.extend(reconcile_lists(listed, homepages, markers=markers, lists=numbered, lines=starts))
-    return ParsedDocument(document, tuple(references), tuple(_in_reference_order(findings, references)))
+    if len([letter for letter, _, _ in numbered if letter not in footnotes]) >= 2:  # one list has none to drift
+        in_lists = [reference for reference in made if reference.list not in footnotes]
+        findings.extend(reconcile_lists(in_lists, homepages, markers=markers, lists=numbered, lines=starts))
+    return ParsedDocument(document, made, tuple(_in_reference_order(findings, made)))
 
 
 class _Memo(dict[str, bool]):
@@ -205,17 +229,33 @@ def _note(entry: Entry) -> Note:
     return Note(entry.number, entry.text, entry.line, found, split_halves(entry.text, found))
 
 
-def _pair_translation_lists(lists: list[tuple[ListStyle, list[Note]]]) -> list[tuple[ListStyle, list[Note]]]:
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """One list's notes on their way to references: a list, or a long list spilled, with their numbers and
+    whether any note is an "Ibid." (known without reading the notes back)."""
+
+    style: ListStyle
+    notes: Sequence[Note]
+    numbers: list[str]
+    ibids: bool
+
+    @classmethod
+    def of(cls, style: ListStyle, notes: list[Note]) -> _Listed:
+        numbers = [note.number for note in notes]
+        return cls(style, spill(notes), numbers, any(note.ibid for note in notes))
+
+
+def _pair_translation_lists(lists: list[_Listed]) -> list[_Listed]:
     """A Cyrillic list followed by its English rendering (ru-en journals' "REFERENCES") becomes one list."""
-    paired: list[tuple[ListStyle, list[Note]]] = []
+    paired: list[_Listed] = []
     index = 0
     while index < len(lists):
-        style, notes = lists[index]
-        if index + 1 < len(lists) and is_translation_list(notes, lists[index + 1][1]):
-            paired.append((style, pair_lists(notes, lists[index + 1][1])))
+        listed = lists[index]
+        if index + 1 < len(lists) and is_translation_list(listed.notes, lists[index + 1].notes):
+            paired.append(_Listed.of(listed.style, pair_lists(listed.notes, lists[index + 1].notes)))
             index += 2
         else:
-            paired.append((style, notes))
+            paired.append(listed)
             index += 1
     return paired
 
@@ -282,6 +322,8 @@ def _letters() -> Iterator[str]:
 
 
 def _in_reference_order(findings: Sequence[Finding], references: Sequence[Reference]) -> list[Finding]:
+    if not findings:
+        return []
     wanted = {finding.reference for finding in findings}  # not a position for every reference of a long list
     position = {reference.id: index for index, reference in enumerate(references) if reference.id in wanted}
     return sorted(findings, key=lambda finding: position.get(finding.reference, len(references)))

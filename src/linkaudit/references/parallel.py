@@ -1,0 +1,161 @@
+"""The notes of a long list read in worker processes, and handed back as spilled chunks.
+
+A note is read on its own (its URLs, language halves and dates depend on its text alone), so the notes of a
+100,000-note list are read in tasks of a thousand by as many worker processes as the machine has cores, each
+task coming back as compressed pickled chunks (``spill.pickle_chunk``) that the list keeps as they are: the
+process that reads the document never holds every note as Python objects at once.
+
+A worker is a Python process running this module's ``work()``: it reads tasks from its
+standard input and writes their chunks to its standard output, each message a pickle after its length. It is
+not a ``multiprocessing`` child, which would import the caller's main script again; and it is only started for
+a list long enough to pay for its start (about 0.3 s). Only this process's own workers' answers are unpickled.
+A machine with one core, a worker that cannot start, dies or fails on a task: that work is done here instead,
+so the result is the same (and an error that reading a note raises is raised here, as without workers).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import IO, Any, TypeVar
+
+from ..spill import CHUNK, Spilled, Spiller
+
+E = TypeVar("E")
+N = TypeVar("N")
+
+PARALLEL_ABOVE = 5_000  # notes: a shorter list is read in this process
+TASK = 2 * CHUNK  # notes one task reads: a whole number of chunks, so that only the last chunk is short
+MAX_WORKERS = 4
+_LENGTH = struct.Struct("!Q")
+
+Chunks = list[tuple[bytes, int]]  # (a spilled chunk, its number of items)
+
+
+def read_all(entries: Sequence[E], read: Callable[[E], N], *, workers: int | None = None) -> Sequence[N]:
+    """``[read(entry) for entry in entries]``: a list for a short list of entries, else a spilled sequence, read
+    by worker processes when there are cores for them. ``read`` must be a module-level function (a worker
+    imports it by name). ``workers`` (default: the cores this process may use, at most ``MAX_WORKERS``)."""
+    if len(entries) <= PARALLEL_ABOVE:
+        return [read(entry) for entry in entries]
+    tasks = [entries[start : start + TASK] for start in range(0, len(entries), TASK)]
+    count = min(usable_cores() if workers is None else workers, MAX_WORKERS, len(tasks))
+    done: list[Chunks | None] = [None] * len(tasks)
+    if count >= 2:
+        _in_workers(tasks, read, count, done)
+    chunks: Chunks = []
+    for task, result in zip(tasks, done, strict=True):
+        chunks.extend(result if result is not None else _read_task(read, task))
+    return Spilled.of_blobs(chunks)
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _read_task(read: Callable[[E], N], entries: Sequence[E]) -> Chunks:
+    """One task's entries read, as spilled chunks."""
+    spiller: Spiller[N] = Spiller(above=0)
+    for entry in entries:
+        spiller.append(read(entry))
+    spilled = spiller.done()
+    assert isinstance(spilled, Spilled)
+    return spilled.chunks()
+
+
+def _in_workers(tasks: Sequence[Sequence[E]], read: Callable[[E], N], count: int, done: list[Chunks | None]) -> None:
+    """Fill ``done`` with the tasks' chunks, each worker taking the next task when it has finished one; a task
+    a worker could not do stays None."""
+    name = (read.__module__, read.__qualname__)
+    queue = iter(range(len(tasks)))
+    lock = threading.Lock()
+
+    def next_task() -> int | None:
+        with lock:
+            return next(queue, None)
+
+    def serve() -> None:
+        try:
+            worker = subprocess.Popen(
+                [sys.executable, "-c", f"from {__name__} import work; work()"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=_worker_environment(),
+            )
+        except OSError:
+            return
+        assert worker.stdin is not None and worker.stdout is not None
+        try:
+            while (index := next_task()) is not None:
+                _send(worker.stdin, (name, list(tasks[index])))
+                answer = _receive(worker.stdout)
+                if not isinstance(answer, list):  # the worker failed on this task: it is read here
+                    continue
+                done[index] = answer
+        except (OSError, EOFError, pickle.UnpicklingError):
+            pass  # the worker died: its task, and whatever it had not taken, is read here
+        finally:
+            worker.kill()
+            worker.wait()
+            worker.stdin.close()
+            worker.stdout.close()
+
+    threads = [threading.Thread(target=serve, name=f"linkaudit-notes-{number}") for number in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _worker_environment() -> dict[str, str]:
+    """This process's environment, with its module path (so a worker imports the same linkaudit) and without
+    the working directory in front of it (a stray ``linkaudit.py`` there is not imported; Python 3.11+)."""
+    path = os.pathsep.join(entry for entry in sys.path if entry)
+    return {**os.environ, "PYTHONPATH": path, "PYTHONSAFEPATH": "1"}
+
+
+def _send(stream: IO[bytes], message: Any) -> None:
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        raise EOFError("the worker stopped")
+    size = _LENGTH.unpack(head)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("the worker stopped")
+    return pickle.loads(data)
+
+
+def work() -> None:
+    """A worker's life: each task's entries read with the function it names, until its input ends. Its
+    answers go to the standard output it was started with; anything else printed goes to standard error."""
+    import importlib
+
+    source = sys.stdin.buffer
+    sink = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    while True:
+        try:
+            (module, qualname), entries = _receive(source)
+        except EOFError:
+            return
+        try:
+            read = getattr(importlib.import_module(module), qualname)
+            answer: Chunks | str = _read_task(read, entries)
+        except Exception as error:  # noqa: BLE001 - told to the caller, which reads the task itself
+            answer = f"{type(error).__name__}: {error}"
+        _send(sink, answer)

@@ -1,0 +1,119 @@
+"""parallel: a long list's notes read by worker processes give exactly what reading them here gives."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import linkaudit.references.parallel as parallel
+from linkaudit.models import Document, DocumentKind
+from linkaudit.references import parse_document
+from linkaudit.spill import Spilled
+
+NOTE = (
+    "{n}. «Таможенный союз: за и против, часть {n}», Новости Атырау, 3 ноября 2012 года, "
+    "http://atyrau.example.kz/news/{n}.html (“Customs Union: pros and cons, part {n}”, Weekly Atyrau, "
+    "3 November 2012, http://atyrau.example.kz/news/{n}.html).\n"
+)
+
+
+def _document(count: int) -> Document:
+    lines = [NOTE.format(n=n) for n in range(1, count + 1)]
+    lines[40] = "41. Там же. С. 5.\n"  # an "Ibid.": its URLs are its target's, read back from a spilled list
+    lines[300] = "301. Ibid.\n"
+    text = "".join(lines)
+    return Document(name="notes.txt", kind=DocumentKind.TEXT, text=text, encoding="utf-8")
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
+    """Lists go to workers from 200 notes on, in tasks of one chunk (512); the workers really start (their
+    commands are recorded)."""
+    monkeypatch.setattr(parallel, "PARALLEL_ABOVE", 200)
+    monkeypatch.setattr(parallel, "TASK", 512)
+    commands: list[list[str]] = []
+    real = subprocess.Popen
+
+    def popen(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
+        commands.append(command)
+        return real(command, **options)
+
+    monkeypatch.setattr(parallel.subprocess, "Popen", popen)
+    yield commands
+
+
+def _serial(document: Document, monkeypatch: pytest.MonkeyPatch) -> Any:
+    with monkeypatch.context() as patch:
+        patch.setattr(parallel, "PARALLEL_ABOVE", 10**9)
+        return parse_document(document)
+
+
+def test_workers_read_a_long_list_as_this_process_would(
+    started: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = _document(1300)
+    expected = _serial(document, monkeypatch)
+    parsed = parse_document(document)
+    assert len(started) == 2  # two workers: this machine's cores, at most one per task
+    assert list(parsed.references) == list(expected.references)
+    assert parsed.findings == expected.findings
+    ibid = parsed.references[40]
+    assert ibid.ibid_of == "notes.txt#A40" and ibid.urls == parsed.references[39].urls
+
+
+def test_more_tasks_than_workers_are_shared_out_in_order(started: list[list[str]]) -> None:
+    read = parallel.read_all([str(n) for n in range(2600)], int, workers=2)  # 6 tasks, the last one short
+    assert isinstance(read, Spilled)
+    assert list(read) == list(range(2600))
+    assert read[2599] == 2599 and read[1024] == 1024
+    assert len(started) == 2
+
+
+def test_workers_that_die_leave_their_work_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies at once, or in the middle of its first task: the same result, read here."""
+    monkeypatch.setattr(parallel, "PARALLEL_ABOVE", 200)
+    monkeypatch.setattr(parallel, "TASK", 512)
+    deaths = iter(
+        [
+            [sys.executable, "-c", "import os; os._exit(3)"],
+            [sys.executable, "-c", "import os, sys; sys.stdin.buffer.read(100); os._exit(9)"],
+        ]
+    )
+    real = subprocess.Popen
+
+    def popen(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
+        return real(next(deaths), **options)
+
+    monkeypatch.setattr(parallel.subprocess, "Popen", popen)
+    document = _document(1300)
+    parsed = parse_document(document)
+    assert next(deaths, None) is None  # both dying workers were started
+    assert list(parsed.references) == list(_serial(document, monkeypatch).references)
+
+
+def test_a_worker_that_cannot_start_leaves_its_work_to_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_ABOVE", 10)
+
+    def popen(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(parallel.subprocess, "Popen", popen)
+    assert list(parallel.read_all([str(n) for n in range(1500)], int, workers=2)) == list(range(1500))
+
+
+def test_an_error_reading_an_entry_is_raised_here_as_without_workers(started: list[list[str]]) -> None:
+    entries = [str(n) for n in range(600)]
+    entries[450] = "not a number"
+    with pytest.raises(ValueError, match="not a number"):
+        parallel.read_all(entries, int, workers=2)
+    assert started  # the workers ran, failed on the task, and this process read it again
+
+
+def test_short_lists_and_single_cores_are_read_here(started: list[list[str]]) -> None:
+    assert parallel.read_all([str(n) for n in range(200)], int) == list(range(200))
+    assert list(parallel.read_all([str(n) for n in range(900)], int, workers=1)) == list(range(900))
+    assert started == []
