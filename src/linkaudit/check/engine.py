@@ -63,6 +63,7 @@ from .offline import ARCHIVE_CHECK_TIMEOUT, NetworkProblem, NetworkWatch, finger
 from .resolve import PRIVATE_DETAIL, GuardedResolver, is_private_address
 from .retry import Attempted, RetryPolicy
 from .verdict import PageView, Verdict, classify, looks_same, probe_key, random_sibling, read_page
+from .worker import PROCESS_AHEAD, PROCESS_BACKLOG, VerdictProcess, can_start
 
 MAX_LINE_SIZE = 16 * 1024
 MAX_FIELD_SIZE = 64 * 1024
@@ -269,6 +270,7 @@ class Checker:
         clock: Callable[[], datetime] | None = None,
         retry_policy: RetryPolicy | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        verdict_process: bool | None = None,
     ) -> None:
         self.config = config
         self._resolver = resolver
@@ -285,6 +287,12 @@ class Checker:
         self._done: dict[str, CheckResult] = {}  # finished: the result only
         self._probes: dict[tuple[str, str], asyncio.Task[PageView | None]] = {}
         self._verdicts: _VerdictThread | None = None  # one thread: page parsing off the event loop
+        # one child process judging long pages beside the loop (check/worker.py): None until many pages wait;
+        # ``verdict_process`` False never starts one, True starts one whenever many pages wait even on one core
+        self._process: VerdictProcess | None = None
+        self._process_allowed = can_start() if verdict_process is None else verdict_process
+        self._process_starting: asyncio.Task[None] | None = None
+        self._in_thread = 0  # long pages the verdict thread is reading or holds queued
         self._fetching: aiohttp.ClientSession | None = None
         self._environment_proxies = EnvironmentProxies()
         self._archive_settings = self._settings.for_archive(config)
@@ -380,6 +388,12 @@ class Checker:
         if self._own_resolver is not None:
             await self._own_resolver.close()
             self._own_resolver = None
+        if self._process_starting is not None:
+            await asyncio.gather(self._process_starting, return_exceptions=True)
+            self._process_starting = None
+        if self._process is not None:
+            await self._process.stop()  # waited for, so the child is reaped (and its CPU time counted)
+            self._process = None
         if self._verdicts is not None:
             self._verdicts.stop()
             self._verdicts = None
@@ -755,11 +769,35 @@ class Checker:
         return result(verdict.status, verdict.detail or http_detail(page.http_status), verdict.title_match)
 
     async def _judge(self, page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
-        """The page read once (a bounded ``PageView``) and judged; a long page in the verdict thread, so the
-        loop keeps the other requests moving while the parser (which releases the GIL) works."""
-        if self._verdicts is None or len(page.text) < OFF_LOOP_CHARS:
+        """The page read once (a bounded ``PageView``) and judged. A long page is judged off the loop: in the
+        verdict process once one runs (``check/worker.py``), else in the verdict thread, so the loop keeps the
+        other requests moving; the thread also takes pages while it is idle and the process has a queue."""
+        verdicts = self._verdicts
+        if verdicts is None or len(page.text) < OFF_LOOP_CHARS:
             return _read_and_classify(page, link, utf8)
-        return await self._verdicts.judge(page, link, utf8)
+        process = self._process
+        if process is not None and process.ready and (self._in_thread or process.waiting < PROCESS_AHEAD):
+            return await process.judge(page, link, utf8, keep_text=self._probe_may_compare(link))
+        if process is None and self._process_allowed and verdicts.backlog >= PROCESS_BACKLOG:
+            self._process = VerdictProcess(verdicts.judge)
+            self._process_starting = asyncio.ensure_future(self._process.start())
+        self._in_thread += 1
+        try:
+            return await verdicts.judge(page, link, utf8)
+        finally:
+            self._in_thread -= 1
+
+    def _probe_may_compare(self, link: Link) -> bool:
+        """Whether the soft-404 probe may still compare the page's text with its own: not when probes are off,
+        for a home page, or once the probe of the page's directory came back empty-handed or not 2xx (then
+        ``looks_same`` answers from the probe's status alone)."""
+        if not self.config.probe or is_homepage(link.normalized):
+            return False
+        task = self._probes.get(probe_key(link.normalized))
+        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
+            return True
+        probe = task.result()
+        return probe is not None and 200 <= probe.http_status < 300
 
     async def _probe_verdict(self, link: Link, page: PageView, verdict: Verdict) -> Verdict:
         """The soft-404 probe: a host that answers a made-up sibling address with the same page answers
@@ -864,6 +902,11 @@ class _VerdictThread:
             self._jobs.append((future, page, link, utf8))
             self._ready.notify()
         return future
+
+    @property
+    def backlog(self) -> int:
+        """Pages waiting for the thread."""
+        return len(self._jobs)
 
     def stop(self) -> None:
         """Let the thread end (after the page it is reading); pages still queued are not read."""
