@@ -17,6 +17,7 @@ from aiohttp.test_utils import TestServer
 import linkaudit.check.engine as engine
 import linkaudit.check.worker as worker
 from linkaudit.check.engine import Checker
+from linkaudit.check.fetch import utf8_source
 from linkaudit.check.verdict import PageView, Verdict
 from linkaudit.check.worker import HEADER, READY, VerdictProcess, VerdictProcessDied, judge_page, serve
 from linkaudit.config import Config
@@ -35,25 +36,32 @@ Judged = tuple[PageView, Verdict]
 
 
 def asset_pages() -> list[tuple[Page, bytes | None]]:
-    """Each test page as the fetcher hands it over: the text, and the body when it is UTF-8 decoded whole."""
+    """Each test page as the fetcher hands it over: the text, and its body (``fetch_with_source``); the first
+    page also without its body, as a page decoded with replacement characters comes."""
     pages = []
     for path in sorted(PAGES.glob("*.html")):
         encoding = "cp1251" if "cp1251" in path.name else "utf-8"
         body = path.read_bytes()
         text = body.decode(encoding)
         page = Page(CITED, CITED, 200, content_type=f"text/html; charset={encoding}", charset=encoding, text=text)
-        pages.append((page, body if encoding == "utf-8" else None))
-    return pages
+        pages.append((page, body))
+    assert {page.charset for page, _ in pages} == {"utf-8", "cp1251"}
+    return [*pages, (pages[0][0], None)]
+
+
+def here(page: Page, link: Link, source: bytes | None) -> Judged:
+    """What the checker works out in its own process (the parser given the body when it is UTF-8)."""
+    return judge_page(page, link, utf8_source(page, source))
 
 
 LINK = Link(url=CITED, normalized=CITED, references=("notes.txt#A4",), cited_titles=(CUSTOMS_RU,))
 
 
-def in_process(page: Page, link: Link, utf8: bytes | None) -> asyncio.Future[Judged]:
+def in_process(page: Page, link: Link, source: bytes | None) -> asyncio.Future[Judged]:
     """The fallback: judged here, at once."""
     future: asyncio.Future[Judged] = asyncio.get_running_loop().create_future()
     try:
-        future.set_result(judge_page(page, link, utf8))
+        future.set_result(here(page, link, source))
     except Exception as error:  # noqa: BLE001 - handed over like the verdict thread does
         future.set_exception(error)
     return future
@@ -82,7 +90,7 @@ class _Exits:
 async def test_the_child_judges_every_test_page_as_this_process_does(process: VerdictProcess) -> None:
     pages = asset_pages()
     answers = await asyncio.wait_for(asyncio.gather(*(process.judge(page, LINK, utf8) for page, utf8 in pages)), GUARD)
-    assert answers == [judge_page(page, LINK, utf8) for page, utf8 in pages]
+    assert answers == [here(page, LINK, utf8) for page, utf8 in pages]
     assert {verdict.status for _, verdict in answers} >= {Status.OK, Status.SOFT_404, Status.PARKED}
 
 
@@ -92,7 +100,7 @@ async def test_a_view_sent_back_without_its_texts_keeps_the_verdict(process: Ver
         asyncio.gather(*(process.judge(page, LINK, utf8, keep_text=False) for page, utf8 in pages)), GUARD
     )
     for (page, utf8), (view, verdict) in zip(pages, answers, strict=True):
-        whole, expected = judge_page(page, LINK, utf8)
+        whole, expected = here(page, LINK, utf8)
         assert verdict == expected
         assert view.main_text == view.visible_text == view.machinery == ""
         assert (view.title, view.headings, view.main_words) == (whole.title, whole.headings, whole.main_words)
@@ -103,16 +111,16 @@ async def test_a_child_that_dies_fails_only_the_page_it_was_reading(process: Ver
     answered = process.judge(first, LINK, first_body)
     killer = process.judge(second, LINK, _Exits())  # type: ignore[arg-type]
     behind = [process.judge(second, LINK, second_body), process.judge(third, LINK, third_body)]
-    assert await asyncio.wait_for(answered, GUARD) == judge_page(first, LINK, first_body)
+    assert await asyncio.wait_for(answered, GUARD) == here(first, LINK, first_body)
     with pytest.raises(VerdictProcessDied, match="ended while reading this page"):
         await asyncio.wait_for(killer, GUARD)
     assert await asyncio.wait_for(asyncio.gather(*behind), GUARD) == [
-        judge_page(second, LINK, second_body),
-        judge_page(third, LINK, third_body),
+        here(second, LINK, second_body),
+        here(third, LINK, third_body),
     ]
     assert process.dead
     later = await asyncio.wait_for(process.judge(third, LINK, third_body), GUARD)  # the fallback from now on
-    assert later == judge_page(third, LINK, third_body)
+    assert later == here(third, LINK, third_body)
 
 
 async def test_a_killed_child_leaves_no_page_waiting(process: VerdictProcess) -> None:
@@ -125,7 +133,7 @@ async def test_a_killed_child_leaves_no_page_waiting(process: VerdictProcess) ->
     assert len(failed) <= 1 and all(isinstance(outcome, VerdictProcessDied) for outcome in failed)
     for (page, utf8), outcome in zip(pages, outcomes, strict=True):
         if not isinstance(outcome, BaseException):
-            assert outcome == judge_page(page, LINK, utf8)
+            assert outcome == here(page, LINK, utf8)
 
 
 async def test_a_stopped_child_is_waited_for() -> None:
@@ -151,7 +159,7 @@ def test_the_child_answers_exceptions_and_writes_nothing_else() -> None:
         frames.append(data[HEADER : HEADER + size])
         data = data[HEADER + size :]
     assert frames[0] == READY
-    assert pickle.loads(frames[1]) == (judge_page(page, LINK, utf8), None)
+    assert pickle.loads(frames[1]) == (here(page, LINK, utf8), None)
     value, error = pickle.loads(frames[2])
     assert value is None and isinstance(error, AttributeError)
 

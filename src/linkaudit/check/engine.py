@@ -51,13 +51,14 @@ from .fetch import (
     PrivateAddress,
     archive_hosts,
     fetch,
-    fetch_with_body,
+    fetch_with_source,
     host_key,
     literal_address,
     no_gate,
     origin_of,
     parse_target,
     quote,
+    utf8_source,
 )
 from .offline import ARCHIVE_CHECK_TIMEOUT, NetworkProblem, NetworkWatch, fingerprint
 from .resolve import PRIVATE_DETAIL, GuardedResolver, is_private_address
@@ -542,11 +543,12 @@ class Checker:
             proxies=self._environment_proxies,
         )
 
-    def _fetch_with_body(
+    def _fetch_with_source(
         self, url: str, settings: FetchSettings, *, gate: Gate
     ) -> Awaitable[tuple[Page, bytes | None]]:
-        """``_fetch`` for a cited URL, with the body when the page's text is it decoded as UTF-8 (for the parser)."""
-        return fetch_with_body(
+        """``_fetch`` for a cited URL, with the body when the page's text is it decoded whole and strictly in the
+        page's charset (``fetch_with_source``)."""
+        return fetch_with_source(
             self._fetch_session,
             url,
             settings,
@@ -633,24 +635,24 @@ class Checker:
         if any(pattern.search(target) or pattern.search(link.url) for pattern in self._excludes):
             return replace(base, status=Status.SKIPPED, detail="excluded by configuration")
         granted: list[float] = []  # when the first request got its slot: elapsed_ms measures requests, not queues
-        bodies: list[tuple[Page, bytes | None]] = []  # the last attempt's page and its UTF-8 body
+        bodies: list[tuple[Page, bytes | None]] = []  # the last attempt's page and its body (fetch_with_source)
         attempted = await self._policy.run(lambda: self._attempt(target, first_host, granted, bodies))
         elapsed_ms = round((loop.time() - (granted[0] if granted else loop.time())) * 1000)
         if attempted.error is not None:
             return self._from_error(base, attempted.error, attempted.attempts, elapsed_ms)
         assert attempted.page is not None
-        utf8 = bodies[-1][1] if bodies and bodies[-1][0] is attempted.page else None
-        return await self._from_page(base, link, attempted, elapsed_ms, utf8)
+        source = bodies[-1][1] if bodies and bodies[-1][0] is attempted.page else None
+        return await self._from_page(base, link, attempted, elapsed_ms, source)
 
     async def _attempt(
         self, target: str, first_host: str, granted: list[float], bodies: list[tuple[Page, bytes | None]]
     ) -> Page:
         """One request (with its redirects) for a check, seen by the network watch (under ``first_host``, the
-        cited URL's host key); ``bodies`` is given the page and its UTF-8 body."""
+        cited URL's host key); ``bodies`` is given the page and its body (``fetch_with_source``)."""
         watch = self._watch
         gate = _AttemptGate(self._limiter, watch, first_host, granted)
         try:
-            page, utf8 = await self._fetch_with_body(target, self._settings, gate=gate)
+            page, source = await self._fetch_with_source(target, self._settings, gate=gate)
         except FetchError as error:
             if watch is not None and error.status.is_network_failure and error.http_status is None:
                 watch.failed(first_host)
@@ -658,7 +660,7 @@ class Checker:
         else:
             if watch is not None:
                 watch.answered(first_host, page)
-            bodies[:] = [(page, utf8)]
+            bodies[:] = [(page, source)]
             return page
         finally:
             if watch is not None and gate.request is not None:
@@ -732,7 +734,7 @@ class Checker:
         )
 
     async def _from_page(
-        self, base: CheckResult, link: Link, attempted: Attempted, elapsed_ms: int, utf8: bytes | None = None
+        self, base: CheckResult, link: Link, attempted: Attempted, elapsed_ms: int, source: bytes | None = None
     ) -> CheckResult:
         page, attempts = attempted.page, attempted.attempts
         assert page is not None
@@ -762,28 +764,28 @@ class Checker:
             if attempted.gave_up is not None:
                 detail = f"{detail}: {attempted.gave_up}"
             return result(verdict.status, detail)
-        view, verdict = await self._judge(page, link, utf8)
+        view, verdict = await self._judge(page, link, source)
         if verdict.status.is_success and self.config.probe and not is_homepage(link.normalized):
             verdict = await self._probe_verdict(link, view, verdict)
         verdict = drift_decision(link, page, verdict)  # a live page carrying another work is rot
         return result(verdict.status, verdict.detail or http_detail(page.http_status), verdict.title_match)
 
-    async def _judge(self, page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
+    async def _judge(self, page: Page, link: Link, source: bytes | None = None) -> tuple[PageView, Verdict]:
         """The page read once (a bounded ``PageView``) and judged. A long page is judged off the loop: in the
         verdict process once one runs (``check/worker.py``), else in the verdict thread, so the loop keeps the
         other requests moving; the thread also takes pages while it is idle and the process has a queue."""
         verdicts = self._verdicts
         if verdicts is None or len(page.text) < OFF_LOOP_CHARS:
-            return _read_and_classify(page, link, utf8)
+            return _read_and_classify(page, link, utf8_source(page, source))
         process = self._process
         if process is not None and process.ready and (self._in_thread or process.waiting < PROCESS_AHEAD):
-            return await process.judge(page, link, utf8, keep_text=self._probe_may_compare(link))
+            return await process.judge(page, link, source, keep_text=self._probe_may_compare(link))
         if process is None and self._process_allowed and verdicts.backlog >= PROCESS_BACKLOG:
-            self._process = VerdictProcess(verdicts.judge)
+            self._process = VerdictProcess(functools.partial(_in_thread, verdicts))
             self._process_starting = asyncio.ensure_future(self._process.start())
         self._in_thread += 1
         try:
-            return await verdicts.judge(page, link, utf8)
+            return await verdicts.judge(page, link, utf8_source(page, source))
         finally:
             self._in_thread -= 1
 
@@ -818,8 +820,8 @@ class Checker:
         """The probe jumps its host's queue: every 2xx result of that directory waits for it, and a result must
         be final (and stored) as soon as its own request is done, not after the host's whole list."""
         try:
-            page, utf8 = await self._fetch_with_body(url, self._settings, gate=self._limiter.first_slot)
-            return read_page(page, utf8)  # kept for the run: the bounded view, not the body
+            page, source = await self._fetch_with_source(url, self._settings, gate=self._limiter.first_slot)
+            return read_page(page, utf8_source(page, source))  # kept for the run: the bounded view, not the body
         except Exception:  # noqa: BLE001 - a probe that fails proves nothing either way
             return None
 
@@ -865,6 +867,13 @@ def _host_of(url: str) -> str:
         return (urlsplit(url).hostname or url).lower()
     except ValueError:
         return url
+
+
+def _in_thread(
+    verdicts: _VerdictThread, page: Page, link: Link, source: bytes | None
+) -> asyncio.Future[tuple[PageView, Verdict]]:
+    """The verdict process's fallback: the page judged in the verdict thread."""
+    return verdicts.judge(page, link, utf8_source(page, source))
 
 
 def _read_and_classify(page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:

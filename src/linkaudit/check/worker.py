@@ -42,7 +42,7 @@ PIPE_SIZE = 1024 * 1024  # a page's bytes fit the pipe whole (Linux lets a pipe 
 IN_FLIGHT = 2  # pages in the pipe or in the child at once: one being read, the next one ready for it
 Judged = tuple[PageView, Verdict]
 _Job = tuple["asyncio.Future[Judged]", Page, Link, "bytes | None", bool]
-Fallback = Callable[[Page, Link, "bytes | None"], "asyncio.Future[Judged]"]
+Fallback = Callable[[Page, Link, "bytes | None"], "asyncio.Future[Judged]"]  # (page, link, source)
 
 
 class VerdictProcessDied(Exception):
@@ -60,13 +60,14 @@ def can_start() -> bool:
     return (os.cpu_count() or 1) >= 2
 
 
-def _job(page: Page, link: Link, utf8: bytes | None, keep_text: bool) -> bytes:
-    """The pickled page, with only what the verdict reads of its link. A page whose text is its UTF-8 body is
-    sent as the body alone (the child decodes it), not as the body and the same text again."""
+def _job(page: Page, link: Link, source: bytes | None, keep_text: bool) -> bytes:
+    """The pickled page, with only what the verdict reads of its link. A page whose text is its body decoded
+    (``source``, see ``fetch.fetch_with_source``) is sent as the body alone, which the child decodes: the bytes
+    as they came, not the text encoded to UTF-8 here (twice the size for Cyrillic in a one-byte charset)."""
     slim = Link(url=link.url, normalized=link.normalized, references=(), cited_titles=link.cited_titles)
-    if utf8 is not None:
+    if source is not None:
         page = replace(page, text="")
-    return pickle.dumps((page, slim, utf8, keep_text), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((page, slim, source, keep_text), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _frame(payload: bytes) -> bytes:
@@ -157,17 +158,18 @@ class VerdictProcess:
             pipe.set_write_buffer_limits(high=64 * PIPE_SIZE)  # pages are sent without waiting for the pipe
         _grow_pipe(pipe.get_extra_info("pipe"))
 
-    def judge(self, page: Page, link: Link, utf8: bytes | None, *, keep_text: bool = True) -> asyncio.Future[Judged]:
+    def judge(self, page: Page, link: Link, source: bytes | None, *, keep_text: bool = True) -> asyncio.Future[Judged]:
         """The page's view and verdict, worked out by the child (by the fallback when the child is gone).
+        ``source``: the page's body when its text is that body decoded (``fetch.fetch_with_source``).
 
         ``keep_text`` False: the view comes back without its texts (main, visible, machinery), which only the
         verdict (already in the answer) and the soft-404 probe's comparison read; the caller knows it will not
         compare, and the answer is a few hundred bytes instead of the page's text.
         """
         if self.dead or self._transport is None:
-            return self._fallback(page, link, utf8)
+            return self._fallback(page, link, source)
         future: asyncio.Future[Judged] = asyncio.get_running_loop().create_future()
-        self._queued.append((future, page, link, utf8, keep_text))
+        self._queued.append((future, page, link, source, keep_text))
         self._send()
         return future
 
@@ -179,11 +181,11 @@ class VerdictProcess:
         pipe = cast(asyncio.WriteTransport, self._transport.get_pipe_transport(0))
         while self._queued and len(self._sent) < IN_FLIGHT:
             job = self._queued.popleft()
-            future, page, link, utf8, keep_text = job
+            future, page, link, source, keep_text = job
             if future.done():  # the check was cancelled meanwhile
                 continue
             self._sent.append(job)
-            pipe.write(_frame(_job(page, link, utf8, keep_text)))
+            pipe.write(_frame(_job(page, link, source, keep_text)))
 
     def _answer(self, payload: bytes) -> None:
         if not self.ready:
@@ -218,14 +220,14 @@ class VerdictProcess:
         reading = bool(self._sent)  # the first page sent and not answered is the one the child was reading
         self._sent.clear()
         self._queued.clear()
-        for future, page, link, utf8, _ in waiting:
+        for future, page, link, source, _ in waiting:
             if future.done():
                 continue
             if reading:  # the page the child was reading when it died
                 future.set_exception(VerdictProcessDied("the verdict process ended while reading this page"))
                 reading = False
                 continue
-            _chain(self._fallback(page, link, utf8), future)
+            _chain(self._fallback(page, link, source), future)
         self._close()
 
     def _close(self) -> None:
@@ -284,26 +286,28 @@ def _grow_pipe(pipe: object) -> None:
 # ------------------------------------------------------------------------------------------ the child side
 
 
-def serve(source: BinaryIO | None = None, sink: BinaryIO | None = None) -> None:
+def serve(jobs: BinaryIO | None = None, answers: BinaryIO | None = None) -> None:
     """The child's loop: a page in, its view and verdict (or the exception reading it raised) out, until the
     input ends. Nothing else is written to the answers' stream: standard output is handed to standard error
     first, so a stray print cannot garble an answer."""
-    if sink is None:
-        sink = os.fdopen(os.dup(1), "wb")
+    if answers is None:
+        answers = os.fdopen(os.dup(1), "wb")
         os.dup2(2, 1)
-    if source is None:
-        source = sys.stdin.buffer
-    sink.write(_frame(READY))
-    sink.flush()
+    if jobs is None:
+        jobs = sys.stdin.buffer
+    answers.write(_frame(READY))
+    answers.flush()
     while True:
-        header = source.read(HEADER)
+        header = jobs.read(HEADER)
         if len(header) < HEADER:
             return
-        payload = source.read(int.from_bytes(header, "little"))
-        page, link, utf8, keep_text = pickle.loads(payload)
+        payload = jobs.read(int.from_bytes(header, "little"))
+        page, link, source, keep_text = pickle.loads(payload)
         del payload
-        if utf8 is not None:
-            page = replace(page, text=utf8.decode("utf-8"))
+        utf8: bytes | None = None
+        if source is not None:
+            page = replace(page, text=source.decode(page.charset))
+            utf8 = source if page.charset == "utf-8" else None
         try:
             view, verdict = judge_page(page, link, utf8)
             if not keep_text:
@@ -311,12 +315,12 @@ def serve(source: BinaryIO | None = None, sink: BinaryIO | None = None) -> None:
             answer: tuple[Judged | None, BaseException | None] = ((view, verdict), None)
         except Exception as error:  # noqa: BLE001 - handed to the awaiting check, as the verdict thread does
             answer = (None, error)
-        del page, link, utf8
+        del page, link, source, utf8
         try:
             data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # noqa: BLE001 - an exception that does not pickle is sent as its words
             reason = answer[1]
             data = pickle.dumps((None, RuntimeError(f"{type(reason).__name__}: {reason}")), protocol=5)
             del error
-        sink.write(_frame(data))
-        sink.flush()
+        answers.write(_frame(data))
+        answers.flush()
