@@ -179,16 +179,18 @@ def _position(index: int, length: int) -> int:
 
 def spill(items: Sequence[T], *, above: int | None = None) -> Sequence[T]:
     """``items`` as a tuple when no longer than ``above`` (default ``SPILL_ABOVE``), else spilled."""
-    if isinstance(items, Spilled) or len(items) <= (SPILL_ABOVE if above is None else above):
-        return items if isinstance(items, (tuple, Spilled)) else tuple(items)
+    if isinstance(items, (Spilled, Joined)) or len(items) <= (SPILL_ABOVE if above is None else above):
+        return items if isinstance(items, (tuple, Spilled, Joined)) else tuple(items)
     return Spilled(items)
 
 
 def joined(parts: Sequence[Sequence[T]]) -> Sequence[T]:
-    """The parts as one sequence: a tuple when they are all tuples (small runs stay exactly as they were)."""
+    """The parts as one sequence: a tuple when they are all tuples (small runs stay exactly as they were), the
+    one part that is not empty as it is."""
     if all(isinstance(part, tuple) for part in parts):
         return tuple(item for part in parts for item in part)
-    return Joined(parts)
+    filled = [part for part in parts if len(part)]
+    return filled[0] if len(filled) == 1 else Joined(filled)
 
 
 def kept(parsed: ParsedDocument) -> ParsedDocument:

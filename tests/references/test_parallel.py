@@ -117,3 +117,39 @@ def test_short_lists_and_single_cores_are_read_here(started: list[list[str]]) ->
     assert parallel.read_all([str(n) for n in range(200)], int) == list(range(200))
     assert list(parallel.read_all([str(n) for n in range(900)], int, workers=1)) == list(range(900))
     assert started == []
+
+
+def test_a_long_list_without_ibid_is_read_by_workers_straight_into_references_and_findings(
+    started: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [NOTE.format(n=n) for n in range(1, 1301)]
+    for n in (7, 700, 1290):  # home pages only: a finding each, made by a worker
+        lines[n - 1] = f"{n}. Новости Атырау, 2012, http://atyrau{n}.example.kz/\n"
+    lines[500] = "501. Атырау, http://atyrau.example.kz/news/a.html, http://atyrau.example.kz/news/a.html\n"
+    document = Document(name="notes.txt", kind=DocumentKind.TEXT, text="".join(lines), encoding="utf-8")
+    expected = _serial(document, monkeypatch)
+    parsed = parse_document(document)
+    assert len(started) == 2
+    assert list(parsed.references) == list(expected.references)
+    assert parsed.findings == expected.findings
+    assert {finding.reference for finding in parsed.findings} >= {"notes.txt#A7", "notes.txt#A700", "notes.txt#A1290"}
+
+
+def test_a_long_list_and_its_translation_are_still_paired(
+    started: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    russian = [
+        f"{n}. Иванов И. Таможенный союз, часть {n} // Новости Атырау. 2012. URL: http://atyrau.example.kz/{n}\n"
+        for n in range(1, 601)
+    ]
+    english = [
+        f"{n}. Ivanov I. Customs Union, part {n}. Weekly Atyrau, 2012. URL: http://atyrau.example.kz/{n}\n"
+        for n in range(1, 601)
+    ]
+    text = "Литература\n\n" + "".join(russian) + "\nReferences\n\n" + "".join(english)
+    document = Document(name="notes.txt", kind=DocumentKind.TEXT, text=text, encoding="utf-8")
+    expected = _serial(document, monkeypatch)
+    parsed = parse_document(document)
+    assert len(expected.references) == 600  # one list: each note with its translation
+    assert list(parsed.references) == list(expected.references)
+    assert parsed.findings == expected.findings

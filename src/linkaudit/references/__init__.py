@@ -10,17 +10,27 @@ import html
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..models import Document, DocumentKind, Finding, FindingKind, FoundUrl, Half, ParsedDocument, Reference
-from ..spill import Spiller, spill
+from ..spill import Spiller, joined, spill
 from .annotations import apply_links, entry_references, with_pages
 from .findings import reference_findings
-from .halves import is_translation_list, language_of, pair_lists, pair_neighbours, split_halves
+from .halves import (
+    _DRIFT_MIN_PAIRS,
+    _PAIR_SHARE,
+    is_translation_list,
+    language_of,
+    pair_lists,
+    pair_neighbours,
+    split_halves,
+)
 from .notes import (
     Entry,
     Layout,
     ListStyle,
     Note,
+    NoteList,
     html_layout,
     ibid_of,
     markdown_layout,
@@ -29,7 +39,7 @@ from .notes import (
     resolve_ibids,
     text_layout,
 )
-from .parallel import read_all
+from .parallel import PARALLEL_ABOVE, read_all, read_with
 from .urls import find_urls, is_contact_address, is_homepage
 
 __all__ = ["parse_document"]
@@ -42,23 +52,28 @@ def parse_document(document: Document) -> ParsedDocument:
     if document.entries:
         return _parse_entries(document)
     layout = _layout(document)
+    # Link targets and pages change references after they are made: then their findings wait until the end.
+    later = bool(document.links or document.pages)
     lists: list[_Listed] = []
-    for note_list in layout.lists:
-        notes = read_all(note_list.entries, _note)  # a long list: read by worker processes, kept spilled
+    for position, note_list in enumerate(layout.lists):
+        entries = note_list.entries
         if note_list.style in _UNNUMBERED:
-            lists.append(_Listed.of(note_list.style, pair_neighbours(notes)))
-        else:  # its notes are its entries read one by one: what the references need is known from the entries
-            numbers = [entry.number for entry in note_list.entries]
-            ibids = any(ibid_of(entry.text)[0] for entry in note_list.entries)
-            lists.append(_Listed(note_list.style, notes, numbers, ibids))
+            lists.append(_Listed.of(note_list.style, pair_neighbours(read_all(entries, _note))))
+            continue
+        # its notes are its entries read one by one: what the references need is known from the entries
+        numbers = [entry.number for entry in entries]
+        ibids = any(ibid_of(entry.text)[0] for entry in entries)
+        if not later and not ibids and len(entries) > PARALLEL_ABOVE and not _may_pair(layout.lists, position):
+            lists.append(_Listed(note_list.style, (), numbers, False, entries))  # read straight into references
+        else:
+            lists.append(_Listed(note_list.style, read_all(entries, _note), numbers, ibids))
     lists = _pair_translation_lists(lists)
     paragraphs, markers = layout.paragraphs, layout.markers
     del layout  # the entries' records go (their text lives on in the notes): 100,000 notes peak lower
 
-    references: Spiller[Reference] = Spiller()  # a long document's references are spilled as they are made
+    made: list[Sequence[Reference]] = []  # the references in order: lists read by workers come spilled
+    references: Spiller[Reference] = Spiller()  # the others are spilled as they are made, when many
     findings: list[Finding] = []
-    # Link targets and pages change references after they are made: then their findings wait until the end.
-    later = bool(document.links or document.pages)
     homepage = _Memo(is_homepage)  # asked twice of every URL, and of a URL as often as it is cited
     homepages: set[str] = set()
 
@@ -71,6 +86,20 @@ def parse_document(document: Document) -> ParsedDocument:
     starts: list[int] = []  # the line of each list's first note: a marker points into the nearest list after it
     for index, (letter, listed) in enumerate(zip(_letters(), lists, strict=False)):
         ids = [_unique(f"{document.name}#{letter}{number}", seen) for number in listed.numbers]
+        numbered.append((letter, listed.style, listed.numbers))
+        lists[index] = _Listed(listed.style, (), [], False)  # the notes go once their references are made
+        if listed.entries is not None:
+            starts.append(listed.entries[0].line if listed.entries else 0)
+            pairs = zip(listed.entries, ids, strict=True)
+            items = [(entry, identifier, letter, document.name) for entry, identifier in pairs]
+            del listed
+            read, extras = read_with(items, _made)
+            made.extend((references.done(), read))
+            references = Spiller()
+            for more, pages in extras:
+                findings.extend(more)
+                homepages.update(pages)
+            continue
         # notes[i] is read only for an "Ibid." (a spilled list is not read back for nothing)
         targets = resolve_ibids(listed.notes, ids) if listed.ibids else [None] * len(ids)
         repeated = {target for target in targets if target is not None}  # what an "Ibid." points at
@@ -78,7 +107,7 @@ def parse_document(document: Document) -> ParsedDocument:
         first_line = 0
         for note, identifier, target in zip(listed.notes, ids, targets, strict=True):
             first_line = first_line or note.line
-            reference = _reference(document, note, identifier, letter, target, by_id)
+            reference = _reference(document.name, note, identifier, letter, target, by_id)
             if identifier in repeated:
                 by_id[identifier] = reference
             references.append(reference)
@@ -93,9 +122,7 @@ def parse_document(document: Document) -> ParsedDocument:
                 )
             if not later:
                 judged(reference)
-        numbered.append((letter, listed.style, listed.numbers))
         starts.append(first_line)
-        lists[index] = _Listed(listed.style, (), [], False)  # the notes go once their references are made
         del listed
 
     for paragraph in paragraphs:
@@ -117,24 +144,25 @@ def parse_document(document: Document) -> ParsedDocument:
         if not later:
             judged(reference)
 
-    made = references.done()
+    made.append(references.done())
+    everything = joined(made)
     if document.links:  # only documents with link targets (PDF annotations, DOCX hyperlinks) have them to join
-        joined, link_findings = apply_links(document, made, lambda wanted: _unique(wanted, seen))
-        made = spill(joined)
+        with_links, link_findings = apply_links(document, everything, lambda wanted: _unique(wanted, seen))
+        everything = spill(with_links)
         findings.extend(link_findings)
     if document.pages:
-        made = spill(with_pages(document, made))
+        everything = spill(with_pages(document, everything))
     if later:
-        for reference in made:
+        for reference in everything:
             judged(reference)
     findings.extend(marker_findings(markers, numbered, document.name, lines=starts))
     # Footnotes are numbered as the text calls them, a bibliography by its own order: the same source under
     # two numbers there is the rule, not a drift between two lists.
     footnotes = {letter for letter, style, _ in numbered if style is ListStyle.FOOTNOTE}
     if len([letter for letter, _, _ in numbered if letter not in footnotes]) >= 2:  # one list has none to drift
-        in_lists = [reference for reference in made if reference.list not in footnotes]
+        in_lists = [reference for reference in everything if reference.list not in footnotes]
         findings.extend(reconcile_lists(in_lists, homepages, markers=markers, lists=numbered, lines=starts))
-    return ParsedDocument(document, made, tuple(_in_reference_order(findings, made)))
+    return ParsedDocument(document, everything, tuple(_in_reference_order(findings, everything)))
 
 
 class _Memo(dict[str, bool]):
@@ -238,11 +266,37 @@ class _Listed:
     notes: Sequence[Note]
     numbers: list[str]
     ibids: bool
+    entries: Sequence[Entry] | None = None  # a long list without "Ibid.": read by workers into references
 
     @classmethod
     def of(cls, style: ListStyle, notes: list[Note]) -> _Listed:
         numbers = [note.number for note in notes]
         return cls(style, spill(notes), numbers, any(note.ibid for note in notes))
+
+
+def _may_pair(lists: Sequence[NoteList], position: int) -> bool:
+    """Whether the list at ``position`` could be paired with a neighbour as its translation, by their lengths
+    alone (``is_translation_list`` needs as many matching notes as most of the longer list has)."""
+    length = len(lists[position].entries)
+    for neighbour in (position - 1, position + 1):
+        if 0 <= neighbour < len(lists):
+            other = len(lists[neighbour].entries)
+            if other == length or min(length, other) >= max(_DRIFT_MIN_PAIRS, _PAIR_SHARE * max(length, other)):
+                return True
+    return False
+
+
+def _made(item: tuple[Entry, str, str, str]) -> tuple[Reference, tuple[list[Finding], list[str]] | None]:
+    """One note of a long list without "Ibid." read straight into its reference (by a worker, or here), with its
+    findings and its URLs that are home pages, when there are any."""
+    entry, identifier, letter, name = item
+    reference = _reference(name, _note(entry), identifier, letter, None, {})
+    findings = reference_findings(reference, homepage=_is_homepage)
+    homepages = [url for url in reference.urls if _is_homepage(url)]
+    return reference, (findings, homepages) if findings or homepages else None
+
+
+_is_homepage = lru_cache(maxsize=4096)(is_homepage)
 
 
 def _pair_translation_lists(lists: list[_Listed]) -> list[_Listed]:
@@ -261,7 +315,7 @@ def _pair_translation_lists(lists: list[_Listed]) -> list[_Listed]:
 
 
 def _reference(
-    document: Document,
+    name: str,
     note: Note,
     identifier: str,
     letter: str,
@@ -277,7 +331,7 @@ def _reference(
             urls = note.halves[0].urls  # one tuple, not two equal ones
     return Reference(
         id=identifier,
-        document=document.name,
+        document=name,
         text=note.text,
         line=note.line,
         list=letter,

@@ -28,6 +28,7 @@ from ..spill import CHUNK, Spilled, Spiller
 
 E = TypeVar("E")
 N = TypeVar("N")
+X = TypeVar("X")
 
 PARALLEL_ABOVE = 5_000  # notes: a shorter list is read in this process
 TASK = 2 * CHUNK  # notes one task reads: a whole number of chunks, so that only the last chunk is short
@@ -35,6 +36,7 @@ MAX_WORKERS = 4
 _LENGTH = struct.Struct("!Q")
 
 Chunks = list[tuple[bytes, int]]  # (a spilled chunk, its number of items)
+Done = tuple[Chunks, list[Any]]  # a task's items as spilled chunks, and the extras they came with
 
 
 def read_all(entries: Sequence[E], read: Callable[[E], N], *, workers: int | None = None) -> Sequence[N]:
@@ -43,15 +45,41 @@ def read_all(entries: Sequence[E], read: Callable[[E], N], *, workers: int | Non
     imports it by name). ``workers`` (default: the cores this process may use, at most ``MAX_WORKERS``)."""
     if len(entries) <= PARALLEL_ABOVE:
         return [read(entry) for entry in entries]
+    return _read(entries, read, False, workers)[0]
+
+
+def read_with(
+    entries: Sequence[E], read: Callable[[E], tuple[N, X | None]], *, workers: int | None = None
+) -> tuple[Sequence[N], list[X]]:
+    """As ``read_all`` for a ``read`` that gives each item with an extra (what a worker worked out beside it,
+    None for nothing): the items, and the extras that are not None, in order."""
+    if len(entries) <= PARALLEL_ABOVE:
+        items: list[N] = []
+        extras: list[X] = []
+        for entry in entries:
+            item, extra = read(entry)
+            items.append(item)
+            if extra is not None:
+                extras.append(extra)
+        return items, extras
+    return _read(entries, read, True, workers)
+
+
+def _read(
+    entries: Sequence[E], read: Callable[[E], Any], paired: bool, workers: int | None
+) -> tuple[Spilled[N], list[Any]]:
     tasks = [entries[start : start + TASK] for start in range(0, len(entries), TASK)]
     count = min(usable_cores() if workers is None else workers, MAX_WORKERS, len(tasks))
-    done: list[Chunks | None] = [None] * len(tasks)
+    done: list[Done | None] = [None] * len(tasks)
     if count >= 2:
-        _in_workers(tasks, read, count, done)
+        _in_workers(tasks, read, paired, count, done)
     chunks: Chunks = []
+    extras: list[Any] = []
     for task, result in zip(tasks, done, strict=True):
-        chunks.extend(result if result is not None else _read_task(read, task))
-    return Spilled.of_blobs(chunks)
+        more, found = result if result is not None else _read_task(read, paired, task)
+        chunks.extend(more)
+        extras.extend(found)
+    return Spilled.of_blobs(chunks), extras
 
 
 def usable_cores() -> int:
@@ -61,17 +89,26 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _read_task(read: Callable[[E], N], entries: Sequence[E]) -> Chunks:
-    """One task's entries read, as spilled chunks."""
-    spiller: Spiller[N] = Spiller(above=0)
+def _read_task(read: Callable[[E], Any], paired: bool, entries: Sequence[E]) -> Done:
+    """One task's entries read, as spilled chunks (and the extras, when ``read`` gives pairs)."""
+    spiller: Spiller[Any] = Spiller(above=0)
+    extras: list[Any] = []
     for entry in entries:
-        spiller.append(read(entry))
+        if paired:
+            item, extra = read(entry)
+            if extra is not None:
+                extras.append(extra)
+        else:
+            item = read(entry)
+        spiller.append(item)
     spilled = spiller.done()
     assert isinstance(spilled, Spilled)
-    return spilled.chunks()
+    return spilled.chunks(), extras
 
 
-def _in_workers(tasks: Sequence[Sequence[E]], read: Callable[[E], N], count: int, done: list[Chunks | None]) -> None:
+def _in_workers(
+    tasks: Sequence[Sequence[E]], read: Callable[[E], Any], paired: bool, count: int, done: list[Done | None]
+) -> None:
     """Fill ``done`` with the tasks' chunks, each worker taking the next task when it has finished one; a task
     a worker could not do stays None."""
     name = (read.__module__, read.__qualname__)
@@ -96,9 +133,9 @@ def _in_workers(tasks: Sequence[Sequence[E]], read: Callable[[E], N], count: int
         assert worker.stdin is not None and worker.stdout is not None
         try:
             while (index := next_task()) is not None:
-                _send(worker.stdin, (name, list(tasks[index])))
+                _send(worker.stdin, (name, paired, list(tasks[index])))
                 answer = _receive(worker.stdout)
-                if not isinstance(answer, list):  # the worker failed on this task: it is read here
+                if not isinstance(answer, tuple):  # the worker failed on this task: it is read here
                     continue
                 done[index] = answer
         except (OSError, EOFError, pickle.UnpicklingError):
@@ -150,12 +187,12 @@ def work() -> None:
     os.dup2(2, 1)
     while True:
         try:
-            (module, qualname), entries = _receive(source)
+            (module, qualname), paired, entries = _receive(source)
         except EOFError:
             return
         try:
             read = getattr(importlib.import_module(module), qualname)
-            answer: Chunks | str = _read_task(read, entries)
+            answer: Done | str = _read_task(read, paired, entries)
         except Exception as error:  # noqa: BLE001 - told to the caller, which reads the task itself
             answer = f"{type(error).__name__}: {error}"
         _send(sink, answer)
