@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from ..models import Link, Page
-from .verdict import PageView, Verdict, classify, read_page
+from .verdict import PageView, Verdict, classify, read_body, read_page
 
 PROCESS_BACKLOG = 16  # pages waiting in the verdict thread that make a checker start its verdict process
 PROCESS_AHEAD = 4  # pages waiting for the process past which an idle verdict thread takes the next one
@@ -304,18 +304,20 @@ def serve(jobs: BinaryIO | None = None, answers: BinaryIO | None = None) -> None
         payload = jobs.read(int.from_bytes(header, "little"))
         page, link, source, keep_text = pickle.loads(payload)
         del payload
-        utf8: bytes | None = None
-        if source is not None:
-            page = replace(page, text=source.decode(page.charset))
-            utf8 = source if page.charset == "utf-8" else None
         try:
-            view, verdict = judge_page(page, link, utf8)
+            if source is not None and page.charset == "utf-8":
+                view = read_body(page, source)  # the parser reads the bytes: decoded only if a rule needs them
+            else:
+                if source is not None:
+                    page = replace(page, text=source.decode(page.charset))
+                view = read_page(page)
+            verdict = classify(view, link)
             if not keep_text:
                 view = replace(view, main_text="", visible_text="", machinery="")
             answer: tuple[Judged | None, BaseException | None] = ((view, verdict), None)
         except Exception as error:  # noqa: BLE001 - handed to the awaiting check, as the verdict thread does
             answer = (None, error)
-        del page, link, source, utf8
+        del page, link, source
         try:
             data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # noqa: BLE001 - an exception that does not pickle is sent as its words
