@@ -301,6 +301,7 @@ class Measure:
     peak_per_host: int
     mean_in_flight: float
     note: str = ""
+    tree_mb: float = 0.0  # the highest sum of the resident sets of the tool's processes (with its workers)
 
 
 async def check_with_linkaudit(urls: Sequence[str], per_host: int, concurrency: int) -> list[Status]:
@@ -346,13 +347,31 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def tree_rss_mb(pid: int) -> float:
+    """The resident sets of ``pid`` and all its descendants (linkaudit's worker processes), summed, in MB."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{current}/status").read_text(encoding="ascii").splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+    return total
+
+
 def run_process(
     command: Sequence[str], cwd: Path, limit: float, stdout: Path | None = None
-) -> tuple[int, float, float, float]:
-    """Run ``command``; (exit code, wall seconds, CPU seconds, peak RSS in MB) measured for it alone.
+) -> tuple[int, float, float, float, float]:
+    """Run ``command``; (exit code, wall seconds, CPU seconds, peak RSS in MB, peak RSS of its process tree in
+    MB) measured for it alone. CPU counts the worker processes it waited for.
 
     The peak RSS is polled from /proc: ``wait4``'s ``ru_maxrss`` would also count this interpreter's memory,
-    which the child holds between fork and exec. A run past ``limit`` seconds is killed (exit code -9).
+    which the child holds between fork and exec. The tree's is the highest sum of the resident sets of the
+    command and its descendants seen by polling every 20 ms (a short peak can be missed). A run past ``limit``
+    seconds is killed (exit code -9).
     """
     started = time.perf_counter()
     with contextlib.ExitStack() as files:
@@ -362,7 +381,7 @@ def run_process(
         errors: list[bytes] = []
         reader = threading.Thread(target=lambda: errors.append(process.stderr.read() if process.stderr else b""))
         reader.start()
-        rss = 0.0
+        rss = tree = 0.0
         executable = Path(command[0]).name
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -374,6 +393,7 @@ def run_process(
                 python_tool = executable in ("linkchecker", "linkaudit")
                 if python_tool or os.readlink(f"/proc/{process.pid}/exe").endswith(executable):
                     rss = max(rss, peak_rss_mb(process.pid) or 0.0)
+                    tree = max(tree, tree_rss_mb(process.pid))
             time.sleep(0.02)
         wall = time.perf_counter() - started
         reader.join()
@@ -382,7 +402,7 @@ def run_process(
         if process.returncode not in (0, 1, 2):
             error = b"".join(errors).decode("utf-8", "replace")
             print(f"{command[0]} failed ({process.returncode}): {error[-2000:]}", file=sys.stderr)
-        return process.returncode, wall, usage.ru_utime + usage.ru_stime, rss
+        return process.returncode, wall, usage.ru_utime + usage.ru_stime, rss, max(rss, tree)
 
 
 def run_lychee(
@@ -405,14 +425,14 @@ def run_lychee(
         str(inputs),
     ]  # fmt: skip
     fixture.reset()
-    code, wall, cpu, rss = run_process(command, work, args.tool_timeout)
+    code, wall, cpu, rss, tree = run_process(command, work, args.tool_timeout)
     requests, peak, mean = fixture.stats()
     passed = 0
     if output.exists():
         report = json.loads(output.read_text(encoding="utf-8"))
         passed = int(report.get("successful", 0))
     note = "" if code == 0 else ("killed: too slow" if code < 0 else f"exit {code}")
-    return Measure("lychee", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note)
+    return Measure("lychee", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, tree)
 
 
 def run_linkaudit_cli(
@@ -441,7 +461,7 @@ def run_linkaudit_cli(
         "--format", args.formats, "--output", str(output),
     ]  # fmt: skip
     fixture.reset()
-    code, wall, cpu, rss = run_process(command, work, args.tool_timeout)
+    code, wall, cpu, rss, tree = run_process(command, work, args.tool_timeout)
     requests, peak, mean = fixture.stats()
     passed = 0
     report = output / "linkaudit.json"
@@ -449,7 +469,7 @@ def run_linkaudit_cli(
         data = json.loads(report.read_text(encoding="utf-8"))
         passed = int(data["summary"]["by_status"].get("ok", 0))
     note += "" if code in (0, 1) else f", exit {code}"
-    return Measure(tool, order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note)
+    return Measure(tool, order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, tree)
 
 
 def notes_document(count: int, port: int, hosts: int) -> str:
@@ -471,14 +491,14 @@ def run_extract(args: argparse.Namespace, work: Path) -> Measure:
     document.write_text(notes_document(args.extract_notes, 8080, args.hosts), encoding="utf-8")
     output = work / "extract.json"
     command = [shutil.which("linkaudit") or "linkaudit", "extract", "--format", "json", str(document)]
-    code, wall, cpu, rss = run_process(command, work, args.tool_timeout, stdout=output)
+    code, wall, cpu, rss, tree = run_process(command, work, args.tool_timeout, stdout=output)
     found = 0
     if code == 0:
         found = len(json.loads(output.read_text(encoding="utf-8"))["references"])
     size = document.stat().st_size / 1e6
     note = f"{size:.0f} MB document" + ("" if code == 0 else f", exit {code}")
     total = args.extract_notes
-    return Measure("linkaudit-extract", "-", wall, cpu, rss, found, total, 0, 0, 0.0, note)
+    return Measure("linkaudit-extract", "-", wall, cpu, rss, found, total, 0, 0, 0.0, note, tree)
 
 
 def run_linkchecker(
@@ -505,7 +525,7 @@ def run_linkchecker(
         str(page),
     ]  # fmt: skip
     fixture.reset()
-    code, wall, cpu, rss = run_process(command, work, args.tool_timeout)
+    code, wall, cpu, rss, tree = run_process(command, work, args.tool_timeout)
     requests, peak, mean = fixture.stats()
     passed = 0
     if output.exists():
@@ -513,7 +533,7 @@ def run_linkchecker(
         rows = list(csv.DictReader(lines, delimiter=";"))
         passed = sum(1 for row in rows if row.get("parentname") and row.get("valid") == "True")
     note = "no per-host limit" + ("" if code == 0 else (", killed: too slow" if code < 0 else f", exit {code}"))
-    return Measure("LinkChecker", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note)
+    return Measure("LinkChecker", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, tree)
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -521,7 +541,7 @@ def run_linkchecker(
 
 def print_table(measures: Sequence[Measure], bound: float) -> None:
     header = (
-        f"{'tool':<17} {'order':<8} {'wall s':>7} {'URL/s':>7} {'CPU ms/URL':>10} {'RSS MB':>7} "
+        f"{'tool':<17} {'order':<8} {'wall s':>7} {'URL/s':>7} {'CPU ms/URL':>10} {'RSS MB':>7} {'tree MB':>7} "
         f"{'ok':>13} {'requests':>8} {'peak/host':>9} {'in flight':>9} {'wall/bound':>10}  note"
     )
     print(header)
@@ -531,7 +551,8 @@ def print_table(measures: Sequence[Measure], bound: float) -> None:
         print(
             f"{m.tool:<17} {m.order:<8} {m.wall:>7.2f} {m.total / m.wall:>7.0f} "
             f"{1000 * m.cpu / m.total:>10.3f} "
-            f"{m.rss_mb:>7.1f} {f'{m.passed}/{m.total}':>13} {m.requests:>8} {m.peak_per_host:>9} "
+            f"{m.rss_mb:>7.1f} {m.tree_mb or m.rss_mb:>7.1f} {f'{m.passed}/{m.total}':>13} "
+            f"{m.requests:>8} {m.peak_per_host:>9} "
             f"{m.mean_in_flight:>9.1f} {ratio}  {m.note}"
         )
 
