@@ -199,6 +199,37 @@ def test_find_dates_searches_less_and_finds_the_same(text: str) -> None:
     assert find_dates(text) == _plain_find_dates(text)
 
 
+_NEAR_YEAR_PIECES = st.sampled_from(
+    [
+        " ", "  ", " " * 30, "\n", ",", ".", "/", "-", "–", "3", "12", "31", "2011", "2012", "20125", "1999",
+        "-го", "th", "ноября", "Sept.", "May", "года", "г.", "г", "гг", "жылғы", "ж.", "қазан", "yil", "x" * 25,
+        "15.01", "1.1.", "2019-05-09", "07/28/", "http://a.kz/2011/05/03.html", "(", "«", "_",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(_NEAR_YEAR_PIECES, max_size=24).map("".join))
+@settings(max_examples=1500, deadline=None)
+def test_find_dates_searched_around_each_year_finds_the_same(text: str) -> None:
+    """find_dates searches each pattern only in stretches around the years where the pattern can hold them
+    (the blanks, year words and digits next to a year decide where a stretch ends); its dates are still those
+    of the plain search."""
+    assert find_dates(text) == _plain_find_dates(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3" + " " * 50 + "ноября" + " " * 50 + "2012" + " " * 50 + "года",  # a date spread over many blanks
+        "3 ноября 2012 года 5 мая 2013 г. 7 июня 2014 ж.",  # stretches that touch are one
+        "2012 20125 3 мая 20126 2013",  # numbers of five digits are no years
+        "3 мая 2011 г" + "x" * 40 + " 1.1.2012, 05.03. 2019 2019-05-09",
+    ],
+)
+def test_find_dates_around_years(text: str) -> None:
+    assert find_dates(text) == _plain_find_dates(text)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

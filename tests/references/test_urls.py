@@ -628,6 +628,7 @@ _GUARDED_PIECES = st.sampled_from(
     [
         "http", "https", "HTTP", "ftp", "Ftp", "://", ":", "//", "/", "www.", "WWW.", "wwww.", "ww", " ", "\t", "\n",
         "\r\n", ",", ";", "x", "Я", "_", "1", "hhttp://", "http:/", "https ://", "http: //", "ftp:\n//", "a.kz",
+        "httpſ://", "HTTPſ", "–", "-\n", "/doc/", "\n12345", "fTP",
     ]
 )  # fmt: skip
 
@@ -642,7 +643,22 @@ def test_edits_found_as_by_the_patterns_with_their_lookbehinds(text: str) -> Non
     glued = re.compile(r"(?:(?<=[^\W_])|(?<=[^\W_/][,;]))(?:https?|ftp)://", re.IGNORECASE)
     starts = re.compile(r"(?<![^\W_])(?:(?:https?|ftp)://|www\.)", re.IGNORECASE)
     spaces = re.compile(r"(?<![^\W_])" + module._SCHEME_SPACES.pattern, re.IGNORECASE)
-    assert [edit.start for edit in module._glue_edits(text)] == [match.start() for match in glued.finditer(text)]
+    found = [match.start() for match in module._STARTS.finditer(text)]  # one scan for the three patterns
+    assert found == [match.start() for match in re.finditer(r"https?|ftp|www\.", text, re.IGNORECASE)]
+    assert [edit.start for edit in module._glue_edits(text, found)] == [match.start() for match in glued.finditer(text)]
+    blanked = [m.start() for m in spaces.finditer(text) if module._SCHEME_BLANK.search(m.group(0))]
+    assert [match.start() for match in spaces.finditer(text)] == [
+        m.start() for m in module._SCHEME_SPACES.finditer(text) if module._NOT_AFTER_WORD.match(text, m.start())
+    ]
+    assert [edit.start for edit in module._scheme_space_edits(text, found)] == [
+        start + next(index for index, c in enumerate(text[start:]) if c.isspace()) for start in blanked
+    ]
+    followed: list[object] = []
+    covered = 0
+    for match in starts.finditer(text):  # each URL start followed, as found by the plain pattern
+        if match.start() >= covered:
+            covered = module._follow_url(text, match.start(), followed)  # type: ignore[arg-type]
+    assert module._layout_edits(text, found) == followed
     guarded = [m.span() for m in module._URL_START.finditer(text) if module._NOT_AFTER_WORD.match(text, m.start())]
     assert guarded == [match.span() for match in starts.finditer(text)]
     guarded = [m.span() for m in module._SCHEME_SPACES.finditer(text) if module._NOT_AFTER_WORD.match(text, m.start())]

@@ -9,24 +9,66 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 _RUSSIAN_MONTHS = (
-    "январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"
+    "январ",
+    "феврал",
+    "март",
+    "апрел",
+    "ма",
+    "июн",
+    "июл",
+    "август",
+    "сентябр",
+    "октябр",
+    "ноябр",
+    "декабр",
 )
 _RUSSIAN_ENDINGS = {"ма": ("й", "я", "е", "ю")}
 _ENGLISH_MONTHS = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 _KAZAKH_MONTHS = (
-    "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз", "қыркүйек", "қазан", "қараша",
+    "қаңтар",
+    "ақпан",
+    "наурыз",
+    "сәуір",
+    "мамыр",
+    "маусым",
+    "шілде",
+    "тамыз",
+    "қыркүйек",
+    "қазан",
+    "қараша",
     "желтоқсан",
 )
 _RUSSIAN_ABBREVIATIONS = {
-    "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "авг": 8, "сен": 9, "сент": 9, "окт": 10, "ноя": 11,
-    "нояб": 11, "дек": 12,
+    "янв": 1,
+    "фев": 2,
+    "февр": 2,
+    "мар": 3,
+    "апр": 4,
+    "авг": 8,
+    "сен": 9,
+    "сент": 9,
+    "окт": 10,
+    "ноя": 11,
+    "нояб": 11,
+    "дек": 12,
 }
 
 
@@ -94,16 +136,27 @@ _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?)", _FLAGS)
 # a token's start only (``(?<!\S)``), so each token is read once; the others are never handed to Python.
 _URL_TOKEN = re.compile(r"(?<!\S)\S*?(?:https?://|www\.|\.(?:html?|php|aspx?))\S*", _FLAGS)
 _DIGIT = re.compile(r"\d")
-# Every date form holds a year (``_YEAR``): a text without one has no date, and no date starts further before the
-# text's first year than this many non-blank characters (day, its suffix, a month word with its dot, a comma).
+# Every date form holds a year (``_YEAR``): a text without one has no date. No date starts further before its year
+# than these many non-blank characters.
 _ANY_YEAR = re.compile(_YEAR)
-_MOST_BEFORE_YEAR = 22
-_BEFORE_YEAR_REACH = 40
+_WORDED_BEFORE = 21  # non-blanks before the year: day, ``-го``, a month word and its dot, a comma
+_NUMERIC_BEFORE = 6  # ``31.12.`` (``_NUMERIC_BLANK``: and a blank)
+_YEAR_WORD_LENGTH = 5  # ``жылғы``
+_BLANKS = re.compile(r"\s*")
 # Whether ``_URL_TOKEN`` can find anything at all (the same alternatives, unanchored).
 _URL_HINT = re.compile(r"https?://|www\.|\.(?:html?|php|aspx?)", _FLAGS)
 # Every access phrase holds one of these words (compared case-folded): a text without any has no access date.
 _ACCESS_HINTS = (
-    "дата", "обращен", "просмотрено", "accessed", "date", "mode", "retrieved", "visited", "viewed", "қарал",
+    "дата",
+    "обращен",
+    "просмотрено",
+    "accessed",
+    "date",
+    "mode",
+    "retrieved",
+    "visited",
+    "viewed",
+    "қарал",
 )
 
 _ACCESS_HINT = re.compile("|".join(re.escape(hint) for hint in _ACCESS_HINTS))
@@ -176,13 +229,14 @@ def _blank_token(match: re.Match[str]) -> str:
 
 def find_dates(text: str) -> list[FoundDate]:
     """Every date expression in ``text`` (URLs ignored), without overlaps, in order of appearance."""
-    first_year = _ANY_YEAR.search(text)
-    if first_year is None:  # every form has a year in digits
+    if _ANY_YEAR.search(text) is None:  # every form has a year in digits
         return []
     text = _blank_urls(text)
-    start = _earliest_start(text, first_year.start())
     # Every form starts and ends with a non-blank; past the last one, only a lookahead reads one character more.
     end = min(len(text), len(text.rstrip()) + 1)
+    years = _years(text, end)
+    if not years:
+        return []
     found: list[FoundDate] = []
     taken = bytearray(len(text))  # 1 where a date was already found: constant work per date, however many
 
@@ -192,48 +246,136 @@ def find_dates(text: str) -> list[FoundDate]:
         taken[start:end] = b"\x01" * (end - start)
         found.append(FoundDate(iso, start, end, precision))
 
-    # Each pattern is searched from ``start`` (no match begins before it), and only when the text holds what
-    # the pattern cannot match without: the matches are those of a search over the whole text.
-    kazakh = "ж" in text or "Ж" in text
-    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _YEAR_DAY_MONTH) if kazakh else _DAY_AND_MONTH:
-        for match in pattern.finditer(text, start, end):
-            month = _month_number(match.group("month"))
-            if month is not None:
-                iso = _iso(int(match.group("year")), month, int(match.group("day")))
-                add(match.start(), match.end(), iso, _FULL)
-    if "-" in text:
-        for match in _ISO.finditer(text, start, end):
-            iso = _iso(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+    # Each pattern is searched only around the years (a date holds exactly one, see ``_years``), and only where
+    # what the pattern needs stands next to the year: the matches are those of a search over the whole text. A
+    # match holding a year a date already holds would be dropped: stretches whose years all are taken are
+    # skipped.
+    worded = _windows(text, end, years, _WORDED_BEFORE, _worded_at)
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        for start, stop, inside in worded:
+            if all(taken[year] for year in inside):
+                continue
+            for match in pattern.finditer(text, start, stop):
+                month = _month_number(match.group("month"))
+                if month is not None:
+                    iso = _iso(int(match.group("year")), month, int(match.group("day")))
+                    add(match.start(), match.end(), iso, _FULL)
+    kazakh = "ж" in text or "Ж" in text  # ``_YEAR_DAY_MONTH``'s year words hold one
+    for year in years:  # ``_YEAR_DAY_MONTH`` and ``_ISO`` start at their year (``_ISO``: a hyphen after it)
+        if taken[year]:
+            continue
+        if kazakh:
+            written = _YEAR_DAY_MONTH.match(text, year, end)
+            if written is not None:
+                month = _month_number(written.group("month"))
+                if month is not None:
+                    iso = _iso(int(written.group("year")), month, int(written.group("day")))
+                    add(written.start(), written.end(), iso, _FULL)
+    for year in years:
+        iso_match = _ISO.match(text, year, end) if text.startswith("-", year + 4) and not taken[year] else None
+        if iso_match is not None:
+            iso = _iso(int(iso_match.group("year")), int(iso_match.group("month")), int(iso_match.group("day")))
+            add(iso_match.start(), iso_match.end(), iso, _FULL)
+    for start, stop, inside in _windows(text, end, years, _NUMERIC_BEFORE, _numeric_at):
+        if all(taken[year] for year in inside):
+            continue
+        for match in _NUMERIC.finditer(text, start, stop):
+            iso = _numeric(
+                int(match.group("first")),
+                int(match.group("second")),
+                match.group("separator"),
+                int(match.group("year")),
+            )
             add(match.start(), match.end(), iso, _FULL)
-    dotted = "." in text
-    if dotted or "/" in text:
-        for match in _NUMERIC.finditer(text, start, end):
-            iso = _numeric(int(match.group("first")), int(match.group("second")), match.group("separator"),
-                           int(match.group("year")))
-            add(match.start(), match.end(), iso, _FULL)
-    if dotted:
-        for match in _NUMERIC_BLANK.finditer(text, start, end):
+    for start, stop, inside in _windows(text, end, years, _NUMERIC_BEFORE + 1, _blank_numeric_at):
+        if all(taken[year] for year in inside):
+            continue
+        for match in _NUMERIC_BLANK.finditer(text, start, stop):
             iso = _iso(int(match.group("year")), int(match.group("second")), int(match.group("first")))
             add(match.start(), match.end(), iso, _FULL)
-    for match in _MONTH_YEAR.finditer(text, start, end):
-        month = _month_number(match.group("month"))
-        if month is not None:
-            add(match.start(), match.end(), _iso(int(match.group("year")), month), _MONTH_PRECISION)
-    for match in _YEAR_ONLY.finditer(text, start, end):
-        add(match.start(), match.end(), _iso(int(match.group("year"))), _YEAR_PRECISION)
+    for start, stop, inside in worded:
+        if all(taken[year] for year in inside):
+            continue
+        for match in _MONTH_YEAR.finditer(text, start, stop):
+            month = _month_number(match.group("month"))
+            if month is not None:
+                add(match.start(), match.end(), _iso(int(match.group("year")), month), _MONTH_PRECISION)
+    for year in years:  # ``_YEAR_ONLY`` is a year alone
+        alone = None if taken[year] else _YEAR_ONLY.match(text, year, end)
+        if alone is not None:
+            add(alone.start(), alone.end(), _iso(int(alone.group("year"))), _YEAR_PRECISION)
     found.sort(key=lambda item: item.start)
     return found
 
 
-def _earliest_start(text: str, year: int) -> int:
-    """Where the first date of ``text`` can start at the earliest, given where its first year is: no form has
-    more than ``_MOST_BEFORE_YEAR`` non-blank characters before its year (its first year or a later one), so none
-    starts where more stand before the first year. The bound is looked for a few characters back only (0 when
-    blanks fill them)."""
-    start = year - _BEFORE_YEAR_REACH
-    if start <= 0:
-        return 0
-    return start if len("".join(text[start:year].split())) > _MOST_BEFORE_YEAR else 0
+def _years(text: str, end: int) -> list[int]:
+    """Where each year every date form can hold starts: four digits (``_YEAR``) with no digit on either side.
+    Each form holds exactly one (its other numbers have one or two digits), and no digit next to it."""
+    years: list[int] = []
+    for match in _ANY_YEAR.finditer(text, 0, end):
+        year, after = match.start(), match.end()
+        if (year == 0 or not text[year - 1].isdecimal()) and (after == len(text) or not text[after].isdecimal()):
+            years.append(year)
+    return years
+
+
+def _worded_at(text: str, year: int) -> bool:
+    """Whether a form with a month word (``_DAY_MONTH_YEAR``, ``_MONTH_DAY_YEAR``, ``_MONTH_YEAR``) can hold the
+    year at ``year``: all have a blank, a comma, a dot or the month word's last letter (a word character,
+    not a digit or ``_``) right before it."""
+    before = text[year - 1 : year]
+    return before.isspace() or before in (",", ".") or (before.isalnum() and not before.isdecimal())
+
+
+def _numeric_at(text: str, year: int) -> bool:
+    return text[year - 1 : year] in (".", "/")  # ``_NUMERIC``: its separator
+
+
+def _blank_numeric_at(text: str, year: int) -> bool:
+    """``_NUMERIC_BLANK``: its blank before the year, after a dot or a digit."""
+    return text[year - 1 : year] in (" ", "\t") and (
+        text[year - 2 : year - 1] == "." or text[year - 2 : year - 1].isdecimal()
+    )
+
+
+def _windows(
+    text: str, end: int, years: list[int], before: int, possible: Callable[[str, int], bool]
+) -> list[tuple[int, int, list[int]]]:
+    """(start, end, the years in it) of the stretches of ``text`` that hold every match of a pattern whose
+    matches start no more than ``before`` non-blank characters before their year, for the years where
+    ``possible`` says one can stand; stretches that touch are joined, so that each match lies whole in one.
+
+    A match starts with a non-blank, so none starts before a position from which ``before`` non-blanks stand
+    before its year. A match ends, at the latest, at the year's end, the blanks after it and a year word
+    (``_YEAR_WORD``: five letters); one character more is read by a lookahead."""
+    windows: list[tuple[int, int, list[int]]] = []
+    for year in years:
+        if not possible(text, year):
+            continue
+        start = _start_before(text, year, before)
+        blanks = _BLANKS.match(text, year + 4)
+        after = blanks.end() if blanks is not None else year + 4
+        stop = min(end, after + _YEAR_WORD_LENGTH + 1)
+        if windows and start <= windows[-1][1]:
+            first, _, inside = windows[-1]
+            inside.append(year)
+            windows[-1] = (first, stop, inside)
+        else:
+            windows.append((start, stop, [year]))
+    return windows
+
+
+def _start_before(text: str, year: int, count: int) -> int:
+    """A position from which at least ``count`` non-blank characters stand before ``year`` (0 when none is):
+    no match with at most ``count`` non-blanks before its year starts before it. Looked for a few characters
+    back first, then further."""
+    for reach in (count + 12, 2 * count + 24, count + 200):
+        start = year - reach
+        if start <= 0:
+            return 0
+        if len("".join(text[start:year].split())) >= count:
+            return start
+    return 0
 
 
 def _access_spans(text: str) -> list[int]:

@@ -89,6 +89,10 @@ _GLUED_SCHEME = re.compile(r"(?:https?|ftp)://", re.IGNORECASE)
 _GLUED_AFTER = re.compile(r"(?<=[^\W_])|(?<=[^\W_/][,;])")
 _URL_START = re.compile(r"(?:(?:https?|ftp)://|www\.)", re.IGNORECASE)
 _WWW = re.compile(r"www\.", re.IGNORECASE)
+# Where each of the three patterns above can start: a scheme's letters or ``www.`` (case-insensitive; none of
+# h, f, w has a case-insensitive equal beyond its capital). One scan for the three; its first letter is a plain
+# character set, which the search skips to without trying the pattern at every position.
+_STARTS = re.compile(r"[hHfFwW](?:(?<=[hH])(?i:ttps?)|(?<=[fF])(?i:tp)|(?<=[wW])(?i:ww\.))")
 _CARRIED_LENGTH = 200
 _ID_DIGITS = 5  # a number this long after ``…/`` on the next line is read as the path's next segment first
 _CUT = "\x00"  # an edit's alternative reading that ends the URL where the edit joins it
@@ -564,7 +568,10 @@ def _split_host(candidate: str) -> tuple[str, str, str]:
 
 
 def _prepare(text: str) -> _Prepared:
-    edits = _invisible_edits(text) + _scheme_space_edits(text) + _glue_edits(text) + _layout_edits(text)
+    edits = _invisible_edits(text)
+    if "//" in text or _WWW.search(text) is not None:  # what every scheme, glue and layout edit needs
+        starts = [match.start() for match in _STARTS.finditer(text)]
+        edits += _scheme_space_edits(text, starts) + _glue_edits(text, starts) + _layout_edits(text, starts)
     if not edits:  # the text as written is the detector's view
         return _Prepared(text, (0,), (0,), (), (), ())
     edits.sort(key=lambda edit: (edit.start, edit.end))
@@ -628,13 +635,19 @@ def _invisible_edits(text: str) -> list[_Edit]:
     return edits
 
 
-def _scheme_space_edits(text: str) -> list[_Edit]:
+def _scheme_space_edits(text: str, starts: list[int]) -> list[_Edit]:
     """``https:   //x``, ``http: // x``, ``https:// www.x``, ``http://⏎www.x``: the blanks inside the scheme
-    removed (the text's case kept)."""
+    removed (the text's case kept). ``starts``: where ``_STARTS`` matches (the only places a match can start);
+    the matches are those of ``_SCHEME_SPACES.finditer``."""
     edits: list[_Edit] = []
     if "//" not in text:  # the pattern's own two slashes
         return edits
-    for match in _SCHEME_SPACES.finditer(text):
+    covered = 0
+    for position in starts:
+        match = _SCHEME_SPACES.match(text, position) if position >= covered else None
+        if match is None:
+            continue
+        covered = max(match.end(), position + 1)
         if not _NOT_AFTER_WORD.match(text, match.start()):
             continue
         written = match.group(0)
@@ -647,28 +660,33 @@ def _scheme_space_edits(text: str) -> list[_Edit]:
     return edits
 
 
-def _glue_edits(text: str) -> list[_Edit]:
+def _glue_edits(text: str, starts: list[int]) -> list[_Edit]:
+    """A blank before each scheme glued to what precedes it; ``starts`` as for ``_scheme_space_edits`` (no match
+    of ``_GLUED_SCHEME`` holds the start of another)."""
     if "://" not in text:
         return []
     return [
-        _Edit(match.start(), match.start(), " ", (Repair.GLUED,))
-        for match in _GLUED_SCHEME.finditer(text)
-        if _GLUED_AFTER.match(text, match.start())
+        _Edit(position, position, " ", (Repair.GLUED,))
+        for position in starts
+        if _GLUED_SCHEME.match(text, position) and _GLUED_AFTER.match(text, position)
     ]
 
 
-def _layout_edits(text: str) -> list[_Edit]:
+def _layout_edits(text: str, starts: list[int]) -> list[_Edit]:
     """Rejoin URLs that layout cut: at a line end (PDF text), over a page break, at a blank that text
     extraction put inside them; en dashes inside a URL read as hyphens. Each URL start is followed once over
-    its tokens, so the work is linear in the text."""
+    its tokens, so the work is linear in the text. ``starts`` as for ``_scheme_space_edits`` (no match of
+    ``_URL_START`` holds the start of another)."""
     edits: list[_Edit] = []
     if "://" not in text and _WWW.search(text) is None:  # what every URL start holds
         return edits
     covered = 0
-    for match in _URL_START.finditer(text):
-        if match.start() < covered or not _NOT_AFTER_WORD.match(text, match.start()):
+    for position in starts:
+        if position < covered or not _URL_START.match(text, position):
             continue
-        covered = _follow_url(text, match.start(), edits)
+        if not _NOT_AFTER_WORD.match(text, position):
+            continue
+        covered = _follow_url(text, position, edits)
     return edits
 
 
