@@ -284,3 +284,14 @@ async def test_a_process_is_started_only_when_a_core_stood_idle(
         results = await checker.check([plain(f"{long_site}{path}") for path in LONG_PAGES])
         assert (checker._process is not None) is started
     assert [result.status for result in results] == [Status.OK, Status.SOFT_404, Status.PARKED]
+
+
+async def test_a_garbled_answer_is_taken_as_the_child_dying(process: VerdictProcess) -> None:
+    (first, first_body), (second, second_body) = asset_pages()[:2]
+    futures = [process.judge(first, LINK, first_body), process.judge(second, LINK, second_body)]
+    assert process._pipes is not None
+    process._pipes.pipe_data_received(1, (1 << 40).to_bytes(HEADER, "little"))  # a frame no view is this long
+    outcomes = await asyncio.wait_for(asyncio.gather(*futures, return_exceptions=True), GUARD)
+    assert process.dead
+    assert isinstance(outcomes[0], VerdictProcessDied)  # no answer could come in between: nothing was awaited
+    assert outcomes[1] == here(second, LINK, second_body)

@@ -39,6 +39,15 @@ IDLE_LOOK = 5.0  # seconds before a checker that found the machine busy looks ag
 HEADER = 8  # bytes of a frame's length (little-endian), before the pickled frame
 READY = b"linkaudit-verdicts-ready"
 STOP_WAIT = 2.0  # seconds a stopped child may take to exit before it is killed
+MAX_ANSWER = 256 * 1024 * 1024  # a longer frame from the child is garbage, not a view
+# The child: this copy of linkaudit (its directory put first on the path only when the path lacks it, so that no
+# other package there can shadow the standard library), then the loop.
+CHILD = (
+    "import sys\n"
+    "if sys.argv[1] not in sys.path: sys.path.insert(0, sys.argv[1])\n"
+    "from linkaudit.check.worker import serve\n"
+    "serve()\n"
+)
 PIPE_SIZE = 1024 * 1024  # a page's bytes fit the pipe whole (Linux lets a pipe grow this far unprivileged)
 
 IN_FLIGHT = 2  # pages in the pipe or in the child at once: one being read, the next one ready for it
@@ -132,6 +141,9 @@ class _Pipes(asyncio.SubprocessProtocol):
         start = 0
         while len(buffer) - start >= HEADER:
             size = int.from_bytes(buffer[start : start + HEADER], "little")
+            if size > MAX_ANSWER:  # not an answer this module wrote: the child cannot be trusted any more
+                self._owner._died()
+                return
             end = start + HEADER + size
             if len(buffer) < end:
                 break
@@ -174,19 +186,20 @@ class VerdictProcess:
     async def start(self) -> None:
         """Start the child; ``ready`` once it has imported the rules. A child that cannot start is ``dead``."""
         loop = asyncio.get_running_loop()
-        source = str(Path(__file__).resolve().parents[2])  # the directory holding this copy of linkaudit
-        path = os.environ.get("PYTHONPATH")
-        environment = {**os.environ, "PYTHONPATH": os.pathsep.join([source, *([path] if path else [])])}
+        home = str(Path(__file__).resolve().parents[2])  # the directory holding this copy of linkaudit
+        if not sys.executable:  # an embedded interpreter: nothing to start
+            self.dead = True
+            return
         try:
             transport, self._pipes = await loop.subprocess_exec(
                 lambda: _Pipes(self),
                 sys.executable,
                 "-c",
-                "from linkaudit.check.worker import serve; serve()",
+                CHILD,
+                home,
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL,
-                env=environment,
             )
         except (OSError, ValueError, RuntimeError):
             self.dead = True
