@@ -64,7 +64,7 @@ def collect_links(parsed: Sequence[ParsedDocument]) -> tuple[Link, ...]:
                 if spellings is not None:
                     for found in spellings.get(url, ()):
                         _add_spelling(entry, found)
-    links = [_link(p) for p in pending.values()]
+    links = [_link(pending.pop(key)) for key in list(pending)]  # each gathering record goes as its link is made
     return tuple(links + _extra_readings(links))
 
 
