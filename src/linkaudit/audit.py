@@ -232,7 +232,7 @@ class Audit:
             crosschecked: tuple[Finding, ...] = ()
             snapshots: dict[str, Snapshot] = {}
             saved: dict[str, str] = {}
-            histories: dict[str, History] = {}
+            histories: list[History] = []  # with a store: each link's, in the order of ``links``
             checker = Checker(
                 config,
                 resolver=self.resolver,
@@ -263,12 +263,10 @@ class Audit:
                     crosschecked = url_and_doi_findings(references, links, results)  # a DOI and a URL disagree
                     if store is not None:
                         shared = _Shared()
-                        histories = {
-                            link.normalized: shared.value(
-                                store.history(link.normalized, current=results[link.normalized])
-                            )
+                        histories = [
+                            shared.value(store.history(link.normalized, current=results[link.normalized]))
                             for link in links
-                        }
+                        ]
                     snapshots, saved = await self._archive(checker, links, results, store, notes)
             broken = sum(1 for link in links if results[link.normalized].status.is_broken)
             if store is not None:
@@ -284,10 +282,10 @@ class Audit:
                     link=link,
                     result=results[link.normalized],
                     archive=snapshots.get(link.normalized),
-                    history=histories.get(link.normalized),
+                    history=histories[index] if histories else None,
                     saved=saved.get(link.normalized),
                 )
-                for link in links
+                for index, link in enumerate(links)
             ),
             findings=(*(f for p in parsed for f in p.findings), *crosschecked),
             trend=trend,

@@ -128,7 +128,10 @@ def choose_candidates(
 ) -> tuple[tuple[Link, ...], dict[str, CheckResult]]:
     """After the check: each ambiguous link becomes the reading that answered (the text's first reading when
     several or none did), its result saying which readings were checked and which was kept. The extra
-    readings' own links are dropped: they are reported through the link they were readings of."""
+    readings' own links are dropped: they are reported through the link they were readings of. Without any
+    ambiguous link, the links and results are given back as they are (100,000 results are not copied)."""
+    if not any(link.candidate_of is not None or len(link.candidates) >= 2 for link in links):
+        return tuple(links), results if isinstance(results, dict) else dict(results)
     chosen_results = dict(results)
     chosen: list[Link] = []
     for link in links:
