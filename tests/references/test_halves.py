@@ -328,6 +328,20 @@ def test_split_point_and_language_count_letters_as_the_plain_definitions_do(text
         assert halves._words_with(words, letters) == sum(1 for word in words if letters & set(word))
 
 
+@given(_SCRIPT_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_each_halfs_language_is_read_from_its_own_letters(text: str) -> None:
+    """split_halves names each half's language from the letters the split point counted: the halves are those
+    made when language_of counts each half's letters afresh."""
+    from unittest import mock
+
+    found = find_urls(text)
+    split = halves._split
+    with mock.patch.object(halves, "_split", lambda masked: (split(masked)[0], None)):
+        afresh = split_halves(text, found)
+    assert split_halves(text, found) == afresh
+
+
 _CITY_PIECES = st.sampled_from(
     [" ", " " * 40, "\t", "\n", ".", ",", ":", "–", "-", "М", "Москва", "СПб", "St.", "Petersburg", "New", "York",
      "N.", "Y", "London", "x", "Наука", "//", "/", "[", "—", "2012"]

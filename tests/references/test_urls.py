@@ -765,3 +765,24 @@ def test_urls_already_in_normal_form_fill_no_cache() -> None:
         "http://example.kz/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/cache-test"
     )
     assert urls._normalized.cache_info().currsize == before + 1  # noqa: SLF001
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_BLANKS), st.sampled_from(_MARKS)), max_size=6))
+def test_a_url_of_a_text_without_edits_is_read_as_with_them(parts: list[tuple[str, str, str]]) -> None:
+    """A text the detector sees as written (no edit) takes _found_url's short way: the same FoundUrl as the
+    way through the edits, which is taken here by an edit that changes nothing, past the text's end."""
+    from dataclasses import replace
+
+    from linkaudit.references import urls as module
+
+    text = "".join(piece + mark + blank for piece, blank, mark in parts)
+    prepared = module._prepare(text)
+    if prepared.edits:
+        return
+    beyond = len(text) + 10
+    edited = replace(prepared, edits=(module._Edit(beyond, beyond, ""),), edit_starts=(beyond,), edit_views=(beyond,))
+    for start, end, schema in module._links(prepared.text):
+        for bare in (False, True):
+            short = module._found_url(text, prepared, schema, start, end, bare)
+            assert short == module._found_url(text, edited, schema, start, end, bare)

@@ -86,13 +86,16 @@ def cyrillic_language(text: str) -> str:
     return "ru"
 
 
-def language_of(text: str) -> str:
+def language_of(text: str, letters: tuple[int, int] | None = None) -> str:
     """The language code of one half: a Cyrillic language, ``en`` for Latin script, ``und`` without letters.
+    ``letters``: how many Cyrillic and Latin letters ``text`` holds, when already counted.
 
     Cyrillic wins from a third of the letters on: Russian notes quote Latin outlet names, not the reverse.
     """
-    cyrillic = _letters(_CYRILLIC_RUN, text)
-    latin = _letters(_LATIN_RUN, text)
+    if letters is not None:
+        cyrillic, latin = letters
+    else:
+        cyrillic, latin = _letters(_CYRILLIC_RUN, text), _letters(_LATIN_RUN, text)
     if cyrillic and cyrillic >= _CYRILLIC_SHARE * (cyrillic + latin):
         return cyrillic_language(text)
     if latin:
@@ -112,8 +115,10 @@ def latin_language(text: str) -> str:
     if not words:
         return "en"
     english = sum(map(_ENGLISH_WORDS.__contains__, words))
+    joined = "".join(words)  # a language's letters are looked for word by word only when the words hold one
     scores = {
-        language: sum(map(markers.__contains__, words)) + 2 * _words_with(words, letters)
+        language: sum(map(markers.__contains__, words))
+        + (0 if letters.isdisjoint(joined) else 2 * _words_with(words, letters))
         for language, (markers, letters) in _LATIN_LANGUAGES.items()
     }
     language, score = max(scores.items(), key=lambda item: item[1])
@@ -152,22 +157,37 @@ def split_point(text: str, found: Sequence[FoundUrl] = ()) -> int | None:
 
 def _split_point(masked: str) -> int | None:
     """split_point of a text whose URLs are masked."""
+    return _split(masked)[0]
+
+
+# (Cyrillic letters, Latin letters) of each half, as far as worked out: all of them, or, for a text without
+# Cyrillic letters, only whether each half holds a Latin one (all language_of needs then).
+_Letters = tuple[tuple[int, int], ...] | None
+
+
+def _split(masked: str) -> tuple[int | None, _Letters]:
+    """The split point of a text whose URLs are masked, and the letters of the halves it makes (see
+    ``_Letters``; None when not counted): the letters before each opening bracket, which decide the point, are
+    those of the first half when the text is split there."""
+    if not _CYRILLIC.search(masked):
+        return None, ((0, 1 if _LATIN.search(masked) else 0),)
     openings = [match.start() for match in _OPENING.finditer(masked)]
-    if not openings or not _CYRILLIC.search(masked):
-        return None
+    if not openings:
+        return None, None
     # Letters before each opening: each stretch between two openings is counted once.
     cyrillic_counts, latin_counts = _counts(_CYRILLIC_RUN, masked, openings), _counts(_LATIN_RUN, masked, openings)
     total_cyrillic, total_latin = cyrillic_counts[-1], latin_counts[-1]
+    whole = ((total_cyrillic, total_latin),)
     if total_cyrillic < 3:
-        return None
+        return None, whole
     for index, position in enumerate(openings):
         before, latin_before = cyrillic_counts[index], latin_counts[index]
         latin, cyrillic = total_latin - latin_before, total_cyrillic - before
         if before < 3 or before <= latin_before or latin < _SPLIT_MIN_LATIN:
             continue
         if cyrillic <= max(2, _SPLIT_MAX_CYRILLIC_SHARE * (latin + cyrillic)):
-            return position
-    return None
+            return position, ((before, latin_before), (cyrillic, latin))
+    return None, whole
 
 
 def _counts(runs: re.Pattern[str], text: str, positions: Sequence[int]) -> list[int]:
@@ -221,11 +241,12 @@ def split_halves(text: str, found: Sequence[FoundUrl] = (), *, split: bool = Tru
     if not text.strip():
         return ()
     masked_text = _mask_urls(text, found)
-    point = _split_point(masked_text) if split else None
+    point, letters = _split(masked_text) if split else (None, None)
     if point is None:
         spans = [(0, len(text), text)]
     else:
         spans = [(0, point, text[:point]), (point, len(text), text[point:])]
+    # What trimming takes off a half (blanks, brackets, ``.,;``) holds no letter: its letters are those counted.
     halves: list[Half] = []
     for index, (start, end, raw) in enumerate(spans):
         inside = [item for item in found if start <= item.start < end]
@@ -239,14 +260,22 @@ def split_halves(text: str, found: Sequence[FoundUrl] = (), *, split: bool = Tru
             raw = raw.rstrip().rstrip(",;")
             masked = masked[: len(raw)]
             offset = start
-        halves.append(describe(raw, masked, inside, offset, sentence=not split))
+        counted = letters[index] if letters is not None else None
+        halves.append(describe(raw, masked, inside, offset, sentence=not split, letters=counted))
     return tuple(halves)
 
 
 def describe(
-    raw: str, masked: str, found: Sequence[FoundUrl], offset: int, *, sentence: bool = False
+    raw: str,
+    masked: str,
+    found: Sequence[FoundUrl],
+    offset: int,
+    *,
+    sentence: bool = False,
+    letters: tuple[int, int] | None = None,
 ) -> Half:
-    """One half's fields: language, display text, authors, title, outlet, dates and URLs.
+    """One half's fields: language, display text, authors, title, outlet, dates and URLs. ``letters``: its
+    Cyrillic and Latin letters, when counted (see language_of).
 
     A ``sentence`` (body text) gets a title only when it quotes one, and no authors or outlet: taking the
     whole sentence as the title would make every later title match against the live page fail.
@@ -260,7 +289,7 @@ def describe(
         authors, title, outlet = bibliographic_fields(masked)
     date, accessed = citation_dates(masked)
     return Half(
-        lang=language_of(masked),
+        lang=language_of(masked, letters),
         text=_display(raw, found, offset),
         authors=authors,
         title=title,
@@ -284,9 +313,7 @@ _NAME = (
     rf"|{_SURNAME}\s+(?:[{_UPPER}]\.\s?)?{_SURNAME}(?=\s*(?:[,;.(«“\"]|and\b|и\b|$))"
     rf"|{_SURNAME},?\s+{_INITIALS})"
 )
-_AUTHORS = re.compile(
-    rf"^\s*{_NAME}(?:\s*(?:,|;|\band\b|\bи\b|&)\s*(?:and\s+|и\s+)?{_NAME})*(?:\s*\(eds?\.\))?"
-)
+_AUTHORS = re.compile(rf"^\s*{_NAME}(?:\s*(?:,|;|\band\b|\bи\b|&)\s*(?:and\s+|и\s+)?{_NAME})*(?:\s*\(eds?\.\))?")
 _CITIES = (
     r"М|Москва|СПб|Л|Санкт-Петербург|Киев|Минск|Алматы|Астана|Нур-Султан|Ташкент|Душанбе|Бишкек|Новосибирск"
     r"|Челябинск|Екатеринбург|Казань|M|SPb|Moscow|St\.\s*Petersburg|London|New\s*York|N\.\s*Y|Oxford|Cambridge"
@@ -298,7 +325,7 @@ _CITY = re.compile(rf"(?:^|[.,]\s*+|\s–\s)(?:{_CITIES})\s*+(?:\.\s*+)?:\s*", r
 # ``(?<!\s)`` starts ``\s*//`` only at the head of a run of spaces, so a long run is scanned once, not once
 # per space.
 _TITLE_STOPS = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s++-\s")
-_OPEN_ALWAYS, _CLOSE_ALWAYS, _EITHER = "«„", "»", "“”\""
+_OPEN_ALWAYS, _CLOSE_ALWAYS, _EITHER = "«„", "»", '“”"'
 _QUOTE_MARK = re.compile(f"[{_OPEN_ALWAYS}{_CLOSE_ALWAYS}{_EITHER}]")
 _GOST_MARKS = re.compile(r"\s/\s|//|(?<=\S)/\s")
 _TITLE_END = re.compile(r",|\.\s")
@@ -449,7 +476,7 @@ def _outlet(rest: str) -> str | None:
     """The first part after the title that is not a date, a number, pages or a URL: the outlet."""
     for segment in _split_outside_guillemets(rest):
         candidate = _clean(segment)
-        candidate = candidate.strip("“”\"«»„ ") if _is_wrapped_in_quotes(candidate) else candidate
+        candidate = candidate.strip('“”"«»„ ') if _is_wrapped_in_quotes(candidate) else candidate
         if not candidate or not _LETTER.search(candidate):
             continue
         if _SKIP_SEGMENT.match(candidate) or _ACCESS_WORDS.search(candidate) or _is_date_fragment(candidate):
@@ -481,8 +508,8 @@ def _split_outside_guillemets(text: str) -> list[str]:
 
 
 def _is_wrapped_in_quotes(text: str) -> bool:
-    marks = sum(character in "“”«»\"„" for character in text)
-    return len(text) > 2 and text[0] in "“«\"„" and text[-1] in "”»\"“" and marks == 2
+    marks = sum(character in '“”«»"„' for character in text)
+    return len(text) > 2 and text[0] in '“«"„' and text[-1] in '”»"“' and marks == 2
 
 
 _DATE_WORDS = re.compile(
@@ -605,8 +632,20 @@ def _phonetic(name: str) -> str:
     """A rough common spelling for transliterations: Гурджиев/Gurdjieff, Николл/Nicholl, Бейли/Bailey."""
     text = anyascii(name).lower()
     text = re.sub(r"[^a-z]", "", text)
-    for before, after in (("dzh", "j"), ("zh", "j"), ("kh", "h"), ("ch", "c"), ("ck", "k"), ("ff", "v"),
-                          ("y", "i"), ("ai", "ei"), ("ks", "x"), ("ph", "f"), ("w", "v"), ("ou", "u")):
+    for before, after in (
+        ("dzh", "j"),
+        ("zh", "j"),
+        ("kh", "h"),
+        ("ch", "c"),
+        ("ck", "k"),
+        ("ff", "v"),
+        ("y", "i"),
+        ("ai", "ei"),
+        ("ks", "x"),
+        ("ph", "f"),
+        ("w", "v"),
+        ("ou", "u"),
+    ):
         text = text.replace(before, after)
     return re.sub(r"(.)\1+", r"\1", text)
 

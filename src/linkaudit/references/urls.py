@@ -454,11 +454,14 @@ def _found_url(
     candidate = view[start:end]
     if schema == "" and not bare_domains and not _is_cited_address(view, start, end, candidate):
         return None
-    original_start = prepared.original_position(start)
-    original_end = prepared.original_position(end - 1) + 1
-    repairs = prepared.repairs_between(original_start, original_end)
-    undecided = prepared.alternatives_between(original_start, original_end)
-    readings = [candidate, *_other_readings(candidate, start, undecided)]
+    if prepared.edits:
+        original_start = prepared.original_position(start)
+        original_end = prepared.original_position(end - 1) + 1
+        repairs = prepared.repairs_between(original_start, original_end)
+        undecided = prepared.alternatives_between(original_start, original_end)
+        readings = [candidate, *_other_readings(candidate, start, undecided)]
+    else:  # the text as written: its positions, no repair made, one reading
+        original_start, original_end, repairs, readings = start, end, [], [candidate]
     urls = [_as_link(reading, schema, repairs) for reading in readings]
     if urls[0] is None:
         return None
