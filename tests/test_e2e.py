@@ -271,6 +271,8 @@ async def test_a_spilled_run_writes_the_same_reports_as_a_run_held_in_memory(
             assert spilled is (above == 0)
             outcome = await Audit(config, resolver=simulated.resolver, clock=lambda: moment).run_async(parsed)
             assert isinstance(outcome.report.references, Joined) is spilled
+            assert isinstance(outcome.report.links, tuple) is not spilled  # records made as they are read
+            assert list(outcome.report.links) == list(outcome.report.links)  # made again, equal
             folder = tmp_path / str(above)
             write_reports(outcome.report, folder, ["html", "json", "md", "csv"])
             outputs[above] = {p.name: p.read_bytes() for p in folder.iterdir()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, TypeVar, cast
 
 from aiohttp.abc import AbstractResolver
 
-from . import __version__
+from . import __version__, spill
 from .check.engine import Checker, is_offline
 from .config import Config
 from .inputs import InputError, collect_contained
@@ -157,6 +157,55 @@ class _Shared:
         return replace(result, final_url=final_url, checked_at=checked_at, detail=detail)
 
 
+def link_reports(
+    links: Sequence[Link],
+    results: Mapping[str, CheckResult],
+    snapshots: Mapping[str, Snapshot],
+    histories: Sequence[History],
+    saved: Mapping[str, str],
+) -> Sequence[LinkReport]:
+    """Each link with its result, archived copy, history (``histories``: one per link in order, or none) and
+    saved capture: a tuple for a short run; for a long one (``spill.SPILL_ABOVE``) a sequence that makes each
+    record when it is read, so 100,000 of them are never held at once."""
+    if len(links) > spill.SPILL_ABOVE:
+        return _LinkReports(links, results, snapshots, histories, saved)
+    return tuple(_LinkReports(links, results, snapshots, histories, saved))
+
+
+class _LinkReports(spill.ReadOnly[LinkReport]):
+    def __init__(
+        self,
+        links: Sequence[Link],
+        results: Mapping[str, CheckResult],
+        snapshots: Mapping[str, Snapshot],
+        histories: Sequence[History],
+        saved: Mapping[str, str],
+    ) -> None:
+        self._links = links
+        self._results = results
+        self._snapshots = snapshots
+        self._histories = histories
+        self._saved = saved
+        self._length = len(links)
+
+    def _at(self, position: int) -> LinkReport:
+        link = self._links[position]
+        key = link.normalized
+        return LinkReport(
+            link=link,
+            result=self._results[key],
+            archive=self._snapshots.get(key),
+            history=self._histories[position] if self._histories else None,
+            saved=self._saved.get(key),
+        )
+
+    def __iter__(self) -> Iterator[LinkReport]:
+        return map(self._at, range(self._length))
+
+    def __repr__(self) -> str:  # never the whole content: a report's repr must stay small
+        return f"<LinkReports of {self._length} links>"
+
+
 class _NoteCollector:
     """Passes progress on to the user's observer and keeps the archive's remarks for the report: a lookup that
     failed must not read as "no archived copy exists" in a report read later, away from the terminal."""
@@ -277,16 +326,7 @@ class Audit:
             tool_version=__version__,
             documents=documents,
             references=joined([p.references for p in parsed]),
-            links=tuple(
-                LinkReport(
-                    link=link,
-                    result=results[link.normalized],
-                    archive=snapshots.get(link.normalized),
-                    history=histories[index] if histories else None,
-                    saved=saved.get(link.normalized),
-                )
-                for index, link in enumerate(links)
-            ),
+            links=link_reports(links, results, snapshots, histories, saved),
             findings=(*(f for p in parsed for f in p.findings), *crosschecked),
             trend=trend,
             offline=offline,

@@ -339,7 +339,7 @@ class Report:
     tool_version: str
     documents: tuple[str, ...]
     references: Sequence[Reference]  # a tuple, or for long documents a ``spill`` sequence (iterate, don't copy)
-    links: tuple[LinkReport, ...]
+    links: Sequence[LinkReport]  # a tuple, or for a long run a sequence that makes each record as it is read
     findings: tuple[Finding, ...]
     trend: tuple[RunSummary, ...] = ()
     offline: bool = False

@@ -23,7 +23,7 @@ SPILL_ABOVE = 5_000  # items: shorter sequences stay plain tuples (nothing to ga
 CHUNK = 512  # items pickled together: field names and shared strings are written once per chunk
 
 
-class _ReadOnly(Sequence[T]):
+class ReadOnly(Sequence[T]):
     """A sequence whose items are found by ``_at(position)``; slices are copied out as tuples."""
 
     _length = 0
@@ -46,7 +46,7 @@ class _ReadOnly(Sequence[T]):
         return self._at(_position(index, self._length))
 
 
-class Spilled(_ReadOnly[T]):
+class Spilled(ReadOnly[T]):
     """A tuple-like sequence stored as zlib-compressed pickles of ``chunk`` items each. Iterating unpickles one
     chunk at a time; indexing unpickles the chunk that holds the item (the last one read is kept)."""
 
@@ -101,7 +101,7 @@ class Spilled(_ReadOnly[T]):
         return items
 
 
-class Joined(_ReadOnly[T]):
+class Joined(ReadOnly[T]):
     """Several sequences read as one, without copying them (the references of every document of a run)."""
 
     def __init__(self, parts: Iterable[Sequence[T]]) -> None:

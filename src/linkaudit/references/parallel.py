@@ -169,11 +169,11 @@ def _send(stream: IO[bytes], message: Any) -> None:
 def _receive(stream: IO[bytes]) -> Any:
     head = stream.read(_LENGTH.size)
     if len(head) < _LENGTH.size:
-        raise EOFError("the worker stopped")
+        raise EOFError  # the worker stopped
     size = _LENGTH.unpack(head)[0]
     data = stream.read(size)
     if len(data) < size:
-        raise EOFError("the worker stopped")
+        raise EOFError  # the worker stopped
     return pickle.loads(data)
 
 
@@ -192,7 +192,7 @@ def work() -> None:
             return
         try:
             read = getattr(importlib.import_module(module), qualname)
-            answer: Done | str = _read_task(read, paired, entries)
-        except Exception as error:  # noqa: BLE001 - told to the caller, which reads the task itself
-            answer = f"{type(error).__name__}: {error}"
+            answer: Done | None = _read_task(read, paired, entries)
+        except Exception:  # noqa: BLE001 - the caller reads the task itself (and meets the error there)
+            answer = None
         _send(sink, answer)

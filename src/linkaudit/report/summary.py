@@ -50,8 +50,13 @@ def is_confirmed(item: LinkReport) -> bool:
 
 def summarize(report: Report) -> Summary:
     counts = dict.fromkeys(Status, 0)
-    for item in report.links:
+    archived = drift = confirmed = suspect = 0
+    for item in report.links:  # one pass: a long run's records are made as they are read
         counts[item.result.status] += 1
+        archived += item.archive is not None
+        drift += item.result.title_match is False
+        confirmed += is_confirmed(item)
+        suspect += is_suspect(item)
     broken = sum(count for status, count in counts.items() if status.is_broken)
     summary = Summary(
         documents=len(report.documents),
@@ -60,11 +65,11 @@ def summarize(report: Report) -> Summary:
         by_status=tuple(counts.items()),
         broken=broken,
         blocked=sum(count for status, count in counts.items() if status.is_blocked),
-        archived=sum(1 for item in report.links if item.archive is not None),
+        archived=archived,
         findings=len(report.findings),
-        drift=sum(1 for item in report.links if item.result.title_match is False),
-        confirmed=sum(1 for item in report.links if is_confirmed(item)),
-        suspect=sum(1 for item in report.links if is_suspect(item)),
+        drift=drift,
+        confirmed=confirmed,
+        suspect=suspect,
         verdict="",
         archive_asked=report.archive_asked,
     )
