@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from linkaudit.models import Document, DocumentKind, FindingKind, ParsedDocument
 from linkaudit.references import parse_document
 from linkaudit.references.notes import (
@@ -397,3 +400,62 @@ def test_per_note_objects_have_no_instance_dict() -> None:
 
     for item in (Entry("1", "x", 1), Note("1", "x", 1, (), ()), FoundDate("2012", 0, 4, 1)):
         assert not hasattr(item, "__dict__")
+
+
+_TITLE_WORDS = st.sampled_from(["Customs", "Union", "pros", "and", "cons", "Таможенный", "союз", "за", "и", "1", ""])
+
+
+@given(
+    st.lists(st.lists(st.lists(_TITLE_WORDS, max_size=8).map(" ".join), max_size=2), min_size=1, max_size=6),
+    st.lists(st.lists(st.lists(_TITLE_WORDS, max_size=8).map(" ".join), max_size=2), min_size=1, max_size=6),
+)
+@settings(max_examples=300, deadline=None)
+def test_titles_compared_with_matchers_kept_as_with_fresh_ones(first: list[list[str]], second: list[list[str]]) -> None:
+    """_drift keeps one SequenceMatcher per title of the second list and gives it each title of the first in
+    turn: every answer is the one a fresh matcher gives."""
+    from linkaudit.models import Half, Reference
+    from linkaudit.references.notes import _similar_titles
+
+    def reference(titles: list[str]) -> Reference:
+        return Reference(id="x", document="d", text="t", line=1, halves=tuple(Half("en", t, title=t) for t in titles))
+
+    matchers: dict[str, object] = {}
+    for one in map(reference, first):
+        for other in map(reference, second):
+            assert _similar_titles(one, other, matchers) == _similar_titles(one, other)  # type: ignore[arg-type]
+
+
+def _plain_markers(text: str, line: int = 1) -> list[object]:
+    """find_markers by its plain definition: every pattern searched over every row."""
+    from linkaudit.references import notes
+
+    markers: list[object] = []
+    for number, row in enumerate(text.split("\n")):
+        if "://" in row:
+            row = notes._TOKEN.sub(notes._blank_url_token, row)
+        for match in notes._BRACKET_MARKER.finditer(row):
+            values = notes._marker_numbers(match.group("numbers"))
+            markers.extend(
+                notes.Marker(str(value), ListStyle.BRACKETED, line + number, str(values[0]) if index else None)
+                for index, value in enumerate(values)
+            )
+        markers.extend(
+            notes.Marker(match.group("label"), ListStyle.FOOTNOTE, line + number)
+            for match in notes._FOOTNOTE_MARKER.finditer(row)
+        )
+        markers.extend(
+            notes.Marker(notes._superscript_number(match.group("digits")), ListStyle.SUPERSCRIPT, line + number)
+            for match in notes._SUPERSCRIPT_MARKER.finditer(row)
+        )
+    return markers
+
+
+_MARKER_PIECES = st.sampled_from(
+    ["[", "]", "[^", "^", "1", "12", ",", "–", " ", "\n", "x", "¹", "²³", "⁰", ".", "http://a.kz/[1]", "]:", "см."]
+)
+
+
+@given(st.lists(_MARKER_PIECES, max_size=25).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_markers_looked_for_only_where_they_can_be_are_all_found(text: str) -> None:
+    assert find_markers(text, 3) == _plain_markers(text, 3)

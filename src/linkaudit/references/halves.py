@@ -391,7 +391,9 @@ def quoted_title(text: str) -> str | None:
 
 
 def _clean(text: str) -> str:
-    text = _WRAPPED_NUMBER.sub("-", text.replace("**", ""))
+    text = text.replace("**", "")
+    if "\n" in text:  # a number wrapped after its hyphen: the only thing _WRAPPED_NUMBER finds
+        text = _WRAPPED_NUMBER.sub("-", text)
     return " ".join(text.split()).strip(" ,.;:–—-")
 
 
@@ -429,7 +431,7 @@ def _gost_from(text: str, limit: int) -> bool:
     """Whether the GOST layout's first sign (``//``, `` / ``, else a city and its colon, ``М.:``) is found at or
     before ``limit``: that of ``(_GOST_MARKS.search(text) or _CITY.search(text)).start() <= limit``, without
     searching the whole text for a city when the limit is near the start (a quoted title opening the note)."""
-    marks = _GOST_MARKS.search(text)
+    marks = _GOST_MARKS.search(text) if "/" in text else None  # each of its signs holds a slash
     if marks is not None:
         return marks.start() <= limit
     if limit < _CITY_PROBES:
@@ -508,8 +510,11 @@ def _split_outside_guillemets(text: str) -> list[str]:
 
 
 def _is_wrapped_in_quotes(text: str) -> bool:
-    marks = sum(character in '“”«»"„' for character in text)
-    return len(text) > 2 and text[0] in '“«"„' and text[-1] in '”»"“' and marks == 2
+    """Whether ``text`` is one quotation: it opens and closes with a mark and holds no other (the marks are
+    counted only for a text that opens and closes so)."""
+    if not (len(text) > 2 and text[0] in '“«"„' and text[-1] in '”»"“'):
+        return False
+    return sum(character in '“”«»"„' for character in text) == 2
 
 
 _DATE_WORDS = re.compile(

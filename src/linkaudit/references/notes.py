@@ -138,6 +138,7 @@ _BRACKET_MARKER = re.compile(
 )
 _FOOTNOTE_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
 _SUPERSCRIPT_MARKER = re.compile(rf"(?<=[\w.,;:»”)\]])(?P<digits>[{_SUPERSCRIPT_DIGITS}]{{1,3}})")
+_ANY_SUPERSCRIPT = re.compile(f"[{_SUPERSCRIPT_DIGITS}]")  # searched fast (a set of characters, no lookbehind)
 # Tokens are matched whole (linear), never searched for with ``\S*://\S*``, which rescans a long token.
 _TOKEN = re.compile(r"\S+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?\d{1,4}(?:\s*[-–—])?\s*$")
@@ -173,16 +174,20 @@ def _indent(line: str) -> int:
 _DIGITS = re.compile(r"\d+")
 
 
-def _furniture(lines: Sequence[str], page_breaks: Sequence[bool]) -> list[bool]:
+def _furniture(lines: Sequence[str], page_breaks: Sequence[bool], headings: Sequence[bool]) -> list[bool]:
     """Running titles, page numbers and GOST frame stamps of a PDF extraction: lines to drop wherever they fall.
 
     A running title is a line repeated next to page breaks (a line repeated elsewhere is text, however often);
-    a line that holds only a URL is never furniture, even when many such lines look alike.
+    a line that holds only a URL is never furniture, even when many such lines look alike. ``headings``: whether
+    each line is a notes heading.
     """
     shapes = [_DIGITS.sub("0", " ".join(line.split())) for line in lines]
-    near = _near_page_breaks(lines, page_breaks)
-    counts = Counter(shapes)
-    near_counts = Counter(shape for shape, close in zip(shapes, near, strict=True) if close)
+    counts: Counter[str] = Counter()
+    near_counts: Counter[str] = Counter()
+    if any(page_breaks):  # else no line stands near a page break: none is a running title
+        near = _near_page_breaks(lines, page_breaks)
+        counts = Counter(shapes)
+        near_counts = Counter(shape for shape, close in zip(shapes, near, strict=True) if close)
     furniture = []
     for index, shape in enumerate(shapes):
         line = lines[index]
@@ -194,13 +199,12 @@ def _furniture(lines: Sequence[str], page_breaks: Sequence[bool]) -> list[bool]:
             furniture.append(True)
         else:
             repeated = counts[shape] >= 2 and near_counts[shape] >= 1
-            furniture.append(repeated and not _is_heading(line) and _note_start(line) is None)
+            furniture.append(repeated and not headings[index] and _note_start(line) is None)
     for index, line in enumerate(lines):
         if _PAGE_NUMBER.match(line):
             neighbours = [index - 1, index + 1]
             if page_breaks[index] or any(
-                0 <= n < len(lines) and (not lines[n].strip() or furniture[n] or page_breaks[n])
-                for n in neighbours
+                0 <= n < len(lines) and (not lines[n].strip() or furniture[n] or page_breaks[n]) for n in neighbours
             ):
                 furniture[index] = True
     return furniture
@@ -278,8 +282,9 @@ class _TextLayout:
         self.markdown = markdown
         if markdown:
             self._blank_code_fences()
-        self.furniture = _furniture(self.lines, self.page_breaks)
-        self.has_heading = any(_is_heading(line) for line in self.lines)
+        self.headings = [_is_heading(line) for line in self.lines]  # each line asked once
+        self.furniture = _furniture(self.lines, self.page_breaks, self.headings)
+        self.has_heading = any(self.headings)
         self.lists: list[_ListBuilder] = []
         self.open_lists: dict[ListStyle, _ListBuilder] = {}
         self.entry: _EntryBuilder | None = None
@@ -314,7 +319,7 @@ class _TextLayout:
         return self._layout()
 
     def _line(self, index: int, line: str) -> None:
-        if _is_heading(line):
+        if self.headings[index]:  # line is self.lines[index]
             self._close_entry()
             self.prose_since_list = 0
             self.open_lists.clear()
@@ -444,23 +449,30 @@ class _TextLayout:
 def find_markers(text: str, line: int = 1) -> list[Marker]:
     """In-text citation markers of a body paragraph starting at ``line``."""
     markers: list[Marker] = []
+    # Each kind of marker is looked for only in a text holding what it starts with ("[", a superscript digit).
+    bracketed = "[" in text
+    superscript = _ANY_SUPERSCRIPT.search(text) is not None
+    if not bracketed and not superscript:
+        return markers
     for number, row in enumerate(text.split("\n")):
         if "://" in row:
             row = _TOKEN.sub(_blank_url_token, row)
-        for match in _BRACKET_MARKER.finditer(row):
-            values = _marker_numbers(match.group("numbers"))
+        if bracketed:
+            for match in _BRACKET_MARKER.finditer(row):
+                values = _marker_numbers(match.group("numbers"))
+                markers.extend(
+                    Marker(str(value), ListStyle.BRACKETED, line + number, str(values[0]) if index else None)
+                    for index, value in enumerate(values)
+                )
             markers.extend(
-                Marker(str(value), ListStyle.BRACKETED, line + number, str(values[0]) if index else None)
-                for index, value in enumerate(values)
+                Marker(match.group("label"), ListStyle.FOOTNOTE, line + number)
+                for match in _FOOTNOTE_MARKER.finditer(row)
             )
-        markers.extend(
-            Marker(match.group("label"), ListStyle.FOOTNOTE, line + number)
-            for match in _FOOTNOTE_MARKER.finditer(row)
-        )
-        markers.extend(
-            Marker(_superscript_number(match.group("digits")), ListStyle.SUPERSCRIPT, line + number)
-            for match in _SUPERSCRIPT_MARKER.finditer(row)
-        )
+        if superscript:
+            markers.extend(
+                Marker(_superscript_number(match.group("digits")), ListStyle.SUPERSCRIPT, line + number)
+                for match in _SUPERSCRIPT_MARKER.finditer(row)
+            )
     return markers
 
 
@@ -498,9 +510,7 @@ def text_layout(text: str, *, markdown: bool = False) -> Layout:
 # No part of these may run over the character that starts another match ("[", "<"): each part then ends
 # before the next candidate begins, and a line of ``![a](![a](…`` is read once, not once per candidate.
 _MARKDOWN_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^)\[\n]*\)")
-_MARKDOWN_LINK = re.compile(
-    r"\[(?P<label>[^\[\]\n]*)\]\(\s*<?(?P<url>[^)\s<>\[]+)>?(?:\s+\"[^\"\n]*\")?\s*\)"
-)
+_MARKDOWN_LINK = re.compile(r"\[(?P<label>[^\[\]\n]*)\]\(\s*<?(?P<url>[^)\s<>\[]+)>?(?:\s+\"[^\"\n]*\")?\s*\)")
 _AUTOLINK = re.compile(r"<(?P<url>(?:https?|ftp)://[^<>\s]+)>")
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
 _GENERIC_LABELS = {"", "url", "link", "ссылка", "here", "pdf", "doi", "web", "сайт", "источник"}
@@ -538,12 +548,33 @@ def markdown_layout(text: str) -> Layout:
 # --- HTML ---------------------------------------------------------------------------------------------------
 
 _BLOCKS = (
-    "p", "div", "li", "dd", "dt", "td", "th", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
-    "figcaption", "caption", "section", "article", "aside", "footer", "header", "main", "address", "tr",
+    "p",
+    "div",
+    "li",
+    "dd",
+    "dt",
+    "td",
+    "th",
+    "blockquote",
+    "pre",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figcaption",
+    "caption",
+    "section",
+    "article",
+    "aside",
+    "footer",
+    "header",
+    "main",
+    "address",
+    "tr",
 )
-_NOTE_LIST_HINT = re.compile(
-    r"footnote|endnote|reference|bibliograph|citation|notes|литератур|источник", re.IGNORECASE
-)
+_NOTE_LIST_HINT = re.compile(r"footnote|endnote|reference|bibliograph|citation|notes|литератур|источник", re.IGNORECASE)
 _HREF = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
 
 
@@ -771,19 +802,29 @@ def _comparable(title: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", title.lower()).split())
 
 
-def _similar_titles(first: Reference, second: Reference) -> bool:
+def _similar_titles(
+    first: Reference, second: Reference, matchers: dict[str, SequenceMatcher[str]] | None = None
+) -> bool:
+    """Whether a title of ``first`` and one of ``second`` are alike (SequenceMatcher ratio 0.85 or more).
+    ``matchers``: a SequenceMatcher for each second title already seen, kept by the caller that compares many
+    titles with the same ones (a matcher indexes its second sequence once, whatever the first)."""
     for one in first.titles():
         for other in second.titles():
             a, b = _comparable(one), _comparable(other)
             if len(a) < 8 or len(b) < 8:
                 continue
-            matcher = SequenceMatcher(None, a, b)
-            # The quick upper bounds rule most pairs out before the full comparison.
-            if (
-                matcher.real_quick_ratio() >= _TITLE_SIMILARITY
-                and matcher.quick_ratio() >= _TITLE_SIMILARITY
-                and matcher.ratio() >= _TITLE_SIMILARITY
-            ):
+            # The quick upper bounds rule most pairs out before the full comparison; the first, from the
+            # lengths alone (SequenceMatcher.real_quick_ratio), before any matcher is made.
+            if 2.0 * min(len(a), len(b)) / (len(a) + len(b)) < _TITLE_SIMILARITY:
+                continue
+            matcher = matchers.get(b) if matchers is not None else None
+            if matcher is None:
+                matcher = SequenceMatcher(None, a, b)
+                if matchers is not None:
+                    matchers[b] = matcher
+            else:
+                matcher.set_seq1(a)
+            if matcher.quick_ratio() >= _TITLE_SIMILARITY and matcher.ratio() >= _TITLE_SIMILARITY:
                 return True
     return False
 
@@ -870,8 +911,11 @@ def reconcile_lists(
 
 def _numbering_advice(cited: dict[str, list[str]], letters: Sequence[str]) -> str:
     """What the reader should do about two numberings: which one the text's markers follow, when known."""
-    followed = [f"the text's markers {_label_span(cited[letter])} follow list {letter}"
-                for letter in letters if cited.get(letter)]
+    followed = [
+        f"the text's markers {_label_span(cited[letter])} follow list {letter}"
+        for letter in letters
+        if cited.get(letter)
+    ]
     if not followed:
         return "check which numbering the text's markers follow"
     return " and ".join(followed)
@@ -886,10 +930,11 @@ def _drift(
 ) -> list[Finding]:
     taken: set[str] = set()
     pairs: list[tuple[Reference, Reference]] = []
+    matchers: dict[str, SequenceMatcher[str]] = {}  # one per title of ``second``
     for one in first:
         deep = _deep_urls(one, shallow)
         free = [other for other in second if other.id not in taken]
-        match = next((other for other in free if _similar_titles(one, other)), None)
+        match = next((other for other in free if _similar_titles(one, other, matchers)), None)
         if match is None and deep:
             match = next((other for other in free if deep & _deep_urls(other, shallow)), None)
         if match is not None:
