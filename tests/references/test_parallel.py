@@ -153,3 +153,39 @@ def test_a_long_list_and_its_translation_are_still_paired(
     assert len(expected.references) == 600  # one list: each note with its translation
     assert list(parsed.references) == list(expected.references)
     assert parsed.findings == expected.findings
+
+
+def test_an_interrupted_read_stops_its_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while workers read: the interruption goes up at once and every worker is killed, not left to
+    finish the list."""
+    import threading
+
+    monkeypatch.setattr(parallel, "PARALLEL_ABOVE", 10)
+    monkeypatch.setattr(parallel, "TASK", 512)
+    workers: list[subprocess.Popen[bytes]] = []
+    real = subprocess.Popen
+
+    def popen(command: list[str], **options: Any) -> subprocess.Popen[bytes]:
+        workers.append(real(command, **options))
+        return workers[-1]
+
+    def interrupted(self: threading.Thread, timeout: float | None = None) -> None:
+        while len(workers) < 2:  # both workers have started
+            threading.Event().wait(0.01)
+        raise KeyboardInterrupt
+
+    sent: list[int] = []
+    send = parallel._send
+
+    def counted(stream: Any, message: Any) -> None:
+        sent.append(1)
+        send(stream, message)
+
+    monkeypatch.setattr(parallel.subprocess, "Popen", popen)
+    monkeypatch.setattr(parallel, "_send", counted)
+    monkeypatch.setattr(threading.Thread, "join", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        parallel.read_all([str(n) for n in range(100_000)], int, workers=2)  # 196 tasks
+    for worker in workers:
+        assert worker.wait(timeout=30) == -9  # killed
+    assert len(sent) < 20  # not left to read the rest of the list

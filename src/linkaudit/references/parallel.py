@@ -114,10 +114,12 @@ def _in_workers(
     name = (read.__module__, read.__qualname__)
     queue = iter(range(len(tasks)))
     lock = threading.Lock()
+    stopped = threading.Event()
+    started: list[subprocess.Popen[bytes]] = []
 
     def next_task() -> int | None:
         with lock:
-            return next(queue, None)
+            return None if stopped.is_set() else next(queue, None)
 
     def serve() -> None:
         try:
@@ -130,6 +132,7 @@ def _in_workers(
             )
         except OSError:
             return
+        started.append(worker)
         assert worker.stdin is not None and worker.stdout is not None
         try:
             while (index := next_task()) is not None:
@@ -146,11 +149,17 @@ def _in_workers(
             worker.stdin.close()
             worker.stdout.close()
 
-    threads = [threading.Thread(target=serve, name=f"linkaudit-notes-{number}") for number in range(count)]
+    threads = [threading.Thread(target=serve, name=f"linkaudit-notes-{number}", daemon=True) for number in range(count)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:  # interrupted (Ctrl-C): no task is handed out any more, and the workers stop now
+        stopped.set()
+        for worker in started:
+            worker.kill()
+        raise
 
 
 def _worker_environment() -> dict[str, str]:
