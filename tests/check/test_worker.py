@@ -19,15 +19,7 @@ import linkaudit.check.worker as worker
 from linkaudit.check.engine import Checker
 from linkaudit.check.fetch import utf8_source
 from linkaudit.check.verdict import PageView, Verdict
-from linkaudit.check.worker import (
-    HEADER,
-    READY,
-    IdleCores,
-    VerdictProcess,
-    VerdictProcessDied,
-    judge_page,
-    serve,
-)
+from linkaudit.check.worker import HEADER, READY, VerdictProcess, VerdictProcessDied, judge_page, serve
 from linkaudit.config import Config
 from linkaudit.models import Link, Page
 from linkaudit.status import Status
@@ -253,39 +245,6 @@ async def test_pages_judged_in_the_process_get_the_verdicts_of_the_thread(
     assert process.dead and process._transport is not None and process._transport.get_returncode() is not None
 
 
-def ticking(idle_share: float, cores: int = 2) -> Callable[[], tuple[int, int, int]]:
-    """A /proc/stat stand-in: each look, 100 more ticks over all cores, ``idle_share`` of them idle."""
-    looks = [0]
-
-    def read() -> tuple[int, int, int]:
-        looks[0] += 1
-        return round(looks[0] * 100 * idle_share), looks[0] * 100, cores
-
-    return read
-
-
-def test_idle_cores_are_the_idle_share_of_all_cores_since_the_start() -> None:
-    assert IdleCores(ticking(0.5, cores=2)).since_start() == 1.0
-    assert IdleCores(ticking(0.0, cores=4)).since_start() == 0.0
-    assert IdleCores(lambda: None).since_start() is None  # not Linux
-    assert IdleCores(lambda: (0, 5, 2)).since_start() is None  # too soon to tell
-
-
-@pytest.mark.parametrize(("idle_share", "started"), [(0.0, False), (0.1, False), (0.6, True)])
-async def test_a_process_is_started_only_when_a_core_stood_idle(
-    long_site: str, monkeypatch: pytest.MonkeyPatch, idle_share: float, started: bool
-) -> None:
-    monkeypatch.setattr(engine, "PROCESS_BACKLOG", 0)
-    monkeypatch.setattr(engine, "can_start", lambda: True)
-    reader = ticking(idle_share)
-    monkeypatch.setattr(engine, "IdleCores", lambda: IdleCores(reader))
-    config = Config().with_overrides({**FAST, "retries": 0})
-    async with Checker(config) as checker:
-        results = await checker.check([plain(f"{long_site}{path}") for path in LONG_PAGES])
-        assert (checker._process is not None) is started
-    assert [result.status for result in results] == [Status.OK, Status.SOFT_404, Status.PARKED]
-
-
 async def test_a_garbled_answer_is_taken_as_the_child_dying(process: VerdictProcess) -> None:
     (first, first_body), (second, second_body) = asset_pages()[:2]
     futures = [process.judge(first, LINK, first_body), process.judge(second, LINK, second_body)]
@@ -295,3 +254,12 @@ async def test_a_garbled_answer_is_taken_as_the_child_dying(process: VerdictProc
     assert process.dead
     assert isinstance(outcomes[0], VerdictProcessDied)  # no answer could come in between: nothing was awaited
     assert outcomes[1] == here(second, LINK, second_body)
+
+
+async def test_a_checker_starts_no_process_unless_asked(long_site: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "PROCESS_BACKLOG", 0)  # however many pages wait
+    config = Config().with_overrides({**FAST, "retries": 0})
+    async with Checker(config) as checker:
+        results = await checker.check([plain(f"{long_site}{path}") for path in LONG_PAGES])
+        assert checker._process is None
+    assert [result.status for result in results] == [Status.OK, Status.SOFT_404, Status.PARKED]

@@ -64,7 +64,7 @@ from .offline import ARCHIVE_CHECK_TIMEOUT, NetworkProblem, NetworkWatch, finger
 from .resolve import PRIVATE_DETAIL, GuardedResolver, is_private_address
 from .retry import Attempted, RetryPolicy
 from .verdict import PageView, Verdict, classify, looks_same, probe_key, random_sibling, read_page
-from .worker import IDLE_CORE, IDLE_LOOK, PROCESS_AHEAD, PROCESS_BACKLOG, IdleCores, VerdictProcess, can_start
+from .worker import PROCESS_AHEAD, PROCESS_BACKLOG, VerdictProcess
 
 MAX_LINE_SIZE = 16 * 1024
 MAX_FIELD_SIZE = 64 * 1024
@@ -271,7 +271,7 @@ class Checker:
         clock: Callable[[], datetime] | None = None,
         retry_policy: RetryPolicy | None = None,
         ssl_context: ssl.SSLContext | None = None,
-        verdict_process: bool | None = None,
+        verdict_process: bool = False,
     ) -> None:
         self.config = config
         self._resolver = resolver
@@ -288,14 +288,11 @@ class Checker:
         self._done: dict[str, CheckResult] = {}  # finished: the result only
         self._probes: dict[tuple[str, str], asyncio.Task[PageView | None]] = {}
         self._verdicts: _VerdictThread | None = None  # one thread: page parsing off the event loop
-        # one child process judging long pages beside the loop (check/worker.py): None until many pages wait
-        # and (by default) a core has been idle; ``verdict_process`` False never starts one, True starts one
-        # whenever many pages wait, even on one core or a busy machine
+        # one child process judging long pages beside the loop (check/worker.py), opt-in (``verdict_process``):
+        # None until many pages wait. Not the default: on the 2-core benchmark it gained no wall time and cost
+        # about 0.5 ms of CPU per URL more (pickling, pipes, a second decoding, two processes sharing the cores)
         self._process: VerdictProcess | None = None
-        self._process_allowed = can_start() if verdict_process is None else verdict_process
-        self._idle: IdleCores | None = None  # measured from the opening when the machine decides
-        self._idle_gate = verdict_process is None
-        self._idle_look = 0.0  # loop time before which a busy machine is not looked at again
+        self._process_allowed = verdict_process
         self._process_starting: asyncio.Task[None] | None = None
         self._in_thread = 0  # long pages the verdict thread is reading or holds queued
         self._fetching: aiohttp.ClientSession | None = None
@@ -371,8 +368,6 @@ class Checker:
         )
         self._fetching._retry_connection = False
         self._verdicts = _VerdictThread(asyncio.get_running_loop())
-        if self._process_allowed and self._idle_gate:
-            self._idle = IdleCores()
         return self
 
     async def __aexit__(
@@ -787,29 +782,13 @@ class Checker:
         if process is not None and process.ready and (self._in_thread or process.waiting < PROCESS_AHEAD):
             return await process.judge(page, link, source, keep_text=self._probe_may_compare(link))
         if process is None and self._process_allowed and verdicts.backlog >= PROCESS_BACKLOG:
-            if self._core_free():
-                self._process = VerdictProcess(functools.partial(_in_thread, verdicts))
-                self._process_starting = asyncio.ensure_future(self._process.start())
+            self._process = VerdictProcess(functools.partial(_in_thread, verdicts))
+            self._process_starting = asyncio.ensure_future(self._process.start())
         self._in_thread += 1
         try:
             return await verdicts.judge(page, link, utf8_source(page, source))
         finally:
             self._in_thread -= 1
-
-    def _core_free(self) -> bool:
-        """Whether a core stood idle while this checker worked (always, when not measured or not known). A busy
-        machine is looked at again after ``IDLE_LOOK`` seconds, over the time since the last look."""
-        if self._idle is None:
-            return True
-        now = asyncio.get_running_loop().time()
-        if now < self._idle_look:
-            return False
-        idle = self._idle.since_start()
-        if idle is None or idle >= IDLE_CORE:
-            return True
-        self._idle = IdleCores()
-        self._idle_look = now + IDLE_LOOK
-        return False
 
     def _probe_may_compare(self, link: Link) -> bool:
         """Whether the soft-404 probe may still compare the page's text with its own: not when probes are off,

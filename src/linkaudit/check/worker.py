@@ -2,9 +2,14 @@
 
 The checker reads and judges a long page in its verdict thread, but most of that work (tree walks, text
 folding) holds the GIL, so on a run of many long pages the thread and the event loop take turns on one core.
-When many pages wait for the thread and the machine has a second core, the checker starts one child process
-(``VerdictProcess``) and sends it the long pages instead: the bytes of each page go down a pipe, its view and
+A checker made with ``verdict_process=True`` starts one child process (``VerdictProcess``) when many pages wait
+for the thread, and sends it the long pages instead: the bytes of each page go down a pipe, its view and
 verdict (the same functions, so the same answers) come back up another.
+
+It is opt-in because it did not pay where it was measured (``tests/bench``, 2,000 URLs of 120 KB pages, a
+2-core machine that also runs the simulated hosts): no wall time gained, about 0.5 ms of CPU per URL more, and
+much slower whenever other work keeps the cores busy. It may pay on a machine with idle cores whose checker is
+CPU-bound (many long pages from fast hosts); measure before turning it on.
 
 The child is a fresh interpreter (``python -c``, neither forked from a process with threads nor importing the
 caller's main module) that imports only the verdict rules. It is started once per checker, lazily, so a run of
@@ -34,8 +39,6 @@ from .verdict import PageView, Verdict, classify, read_body, read_page
 
 PROCESS_BACKLOG = 16  # pages waiting in the verdict thread that make a checker start its verdict process
 PROCESS_AHEAD = 4  # pages waiting for the process past which an idle verdict thread takes the next one
-IDLE_CORE = 0.5  # idle cores (on average since the checker opened) without which no verdict process is started
-IDLE_LOOK = 5.0  # seconds before a checker that found the machine busy looks again
 HEADER = 8  # bytes of a frame's length (little-endian), before the pickled frame
 READY = b"linkaudit-verdicts-ready"
 STOP_WAIT = 2.0  # seconds a stopped child may take to exit before it is killed
@@ -64,51 +67,6 @@ def judge_page(page: Page, link: Link, utf8: bytes | None = None) -> Judged:
     """The page's view and verdict: what the checker would work out in its own process."""
     view = read_page(page, utf8)
     return view, classify(view, link)
-
-
-def can_start() -> bool:
-    """Whether a verdict process can run beside the event loop: on one core it would only take turns with it."""
-    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
-    return len(usable) >= 2
-
-
-CpuTimes = Callable[[], "tuple[int, int, int] | None"]  # (idle ticks, all ticks, cores), summed over the cores
-
-
-def cpu_times() -> tuple[int, int, int] | None:
-    """The machine's idle and total CPU time so far (Linux ``/proc/stat``), and its number of cores; None
-    elsewhere."""
-    try:
-        with open("/proc/stat", encoding="ascii") as stat:
-            lines = stat.read().splitlines()
-        ticks = [int(value) for value in lines[0].split()[1:]]
-    except (OSError, ValueError, IndexError):
-        return None
-    cores = sum(1 for line in lines if line.startswith("cpu") and line[3:4].isdigit())
-    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle and waiting for I/O
-    return idle, sum(ticks[:8]), cores  # guest time is already counted in user time
-
-
-class IdleCores:
-    """How many cores stood idle, on average, since it was made: a verdict process pays only when one is free.
-    On a machine that other work keeps busy, a second process takes turns with it (and with this one), and its
-    pickling, pipes and second decoding of each page cost more than the parallel reading gains."""
-
-    MIN_TICKS = 20  # less time than this since the start (in clock ticks, over all cores) tells nothing
-
-    def __init__(self, read: CpuTimes = cpu_times) -> None:
-        self._read = read
-        self._start = read()
-
-    def since_start(self) -> float | None:
-        """The idle cores since the start; None when it cannot be known (not Linux, too soon)."""
-        now = self._read()
-        if now is None or self._start is None:
-            return None
-        idle, total = now[0] - self._start[0], now[1] - self._start[1]
-        if total < self.MIN_TICKS:
-            return None
-        return now[2] * max(0, idle) / total
 
 
 def _job(page: Page, link: Link, source: bytes | None, keep_text: bool) -> bytes:
