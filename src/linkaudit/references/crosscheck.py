@@ -58,12 +58,7 @@ def url_and_doi_findings(
     references: Iterable[Reference], links: Sequence[Link], results: Mapping[str, CheckResult]
 ) -> tuple[Finding, ...]:
     """One finding per reference whose DOI leads somewhere no web URL it cites leads to (both checked)."""
-    by_url: dict[str, CheckResult] = {}
-    for link in links:
-        result = results.get(link.normalized)
-        if result is not None:
-            by_url[link.url] = result
-            by_url[link.normalized] = result
+    by_url: dict[str, CheckResult] | None = None  # made at the first DOI: 100,000 links citing none need none
     findings = []
     for reference in references:
         if reference.ibid_of is not None:
@@ -71,6 +66,8 @@ def url_and_doi_findings(
         dois = [url for url in reference.urls if is_doi_url(url)]
         if not dois:
             continue
+        if by_url is None:
+            by_url = _results_by_url(links, results)
         reached = [
             (url, final)
             for url in reference.urls
@@ -94,3 +91,14 @@ def url_and_doi_findings(
             )
             break
     return tuple(findings)
+
+
+def _results_by_url(links: Sequence[Link], results: Mapping[str, CheckResult]) -> dict[str, CheckResult]:
+    """Each checked link's result under its URL as cited and as normalized."""
+    by_url: dict[str, CheckResult] = {}
+    for link in links:
+        result = results.get(link.normalized)
+        if result is not None:
+            by_url[link.url] = result
+            by_url[link.normalized] = result
+    return by_url
