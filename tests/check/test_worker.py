@@ -263,3 +263,29 @@ async def test_a_checker_starts_no_process_unless_asked(long_site: str, monkeypa
         results = await checker.check([plain(f"{long_site}{path}") for path in LONG_PAGES])
         assert checker._process is None
     assert [result.status for result in results] == [Status.OK, Status.SOFT_404, Status.PARKED]
+
+
+@pytest.mark.parametrize("verdict_process", [False, True])
+async def test_a_body_not_in_utf8_is_kept_only_for_the_verdict_process(
+    aiohttp_server: ServerFactory, monkeypatch: pytest.MonkeyPatch, verdict_process: bool
+) -> None:
+    async def page(request: web.Request) -> web.Response:
+        body = long_page("Послание", "<p>Стратегия.</p>").encode("cp1251")
+        return web.Response(body=body, headers={"Content-Type": "text/html; charset=windows-1251"})
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", page)
+    server = await aiohttp_server(app)
+    kept: list[bytes | None] = []
+    real = Checker._judge
+
+    async def noted(self: Checker, page: Page, link: Link, source: bytes | None = None) -> Judged:
+        kept.append(source)
+        return await real(self, page, link, source)
+
+    monkeypatch.setattr(Checker, "_judge", noted)
+    config = Config().with_overrides({**FAST, "retries": 0})
+    async with Checker(config, verdict_process=verdict_process) as checker:
+        [result] = await checker.check([plain(str(server.make_url("/a/cp1251")))])
+    assert result.status is Status.OK and result.title == "Послание"
+    assert len(kept) == 1 and (kept[0] is not None) is verdict_process

@@ -661,7 +661,8 @@ class Checker:
         else:
             if watch is not None:
                 watch.answered(first_host, page)
-            bodies[:] = [(page, source)]
+            # a body that is not UTF-8 is kept only for the verdict process (which is sent it instead of the text)
+            bodies[:] = [(page, source if self._process_allowed else utf8_source(page, source))]
             return page
         finally:
             if watch is not None and gate.request is not None:
