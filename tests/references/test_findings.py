@@ -105,3 +105,26 @@ def test_twenty_thousand_glued_urls_on_one_line_parse_in_linear_time() -> None:
     assert len(reference.urls) == 20_000
     glued = [f for f in done[0].findings if f.kind is FindingKind.GLUED_URLS]
     assert len(glued) == 1 and len(glued[0].message) < 1_000  # the glued run is quoted, shortened
+
+
+def test_halves_citing_the_same_urls_are_compared_without_normalizing_them() -> None:
+    """Halves citing one tuple of URLs need no comparison of their pages or DOIs, and their names are worked
+    out only for a message; a glued pair is still told apart from the same URLs written separately."""
+    urls = ("http://site.kz/a", "https://doi.org/10.1000/x")
+    same = _reference(Half("ru", "ru", urls=urls), Half("en", "en", urls=urls))
+    assert reference_findings(same) == []
+    dois = _reference(
+        Half("ru", "ru", urls=("https://doi.org/10.1000/x",)), Half("en", "en", urls=("https://doi.org/10.1000/y",))
+    )
+    assert _kinds(reference_findings(dois)) == [FindingKind.DOIS_DIFFER_BETWEEN_HALVES]
+    assert "the Russian half https://doi.org/10.1000/x; the English half" in reference_findings(dois)[0].message
+    pair = ("http://izvestia.ru", "http://www.russianmission.eu")
+    glued = "http://izvestia.ruhttp://www.russianmission.eu"
+    text = f"ru {glued} en http://izvestia.ru или http://www.russianmission.eu"
+    found = (
+        FoundUrl(pair[0], pair[0], 3, 21, (Repair.GLUED,)),
+        FoundUrl(pair[1], pair[1], 21, 3 + len(glued), (Repair.GLUED,)),
+    )
+    written = _reference(Half("ru", f"ru {glued}", urls=pair), Half("en", "en", urls=pair), found=found, text=text)
+    kinds = _kinds(reference_findings(written))
+    assert FindingKind.URLS_DIFFER_BETWEEN_HALVES in kinds

@@ -459,3 +459,28 @@ _MARKER_PIECES = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 def test_markers_looked_for_only_where_they_can_be_are_all_found(text: str) -> None:
     assert find_markers(text, 3) == _plain_markers(text, 3)
+
+
+_START_PIECES = st.sampled_from(
+    [" ", "\t", "\u00a0", "    ", "[", "]", "[^", "^a", "1", "12", "١", "²", "¹²", ".", ")", "-", "*", "•", "+", "x",
+     "Я", ":", "1.2", "http://a.kz"]
+)  # fmt: skip
+
+
+@given(st.lists(_START_PIECES, max_size=12).map("".join))
+@settings(max_examples=500, deadline=None)
+def test_a_line_is_asked_for_a_note_label_only_where_one_can_start(line: str) -> None:
+    """_note_start tries the label patterns only on a line whose first non-blank can start a label: it reads
+    every line as trying them all does."""
+    from linkaudit.references import notes
+
+    plain = None
+    for style, pattern in notes._STARTS:
+        match = pattern.match(line)
+        if match:
+            label = match.groupdict().get("label") or ""
+            if style is ListStyle.SUPERSCRIPT:
+                label = label.translate(notes._SUPERSCRIPT_TABLE)
+            plain = notes._Start(style, label, match.group("rest"), len(match.group("indent").expandtabs()))
+            break
+    assert notes._note_start(line) == plain

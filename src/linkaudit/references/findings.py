@@ -35,9 +35,7 @@ def _label(reference: Reference) -> str:
     return f"The paragraph on line {reference.line}"
 
 
-def reference_findings(
-    reference: Reference, *, homepage: Callable[[str], bool] = _homepage
-) -> list[Finding]:
+def reference_findings(reference: Reference, *, homepage: Callable[[str], bool] = _homepage) -> list[Finding]:
     """The findings about one reference (none for an "Ibid.", whose URLs are its original's)."""
     if reference.ibid_of is not None:
         return []
@@ -95,7 +93,7 @@ def _halves(reference: Reference) -> list[Finding]:
     if len(halves) < 2:
         return []
     findings: list[Finding] = []
-    names = _half_names(reference)
+    names = _HalfNames(reference)
     findings.extend(_numbered_apart(reference, halves, names))
     with_urls = [half for half in halves if half.urls]
     without = [half for half in halves if not half.urls]
@@ -112,12 +110,14 @@ def _halves(reference: Reference) -> list[Finding]:
             )
         )
     elif len(with_urls) >= 2:
-        findings.extend(_different_dois(reference, with_urls, names))
-        sets = [{url_key(url) for url in half.urls if not is_doi_url(url)} for half in with_urls]
-        if all(sets) and any(other != sets[0] for other in sets[1:]):
+        # Halves citing the same URLs in the same order (the usual translation) cite the same DOIs and pages.
+        same = all(half.urls == with_urls[0].urls for half in with_urls[1:])
+        if not same:
+            findings.extend(_different_dois(reference, with_urls, names))
+        sets = [] if same else [{url_key(url) for url in half.urls if not is_doi_url(url)} for half in with_urls]
+        if sets and all(sets) and any(other != sets[0] for other in sets[1:]):
             described = "; ".join(
-                f"the {names[id(h)]} half {_listing([url for url in h.urls if not is_doi_url(url)])}"
-                for h in with_urls
+                f"the {names[id(h)]} half {_listing([url for url in h.urls if not is_doi_url(url)])}" for h in with_urls
             )
             findings.append(
                 Finding(
@@ -241,6 +241,21 @@ def _half_names(reference: Reference) -> dict[int, str]:
         return {id(half): language_name(half.lang) for half in halves}
     ordinals = ("first", "second", "third", "fourth")
     return {id(half): ordinals[min(index, 3)] for index, half in enumerate(halves)}
+
+
+class _HalfNames(dict[int, str]):
+    """``_half_names(reference)``, worked out when a message first asks for a name (most notes get none)."""
+
+    def __init__(self, reference: Reference) -> None:
+        super().__init__()
+        self._reference: Reference | None = reference
+
+    def __missing__(self, key: int) -> str:
+        if self._reference is None:
+            raise KeyError(key)
+        self.update(_half_names(self._reference))
+        self._reference = None
+        return self[key]
 
 
 def _names(halves: Sequence[Half], names: dict[int, str]) -> str:

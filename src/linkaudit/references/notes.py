@@ -236,6 +236,9 @@ class _Start:
 
 
 def _note_start(line: str) -> _Start | None:
+    first = line.lstrip()[:1]  # every label starts with "[", a digit, a superscript digit or a bullet
+    if not first or not (first in "[-*•+" or first.isdecimal() or first in _SUPERSCRIPT_DIGITS):
+        return None
     for style, pattern in _STARTS:
         match = pattern.match(line)
         if match:
