@@ -434,21 +434,68 @@ def test_two_runs_writing_at_once_keep_every_row(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
-def test_a_run_killed_half_way_keeps_every_committed_check(tmp_path: Path) -> None:
+def test_a_run_killed_half_way_keeps_every_written_batch(tmp_path: Path) -> None:
+    """Checks are written in batches: a run killed outright keeps every batch written before, in order, and
+    loses at most the one it was gathering."""
+    from linkaudit.store import WRITE_EVERY
+
     path = tmp_path / "killed.db"
     process = start_writer(path, "killed", -1)
     with process:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write("go\n")
         process.stdin.flush()
-        reported = [int(process.stdout.readline()) for _ in range(150)]
+        reported = [int(process.stdout.readline()) for _ in range(3 * WRITE_EVERY + 10)]
         process.send_signal(signal.SIGKILL)
         rest, _ = process.communicate(timeout=60)
     assert process.returncode == -signal.SIGKILL
     reported += [int(line) for line in rest.split()]
     urls = stored_urls(path)
-    assert {f"http://killed.example/{number}" for number in reported} <= urls
+    kept = len(urls)
+    assert urls == {f"http://killed.example/{number}" for number in range(kept)}  # whole batches, in order
+    assert len(reported) - WRITE_EVERY <= kept <= len(reported) + 1  # at most the unwritten batch is lost
+    assert kept >= 3 * WRITE_EVERY
     with Store(path) as store:  # the store opens and works after the crash
         assert store.trend() == ()  # the killed run never finished
         # its rows are kept (a re-run reuses its successes), but a killed run's failures never count as evidence
         assert store.history("http://killed.example/1").broken_runs == 0
+
+
+def test_recorded_checks_are_written_in_batches_and_read_back_at_once(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import linkaudit.store
+    from linkaudit.store import WRITE_EVERY
+
+    monkeypatch.setattr(linkaudit.store, "WRITE_SECONDS", 3600.0)  # only the count decides here
+    path = tmp_path / "batched.db"
+    with Store(path, clock=clock) as store:
+        run_id = store.begin_run(["notes.txt"])
+        for number in range(WRITE_EVERY - 1):
+            url = f"http://batched.example/{number}"
+            store.record_check(run_id, CheckResult(url=url, normalized=url, status=Status.OK))
+        assert stored_urls(path) == set()  # another connection sees nothing yet: one transaction to come
+        assert store.history("http://batched.example/7").last_ok_at is not None  # this store reads them at once
+        assert len(stored_urls(path)) == WRITE_EVERY - 1  # … having written them first
+        for number in range(WRITE_EVERY, 2 * WRITE_EVERY):
+            url = f"http://batched.example/{number}"
+            store.record_check(run_id, CheckResult(url=url, normalized=url, status=Status.OK))
+        assert len(stored_urls(path)) == 2 * WRITE_EVERY - 1  # a full batch is written without being asked
+        url = "http://batched.example/last"
+        store.record_check(run_id, CheckResult(url=url, normalized=url, status=Status.DEAD))
+    assert url in stored_urls(path)  # closing writes the rest
+
+
+def test_a_lone_recorded_check_is_written_within_a_second(tmp_path: Path, clock: Clock) -> None:
+    """A run waiting on slow hosts records nothing more for a long time: what it has is written anyway."""
+    import time
+
+    path = tmp_path / "timer.db"
+    with Store(path, clock=clock) as store:
+        run_id = store.begin_run(["notes.txt"])
+        url = "http://lone.example/"
+        store.record_check(run_id, CheckResult(url=url, normalized=url, status=Status.OK))
+        deadline = time.monotonic() + 10
+        while not stored_urls(path) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert stored_urls(path) == {url}

@@ -13,7 +13,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,6 +25,8 @@ from .status import Status
 
 BUSY_TIMEOUT_SECONDS = 30.0
 RECENT_CHECKS = 10
+WRITE_EVERY = 256  # recorded results written in one transaction
+WRITE_SECONDS = 1.0  # … or as soon as the oldest unwritten one is this old
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 # Each migration brings the schema from version N to N+1 (PRAGMA user_version); never edit a published one,
@@ -116,6 +118,8 @@ class Store:
         self.confirm_runs = confirm_runs
         self.confirm_days = confirm_days
         self._lock = threading.Lock()
+        self._unwritten: list[tuple[Any, ...]] = []  # recorded results, written in batches
+        self._timer: threading.Timer | None = None  # writes the unwritten ones WRITE_SECONDS after the first
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -136,8 +140,17 @@ class Store:
     # -- lifecycle ---------------------------------------------------------------------------------------
 
     def close(self) -> None:
-        with self._lock:
-            self._connection.close()
+        """Writes the results recorded but not written yet, and closes the store (even when that write fails)."""
+        try:
+            with self._guard():
+                pass
+        finally:
+            with self._lock:
+                if self._timer is not None:
+                    self._timer.cancel()
+                    self._timer = None
+                self._unwritten.clear()
+                self._connection.close()
 
     def __enter__(self) -> Store:
         return self
@@ -152,9 +165,12 @@ class Store:
 
     @contextmanager
     def _guard(self) -> Iterator[sqlite3.Connection]:
-        """Serializes use of the connection across threads and turns SQLite errors into ``StoreError``."""
+        """Serializes use of the connection across threads and turns SQLite errors into ``StoreError``; writes
+        the results recorded but not written yet first."""
         with self._lock:
             try:
+                if self._unwritten:
+                    self._write_unwritten()
                 yield self._connection
             except sqlite3.Error as exc:
                 if self._connection.in_transaction:
@@ -291,30 +307,70 @@ class Store:
     # -- checks ------------------------------------------------------------------------------------------
 
     def record_check(self, run_id: int, result: CheckResult) -> None:
-        """Stores one result and commits at once. Results served from the cache are not new evidence."""
+        """Stores one result. Results served from the cache are not new evidence.
+
+        Results are written in batches: one transaction per ``WRITE_EVERY`` results, or ``WRITE_SECONDS`` after
+        the first unwritten one (a timer), whichever comes first (one commit per result cost 55 µs of CPU and
+        120 µs on the event loop); and before anything else reads or writes the store, so every read sees
+        them; closing the store writes the rest. A run killed outright loses at most the last second's."""
         if result.from_cache:
             return
         checked_at = format_time(parse_time(result.checked_at)) if result.checked_at else self.now()
-        with self._guard() as connection:
-            connection.execute(
-                "INSERT INTO checks (run_id, url, normalized, checked_at, status, http_status, final_url,"
-                " detail, title, title_match, attempts, redirects)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    run_id,
-                    result.url,
-                    result.normalized,
-                    checked_at,
-                    str(result.status),
-                    result.http_status,
-                    result.final_url,
-                    result.detail,
-                    result.title,
-                    None if result.title_match is None else int(result.title_match),
-                    result.attempts,
-                    json.dumps(list(result.redirects), ensure_ascii=False),
-                ),
-            )
+        row = (
+            run_id,
+            result.url,
+            result.normalized,
+            checked_at,
+            str(result.status),
+            result.http_status,
+            result.final_url,
+            result.detail,
+            result.title,
+            None if result.title_match is None else int(result.title_match),
+            result.attempts,
+            json.dumps(list(result.redirects), ensure_ascii=False),
+        )
+        with self._lock:
+            self._unwritten.append(row)
+            due = len(self._unwritten) >= WRITE_EVERY
+            if not due and self._timer is None:  # a run waiting on slow hosts still writes within a second
+                self._timer = threading.Timer(WRITE_SECONDS, self._write_due)
+                self._timer.daemon = True
+                self._timer.start()
+        if due:
+            with self._guard():  # writes the batch
+                pass
+
+    def _write_due(self) -> None:
+        """The timer's write: a failure leaves the rows unwritten, for the next use of the store to report."""
+        with suppress(StoreError):
+            with self._guard():
+                pass
+
+    def _write_unwritten(self) -> None:
+        """The recorded results not written yet, in one transaction (the caller holds the lock); on failure
+        they stay unwritten."""
+        rows, self._unwritten = self._unwritten, []
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        connection = self._connection
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.executemany(
+                    "INSERT INTO checks (run_id, url, normalized, checked_at, status, http_status, final_url,"
+                    " detail, title, title_match, attempts, redirects)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.execute("COMMIT")
+        except BaseException:
+            self._unwritten[:0] = rows
+            raise
 
     def cached_result(self, normalized: str, ttl_ok: float) -> CheckResult | None:
         """The newest check of the URL when it succeeded less than ``ttl_ok`` seconds ago; errors never."""
