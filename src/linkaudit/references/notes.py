@@ -171,7 +171,7 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d\d*")  # ``\d+``, written to start with a character set the search skips to
 
 
 def _furniture(lines: Sequence[str], page_breaks: Sequence[bool], headings: Sequence[bool]) -> list[bool]:
@@ -278,7 +278,8 @@ class _TextLayout:
 
     def __init__(self, text: str, *, markdown: bool) -> None:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = _MID_LINE_PAGE_BREAK.sub("\n\f", text)  # a page break inside a line still ends that line
+        if "\f" in text:  # a page break inside a line still ends that line
+            text = _MID_LINE_PAGE_BREAK.sub("\n\f", text)
         raw_lines = text.split("\n")
         self.page_breaks = [line.startswith("\f") or "\f" in line for line in raw_lines]
         self.lines = [line.replace("\f", "").rstrip() for line in raw_lines]
