@@ -335,7 +335,7 @@ def serve(jobs: BinaryIO | None = None, answers: BinaryIO | None = None) -> None
             data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as error:  # noqa: BLE001 - an exception that does not pickle is sent as its words
             reason = answer[1]
-            data = pickle.dumps((None, RuntimeError(f"{type(reason).__name__}: {reason}")), protocol=5)
+            data = pickle.dumps((None, RuntimeError(repr(reason))), protocol=5)
             del error
         answers.write(_frame(data))
         answers.flush()
