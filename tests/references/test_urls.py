@@ -786,3 +786,14 @@ def test_a_url_of_a_text_without_edits_is_read_as_with_them(parts: list[tuple[st
         for bare in (False, True):
             short = module._found_url(text, prepared, schema, start, end, bare)
             assert short == module._found_url(text, edited, schema, start, end, bare)
+
+
+def test_a_url_written_as_it_is_read_is_kept_as_one_string() -> None:
+    """A URL found as written (no edit, nothing added) keeps one string for its text and its URL: a long list
+    holds one copy of each, not two."""
+    text = "«Таможенный союз», 3 ноября 2012 года, http://127.0.0.3:8080/doc/1.html (Customs Union, 2012)."
+    (found,) = find_urls(text)
+    assert found.url == found.raw == "http://127.0.0.3:8080/doc/1.html"
+    assert found.raw is found.url
+    (wrapped,) = find_urls("см. http://a.kz/doc-\n1.html")  # read across a line end: its text as written
+    assert wrapped.raw == "http://a.kz/doc-\n1.html" and wrapped.raw is not wrapped.url

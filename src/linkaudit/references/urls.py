@@ -471,7 +471,7 @@ def _found_url(
     candidates = tuple(dict.fromkeys(url for url in urls if url is not None))
     return FoundUrl(
         url=urls[0],
-        raw=text[original_start:original_end],
+        raw=text[original_start:original_end] if prepared.edits else candidate,  # as written: one string
         start=original_start,
         end=original_end,
         repairs=tuple(repairs),
