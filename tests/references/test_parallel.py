@@ -189,3 +189,24 @@ def test_an_interrupted_read_stops_its_workers(monkeypatch: pytest.MonkeyPatch) 
     for worker in workers:
         assert worker.wait(timeout=30) == -9  # killed
     assert len(sent) < 20  # not left to read the rest of the list
+
+
+def test_a_long_list_beside_a_bulleted_one_reads_as_this_process_would(
+    started: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulleted neighbour's length is known only once its entries are paired, so a long numbered list beside
+    one is read as notes, to be paired as the serial reading would pair it."""
+    russian = [
+        f"{n}. Иванов И. Таможенный союз, часть {n} // Новости Атырау. 2012. URL: http://atyrau.example.kz/{n}\n"
+        for n in range(1, 601)
+    ]
+    english = [
+        f"- Ivanov I. Customs Union, part {n}. Weekly Atyrau, 2012. URL: http://atyrau.example.kz/{n}\n"
+        for n in range(1, 601)
+    ]
+    text = "Литература\n\n" + "".join(russian) + "\nReferences\n\n" + "".join(english)
+    document = Document(name="notes.txt", kind=DocumentKind.TEXT, text=text, encoding="utf-8")
+    expected = _serial(document, monkeypatch)
+    parsed = parse_document(document)
+    assert list(parsed.references) == list(expected.references)
+    assert parsed.findings == expected.findings

@@ -276,10 +276,13 @@ class _Listed:
 
 def _may_pair(lists: Sequence[NoteList], position: int) -> bool:
     """Whether the list at ``position`` could be paired with a neighbour as its translation, by their lengths
-    alone (``is_translation_list`` needs as many matching notes as most of the longer list has)."""
+    alone (``is_translation_list`` needs as many matching notes as most of the longer list has). An unnumbered
+    neighbour's length is not known before its own entries are paired: it may pair."""
     length = len(lists[position].entries)
     for neighbour in (position - 1, position + 1):
         if 0 <= neighbour < len(lists):
+            if lists[neighbour].style in _UNNUMBERED:
+                return True
             other = len(lists[neighbour].entries)
             if other == length or min(length, other) >= max(_DRIFT_MIN_PAIRS, _PAIR_SHARE * max(length, other)):
                 return True
