@@ -484,3 +484,44 @@ def test_a_line_is_asked_for_a_note_label_only_where_one_can_start(line: str) ->
             plain = notes._Start(style, label, match.group("rest"), len(match.group("indent").expandtabs()))
             break
     assert notes._note_start(line) == plain
+
+
+@given(
+    st.lists(st.tuples(st.lists(_TITLE_WORDS, max_size=6).map(" ".join), st.sampled_from(["", "a", "b"])), max_size=6),
+    st.lists(st.tuples(st.lists(_TITLE_WORDS, max_size=6).map(" ".join), st.sampled_from(["", "a", "b"])), max_size=6),
+)
+@settings(max_examples=300, deadline=None)
+def test_two_lists_are_paired_as_by_comparing_every_pair_afresh(
+    first: list[tuple[str, str]], second: list[tuple[str, str]]
+) -> None:
+    """_drift works out each reference's titles once and keeps its matchers: the pairs it finds (and so its
+    findings) are those of comparing each pair of references afresh, in order, each reference taken once."""
+    from linkaudit.models import Half, Reference
+    from linkaudit.references import notes
+
+    def references(letter: str, items: list[tuple[str, str]]) -> list[Reference]:
+        return [
+            Reference(
+                id=f"d#{letter}{number}", document="d", text=title, line=number, list=letter, number=str(number),
+                halves=(Half("en", title or "x", title=title or None, urls=(f"http://s.kz/{url}",) if url else ()),),
+                urls=(f"http://s.kz/{url}",) if url else (),
+            )
+            for number, (title, url) in enumerate(items, start=1)
+        ]
+
+    one, other = references("A", first), references("B", second)
+    taken: set[str] = set()
+    pairs = []
+    for reference in one:
+        free = [candidate for candidate in other if candidate.id not in taken]
+        match = next((candidate for candidate in free if notes._similar_titles(reference, candidate)), None)
+        if match is None and reference.urls:
+            match = next((candidate for candidate in free if set(reference.urls) & set(candidate.urls)), None)
+        if match is not None:
+            taken.add(match.id)
+            pairs.append((reference, match))
+    expected = [pair for pair in pairs if pair[0].number != pair[1].number] if len(pairs) >= 2 else []
+    found = notes._drift(one, other, [*one, *other], set(), "advice")
+    assert [finding.message.split(" cite the same source")[0] for finding in found] == [
+        f"{a.list}{a.number} and {b.list}{b.number}" for a, b in expected
+    ]

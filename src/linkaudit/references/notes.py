@@ -812,9 +812,19 @@ def _similar_titles(
     """Whether a title of ``first`` and one of ``second`` are alike (SequenceMatcher ratio 0.85 or more).
     ``matchers``: a SequenceMatcher for each second title already seen, kept by the caller that compares many
     titles with the same ones (a matcher indexes its second sequence once, whatever the first)."""
-    for one in first.titles():
-        for other in second.titles():
-            a, b = _comparable(one), _comparable(other)
+    return _similar(_comparable_titles(first), _comparable_titles(second), matchers)
+
+
+def _comparable_titles(reference: Reference) -> list[str]:
+    return [_comparable(title) for title in reference.titles()]
+
+
+def _similar(
+    firsts: Sequence[str], seconds: Sequence[str], matchers: dict[str, SequenceMatcher[str]] | None = None
+) -> bool:
+    """_similar_titles of two references' comparable titles."""
+    for a in firsts:
+        for b in seconds:
             if len(a) < 8 or len(b) < 8:
                 continue
             # The quick upper bounds rule most pairs out before the full comparison; the first, from the
@@ -935,12 +945,16 @@ def _drift(
     taken: set[str] = set()
     pairs: list[tuple[Reference, Reference]] = []
     matchers: dict[str, SequenceMatcher[str]] = {}  # one per title of ``second``
+    titles = [_comparable_titles(other) for other in second]  # each reference's, worked out once
     for one in first:
         deep = _deep_urls(one, shallow)
-        free = [other for other in second if other.id not in taken]
-        match = next((other for other in free if _similar_titles(one, other, matchers)), None)
+        free = [index for index, other in enumerate(second) if other.id not in taken]
+        own = _comparable_titles(one)
+        match = None
+        if any(len(title) >= 8 for title in own):  # a shorter title is compared with none
+            match = next((second[index] for index in free if _similar(own, titles[index], matchers)), None)
         if match is None and deep:
-            match = next((other for other in free if deep & _deep_urls(other, shallow)), None)
+            match = next((second[index] for index in free if deep & _deep_urls(second[index], shallow)), None)
         if match is not None:
             taken.add(match.id)
             pairs.append((one, match))
