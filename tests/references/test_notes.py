@@ -525,3 +525,15 @@ def test_two_lists_are_paired_as_by_comparing_every_pair_afresh(
     assert [finding.message.split(" cite the same source")[0] for finding in found] == [
         f"{a.list}{a.number} and {b.list}{b.number}" for a, b in expected
     ]
+
+
+def test_the_layout_lets_go_of_each_line_once_read() -> None:
+    """A note's text lives on in its entry, not also in the layout's list of lines (100,000 notes: 50 MB)."""
+    from linkaudit.references.notes import _TextLayout
+
+    text = "".join(f"{n}. Новости Атырау, 2012, http://atyrau.example.kz/{n}\n" for n in range(1, 51))
+    reader = _TextLayout(text, markdown=False)
+    layout = reader.run()
+    assert len(layout.lists[0].entries) == 50
+    assert layout.lists[0].entries[49].text == "Новости Атырау, 2012, http://atyrau.example.kz/50"
+    assert not any(reader.lines)
