@@ -54,22 +54,10 @@ def parse_document(document: Document) -> ParsedDocument:
     layout = _layout(document)
     # Link targets and pages change references after they are made: then their findings wait until the end.
     later = bool(document.links or document.pages)
-    lists: list[_Listed] = []
-    for position, note_list in enumerate(layout.lists):
-        entries = note_list.entries
-        if note_list.style in _UNNUMBERED:
-            lists.append(_Listed.of(note_list.style, pair_neighbours(read_all(entries, _note))))
-            continue
-        # its notes are its entries read one by one: what the references need is known from the entries
-        numbers = [entry.number for entry in entries]
-        ibids = any(ibid_of(entry.text)[0] for entry in entries)
-        if not later and not ibids and len(entries) > PARALLEL_ABOVE and not _may_pair(layout.lists, position):
-            lists.append(_Listed(note_list.style, (), numbers, False, entries))  # read straight into references
-        else:
-            lists.append(_Listed(note_list.style, read_all(entries, _note), numbers, ibids))
+    lists = _read_lists(layout.lists, straight=not later)
     lists = _pair_translation_lists(lists)
     paragraphs, markers = layout.paragraphs, layout.markers
-    del layout  # the entries' records go (their text lives on in the notes): 100,000 notes peak lower
+    del layout  # the entries' records go (their text lives on in the notes)
 
     made: list[Sequence[Reference]] = []  # the references in order: lists read by workers come spilled
     references: Spiller[Reference] = Spiller()  # the others are spilled as they are made, when many
@@ -90,9 +78,17 @@ def parse_document(document: Document) -> ParsedDocument:
         lists[index] = _Listed(listed.style, (), [], False)  # the notes go once their references are made
         if listed.entries is not None:
             starts.append(listed.entries[0].line if listed.entries else 0)
-            pairs = zip(listed.entries, ids, strict=True)
-            items = [(entry, identifier, letter, document.name) for entry, identifier in pairs]
+            # Each note goes to the workers as its text's UTF-8 bytes, and its Entry (with the text as a string)
+            # is let go: pickling a string keeps a UTF-8 copy of it inside the string (CPython caches it), so
+            # 100,000 notes' texts would be held twice over while the workers read them.
+            entries, name = listed.entries, document.name
             del listed
+            items = []
+            while entries:  # each entry let go as it is turned into bytes: never both for all notes
+                entry = entries.pop()
+                text = entry.text.encode("utf-8", "surrogatepass")
+                items.append((entry.number, text, entry.line, ids[len(entries)], letter, name))
+            items.reverse()
             read, extras = read_with(items, _made)
             made.extend((references.done(), read))
             references = Spiller()
@@ -266,12 +262,32 @@ class _Listed:
     notes: Sequence[Note]
     numbers: list[str]
     ibids: bool
-    entries: Sequence[Entry] | None = None  # a long list without "Ibid.": read by workers into references
+    entries: list[Entry] | None = None  # a long list without "Ibid.": read by workers into references
 
     @classmethod
     def of(cls, style: ListStyle, notes: list[Note]) -> _Listed:
         numbers = [note.number for note in notes]
         return cls(style, spill(notes), numbers, any(note.ibid for note in notes))
+
+
+def _read_lists(found: Sequence[NoteList], *, straight: bool) -> list[_Listed]:
+    """Each list's notes read (a long list by worker processes, kept spilled). With ``straight``, a long
+    numbered list without "Ibid." that no neighbour could translate is left to be read straight into references
+    (its entries kept for that)."""
+    lists: list[_Listed] = []
+    for position, note_list in enumerate(found):
+        entries = note_list.entries
+        if note_list.style in _UNNUMBERED:
+            lists.append(_Listed.of(note_list.style, pair_neighbours(read_all(entries, _note))))
+            continue
+        # its notes are its entries read one by one: what the references need is known from the entries
+        numbers = [entry.number for entry in entries]
+        ibids = any(ibid_of(entry.text)[0] for entry in entries)
+        if straight and not ibids and len(entries) > PARALLEL_ABOVE and not _may_pair(found, position):
+            lists.append(_Listed(note_list.style, (), numbers, False, list(entries)))
+        else:
+            lists.append(_Listed(note_list.style, read_all(entries, _note), numbers, ibids))
+    return lists
 
 
 def _may_pair(lists: Sequence[NoteList], position: int) -> bool:
@@ -289,10 +305,14 @@ def _may_pair(lists: Sequence[NoteList], position: int) -> bool:
     return False
 
 
-def _made(item: tuple[Entry, str, str, str]) -> tuple[Reference, tuple[list[Finding], list[str]] | None]:
+def _made(
+    item: tuple[str, bytes, int, str, str, str],
+) -> tuple[Reference, tuple[list[Finding], list[str]] | None]:
     """One note of a long list without "Ibid." read straight into its reference (by a worker, or here), with its
-    findings and its URLs that are home pages, when there are any."""
-    entry, identifier, letter, name = item
+    findings and its URLs that are home pages, when there are any. ``item``: the entry's number, text (UTF-8)
+    and line, the reference's id, its list's letter and the document's name."""
+    number, text, line, identifier, letter, name = item
+    entry = Entry(number, text.decode("utf-8", "surrogatepass"), line)
     reference = _reference(name, _note(entry), identifier, letter, None, {})
     findings = reference_findings(reference, homepage=_is_homepage)
     homepages = [url for url in reference.urls if _is_homepage(url)]
