@@ -301,7 +301,7 @@ class Measure:
     peak_per_host: int
     mean_in_flight: float
     note: str = ""
-    tree_mb: float = 0.0  # the highest sum of the resident sets of the tool's processes (with its workers)
+    tree_mb: float = 0.0  # the highest sum of the proportional set sizes of the tool's processes (with workers)
 
 
 async def check_with_linkaudit(urls: Sequence[str], per_host: int, concurrency: int) -> list[Status]:
@@ -348,14 +348,16 @@ def peak_rss_mb(pid: int) -> float | None:
 
 
 def tree_rss_mb(pid: int) -> float:
-    """The resident sets of ``pid`` and all its descendants (linkaudit's worker processes), summed, in MB."""
+    """The memory of ``pid`` and all its descendants (linkaudit's worker processes) in MB: their proportional
+    set sizes summed (``Pss``: a page shared by several counts once in all, as a child between fork and exec
+    shares all of its parent's)."""
     total = 0.0
     pending = [pid]
     while pending:
         current = pending.pop()
         with contextlib.suppress(OSError, ValueError):
-            for line in Path(f"/proc/{current}/status").read_text(encoding="ascii").splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text(encoding="ascii").splitlines():
+                if line.startswith("Pss:"):
                     total += int(line.split()[1]) / 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending.extend(int(child) for child in (task / "children").read_text().split())
@@ -369,8 +371,8 @@ def run_process(
     MB) measured for it alone. CPU counts the worker processes it waited for.
 
     The peak RSS is polled from /proc: ``wait4``'s ``ru_maxrss`` would also count this interpreter's memory,
-    which the child holds between fork and exec. The tree's is the highest sum of the resident sets of the
-    command and its descendants seen by polling every 20 ms (a short peak can be missed). A run past ``limit``
+    which the child holds between fork and exec. The tree's is the highest sum of the proportional set sizes of
+    the command and its descendants seen by polling every 20 ms (a short peak can be missed). A run past ``limit``
     seconds is killed (exit code -9).
     """
     started = time.perf_counter()
