@@ -361,6 +361,7 @@ class Audit:
             self.observer.result(result)
 
         fetched = await checker.check(to_fetch, on_result=record) if to_fetch else []
+        checker.forget_results()  # held here from now on, not also in the checker
         shared = _Shared()
         for link, result in zip(to_fetch, fetched, strict=True):
             results[link.normalized] = shared.result(result)

@@ -278,6 +278,18 @@ async def test_each_normalized_url_is_fetched_once(
     assert sorted(r.url for r in seen) == sorted(r.url for r in results)
 
 
+async def test_forgotten_results_are_fetched_again(
+    site: Served, make_config: ConfigFactory, link: LinkFactory
+) -> None:
+    hits, base = site
+    async with Checker(make_config()) as checker:
+        first = await checker.check([link(f"{base}/same")])
+        checker.forget_results()  # the caller holds them now
+        again = await checker.check([link(f"{base}/same")])
+    assert hits.hits["/same"] == 2
+    assert first[0].status is again[0].status is Status.OK
+
+
 async def test_observer_and_clock(site: Served, make_config: ConfigFactory, link: LinkFactory) -> None:
     _, base = site
     events: list[tuple[str, int | None]] = []

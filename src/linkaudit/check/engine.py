@@ -586,6 +586,11 @@ class Checker:
             task.add_done_callback(functools.partial(self._check_done, key))
         return task
 
+    def forget_results(self) -> None:
+        """Lets go of the finished checks' results, kept so that a URL asked again is not fetched again: a caller
+        that holds the results itself (100,000 of them) need not hold them twice."""
+        self._done = {}
+
     def _check_done(self, key: str, task: asyncio.Task[CheckResult]) -> None:
         if self._checks.get(key) is task:
             del self._checks[key]
