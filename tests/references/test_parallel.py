@@ -135,19 +135,26 @@ def test_a_long_list_without_ibid_is_read_by_workers_straight_into_references_an
     assert {finding.reference for finding in parsed.findings} >= {"notes.txt#A7", "notes.txt#A700", "notes.txt#A1290"}
 
 
-def test_a_long_list_and_its_translation_are_still_paired(
-    started: list[list[str]], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _two_lists(english_label: str) -> Document:
+    """600 Russian notes under "Литература", then their 600 English renderings under "References", each English
+    entry opened by ``english_label`` ("{n}." numbered, "-" bulleted)."""
     russian = [
         f"{n}. Иванов И. Таможенный союз, часть {n} // Новости Атырау. 2012. URL: http://atyrau.example.kz/{n}\n"
         for n in range(1, 601)
     ]
     english = [
-        f"{n}. Ivanov I. Customs Union, part {n}. Weekly Atyrau, 2012. URL: http://atyrau.example.kz/{n}\n"
+        f"{english_label.format(n=n)} Ivanov I. Customs Union, part {n}. Weekly Atyrau, 2012. "
+        f"URL: http://atyrau.example.kz/{n}\n"
         for n in range(1, 601)
     ]
     text = "Литература\n\n" + "".join(russian) + "\nReferences\n\n" + "".join(english)
-    document = Document(name="notes.txt", kind=DocumentKind.TEXT, text=text, encoding="utf-8")
+    return Document(name="notes.txt", kind=DocumentKind.TEXT, text=text, encoding="utf-8")
+
+
+def test_a_long_list_and_its_translation_are_still_paired(
+    started: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = _two_lists("{n}.")
     expected = _serial(document, monkeypatch)
     parsed = parse_document(document)
     assert len(expected.references) == 600  # one list: each note with its translation
@@ -196,16 +203,7 @@ def test_a_long_list_beside_a_bulleted_one_reads_as_this_process_would(
 ) -> None:
     """A bulleted neighbour's length is known only once its entries are paired, so a long numbered list beside
     one is read as notes, to be paired as the serial reading would pair it."""
-    russian = [
-        f"{n}. Иванов И. Таможенный союз, часть {n} // Новости Атырау. 2012. URL: http://atyrau.example.kz/{n}\n"
-        for n in range(1, 601)
-    ]
-    english = [
-        f"- Ivanov I. Customs Union, part {n}. Weekly Atyrau, 2012. URL: http://atyrau.example.kz/{n}\n"
-        for n in range(1, 601)
-    ]
-    text = "Литература\n\n" + "".join(russian) + "\nReferences\n\n" + "".join(english)
-    document = Document(name="notes.txt", kind=DocumentKind.TEXT, text=text, encoding="utf-8")
+    document = _two_lists("-")
     expected = _serial(document, monkeypatch)
     parsed = parse_document(document)
     assert list(parsed.references) == list(expected.references)
