@@ -208,3 +208,27 @@ def test_a_long_list_beside_a_bulleted_one_reads_as_this_process_would(
     parsed = parse_document(document)
     assert list(parsed.references) == list(expected.references)
     assert parsed.findings == expected.findings
+
+
+def test_without_a_program_to_start_workers_with_the_list_is_read_here(
+    started: list[list[str]], monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(parallel.sys, "executable", "")  # an embedded interpreter
+    assert list(parallel.read_all([str(n) for n in range(900)], int, workers=2)) == list(range(900))
+    assert started == []
+    assert capfd.readouterr().err == ""
+
+
+def test_a_task_that_cannot_be_sent_is_read_here_without_a_traceback(
+    started: list[list[str]], capfd: pytest.CaptureFixture[str]
+) -> None:
+    entries: list[object] = [str(n) for n in range(900)]
+    entries[700] = _Unpicklable("7")  # fails to pickle in the feeding thread, reads fine here
+    assert list(parallel.read_all(entries, int, workers=2)) == [*range(700), 7, *range(701, 900)]
+    assert len(started) == 2
+    assert "Traceback" not in capfd.readouterr().err
+
+
+class _Unpicklable(str):
+    def __reduce__(self) -> Any:
+        raise TypeError("not picklable")

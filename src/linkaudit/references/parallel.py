@@ -71,7 +71,7 @@ def _read(
     tasks = [entries[start : start + TASK] for start in range(0, len(entries), TASK)]
     count = min(usable_cores() if workers is None else workers, MAX_WORKERS, len(tasks))
     done: list[Done | None] = [None] * len(tasks)
-    if count >= 2:
+    if count >= 2 and sys.executable:  # an embedded interpreter may have no program to start workers with
         _in_workers(tasks, read, paired, count, done)
     chunks: Chunks = []
     extras: list[Any] = []
@@ -130,7 +130,7 @@ def _in_workers(
                 stderr=subprocess.DEVNULL,
                 env=_worker_environment(),
             )
-        except OSError:
+        except (OSError, ValueError):
             return
         started.append(worker)
         assert worker.stdin is not None and worker.stdout is not None
@@ -141,8 +141,8 @@ def _in_workers(
                 if not isinstance(answer, tuple):  # the worker failed on this task: it is read here
                     continue
                 done[index] = answer
-        except (OSError, EOFError, pickle.UnpicklingError):
-            pass  # the worker died: its task, and whatever it had not taken, is read here
+        except Exception:  # noqa: BLE001 - the worker died or its pipe failed: never a traceback from this thread
+            pass  # its task, and whatever it had not taken, is read here
         finally:
             worker.kill()
             worker.wait()
