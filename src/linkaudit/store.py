@@ -102,6 +102,19 @@ def parse_time(text: str) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
+@contextmanager
+def _immediate(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction on ``connection`` (autocommit mode), its write lock taken at once so it cannot fail
+    half-way on BUSY; rolled back on any error."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.execute("COMMIT")
+
+
 class Store:
     """History of checks and cache of results and archive lookups, in one SQLite file."""
 
@@ -142,8 +155,7 @@ class Store:
     def close(self) -> None:
         """Writes the results recorded but not written yet, and closes the store (even when that write fails)."""
         try:
-            with self._guard():
-                pass
+            self._write_now()
         finally:
             with self._lock:
                 if self._timer is not None:
@@ -180,14 +192,13 @@ class Store:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """A short write transaction; the write lock is taken at once so it cannot fail half-way on BUSY."""
-        with self._guard() as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-            except BaseException:
-                connection.rollback()
-                raise
-            connection.execute("COMMIT")
+        with self._guard() as connection, _immediate(connection):
+            yield connection
+
+    def _write_now(self) -> None:
+        """Writes the results recorded but not written yet (``_guard`` does, before any use of the store)."""
+        with self._guard():
+            pass
 
     def _prepare(self) -> None:
         connection = self._connection
@@ -338,14 +349,12 @@ class Store:
                 self._timer.daemon = True
                 self._timer.start()
         if due:
-            with self._guard():  # writes the batch
-                pass
+            self._write_now()
 
     def _write_due(self) -> None:
         """The timer's write: a failure leaves the rows unwritten, for the next use of the store to report."""
         with suppress(StoreError):
-            with self._guard():
-                pass
+            self._write_now()
 
     def _write_unwritten(self) -> None:
         """The recorded results not written yet, in one transaction (the caller holds the lock); on failure
@@ -354,20 +363,14 @@ class Store:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        connection = self._connection
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with _immediate(self._connection) as connection:
                 connection.executemany(
                     "INSERT INTO checks (run_id, url, normalized, checked_at, status, http_status, final_url,"
                     " detail, title, title_match, attempts, redirects)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows,
                 )
-            except BaseException:
-                connection.rollback()
-                raise
-            connection.execute("COMMIT")
         except BaseException:
             self._unwritten[:0] = rows
             raise
