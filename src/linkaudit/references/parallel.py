@@ -55,13 +55,7 @@ def read_with(
     None for nothing): the items, and the extras that are not None, in order."""
     if len(entries) <= PARALLEL_ABOVE:
         items: list[N] = []
-        extras: list[X] = []
-        for entry in entries:
-            item, extra = read(entry)
-            items.append(item)
-            if extra is not None:
-                extras.append(extra)
-        return items, extras
+        return items, _read_into(items, read, True, entries)
     return _read(entries, read, True, workers)
 
 
@@ -92,6 +86,16 @@ def usable_cores() -> int:
 def _read_task(read: Callable[[E], Any], paired: bool, entries: Sequence[E]) -> Done:
     """One task's entries read, as spilled chunks (and the extras, when ``read`` gives pairs)."""
     spiller: Spiller[Any] = Spiller(above=0)
+    extras = _read_into(spiller, read, paired, entries)
+    spilled = spiller.done()
+    assert isinstance(spilled, Spilled)
+    return spilled.chunks(), extras
+
+
+def _read_into(
+    items: list[Any] | Spiller[Any], read: Callable[[E], Any], paired: bool, entries: Sequence[E]
+) -> list[Any]:
+    """Each entry read and appended to ``items``; the extras that are not None (when ``read`` gives pairs)."""
     extras: list[Any] = []
     for entry in entries:
         if paired:
@@ -100,10 +104,8 @@ def _read_task(read: Callable[[E], Any], paired: bool, entries: Sequence[E]) -> 
                 extras.append(extra)
         else:
             item = read(entry)
-        spiller.append(item)
-    spilled = spiller.done()
-    assert isinstance(spilled, Spilled)
-    return spilled.chunks(), extras
+        items.append(item)
+    return extras
 
 
 def _in_workers(
