@@ -41,7 +41,6 @@ from linkaudit.check.verdict import (
     looks_same,
     probe_key,
     random_sibling,
-    read_body,
     read_page,
     title_match,
 )
@@ -654,29 +653,3 @@ def test_words_are_counted_as_far_as_the_rules_need(text: str) -> None:
 def test_similarity_bounds_decide_as_the_ratio(first: str, second: str) -> None:
     ratio = difflib.SequenceMatcher(None, first, second).ratio()
     assert _similar(first, second, TITLE_MATCH_THRESHOLD) == (ratio >= TITLE_MATCH_THRESHOLD)
-
-
-# ------------------------------------------------------------------------------ a body read without its text
-
-CYRILLIC_WORDS = "Парламент обсудил поправки в закон о бюджете "
-
-
-def undecoded_cases() -> list[tuple[str, Page]]:
-    """Pages whose text is their UTF-8 body: the test pages, and the edges of what ``read_body`` reads."""
-    cases = [(name, make_page(load(name))) for name in ASSET_PAGES if "cp1251" not in name]
-    long_words = CYRILLIC_WORDS * 3_000  # 135,000 characters, twice as many bytes
-    cases += [
-        ("plain text", make_page(long_words, content_type="text/plain; charset=utf-8")),
-        ("markup sniffed", make_page("Ж" * 3_000 + "<title>x</title><p>слово</p>", content_type=None)),
-        ("markup past the sniff", make_page("Ж" * 5_000 + "<p>слово</p>", content_type="text/plain")),
-        ("no main text", make_page(short_html("Пусто", "<nav>" + "меню " * 50 + "</nav>"))),
-        ("more bytes than the parser reads", make_page(short_html("Архив", "<p>" + "Ж" * 1_100_000 + "</p>"))),
-        ("empty", make_page("", content_type="text/html")),
-    ]
-    return cases
-
-
-@pytest.mark.parametrize(("name", "page"), undecoded_cases(), ids=[name for name, _ in undecoded_cases()])
-def test_a_body_read_without_its_text_reads_as_the_page(name: str, page: Page) -> None:
-    body = page.text.encode("utf-8")
-    assert read_body(dataclasses.replace(page, text=""), body) == read_page(page, body)

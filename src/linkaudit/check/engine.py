@@ -51,20 +51,18 @@ from .fetch import (
     PrivateAddress,
     archive_hosts,
     fetch,
-    fetch_with_source,
+    fetch_with_body,
     host_key,
     literal_address,
     no_gate,
     origin_of,
     parse_target,
     quote,
-    utf8_source,
 )
 from .offline import ARCHIVE_CHECK_TIMEOUT, NetworkProblem, NetworkWatch, fingerprint
 from .resolve import PRIVATE_DETAIL, GuardedResolver, is_private_address
 from .retry import Attempted, RetryPolicy
 from .verdict import PageView, Verdict, classify, looks_same, probe_key, random_sibling, read_page
-from .worker import PROCESS_AHEAD, PROCESS_BACKLOG, VerdictProcess
 
 MAX_LINE_SIZE = 16 * 1024
 MAX_FIELD_SIZE = 64 * 1024
@@ -271,7 +269,6 @@ class Checker:
         clock: Callable[[], datetime] | None = None,
         retry_policy: RetryPolicy | None = None,
         ssl_context: ssl.SSLContext | None = None,
-        verdict_process: bool = False,
     ) -> None:
         self.config = config
         self._resolver = resolver
@@ -288,13 +285,6 @@ class Checker:
         self._done: dict[str, CheckResult] = {}  # finished: the result only
         self._probes: dict[tuple[str, str], asyncio.Task[PageView | None]] = {}
         self._verdicts: _VerdictThread | None = None  # one thread: page parsing off the event loop
-        # one child process judging long pages beside the loop (check/worker.py), opt-in (``verdict_process``):
-        # None until many pages wait. Not the default: on the 2-core benchmark it gained no wall time and cost
-        # about 0.5 ms of CPU per URL more (pickling, pipes, a second decoding, two processes sharing the cores)
-        self._process: VerdictProcess | None = None
-        self._process_allowed = verdict_process
-        self._process_starting: asyncio.Task[None] | None = None
-        self._in_thread = 0  # long pages the verdict thread is reading or holds queued
         self._fetching: aiohttp.ClientSession | None = None
         self._environment_proxies = EnvironmentProxies()
         self._archive_settings = self._settings.for_archive(config)
@@ -390,12 +380,6 @@ class Checker:
         if self._own_resolver is not None:
             await self._own_resolver.close()
             self._own_resolver = None
-        if self._process_starting is not None:
-            await asyncio.gather(self._process_starting, return_exceptions=True)
-            self._process_starting = None
-        if self._process is not None:
-            await self._process.stop()  # waited for, so the child is reaped (and its CPU time counted)
-            self._process = None
         if self._verdicts is not None:
             self._verdicts.stop()
             self._verdicts = None
@@ -544,12 +528,11 @@ class Checker:
             proxies=self._environment_proxies,
         )
 
-    def _fetch_with_source(
+    def _fetch_with_body(
         self, url: str, settings: FetchSettings, *, gate: Gate
     ) -> Awaitable[tuple[Page, bytes | None]]:
-        """``_fetch`` for a cited URL, with the body when the page's text is it decoded whole and strictly in the
-        page's charset (``fetch_with_source``)."""
-        return fetch_with_source(
+        """``_fetch`` for a cited URL, with the body when the page's text is it decoded as UTF-8 (for the parser)."""
+        return fetch_with_body(
             self._fetch_session,
             url,
             settings,
@@ -641,24 +624,24 @@ class Checker:
         if any(pattern.search(target) or pattern.search(link.url) for pattern in self._excludes):
             return replace(base, status=Status.SKIPPED, detail="excluded by configuration")
         granted: list[float] = []  # when the first request got its slot: elapsed_ms measures requests, not queues
-        bodies: list[tuple[Page, bytes | None]] = []  # the last attempt's page and its body (fetch_with_source)
+        bodies: list[tuple[Page, bytes | None]] = []  # the last attempt's page and its UTF-8 body
         attempted = await self._policy.run(lambda: self._attempt(target, first_host, granted, bodies))
         elapsed_ms = round((loop.time() - (granted[0] if granted else loop.time())) * 1000)
         if attempted.error is not None:
             return self._from_error(base, attempted.error, attempted.attempts, elapsed_ms)
         assert attempted.page is not None
-        source = bodies[-1][1] if bodies and bodies[-1][0] is attempted.page else None
-        return await self._from_page(base, link, attempted, elapsed_ms, source)
+        utf8 = bodies[-1][1] if bodies and bodies[-1][0] is attempted.page else None
+        return await self._from_page(base, link, attempted, elapsed_ms, utf8)
 
     async def _attempt(
         self, target: str, first_host: str, granted: list[float], bodies: list[tuple[Page, bytes | None]]
     ) -> Page:
         """One request (with its redirects) for a check, seen by the network watch (under ``first_host``, the
-        cited URL's host key); ``bodies`` is given the page and its body (``fetch_with_source``)."""
+        cited URL's host key); ``bodies`` is given the page and its UTF-8 body."""
         watch = self._watch
         gate = _AttemptGate(self._limiter, watch, first_host, granted)
         try:
-            page, source = await self._fetch_with_source(target, self._settings, gate=gate)
+            page, utf8 = await self._fetch_with_body(target, self._settings, gate=gate)
         except FetchError as error:
             if watch is not None and error.status.is_network_failure and error.http_status is None:
                 watch.failed(first_host)
@@ -666,8 +649,7 @@ class Checker:
         else:
             if watch is not None:
                 watch.answered(first_host, page)
-            # a body that is not UTF-8 is kept only for the verdict process (which is sent it instead of the text)
-            bodies[:] = [(page, source if self._process_allowed else utf8_source(page, source))]
+            bodies[:] = [(page, utf8)]
             return page
         finally:
             if watch is not None and gate.request is not None:
@@ -741,7 +723,7 @@ class Checker:
         )
 
     async def _from_page(
-        self, base: CheckResult, link: Link, attempted: Attempted, elapsed_ms: int, source: bytes | None = None
+        self, base: CheckResult, link: Link, attempted: Attempted, elapsed_ms: int, utf8: bytes | None = None
     ) -> CheckResult:
         page, attempts = attempted.page, attempted.attempts
         assert page is not None
@@ -771,42 +753,18 @@ class Checker:
             if attempted.gave_up is not None:
                 detail = f"{detail}: {attempted.gave_up}"
             return result(verdict.status, detail)
-        view, verdict = await self._judge(page, link, source)
+        view, verdict = await self._judge(page, link, utf8)
         if verdict.status.is_success and self.config.probe and not is_homepage(link.normalized):
             verdict = await self._probe_verdict(link, view, verdict)
         verdict = drift_decision(link, page, verdict)  # a live page carrying another work is rot
         return result(verdict.status, verdict.detail or http_detail(page.http_status), verdict.title_match)
 
-    async def _judge(self, page: Page, link: Link, source: bytes | None = None) -> tuple[PageView, Verdict]:
-        """The page read once (a bounded ``PageView``) and judged. A long page is judged off the loop: in the
-        verdict process once one runs (``check/worker.py``), else in the verdict thread, so the loop keeps the
-        other requests moving; the thread also takes pages while it is idle and the process has a queue."""
-        verdicts = self._verdicts
-        if verdicts is None or len(page.text) < OFF_LOOP_CHARS:
-            return _read_and_classify(page, link, utf8_source(page, source))
-        process = self._process
-        if process is not None and process.ready and (self._in_thread or process.waiting < PROCESS_AHEAD):
-            return await process.judge(page, link, source, keep_text=self._probe_may_compare(link))
-        if process is None and self._process_allowed and verdicts.backlog >= PROCESS_BACKLOG:
-            self._process = VerdictProcess(functools.partial(_in_thread, verdicts))
-            self._process_starting = asyncio.ensure_future(self._process.start())
-        self._in_thread += 1
-        try:
-            return await verdicts.judge(page, link, utf8_source(page, source))
-        finally:
-            self._in_thread -= 1
-
-    def _probe_may_compare(self, link: Link) -> bool:
-        """Whether the soft-404 probe may still compare the page's text with its own: not when probes are off,
-        for a home page, or once the probe of the page's directory came back empty-handed or not 2xx (then
-        ``looks_same`` answers from the probe's status alone)."""
-        if not self.config.probe or is_homepage(link.normalized):
-            return False
-        task = self._probes.get(probe_key(link.normalized))
-        if task is None or not task.done() or task.cancelled() or task.exception() is not None:
-            return True
-        probe = task.result()
-        return probe is not None and 200 <= probe.http_status < 300
+    async def _judge(self, page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
+        """The page read once (a bounded ``PageView``) and judged; a long page in the verdict thread, so the
+        loop keeps the other requests moving while the parser (which releases the GIL) works."""
+        if self._verdicts is None or len(page.text) < OFF_LOOP_CHARS:
+            return _read_and_classify(page, link, utf8)
+        return await self._verdicts.judge(page, link, utf8)
 
     async def _probe_verdict(self, link: Link, page: PageView, verdict: Verdict) -> Verdict:
         """The soft-404 probe: a host that answers a made-up sibling address with the same page answers
@@ -827,8 +785,8 @@ class Checker:
         """The probe jumps its host's queue: every 2xx result of that directory waits for it, and a result must
         be final (and stored) as soon as its own request is done, not after the host's whole list."""
         try:
-            page, source = await self._fetch_with_source(url, self._settings, gate=self._limiter.first_slot)
-            return read_page(page, utf8_source(page, source))  # kept for the run: the bounded view, not the body
+            page, utf8 = await self._fetch_with_body(url, self._settings, gate=self._limiter.first_slot)
+            return read_page(page, utf8)  # kept for the run: the bounded view, not the body
         except Exception:  # noqa: BLE001 - a probe that fails proves nothing either way
             return None
 
@@ -876,13 +834,6 @@ def _host_of(url: str) -> str:
         return url
 
 
-def _in_thread(
-    verdicts: _VerdictThread, page: Page, link: Link, source: bytes | None
-) -> asyncio.Future[tuple[PageView, Verdict]]:
-    """The verdict process's fallback: the page judged in the verdict thread."""
-    return verdicts.judge(page, link, utf8_source(page, source))
-
-
 def _read_and_classify(page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
     view = read_page(page, utf8)
     return view, classify(view, link)
@@ -918,11 +869,6 @@ class _VerdictThread:
             self._jobs.append((future, page, link, utf8))
             self._ready.notify()
         return future
-
-    @property
-    def backlog(self) -> int:
-        """Pages waiting for the thread."""
-        return len(self._jobs)
 
     def stop(self) -> None:
         """Let the thread end (after the page it is reading); pages still queued are not read."""

@@ -339,7 +339,7 @@ async def fetch(
     loop is always seen as one). ``guard`` vets every hop before it is dialled (default: literal addresses).
     ``proxies``: where each hop goes through (for a session that does not read the environment itself).
     """
-    page, _ = await fetch_with_source(session, url, settings, gate=gate, guard=guard, proxies=proxies)
+    page, _ = await fetch_with_body(session, url, settings, gate=gate, guard=guard, proxies=proxies)
     return page
 
 
@@ -354,27 +354,6 @@ async def fetch_with_body(
 ) -> tuple[Page, bytes | None]:
     """``fetch``, and the body as it came when the page's text is that body decoded whole and strictly as
     UTF-8 (else None): the page's parser can read those bytes instead of the text encoded again."""
-    page, source = await fetch_with_source(session, url, settings, gate=gate, guard=guard, proxies=proxies)
-    return page, utf8_source(page, source)
-
-
-def utf8_source(page: Page, source: bytes | None) -> bytes | None:
-    """``source`` (a page's body, see ``fetch_with_source``) when the page's text is it decoded as UTF-8."""
-    return source if source is not None and page.charset == "utf-8" else None
-
-
-async def fetch_with_source(
-    session: aiohttp.ClientSession,
-    url: str,
-    settings: FetchSettings,
-    *,
-    gate: Gate = no_gate,
-    guard: Guard | None = None,
-    proxies: ProxyLookup | None = None,
-) -> tuple[Page, bytes | None]:
-    """``fetch``, and the body as it came when the page's text is exactly ``body.decode(page.charset)``, decoded
-    whole and strictly (else None): the bytes can stand for the text (to the parser when they are UTF-8, to the
-    verdict process in any charset), smaller than the text and already encoded."""
     written = parse_target(url)  # each hop as the document or the server wrote it; dialled in canonical form
     current = _canonical_host(written)
     redirects: list[str] = []
@@ -520,13 +499,13 @@ class _Received:
     def read(
         self, url: str, redirects: tuple[str, ...], decoded: _Decoded | None = None
     ) -> tuple[Page, bytes | None]:
-        """The page, and the body when the text is ``body.decode(page.charset)`` (decoded whole and strictly).
-        ``decoded``: the body's ``_decode``, when it was worked out already."""
+        """The page, and the body when the text is that body decoded whole and strictly as UTF-8. ``decoded``:
+        the body's ``_decode``, when it was worked out already."""
         if self.body is None:
             return Page(url, self.final_url, self.http_status, redirects, self.mime, headers=self.headers), None
         if decoded is None:
             decoded = _decode(self.body, self.declared_charset, self.truncated)
-        text, charset, whole = decoded
+        text, charset, whole_utf8 = decoded
         page = Page(
             url=url,
             final_url=self.final_url,
@@ -539,7 +518,7 @@ class _Received:
             truncated=self.truncated,
             headers=self.headers,
         )
-        return page, self.body if whole else None
+        return page, self.body if whole_utf8 else None
 
 
 async def _read(received: _Received, url: str, redirects: tuple[str, ...]) -> tuple[Page, bytes | None]:
@@ -613,12 +592,11 @@ def decode_body(body: bytes, declared: str | None, *, truncated: bool = False) -
     return text, encoding
 
 
-_Decoded = tuple[str, str, bool]  # text, charset, whether the text is exactly ``body.decode(charset)``
+_Decoded = tuple[str, str, bool]  # text, charset, whether the text is the body decoded whole and strictly as UTF-8
 
 
 def _decode(body: bytes, declared: str | None, truncated: bool) -> _Decoded:
-    """``decode_body``'s answer, and whether the text is exactly ``body.decode(charset)`` (decoded whole and
-    strictly by the one call)."""
+    """``decode_body``'s answer, and whether the text is ``body`` decoded whole and strictly as UTF-8."""
     decoded = _decode_declared(body, declared, truncated)
     return decoded if decoded is not None else _detected(body)
 
@@ -631,7 +609,7 @@ def _decode_declared(body: bytes, declared: str | None, truncated: bool) -> _Dec
     for candidate in _declared_codecs(body, declared):
         text = _decodes(body, candidate, truncated)
         if text is not None:
-            return text, candidate, not truncated and candidate in _STATELESS_CODECS  # see ``_decodes``
+            return text, candidate, candidate == "utf-8" and not truncated
     return None
 
 

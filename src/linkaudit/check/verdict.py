@@ -165,38 +165,11 @@ def _squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
-class _Text:
-    """A page's text: ``page.text``, or (``read_body``) its UTF-8 body decoded only when a rule reads it whole."""
-
-    __slots__ = ("_text", "_utf8")
-
-    def __init__(self, text: str | None, utf8: bytes | None = None) -> None:
-        self._text = text
-        self._utf8 = utf8
-
-    def whole(self) -> str:
-        if self._text is None:
-            self._text = (self._utf8 or b"").decode("utf-8")
-        return self._text
-
-    def head(self, chars: int) -> str:
-        """``whole()[:chars]``; from the body, its first ``4 * chars`` bytes decoded (a character is at most four
-        bytes, and "ignore" drops only a character cut at the end: the body is valid UTF-8)."""
-        if self._text is not None or self._utf8 is None:
-            return self.whole()[:chars]
-        return self._utf8[: 4 * chars].decode("utf-8", "ignore")[:chars]
-
-    def at_most(self, chars: int) -> bool:
-        """``len(whole()) <= chars``; from the body without decoding it when its bytes are that few."""
-        if self._text is None and self._utf8 is not None and len(self._utf8) <= chars:
-            return True  # never more characters than bytes
-        return len(self.whole()) <= chars
-
-
-def _is_markup(content_type: str | None, text: _Text) -> bool:
-    if "html" in (content_type or "").lower():
+def _is_markup(page: Page) -> bool:
+    content_type = (page.content_type or "").lower()
+    if "html" in content_type:
         return True
-    return bool(_MARKUP_SNIFF.search(text.head(4096)))
+    return bool(_MARKUP_SNIFF.search(page.text[:4096]))
 
 
 def _nesting_cut(source: str) -> int:
@@ -226,13 +199,13 @@ def _nesting_cut(source: str) -> int:
     return len(source)
 
 
-def _parse(text: _Text, utf8: bytes | None = None) -> LexborHTMLParser:
+def _parse(text: str, utf8: bytes | None = None) -> LexborHTMLParser:
     """The page's tree. ``utf8``: the bytes ``text`` was decoded from, when it is UTF-8 decoded strictly and whole
     (the fetcher knows): the parser reads them as they are instead of the text encoded to UTF-8 again. They are
     the same bytes, and ``<`` is one byte in UTF-8, so the tag count and the tree are the same too."""
-    if utf8 is not None and text.at_most(PARSE_CHARS) and utf8.count(b"<") <= SAFE_TAGS:
+    if utf8 is not None and len(text) <= PARSE_CHARS and utf8.count(b"<") <= SAFE_TAGS:
         return LexborHTMLParser(utf8)
-    source = text.whole()[:PARSE_CHARS]
+    source = text[:PARSE_CHARS]
     if source.count("<") > SAFE_TAGS:
         source = source[: _nesting_cut(source)]
     return LexborHTMLParser(source)
@@ -323,7 +296,7 @@ def _main_text(tree: LexborHTMLParser) -> str:
     return " ".join(_text_of(region) for region in regions) if regions else _text_of(tree.body)
 
 
-def _visible_text(text: _Text, utf8: bytes | None = None) -> str:
+def _visible_text(text: str, utf8: bytes | None = None) -> str:
     """The whole body's text: read again (rarely: only for a page whose main text is empty)."""
     tree = _parse(text, utf8)
     tree.strip_tags(_INVISIBLE)
@@ -339,22 +312,10 @@ def read_page(page: PageLike, utf8: bytes | None = None) -> PageView:
     """
     if isinstance(page, PageView):
         return page
-    return _read(page, _Text(page.text), utf8)
-
-
-def read_body(page: Page, utf8: bytes) -> PageView:
-    """``read_page`` of the page whose text is ``utf8`` decoded (``page.text`` itself is not read: the verdict
-    process is sent the body alone); the body is decoded only when a rule needs the whole text, which the
-    parser of an HTML page does not."""
-    return _read(page, _Text(None, utf8), utf8)
-
-
-def _read(page: Page, text: _Text, utf8: bytes | None) -> PageView:
     readable = is_text_type(page.content_type)
     title = (page.title or "")[:HEADING_CHARS]
-    if not readable or not _is_markup(page.content_type, text):
-        whole = text.whole()
-        words = _count_words(whole[:PARSE_CHARS]) if readable else 0
+    if not readable or not _is_markup(page):
+        words = _count_words(page.text[:PARSE_CHARS]) if readable else 0
         return PageView(
             url=page.url,
             final_url=page.final_url,
@@ -362,10 +323,10 @@ def _read(page: Page, text: _Text, utf8: bytes | None) -> PageView:
             redirects=page.redirects,
             readable=readable,
             title=title,
-            main_text=whole[:VIEW_TEXT_CHARS] if words else "",
+            main_text=page.text[:VIEW_TEXT_CHARS] if words else "",
             main_words=words,
         )
-    tree = _parse(text, utf8)
+    tree = _parse(page.text, utf8)
     og_title, refresh_target, refresh = _read_meta(tree, page.final_url)
     title = title or _first_title(tree)
     scripts = _machinery(tree)
@@ -385,7 +346,7 @@ def _read(page: Page, text: _Text, utf8: bytes | None) -> PageView:
         og_title=og_title,
         main_text=main_text[:VIEW_TEXT_CHARS] if main_words else "",
         main_words=main_words,
-        visible_text="" if main_words else _visible_text(text, utf8),
+        visible_text="" if main_words else _visible_text(page.text, utf8),
         machinery=" ".join(machinery)[:MACHINERY_CHARS].lower(),
         refresh_target=refresh_target,
     )
