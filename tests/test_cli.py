@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from linkaudit.cli import main
+from linkaudit.cli import YOUNG_THRESHOLD, main
 from linkaudit.models import Report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -761,3 +761,23 @@ def test_archive_failures_read_as_one_line_whatever_the_client_said() -> None:
     timegate = ArchiveUnavailable(raw, kind=ArchiveErrorKind.UNREACHABLE, host="timegate.example")
     memento = tidy_notes([failed("http://a.example/1", timegate, "http://timegate.example/tg")])
     assert memento == ("timegate.example could not be reached (1 lookup failed; no archived copy could be looked up)",)
+
+
+def test_the_program_sets_its_collector_once_and_still_writes_everything() -> None:
+    """``linkaudit`` as a program collects young objects less often and freezes the heap at exit (skipping the
+    teardown's collections); its output is still complete: the JSON printed by the program is the one the
+    command gives in-process."""
+    script = (
+        "import atexit, gc\n"
+        "from linkaudit import cli\n"
+        "cli._tune_collector(); cli._tune_collector()\n"
+        "print(gc.get_threshold()[0], len(cli._COLLECTOR_TUNED))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == [str(YOUNG_THRESHOLD), "1"]
+    program = subprocess.run(
+        [sys.executable, "-m", "linkaudit", "extract", "--format", "json", str(SAMPLE)],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert program.stdout == _run("extract", "--format", "json", str(SAMPLE))[1]
+    assert len(json.loads(program.stdout)["references"]) == 40

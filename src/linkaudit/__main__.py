@@ -1,5 +1,5 @@
 """``python -m linkaudit`` runs the command line."""
 
-from .cli import main
+from .cli import run
 
-main(prog_name="linkaudit")  # help and errors name the command as users type it
+run()

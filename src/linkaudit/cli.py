@@ -6,7 +6,9 @@ notes); standard output carries the summary, or the one report ``-o -`` asks for
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import gc
 import itertools
 import os
 import re
@@ -535,6 +537,37 @@ _CONTEXT = {
 def main() -> None:
     """Audit the web references cited in (bilingual) documents: find every cited URL, judge whether the cited
     page is still there, and offer verified archived copies closest to the cited date."""
+
+
+def run() -> None:
+    """The ``linkaudit`` program (console script and ``python -m linkaudit``): the command line, in a process
+    whose collector is set for it (``_tune_collector``)."""
+    _tune_collector()
+    main(prog_name="linkaudit")  # help and errors name the command as users type it
+
+
+_COLLECTOR_TUNED: list[bool] = []
+YOUNG_THRESHOLD = 10_000  # allocations between two collections of the youngest objects (Python's default: 700)
+
+
+def _tune_collector() -> None:
+    """The cyclic garbage collector set for a command that makes many short-lived objects and then exits.
+
+    - Young objects are collected every ``YOUNG_THRESHOLD`` allocations instead of every 700: a check of 2,000
+      pages spent about 0.25 s in 200 collections, and 60 ms in 11 with this (most objects die by reference
+      counting before any collection; a cycle waits a little longer).
+    - At exit, before the interpreter's teardown, every object goes to the collector's permanent generation:
+      the teardown's collections would otherwise walk every object the run made (aiohttp alone brings tens of
+      thousands), 60-200 ms at the end of each command for memory the system takes back anyway. Nothing else is
+      skipped: exit handlers still run, files are closed and standard streams flushed as usual.
+    """
+    if _COLLECTOR_TUNED:
+        return
+    _COLLECTOR_TUNED.append(True)
+    young, middle, old = gc.get_threshold()
+    if 0 < young < YOUNG_THRESHOLD:
+        gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+    atexit.register(gc.freeze)
 
 
 @main.command(

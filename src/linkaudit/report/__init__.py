@@ -16,9 +16,7 @@ from pathlib import Path
 
 from ..models import Report
 from .base import Reporter, ReportError
-from .csv import CsvReporter
 from .json import JsonReporter, from_dict, loads, merge, to_dict
-from .markdown import MarkdownReporter
 from .summary import Summary, summarize
 
 __all__ = [
@@ -54,8 +52,12 @@ class ReportFormat(str, Enum):
         if self is ReportFormat.JSON:
             return JsonReporter()
         if self is ReportFormat.MD:
+            from .markdown import MarkdownReporter  # with the report translations: only when written
+
             return MarkdownReporter()
         if self is ReportFormat.CSV:
+            from .csv import CsvReporter
+
             return CsvReporter()
         raise AssertionError(f"no reporter for {self!r}")  # pragma: no cover - the enum test guards this
 
