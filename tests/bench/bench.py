@@ -321,6 +321,44 @@ async def check_with_linkaudit(urls: Sequence[str], per_host: int, concurrency: 
     return [result.status for result in results]
 
 
+async def fetch_only(urls: Sequence[str], per_host: int, concurrency: int) -> int:
+    """What the fixture allows: every URL fetched and its body read, nothing else, under the same limits (a
+    host's slot, then a global one, so no request holds a global slot while waiting for its host). Returns the
+    number of 200 answers."""
+    import aiohttp
+
+    everyone = asyncio.Semaphore(concurrency)
+    hosts: dict[str, asyncio.Semaphore] = {}
+    answered = 0
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+    connector = aiohttp.TCPConnector(limit=0, limit_per_host=0)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+
+        async def one(url: str) -> None:
+            nonlocal answered
+            host = hosts.setdefault(urlsplit(url).netloc, asyncio.Semaphore(per_host))
+            async with host, everyone, session.get(url) as response:
+                await response.read()
+                answered += response.status == 200
+
+        await asyncio.gather(*(one(url) for url in urls))
+    return answered
+
+
+def run_floor(urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture) -> Measure:
+    """The fixture's floor: a client that only fetches (``fetch_only``), in this process."""
+    fixture.reset()
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    started = time.perf_counter()
+    passed = asyncio.run(fetch_only(urls, args.per_host, args.concurrency))
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    requests, peak, mean = fixture.stats()
+    note = "fetch only, no verdict: what the fixture allows"
+    return Measure("floor", order, wall, cpu, after.ru_maxrss / 1024, passed, len(urls), requests, peak, mean, note)
+
+
 def run_linkaudit(urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture) -> Measure:
     fixture.reset()
     before = resource.getrusage(resource.RUSAGE_SELF)
@@ -569,7 +607,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--per-host", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--page-kb", type=int, default=0, help="news-like pages of this size (0: a small page)")
-    parser.add_argument("--tools", default="linkaudit,linkaudit-cli,lychee,linkchecker", help="comma list")
+    parser.add_argument(
+        "--tools", default="floor,linkaudit,linkaudit-cli,lychee,linkchecker", help="comma list"
+    )
     parser.add_argument("--orders", default="grouped,shuffled", help="comma list")
     parser.add_argument(
         "--rows", default="compare,warm,extract", help="comma list from compare, warm, extract, scale"
@@ -619,7 +659,9 @@ def compare(args: argparse.Namespace, work: Path, rows: set[str]) -> None:
             for order in (name.strip() for name in args.orders.split(",")):
                 urls = orders[order]
                 for tool in tools:
-                    if tool == "linkaudit":
+                    if tool == "floor":
+                        measures.append(run_floor(urls, order, args, fixture))
+                    elif tool == "linkaudit":
                         measures.append(run_linkaudit(urls, order, args, fixture))
                     elif tool == "linkaudit-cli":
                         measures.append(run_linkaudit_cli(urls, order, args, fixture, work))
@@ -638,6 +680,9 @@ def compare(args: argparse.Namespace, work: Path, rows: set[str]) -> None:
                 )
         print()
         print_table(measures, bound)
+        floors = [m.wall for m in measures if m.tool == "floor"]
+        if floors:
+            print(f"\nthe fixture's floor (a client that only fetches): {min(floors) / bound:.2f} x bound")
         missed = [m for m in measures if m.tool in ("linkaudit", "linkaudit-cli") and m.wall > 1.25 * bound]
         if missed:
             print(f"\nmissed the target (1.25 x bound): {', '.join(f'{m.tool} {m.order}' for m in missed)}")
