@@ -691,17 +691,23 @@ def compare(args: argparse.Namespace, work: Path, rows: set[str]) -> None:
 
 
 def scale(args: argparse.Namespace, work: Path) -> None:
-    """The whole command on ``--scale-urls`` URLs over ``--scale-hosts`` hosts with a store: peak RSS."""
+    """The whole command on ``--scale-urls`` URLs over ``--scale-hosts`` hosts with a store: peak RSS; the floor
+    (a client that only fetches) first, when ``--tools`` names it."""
     fixture = Fixture(args.scale_hosts, args.scale_latency, args.page_kb)
     try:
         urls = make_urls(fixture.port, args.scale_urls, args.scale_hosts)
         bound = describe(args.scale_urls, args.scale_hosts, args.scale_latency, args)
-        measure = run_linkaudit_cli(
-            urls, "grouped", args, fixture, work, store=work / "scale.db", tool="linkaudit-scale",
-            note="whole CLI, --store",
+        measures = []
+        if "floor" in args.tools.split(","):
+            measures.append(run_floor(urls, "grouped", args, fixture))
+        measures.append(
+            run_linkaudit_cli(
+                urls, "grouped", args, fixture, work, store=work / "scale.db", tool="linkaudit-scale",
+                note="whole CLI, --store",
+            )
         )  # fmt: skip
         print()
-        print_table([measure], bound)
+        print_table(measures, bound)
     finally:
         fixture.close()
 
