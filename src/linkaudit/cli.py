@@ -840,9 +840,9 @@ def _github(report: Report, output: Path | None, *, to_stdout: bool = False) -> 
     """Annotations and the job summary when running inside GitHub Actions (annotations on standard error when
     standard output carries a report: the runner reads workflow commands from both)."""
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        from .report.github import annotations
+        from .report.github import iter_annotations
 
-        for line in annotations(report):
+        for line in iter_annotations(report):
             click.echo(line, err=to_stdout)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary_path:

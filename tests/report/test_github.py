@@ -1,7 +1,10 @@
 """GitHub annotations and step summary: escaping by the workflow-command rules, and the cited line."""
 
+import tracemalloc
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import overload
 
 import pytest
 
@@ -200,3 +203,56 @@ def test_step_summary_is_cut_at_the_limit_without_breaking_characters(
     text = written.decode("utf-8")  # no character was cut in half
     assert text.startswith("ссылка ссылка")
     assert text.endswith(github.TRUNCATION_NOTE)
+
+
+class _MadeOnRead(Sequence[LinkReport]):
+    """Links made as they are read, as a long run's report gives them."""
+
+    def __init__(self, cited: Reference, count: int) -> None:
+        self.cited = cited
+        self.size = count
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> LinkReport: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[LinkReport]: ...
+    def __getitem__(self, index: int | slice) -> LinkReport | Sequence[LinkReport]:
+        if isinstance(index, slice):
+            raise TypeError("read in order only")
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        history = History(first_broken_at="2024-02-01T00:00:00Z", broken_runs=3, confirmed=index % 3 == 0)
+        detail = f"gone since the move of the archive, case {index} " * 4
+        return link_report(self.cited, Status.DEAD, url=f"http://gone.example/{index}", history=history, detail=detail)
+
+
+def _peak(work: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_annotations_come_one_at_a_time_confirmed_first_each_once() -> None:
+    """The command line writes the annotations as they come: the broken links are never all held at once, the
+    confirmed ones come first in link order, then the others, and a line given twice is written once."""
+    cited = reference()
+    links = _MadeOnRead(cited, 3000)
+    twice = link_report(
+        cited, Status.DEAD, url="http://gone.example/0", history=links[0].history, detail=links[0].result.detail
+    )
+    lines = list(github.iter_annotations(make_report((cited,), (*links, twice))))
+    assert len(lines) == 3000
+    numbers = [int(parse(line)[2].split("gone.example/")[1].split(" ")[0]) for line in lines]
+    assert numbers == [n for n in range(3000) if n % 3 == 0] + [n for n in range(3000) if n % 3]
+    streamed = make_report((cited,), ())
+    streamed = replace(streamed, links=links)
+    assert annotations(streamed) == lines
+    holding = _peak(lambda: list(links))
+    writing = _peak(lambda: all(line for line in github.iter_annotations(streamed)))
+    assert writing < holding / 4

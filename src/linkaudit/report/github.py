@@ -4,7 +4,8 @@ Annotations put each broken citation next to the document line in the pull reque
 shows the Markdown report on the run page. GitHub parses both from plain text, so every value is escaped.
 """
 
-from collections.abc import Collection, Iterable
+import hashlib
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -51,23 +52,50 @@ class Places:
 
 
 def annotations(report: Report, documents_root: Path | None = None) -> list[str]:
-    """Warning annotations for broken links (confirmed ones first) and reference findings.
+    """Warning annotations for broken links (confirmed ones first) and reference findings, as a list (see
+    ``iter_annotations``, which the command line writes as they come)."""
+    return list(iter_annotations(report, documents_root))
 
-    GitHub shows only the first few annotations of a step, so the surest rot comes first.
+
+def iter_annotations(report: Report, documents_root: Path | None = None) -> Iterator[str]:
+    """Warning annotations for broken links (confirmed ones first) and reference findings, each line once.
+
+    GitHub shows only the first few annotations of a step, so the surest rot comes first. The lines come one at
+    a time from passes over ``report.links`` (the confirmed, then the other broken links): no list of the broken
+    links or of the lines is held, only a 16-byte digest per line given, to give each line once.
     """
-    broken = [item for item in report.links if item.result.status.is_broken]
-    broken.sort(key=lambda item: not (item.history is not None and item.history.confirmed))
-    wanted = {reference_id for item in broken for reference_id in item.link.references}
+    wanted = {
+        reference_id
+        for item in report.links
+        if item.result.status.is_broken
+        for reference_id in item.link.references
+    }
     wanted.update(finding.reference for finding in report.findings)
     places = places_of(report.references, wanted)
     del wanted
-    lines = [
-        _broken_link(item, reference_id, places, documents_root)
-        for item in broken
-        for reference_id in item.link.references or ("",)
-    ]
-    lines.extend(_finding(finding, places, documents_root) for finding in report.findings)
-    return list(dict.fromkeys(lines))
+    given: set[bytes] = set()
+
+    def first_time(line: str) -> bool:
+        digest = hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if digest in given:
+            return False
+        given.add(digest)
+        return True
+
+    for confirmed_pass in (True, False):
+        for item in report.links:
+            if not item.result.status.is_broken:
+                continue
+            if bool(item.history is not None and item.history.confirmed) != confirmed_pass:
+                continue
+            for reference_id in item.link.references or ("",):
+                line = _broken_link(item, reference_id, places, documents_root)
+                if first_time(line):
+                    yield line
+    for finding in report.findings:
+        line = _finding(finding, places, documents_root)
+        if first_time(line):
+            yield line
 
 
 def places_of(references: Iterable[Reference], wanted: Collection[str]) -> Places:
