@@ -9,7 +9,7 @@ import pytest
 
 from linkaudit.models import Document, DocumentKind, Half, ParsedDocument, Reference
 from linkaudit.references import parse_document
-from linkaudit.spill import Joined, Spilled, joined, kept, spill
+from linkaudit.spill import Joined, Spilled, Spiller, joined, kept, spill
 
 
 def _references(count: int) -> list[Reference]:
@@ -140,3 +140,33 @@ def test_only_the_last_chunk_of_a_spilled_sequence_may_be_short() -> None:
     chunks = Spilled(items[:3], chunk=4).chunks() + Spilled(items[3:], chunk=4).chunks()
     with pytest.raises(ValueError, match="last chunk"):
         Spilled.of_blobs(chunks, chunk=4)
+
+
+def _lengths(items: list[Reference]) -> bytes:
+    return ",".join(str(len(item.text)) for item in items).encode()
+
+
+def test_a_spiller_with_an_encoder_keeps_each_chunks_encoding_beside_it() -> None:
+    items = _references(10)
+    spiller: Spiller[Reference] = Spiller(above=0, chunk=4, encode=_lengths)
+    spiller.extend(items)
+    spilled = spiller.done()
+    assert isinstance(spilled, Spilled)
+    assert list(spilled) == items
+    assert spilled.encoded(_lengths) == [_lengths(items[0:4]), _lengths(items[4:8]), _lengths(items[8:10])]
+    assert spilled.encoded(lambda chunk: b"") is None  # only what that very function made is handed out
+    assert Spilled(items, chunk=4).encoded(_lengths) is None  # nothing was encoded
+
+
+def test_an_encoding_is_one_per_chunk() -> None:
+    made = Spilled(_references(10), chunk=4)
+    with pytest.raises(ValueError, match="one encoding for each chunk"):
+        Spilled.of_blobs(made.chunks(), chunk=4, encoded=(_lengths, [b"1", b"2"]))
+    again: Spilled[Reference] = Spilled.of_blobs(made.chunks(), chunk=4, encoded=(_lengths, [b"1", b"2", b"3"]))
+    assert again.encoded(_lengths) == [b"1", b"2", b"3"]
+
+
+def test_joined_parts_are_the_sequences_that_are_not_empty() -> None:
+    first, second = _references(3), Spilled(_references(5), chunk=2)
+    together = Joined([tuple(first), (), second])
+    assert together.parts == [tuple(first), second]

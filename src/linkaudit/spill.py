@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pickle
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import chain, islice
 from typing import Generic, TypeVar, overload
@@ -18,6 +18,9 @@ from typing import Generic, TypeVar, overload
 from .models import ParsedDocument
 
 T = TypeVar("T")
+# What a reader of a sequence will make of each chunk of it (the JSON of its references), made where the chunk
+# was made (a worker) and kept beside it: a function of the chunk's items, and its answer for each chunk.
+Encode = Callable[[list[T]], bytes]
 
 SPILL_ABOVE = 5_000  # items: shorter sequences stay plain tuples (nothing to gain, and nothing to unpickle)
 CHUNK = 512  # items pickled together: field names and shared strings are written once per chunk
@@ -57,22 +60,41 @@ class Spilled(ReadOnly[T]):
         self._blobs: list[bytes] = []
         self._length = 0
         self._cached: tuple[int, list[T]] | None = None
+        self._encoded: tuple[Encode[T], list[bytes]] | None = None
         iterator = iter(items)
         while batch := list(islice(iterator, chunk)):
             self._blobs.append(pickle_chunk(batch))
             self._length += len(batch)
 
     @classmethod
-    def of_blobs(cls, blobs: Iterable[tuple[bytes, int]], *, chunk: int = CHUNK) -> Spilled[T]:
+    def of_blobs(
+        cls,
+        blobs: Iterable[tuple[bytes, int]],
+        *,
+        chunk: int = CHUNK,
+        encoded: tuple[Encode[T], list[bytes]] | None = None,
+    ) -> Spilled[T]:
         """A spilled sequence of chunks pickled already (``pickle_chunk``), each of ``chunk`` items but the last:
-        (blob, its number of items)."""
+        (blob, its number of items). ``encoded``: a function and what it made of each chunk's items (see
+        ``encoded``)."""
         spilled: Spilled[T] = cls((), chunk=chunk)
         for blob, count in blobs:
             if spilled._length % chunk:
                 raise ValueError("only the last chunk may be short")
             spilled._blobs.append(blob)
             spilled._length += count
+        if encoded is not None:
+            if len(encoded[1]) != len(spilled._blobs):
+                raise ValueError("one encoding for each chunk")
+            spilled._encoded = encoded
         return spilled
+
+    def encoded(self, encode: Encode[T]) -> list[bytes] | None:
+        """``encode(items)`` of each chunk's items, in order, when they were made with the chunks (by the
+        process that made the items), else None."""
+        if self._encoded is None or self._encoded[0] is not encode:
+            return None
+        return self._encoded[1]
 
     def chunks(self) -> list[tuple[bytes, int]]:
         """The pickled chunks, as ``of_blobs`` takes them."""
@@ -111,6 +133,11 @@ class Joined(ReadOnly[T]):
     def __iter__(self) -> Iterator[T]:
         return chain.from_iterable(self._parts)
 
+    @property
+    def parts(self) -> list[Sequence[T]]:
+        """The sequences joined, in order (none empty)."""
+        return list(self._parts)
+
     def _at(self, position: int) -> T:
         index = position
         for part in self._parts:
@@ -131,13 +158,16 @@ def pickle_chunk(items: list[T]) -> bytes:
 class Spiller(Generic[T]):
     """A sequence built item by item that never holds more than a chunk of Python objects once it is long:
     the first ``above`` items (default ``SPILL_ABOVE``) are kept as they are, and past that every full chunk is
-    pickled as it fills. ``done()`` gives a tuple when it stayed short, else a ``Spilled``."""
+    pickled as it fills. ``done()`` gives a tuple when it stayed short, else a ``Spilled``. ``encode``: a function
+    also applied to each chunk as it is pickled, its answers kept with the chunks (``Spilled.encoded``)."""
 
-    def __init__(self, *, above: int | None = None, chunk: int = CHUNK) -> None:
+    def __init__(self, *, above: int | None = None, chunk: int = CHUNK, encode: Encode[T] | None = None) -> None:
         self._above = SPILL_ABOVE if above is None else above
         self._chunk = chunk
+        self._encode = encode
         self._items: list[T] = []
         self._blobs: list[tuple[bytes, int]] | None = None  # None: not spilling yet
+        self._encoded: list[bytes] = []
 
     def __len__(self) -> int:
         return len(self._items) + sum(count for _, count in self._blobs or ())
@@ -160,13 +190,17 @@ class Spiller(Generic[T]):
         while len(self._items) >= least and self._items:
             batch, self._items = self._items[: self._chunk], self._items[self._chunk :]
             self._blobs.append((pickle_chunk(batch), len(batch)))
+            if self._encode is not None:
+                self._encoded.append(self._encode(batch))
 
     def done(self) -> Sequence[T]:
         if self._blobs is None:
             return tuple(self._items)
         self._flush(1)
         blobs, self._blobs, self._items = self._blobs, [], []
-        return Spilled.of_blobs(blobs, chunk=self._chunk)
+        encoded, self._encoded = self._encoded, []
+        made = None if self._encode is None else (self._encode, encoded)
+        return Spilled.of_blobs(blobs, chunk=self._chunk, encoded=made)
 
 
 def _position(index: int, length: int) -> int:

@@ -232,3 +232,45 @@ def test_a_task_that_cannot_be_sent_is_read_here_without_a_traceback(
 class _Unpicklable(str):
     def __reduce__(self) -> Any:
         raise TypeError("not picklable")
+
+
+def test_the_json_of_a_long_lists_references_is_made_by_the_workers_and_is_the_same_text(
+    started: list[list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under ``references_encoded`` each chunk's JSON comes back from the worker that read it: the report is the
+    same text, byte for byte, written without reading a spilled reference back (a lone surrogate, which orjson
+    refuses, included)."""
+    import linkaudit.references as references
+    from linkaudit.report.json import LazyList, json_chunks, reference_chunk, reference_to_dict, references_encoded
+
+    monkeypatch.setattr(references, "PARALLEL_ABOVE", 200)  # a list this long is read straight into references
+    lines = [NOTE.format(n=n) for n in range(1, 1301)]
+    lines[600] = "601. «Заголовок \ud800 601», Новости, 2012, http://atyrau.example.kz/news/601.html\n"
+    text = "Вступление: http://atyrau.example.kz/intro\n\n" + "".join(lines)
+    document = Document(name="notes.txt", kind=DocumentKind.TEXT, text=text, encoding="utf-8")
+
+    def report(references: Any) -> str:
+        return "".join(json_chunks({"references": LazyList(references, reference_to_dict)}))
+
+    expected = report(parse_document(document).references)  # read back and converted here
+    started.clear()
+    with references_encoded():
+        parsed = parse_document(document)
+    assert len(started) == 2
+    notes, paragraph = parsed.references.parts  # type: ignore[attr-defined]  # the paragraphs come after the lists
+    assert [reference.id for reference in paragraph] == ["notes.txt#p1"]
+    assert isinstance(notes, Spilled) and notes.encoded(reference_chunk) is not None
+    assert len(notes.encoded(reference_chunk) or ()) == 3  # one JSON text for each chunk of 512 notes
+
+    # at another depth than a report's, the references are read back and converted: the same text again
+    plain = parse_document(document).references
+    assert "".join(json_chunks([LazyList(parsed.references, reference_to_dict)])) == "".join(
+        json_chunks([LazyList(plain, reference_to_dict)])
+    )
+
+    def not_read(self: Spilled[Any], block: int) -> Any:
+        raise AssertionError("a spilled reference was read back")
+
+    monkeypatch.setattr(Spilled, "_load", not_read)
+    assert report(parsed.references) == expected
+    assert "\ud800" in expected

@@ -9,11 +9,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..models import Document, DocumentKind, Finding, FindingKind, FoundUrl, Half, ParsedDocument, Reference
-from ..spill import Spiller, joined, spill
+from ..spill import Encode, Spiller, joined, spill
 from .annotations import apply_links, entry_references, with_pages
 from .findings import reference_findings
 from .halves import (
@@ -42,9 +44,23 @@ from .notes import (
 from .parallel import PARALLEL_ABOVE, read_all, read_with
 from .urls import find_urls, is_contact_address, is_homepage
 
-__all__ = ["parse_document"]
+__all__ = ["encoding_references", "parse_document"]
 
 _UNNUMBERED = (ListStyle.BULLET,)
+_ENCODE: ContextVar[Encode[Reference] | None] = ContextVar("linkaudit_encode_references", default=None)
+
+
+@contextmanager
+def encoding_references(encode: Encode[Reference]) -> Iterator[None]:
+    """While inside: the references of a long list read by workers are also handed, a chunk at a time, to
+    ``encode`` (a module-level function) by the worker that made them, and its answers kept with the spilled
+    references (``Spilled.encoded``): what a report writer needs of them is made on every core, and not by
+    reading the references back."""
+    token = _ENCODE.set(encode)
+    try:
+        yield
+    finally:
+        _ENCODE.reset(token)
 
 
 def parse_document(document: Document) -> ParsedDocument:
@@ -89,7 +105,7 @@ def parse_document(document: Document) -> ParsedDocument:
                 text = entry.text.encode("utf-8", "surrogatepass")
                 items.append((entry.number, text, entry.line, ids[len(entries)], letter, name))
             items.reverse()
-            read, extras = read_with(items, _made)
+            read, extras = read_with(items, _made, encode=_ENCODE.get())
             made.extend((references.done(), read))
             references = Spiller()
             for more, pages in extras:

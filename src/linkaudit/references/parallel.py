@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import IO, Any, TypeVar
 
-from ..spill import CHUNK, Spilled, Spiller
+from ..spill import CHUNK, Encode, Spilled, Spiller
 
 E = TypeVar("E")
 N = TypeVar("N")
@@ -36,7 +36,8 @@ MAX_WORKERS = 4
 _LENGTH = struct.Struct("!Q")
 
 Chunks = list[tuple[bytes, int]]  # (a spilled chunk, its number of items)
-Done = tuple[Chunks, list[Any]]  # a task's items as spilled chunks, and the extras they came with
+# a task's items as spilled chunks, the extras they came with, and each chunk encoded (when asked: ``read_with``)
+Done = tuple[Chunks, list[Any], list[bytes]]
 
 
 def read_all(entries: Sequence[E], read: Callable[[E], N], *, workers: int | None = None) -> Sequence[N]:
@@ -49,31 +50,43 @@ def read_all(entries: Sequence[E], read: Callable[[E], N], *, workers: int | Non
 
 
 def read_with(
-    entries: Sequence[E], read: Callable[[E], tuple[N, X | None]], *, workers: int | None = None
+    entries: Sequence[E],
+    read: Callable[[E], tuple[N, X | None]],
+    *,
+    workers: int | None = None,
+    encode: Encode[N] | None = None,
 ) -> tuple[Sequence[N], list[X]]:
     """As ``read_all`` for a ``read`` that gives each item with an extra (what a worker worked out beside it,
-    None for nothing): the items, and the extras that are not None, in order."""
+    None for nothing): the items, and the extras that are not None, in order. ``encode`` (a module-level
+    function, like ``read``): for a list read into a spilled sequence, also applied to each chunk of items where
+    the chunk is made, its answers kept with the chunks (``Spilled.encoded``)."""
     if len(entries) <= PARALLEL_ABOVE:
         items: list[N] = []
         return items, _read_into(items, read, True, entries)
-    return _read(entries, read, True, workers)
+    return _read(entries, read, True, workers, encode)
 
 
 def _read(
-    entries: Sequence[E], read: Callable[[E], Any], paired: bool, workers: int | None
+    entries: Sequence[E],
+    read: Callable[[E], Any],
+    paired: bool,
+    workers: int | None,
+    encode: Encode[Any] | None = None,
 ) -> tuple[Spilled[N], list[Any]]:
     tasks = [entries[start : start + TASK] for start in range(0, len(entries), TASK)]
     count = min(usable_cores() if workers is None else workers, MAX_WORKERS, len(tasks))
     done: list[Done | None] = [None] * len(tasks)
     if count >= 2 and sys.executable:  # an embedded interpreter may have no program to start workers with
-        _in_workers(tasks, read, paired, count, done)
+        _in_workers(tasks, read, paired, count, done, encode)
     chunks: Chunks = []
     extras: list[Any] = []
+    encoded: list[bytes] = []
     for task, result in zip(tasks, done, strict=True):
-        more, found = result if result is not None else _read_task(read, paired, task)
+        more, found, made = result if result is not None else _read_task(read, paired, task, encode)
         chunks.extend(more)
         extras.extend(found)
-    return Spilled.of_blobs(chunks), extras
+        encoded.extend(made)
+    return Spilled.of_blobs(chunks, encoded=None if encode is None else (encode, encoded)), extras
 
 
 def usable_cores() -> int:
@@ -83,13 +96,17 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _read_task(read: Callable[[E], Any], paired: bool, entries: Sequence[E]) -> Done:
-    """One task's entries read, as spilled chunks (and the extras, when ``read`` gives pairs)."""
-    spiller: Spiller[Any] = Spiller(above=0)
+def _read_task(
+    read: Callable[[E], Any], paired: bool, entries: Sequence[E], encode: Encode[Any] | None = None
+) -> Done:
+    """One task's entries read, as spilled chunks (and the extras, when ``read`` gives pairs; each chunk
+    encoded, with ``encode``)."""
+    spiller: Spiller[Any] = Spiller(above=0, encode=encode)
     extras = _read_into(spiller, read, paired, entries)
     spilled = spiller.done()
     assert isinstance(spilled, Spilled)
-    return spilled.chunks(), extras
+    encoded = spilled.encoded(encode) if encode is not None else None
+    return spilled.chunks(), extras, encoded or []
 
 
 def _read_into(
@@ -109,11 +126,17 @@ def _read_into(
 
 
 def _in_workers(
-    tasks: Sequence[Sequence[E]], read: Callable[[E], Any], paired: bool, count: int, done: list[Done | None]
+    tasks: Sequence[Sequence[E]],
+    read: Callable[[E], Any],
+    paired: bool,
+    count: int,
+    done: list[Done | None],
+    encode: Encode[Any] | None = None,
 ) -> None:
     """Fill ``done`` with the tasks' chunks, each worker taking the next task when it has finished one; a task
     a worker could not do stays None."""
     name = (read.__module__, read.__qualname__)
+    encoder = None if encode is None else (encode.__module__, encode.__qualname__)
     queue = iter(range(len(tasks)))
     lock = threading.Lock()
     stopped = threading.Event()
@@ -138,7 +161,7 @@ def _in_workers(
         assert worker.stdin is not None and worker.stdout is not None
         try:
             while (index := next_task()) is not None:
-                _send(worker.stdin, (name, paired, list(tasks[index])))
+                _send(worker.stdin, (name, paired, list(tasks[index]), encoder))
                 answer = _receive(worker.stdout)
                 if not isinstance(answer, tuple):  # the worker failed on this task: it is read here
                     continue
@@ -198,12 +221,13 @@ def work() -> None:
     os.dup2(2, 1)
     while True:
         try:
-            (module, qualname), paired, entries = _receive(source)
+            (module, qualname), paired, entries, encoder = _receive(source)
         except EOFError:
             return
         try:
             read = getattr(importlib.import_module(module), qualname)
-            answer: Done | None = _read_task(read, paired, entries)
+            encode = None if encoder is None else getattr(importlib.import_module(encoder[0]), encoder[1])
+            answer: Done | None = _read_task(read, paired, entries, encode)
         except Exception:  # noqa: BLE001 - the caller reads the task itself (and meets the error there)
             answer = None
         _send(sink, answer)

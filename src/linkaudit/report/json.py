@@ -7,7 +7,9 @@ JSON, ``linkaudit merge`` reads it back and joins the shards into one report set
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -28,6 +30,7 @@ from ..models import (
     RunSummary,
     Snapshot,
 )
+from ..spill import Joined, Spilled
 from ..status import Status
 from .base import ReportError
 from .summary import is_suspect, summarize
@@ -57,6 +60,22 @@ class LazyList(list, Generic[T]):  # type: ignore[type-arg]
 
     def __iter__(self) -> Iterator[Any]:
         return (self._convert(item) for item in self._items)
+
+    def encoded(self, depth: int) -> Iterator[str]:
+        """The JSON of the items at ``depth`` as ``json_chunks`` writes them: each item's, or, for a spilled run
+        of references whose JSON its workers made (``references_encoded``) at this depth, a chunk's items' at
+        once, joined by the comma and indentation that separate them."""
+        parts = self._items.parts if isinstance(self._items, Joined) else [self._items]
+        for part in parts:
+            made = None
+            if self._convert is reference_to_dict and depth == _CHUNK_DEPTH and isinstance(part, Spilled):
+                made = part.encoded(reference_chunk)
+            if made is None:
+                for item in part:
+                    yield _encoded(self._convert(item), depth)
+                continue
+            for blob in made:
+                yield zlib.decompress(blob).decode("utf-8", "surrogatepass")
 
 
 def to_dict(report: Report, *, lazy: bool = False) -> dict[str, Any]:
@@ -187,6 +206,28 @@ def _link_dict(item: LinkReport) -> dict[str, Any]:
     }
 
 
+_CHUNK_DEPTH = 2  # a report's references, and extract's: {"references": [{…}, …]}
+
+
+def reference_chunk(references: list[Reference]) -> bytes:
+    """The JSON of a chunk of references as ``LazyList.encoded`` reads it: each reference's as ``json_chunks``
+    writes a list item at ``_CHUNK_DEPTH`` (``reference_to_dict``, indented), joined by the comma and indentation
+    between two items; compressed UTF-8 (a lone surrogate kept as it is)."""
+    between = ",\n" + "  " * _CHUNK_DEPTH
+    text = between.join(_encoded(reference_to_dict(reference), _CHUNK_DEPTH) for reference in references)
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+@contextmanager
+def references_encoded() -> Iterator[None]:
+    """While inside, the documents parsed keep the JSON of a long list's references as its workers made it
+    (``reference_chunk``): ``json_chunks`` then copies it, and does not read the references back."""
+    from ..references import encoding_references
+
+    with encoding_references(reference_chunk):
+        yield
+
+
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     return {
         "kind": finding.kind.value,
@@ -252,15 +293,16 @@ def _pieces(value: Any, depth: int) -> Iterator[str]:
         yield "\n" + "  " * depth + "}"
         return
     # a lazy list's items are converted records, plain JSON data: each is encoded at once, not searched again
-    lazy = isinstance(value, LazyList)
     opening, empty = "[", True
-    for item in value:
-        yield opening + inner
-        if lazy:
-            yield _encoded(item, depth + 1)
-        else:
+    if isinstance(value, LazyList):
+        for text in value.encoded(depth + 1):
+            yield opening + inner + text
+            opening, empty = ",", False
+    else:
+        for item in value:
+            yield opening + inner
             yield from _pieces(item, depth + 1)
-        opening, empty = ",", False
+            opening, empty = ",", False
     yield "[]" if empty else "\n" + "  " * depth + "]"
 
 
