@@ -9,6 +9,7 @@ and an exit code.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import ssl
 from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
@@ -312,10 +313,8 @@ class Audit:
                     crosschecked = url_and_doi_findings(references, links, results)  # a DOI and a URL disagree
                     if store is not None:
                         shared = _Shared()
-                        histories = [
-                            shared.value(store.history(link.normalized, current=results[link.normalized]))
-                            for link in links
-                        ]
+                        wanted = ((link.normalized, results[link.normalized]) for link in links)
+                        histories = [shared.value(history) for history in store.histories(wanted)]
                     snapshots, saved = await self._archive(checker, links, results, store, notes)
             broken = sum(1 for link in links if results[link.normalized].status.is_broken)
             if store is not None:
@@ -343,10 +342,12 @@ class Audit:
         """Results for every link: from the cache when fresh, else fetched (each recorded as it completes)."""
         results: dict[str, CheckResult] = {}
         to_fetch: list[Link] = []
-        for link in links:
-            cached = None
-            if store is not None and not self.config.refresh:
-                cached = store.cached_result(link.normalized, self.config.cache_ttl_ok)
+        cache: Iterator[CheckResult | None] = (  # read a batch of links at a time
+            store.cached_results((link.normalized for link in links), self.config.cache_ttl_ok)
+            if store is not None and not self.config.refresh
+            else itertools.repeat(None, len(links))
+        )
+        for link, cached in zip(links, cache, strict=True):
             if cached is not None:
                 results[link.normalized] = replace(cached, url=link.url)
                 self.observer.result(results[link.normalized])  # from_cache: -v shows it as such

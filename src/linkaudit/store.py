@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, fields
 from datetime import datetime, timedelta, timezone
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -28,6 +29,8 @@ RECENT_CHECKS = 10
 WRITE_EVERY = 256  # recorded results written in one transaction
 WRITE_SECONDS = 1.0  # … or as soon as the oldest unwritten one is this old
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+STORED_TIMES = 1024  # check times kept formatted (a run's results share one per second)
+READ_EVERY = 256  # links whose cached result or history is read in one statement (under SQLite's 999 variables)
 
 # Each migration brings the schema from version N to N+1 (PRAGMA user_version); never edit a published one,
 # append a new one instead.
@@ -76,6 +79,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _OWN_TABLES = frozenset({"runs", "checks", "archive_lookups", "sqlite_sequence"})
+_SUCCESSES = tuple(str(status) for status in Status if status.is_success)
+_SUCCESS_MARKS = ", ".join("?" for _ in _SUCCESSES)
+_RESULT_COLUMNS = (
+    "url, normalized, checked_at, status, http_status, final_url, detail, title, title_match, attempts, redirects"
+)
+# The checks that count as evidence (see ``_observations``), newest first.
+_EVIDENCE = (
+    "JOIN runs ON runs.id = checks.run_id"
+    " WHERE checks.normalized = {key} AND ((runs.finished_at IS NOT NULL AND runs.offline = 0)"
+    f" OR checks.status IN ({_SUCCESS_MARKS}))"
+    " ORDER BY checks.checked_at DESC, checks.id DESC"
+)
 _SNAPSHOT_FIELDS = frozenset(f.name for f in fields(Snapshot))
 
 
@@ -133,6 +148,7 @@ class Store:
         self._lock = threading.Lock()
         self._unwritten: list[tuple[Any, ...]] = []  # recorded results, written in batches
         self._timer: threading.Timer | None = None  # writes the unwritten ones WRITE_SECONDS after the first
+        self._stored_times: dict[str, str] = {}  # check times as written, by the result's text (_stored_time)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -326,7 +342,7 @@ class Store:
         them; closing the store writes the rest. A run killed outright loses at most the last second's."""
         if result.from_cache:
             return
-        checked_at = format_time(parse_time(result.checked_at)) if result.checked_at else self.now()
+        checked_at = self._stored_time(result.checked_at) if result.checked_at else self.now()
         row = (
             run_id,
             result.url,
@@ -339,7 +355,7 @@ class Store:
             result.title,
             None if result.title_match is None else int(result.title_match),
             result.attempts,
-            json.dumps(list(result.redirects), ensure_ascii=False),
+            json.dumps(list(result.redirects), ensure_ascii=False) if result.redirects else "[]",
         )
         with self._lock:
             self._unwritten.append(row)
@@ -350,6 +366,16 @@ class Store:
                 self._timer.start()
         if due:
             self._write_now()
+
+    def _stored_time(self, checked_at: str) -> str:
+        """``format_time(parse_time(checked_at))``, worked out once for the many results of a run that share
+        their check time (to the second)."""
+        stored = self._stored_times.get(checked_at)
+        if stored is None:
+            if len(self._stored_times) >= STORED_TIMES:
+                self._stored_times.clear()
+            stored = self._stored_times[checked_at] = format_time(parse_time(checked_at))
+        return stored
 
     def _write_due(self) -> None:
         """The timer's write: a failure leaves the rows unwritten, for the next use of the store to report."""
@@ -379,17 +405,48 @@ class Store:
         """The newest check of the URL when it succeeded less than ``ttl_ok`` seconds ago; errors never."""
         with self._guard() as connection:
             row = connection.execute(
-                "SELECT url, normalized, checked_at, status, http_status, final_url, detail, title,"
-                " title_match, attempts, redirects FROM checks WHERE normalized = ?"
+                f"SELECT {_RESULT_COLUMNS} FROM checks WHERE normalized = ?"
                 " ORDER BY checked_at DESC, id DESC LIMIT 1",
                 (normalized,),
             ).fetchone()
-        if row is None:
-            return None
+        return None if row is None else self._cached(row, ttl_ok)
+
+    def cached_results(self, normalized: Iterable[str], ttl_ok: float) -> Iterator[CheckResult | None]:
+        """``cached_result`` of each URL in turn, read ``READ_EVERY`` URLs to a statement (one statement per URL
+        cost 26 µs each at 100,000 links)."""
+        keys = iter(normalized)
+        while batch := list(islice(keys, READ_EVERY)):
+            wanted = list(dict.fromkeys(batch))
+            values = ", ".join("(?)" for _ in wanted)
+            with self._guard() as connection:
+                rows = connection.execute(
+                    f"WITH wanted(key) AS (VALUES {values})"
+                    f" SELECT wanted.key, {', '.join('checks.' + name for name in _RESULT_COLUMNS.split(', '))}"
+                    " FROM wanted JOIN checks ON checks.id = (SELECT id FROM checks"
+                    " WHERE normalized = wanted.key ORDER BY checked_at DESC, id DESC LIMIT 1)",
+                    wanted,
+                ).fetchall()
+            newest = {row[0]: row[1:] for row in rows}
+            del rows
+            moments: dict[str, datetime] = {}  # the batch's check times, each read once
+            for key in batch:
+                row = newest.get(key)
+                yield None if row is None else self._cached(row, ttl_ok, moments)
+
+    def _cached(
+        self, row: Sequence[Any], ttl_ok: float, moments: dict[str, datetime] | None = None
+    ) -> CheckResult | None:
+        """The cached result a newest check (``_RESULT_COLUMNS``) gives: it succeeded within ``ttl_ok`` seconds.
+        ``moments``: check times already read (``parse_time``), by their text."""
         status = _status(row[3])
         if status is None or not status.is_success:
             return None
-        age = (self._clock() - parse_time(row[2])).total_seconds()
+        moment = None if moments is None else moments.get(row[2])
+        if moment is None:
+            moment = parse_time(row[2])
+            if moments is not None:
+                moments[row[2]] = moment
+        age = (self._clock() - moment).total_seconds()
         if age >= ttl_ok:
             return None
         return CheckResult(
@@ -398,7 +455,7 @@ class Store:
             status=status,
             http_status=row[4],
             final_url=row[5],
-            redirects=tuple(json.loads(row[10])),
+            redirects=() if row[10] == "[]" else tuple(json.loads(row[10])),
             detail=row[6],
             title=row[7],
             title_match=None if row[8] is None else bool(row[8]),
@@ -414,9 +471,49 @@ class Store:
         neither count nor break it. The streak is confirmed once it covers ``confirm_runs`` runs spanning
         ``confirm_days`` days (the rule Internet Archive's IABot applies before calling a link dead).
         """
-        observations = self._observations(normalized)
+        return self._history(self._observations(normalized), current)
+
+    def histories(self, wanted: Iterable[tuple[str, CheckResult | None]]) -> Iterator[History]:
+        """``history(normalized, current=current)`` of each pair in turn, the checks of ``READ_EVERY`` URLs read
+        in one statement (one statement per URL cost 40 µs each at 100,000 links). A URL whose newest
+        ``RECENT_CHECKS`` checks hold no success reads on, down to its newest success, by itself."""
+        pairs = iter(wanted)
+        while batch := list(islice(pairs, READ_EVERY)):
+            observations = self._recent_observations(dict.fromkeys(key for key, _ in batch))
+            for key, current in batch:
+                found = observations.get(key, [])
+                if len(found) >= RECENT_CHECKS and not any(row[1] in _SUCCESSES for row in found):
+                    found = self._observations(key)  # a long streak: read down to its newest success
+                yield self._history(list(found), current)
+
+    def _recent_observations(self, keys: Iterable[str]) -> dict[str, list[tuple[str, str, int | None]]]:
+        """The newest ``RECENT_CHECKS`` checks that count as evidence (``_observations``) of each URL, newest
+        first, in one statement."""
+        wanted = list(keys)
+        values = ", ".join("(?)" for _ in wanted)
+        with self._guard() as connection:
+            rows = connection.execute(
+                f"WITH wanted(key) AS (VALUES {values})"
+                " SELECT wanted.key, checks.checked_at, checks.id, checks.status, checks.run_id FROM wanted"
+                " JOIN checks ON checks.id IN (SELECT checks.id FROM checks "
+                + _EVIDENCE.format(key="wanted.key")
+                + f" LIMIT {RECENT_CHECKS})",
+                (*wanted, *_SUCCESSES),
+            ).fetchall()
+        rows.sort(key=lambda row: (row[1], row[2]), reverse=True)  # the order _observations reads them in
+        found: dict[str, list[tuple[str, str, int | None]]] = {}
+        for key, checked_at, _, status, run_id in rows:
+            found.setdefault(key, []).append((checked_at, status, run_id))
+        return found
+
+    def _history(
+        self,
+        observations: list[tuple[str, str, int | None]],
+        current: CheckResult | None,
+    ) -> History:
+        """The history that ``observations`` (``_observations``) and the current result make."""
         if current is not None:
-            checked_at = format_time(parse_time(current.checked_at)) if current.checked_at else self.now()
+            checked_at = self._stored_time(current.checked_at) if current.checked_at else self.now()
             entry = (checked_at, str(current.status), None)
             if not any(row[0] == checked_at and row[1] == entry[1] for row in observations[:1]):
                 observations.insert(0, entry)
@@ -452,22 +549,16 @@ class Store:
         have been offline) proves nothing against a link, so it never brings a confirmation closer. Successes
         count from any run.
         """
-        successes = tuple(str(status) for status in Status if status.is_success)
-        marks = ", ".join("?" for _ in successes)
         observations: list[tuple[str, str, int | None]] = []
         with self._guard() as connection:
             cursor = connection.execute(
-                "SELECT checks.checked_at, checks.status, checks.run_id FROM checks"
-                " JOIN runs ON runs.id = checks.run_id"
-                f" WHERE checks.normalized = ? AND ((runs.finished_at IS NOT NULL AND runs.offline = 0)"
-                f" OR checks.status IN ({marks}))"
-                " ORDER BY checks.checked_at DESC, checks.id DESC",
-                (normalized, *successes),
+                "SELECT checks.checked_at, checks.status, checks.run_id FROM checks " + _EVIDENCE.format(key="?"),
+                (normalized, *_SUCCESSES),
             )
             seen_success = False
             for row in cursor:
                 observations.append((row[0], row[1], row[2]))
-                seen_success = seen_success or row[1] in successes
+                seen_success = seen_success or row[1] in _SUCCESSES
                 if seen_success and len(observations) >= RECENT_CHECKS:
                     break
             cursor.close()
