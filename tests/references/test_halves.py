@@ -398,3 +398,13 @@ def test_gost_signs_at_the_limit(text: str, limit: int, expected: bool) -> None:
     gost = halves._GOST_MARKS.search(text) or halves._CITY.search(text)
     assert (gost is not None and gost.start() <= limit) is expected
     assert halves._gost_from(text, limit) is expected
+
+
+def test_the_letter_patterns_find_exactly_their_sets_letters() -> None:
+    """The languages' own letters are searched for with patterns: each finds every letter of its set, and no
+    other character (the Basic Multilingual Plane, one character at a time)."""
+    pairs = [(halves._NON_RUSSIAN_LETTER, halves._NON_RUSSIAN)]
+    pairs += [(halves._LATIN_LETTERS[name], letters) for name, (_, letters) in halves._LATIN_LANGUAGES.items()]
+    for pattern, letters in pairs:
+        found = {character for character in map(chr, range(0x10000)) if pattern.search(character)}
+        assert found == set(letters)

@@ -111,6 +111,8 @@ def test_ibid_forms() -> None:
     long_note = "Там же, где и «Новый проект», большая статья о союзе, опубликованная в газете «Известия» в 2011"
     assert ibid_of(long_note)[0] is False
     assert ibid_of("Ibidem Verlag, Stuttgart, http://ibidem.eu") == (False, None)
+    assert ibid_of("Там же. http://x.kz/1") == (False, None)  # a short note citing a URL is a source of its own
+    assert ibid_of("Ibid. http:\n//x.kz") == (True, None)  # a colon and slashes a line apart: no URL is cited
 
 
 def test_ibid_resolution_and_unresolved_first_note() -> None:

@@ -35,6 +35,15 @@ _UZBEK_OR_TAJIK = set("ҳҲ")
 _KAZAKH = set("әңөұүһіӘҢӨҰҮҺІ")
 _KAZAKH_OR_UZBEK = set("қғҚҒ")
 _NON_RUSSIAN = frozenset(_TAJIK | _UZBEK | _UZBEK_OR_TAJIK | _KAZAKH | _KAZAKH_OR_UZBEK)
+
+
+def _any_of(letters: set[str] | frozenset[str]) -> re.Pattern[str]:
+    """A pattern of one of ``letters``: searched for in C, where ``letters.isdisjoint(text)`` hashes every
+    character of the text."""
+    return re.compile("[" + "".join(re.escape(letter) for letter in sorted(letters)) + "]")
+
+
+_NON_RUSSIAN_LETTER = _any_of(_NON_RUSSIAN)
 _LANGUAGE_SHARE = 0.2  # share of Cyrillic words with a language's own letters that marks the language
 _SPLIT_MIN_LATIN = 12  # Latin letters a translation needs to count as one
 _SPLIT_MAX_CYRILLIC_SHARE = 0.05
@@ -56,6 +65,7 @@ _LATIN_LANGUAGES = {
         set("äöüß"),
     ),
 }
+_LATIN_LETTERS = {language: _any_of(letters) for language, (_, letters) in _LATIN_LANGUAGES.items()}
 
 
 def language_name(code: str) -> str:
@@ -64,7 +74,7 @@ def language_name(code: str) -> str:
 
 def cyrillic_language(text: str) -> str:
     """``ru``, or ``kk``/``uz``/``tg`` when enough words use letters of those alphabets (not one name)."""
-    if _NON_RUSSIAN.isdisjoint(text):  # no letter of another alphabet: no word can mark another language
+    if _NON_RUSSIAN_LETTER.search(text) is None:  # no letter of another alphabet: no word can mark another language
         return "ru"
     words = [word for word in _WORD.findall(text) if _CYRILLIC.search(word)]
     if not words:
@@ -118,7 +128,7 @@ def latin_language(text: str) -> str:
     joined = "".join(words)  # a language's letters are looked for word by word only when the words hold one
     scores = {
         language: sum(map(markers.__contains__, words))
-        + (0 if letters.isdisjoint(joined) else 2 * _words_with(words, letters))
+        + (0 if _LATIN_LETTERS[language].search(joined) is None else 2 * _words_with(words, letters))
         for language, (markers, letters) in _LATIN_LANGUAGES.items()
     }
     language, score = max(scores.items(), key=lambda item: item[1])

@@ -680,6 +680,8 @@ _IBID_MAX_LENGTH = 80  # a longer note that starts with "Там же" is a real 
 
 def ibid_of(text: str) -> tuple[bool, str | None]:
     """Whether a note only repeats an earlier one ("Ibid.", "Там же", "Karimov, op. cit., p. 5")."""
+    if "://" in text:  # as in ``flat``: collapsing blanks neither makes nor breaks "://" (most notes cite a URL)
+        return False, None
     flat = " ".join(text.split())
     if len(flat) > _IBID_MAX_LENGTH or "://" in flat:
         return False, None
