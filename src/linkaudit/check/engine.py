@@ -529,7 +529,7 @@ class Checker:
         )
 
     def _fetch_with_body(
-        self, url: str, settings: FetchSettings, *, gate: Gate
+        self, url: str, settings: FetchSettings, *, gate: Gate, parsed: URL | None = None
     ) -> Awaitable[tuple[Page, bytes | None]]:
         """``_fetch`` for a cited URL, with the body when the page's text is it decoded as UTF-8 (for the parser)."""
         return fetch_with_body(
@@ -539,6 +539,7 @@ class Checker:
             gate=gate,
             guard=self._check_guard,
             proxies=self._environment_proxies,
+            parsed=parsed,
         )
 
     async def fetch_page(self, url: str, *, limited: bool = True) -> Page:
@@ -618,14 +619,15 @@ class Checker:
         if problem is not None:
             return replace(base, status=Status.INVALID, detail=problem)
         try:
-            first_host = host_key(parse_target(target))
+            parsed = parse_target(target)
         except FetchError as error:
             return replace(base, status=error.status, detail=error.detail)
+        first_host = host_key(parsed)
         if any(pattern.search(target) or pattern.search(link.url) for pattern in self._excludes):
             return replace(base, status=Status.SKIPPED, detail="excluded by configuration")
         granted: list[float] = []  # when the first request got its slot: elapsed_ms measures requests, not queues
         bodies: list[tuple[Page, bytes | None]] = []  # the last attempt's page and its UTF-8 body
-        attempted = await self._policy.run(lambda: self._attempt(target, first_host, granted, bodies))
+        attempted = await self._policy.run(lambda: self._attempt(target, parsed, first_host, granted, bodies))
         elapsed_ms = round((loop.time() - (granted[0] if granted else loop.time())) * 1000)
         if attempted.error is not None:
             return self._from_error(base, attempted.error, attempted.attempts, elapsed_ms)
@@ -634,14 +636,19 @@ class Checker:
         return await self._from_page(base, link, attempted, elapsed_ms, utf8)
 
     async def _attempt(
-        self, target: str, first_host: str, granted: list[float], bodies: list[tuple[Page, bytes | None]]
+        self,
+        target: str,
+        parsed: URL,
+        first_host: str,
+        granted: list[float],
+        bodies: list[tuple[Page, bytes | None]],
     ) -> Page:
         """One request (with its redirects) for a check, seen by the network watch (under ``first_host``, the
-        cited URL's host key); ``bodies`` is given the page and its UTF-8 body."""
+        cited URL's host key); ``bodies`` is given the page and its UTF-8 body. ``parsed``: the target parsed."""
         watch = self._watch
         gate = _AttemptGate(self._limiter, watch, first_host, granted)
         try:
-            page, utf8 = await self._fetch_with_body(target, self._settings, gate=gate)
+            page, utf8 = await self._fetch_with_body(target, self._settings, gate=gate, parsed=parsed)
         except FetchError as error:
             if watch is not None and error.status.is_network_failure and error.http_status is None:
                 watch.failed(first_host)
@@ -729,8 +736,10 @@ class Checker:
         assert page is not None
 
         def result(status: Status, detail: str, title_match: bool | None = None) -> CheckResult:
-            return replace(
-                base,
+            return CheckResult(  # every field but ``base``'s own three given: made at once, not by replace()
+                url=base.url,
+                normalized=base.normalized,
+                checked_at=base.checked_at,
                 status=status,
                 detail=detail,
                 http_status=page.http_status,
@@ -740,6 +749,7 @@ class Checker:
                 title_match=title_match,
                 attempts=attempts,
                 elapsed_ms=elapsed_ms,
+                from_cache=base.from_cache,
             )
 
         verdict = judge_http_status(page.http_status)
