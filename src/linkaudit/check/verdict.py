@@ -10,6 +10,7 @@ import difflib
 import re
 import secrets
 import string
+import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from functools import cache, lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from anyascii import anyascii
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborCSSSelector, LexborHTMLParser, LexborNode
 
 from ..models import Link, Page, is_text_type
 from ..references.urls import is_homepage
@@ -78,7 +79,7 @@ def _fold_latin_text(text: str) -> str:
     """``_fold_latin(text)``, folded word by word with the words already seen remembered: the same string, since
     folding never joins or splits across whitespace (a space is a non-word character like any other), at a
     dictionary look-up per word instead of two regular-expression passes over thousands of characters."""
-    return " ".join(folded for folded in map(_fold_latin_word, text.split()) if folded)
+    return " ".join(filter(None, map(_fold_latin_word, text.split())))  # words that fold to nothing left out
 
 
 def _contains_phrase(folded_text: str, folded_phrase: str) -> bool:
@@ -120,6 +121,7 @@ _REFRESH_URL = re.compile(r"""url\s*=\s*['"]?([^'"\s>;]+)""", re.IGNORECASE)
 _TAG_START = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]{0,31})")
 _INVISIBLE = ["script", "style", "template", "svg", "noscript"]
 _AROUND_MAIN = ["nav", "header", "footer", "aside"]
+_MACHINERY_TAGS = ("script", "iframe", "frame")
 # Elements that never deepen the parser's stack: void ones, and those a later sibling closes implicitly.
 _FLAT = frozenset(
     "area base br col embed hr img input link meta param source track wbr keygen frame basefont bgsound"
@@ -202,13 +204,12 @@ def _nesting_cut(source: str) -> int:
 def _parse(text: str, utf8: bytes | None = None) -> LexborHTMLParser:
     """The page's tree. ``utf8``: the bytes ``text`` was decoded from, when it is UTF-8 decoded strictly and whole
     (the fetcher knows): the parser reads them as they are instead of the text encoded to UTF-8 again. They are
-    the same bytes, and ``<`` is one byte in UTF-8, so the tag count and the tree are the same too."""
-    if utf8 is not None and len(text) <= PARSE_CHARS and utf8.count(b"<") <= SAFE_TAGS:
-        return LexborHTMLParser(utf8)
+    the same bytes, and ``<`` is one byte in UTF-8, so the tag count and the tree are the same too (the tags are
+    counted in the text, which has fewer code units to look at)."""
     source = text[:PARSE_CHARS]
     if source.count("<") > SAFE_TAGS:
-        source = source[: _nesting_cut(source)]
-    return LexborHTMLParser(source)
+        return LexborHTMLParser(source[: _nesting_cut(source)])
+    return LexborHTMLParser(utf8 if utf8 is not None and len(source) == len(text) else source)
 
 
 def _text_of(node: LexborNode | None) -> str:
@@ -238,11 +239,36 @@ def _outermost(nodes: Sequence[LexborNode]) -> list[LexborNode]:
     return chosen
 
 
+_SELECTORS = threading.local()
+
+
+def _select(tree: LexborHTMLParser, query: str) -> list[LexborNode]:
+    """``tree.css(query)``, with one selector engine per thread for every page: a tree makes its own on its first
+    query, which costs more than the query (setting the engine up, and memory that is fresh on every page)."""
+    root = tree.root
+    if root is None:
+        return []
+    selector: LexborCSSSelector | None = getattr(_SELECTORS, "selector", None)
+    if selector is None:
+        selector = _SELECTORS.selector = LexborCSSSelector()  # type: ignore[no-untyped-call]  # (its stub's)
+    return selector.find(query, root)
+
+
+def _elements(tree: LexborHTMLParser, names: Sequence[str]) -> list[LexborNode]:
+    """``tree.css(", ".join(names))``: the elements with these tag names, in document order. Each name is looked
+    up by itself (the parser's walk by tag name, the one ``strip_tags`` uses, finds what the CSS selector finds:
+    elements the parser made are told apart by tag alone); a selector is asked only to put two kinds in order."""
+    found = [nodes for nodes in map(tree.tags, names) if nodes]
+    if len(found) > 1:
+        return _select(tree, ", ".join(names))
+    return found[0] if found else []
+
+
 def _machinery(tree: LexborHTMLParser) -> list[str]:
     """Script sources and text, frame sources: up to ``MACHINERY_CHARS`` in all."""
     pieces: list[str] = []
     size = 0
-    for node in tree.css("script, iframe, frame")[:ELEMENTS_READ]:
+    for node in _elements(tree, _MACHINERY_TAGS)[:ELEMENTS_READ]:
         piece = " ".join([*(value or "" for value in node.attributes.values()), node.text(deep=False)])
         pieces.append(piece[: MACHINERY_CHARS - size])
         size += len(piece)
@@ -266,7 +292,7 @@ def _read_meta(tree: LexborHTMLParser, final_url: str) -> tuple[str, str | None,
     og_title = ""
     refresh_target: str | None = None
     refresh = ""
-    for meta in tree.css("meta")[:ELEMENTS_READ]:
+    for meta in tree.tags("meta")[:ELEMENTS_READ]:
         attributes = {name.lower(): value or "" for name, value in meta.attributes.items()}
         if attributes.get("http-equiv", "").lower() == "refresh":
             refresh = attributes.get("content", "")
@@ -283,16 +309,28 @@ def _read_meta(tree: LexborHTMLParser, final_url: str) -> tuple[str, str | None,
 
 
 def _first_title(tree: LexborHTMLParser) -> str:
-    for node in tree.css("title"):
+    for node in tree.tags("title"):
         if node.parent is None or node.parent.tag != "svg":  # an SVG's <title> is a tooltip
             return _heading(node)
     return ""
 
 
+def _regions(tree: LexborHTMLParser) -> list[LexborNode]:
+    """``_outermost(tree.css("main, article")[:ELEMENTS_READ])``. Whether a region lies inside another is a test
+    of the region alone, so the outermost of each kind are those of its own list; the two kinds are put in
+    document order only when both have some (or when there are too many to read them all)."""
+    mains, articles = tree.tags("main"), tree.tags("article")
+    if len(mains) + len(articles) <= ELEMENTS_READ:
+        outer_mains, outer_articles = _outermost(mains), _outermost(articles)
+        if not (outer_mains and outer_articles):
+            return outer_mains or outer_articles
+    return _outermost(_select(tree, "main, article")[:ELEMENTS_READ])
+
+
 def _main_text(tree: LexborHTMLParser) -> str:
     """<main>/<article> (outermost), else the body, without nav/header/footer/aside (scripts already gone)."""
     tree.strip_tags(_AROUND_MAIN)
-    regions = _outermost(tree.css("main, article")[:ELEMENTS_READ])
+    regions = _regions(tree)
     return " ".join(_text_of(region) for region in regions) if regions else _text_of(tree.body)
 
 
@@ -331,7 +369,7 @@ def read_page(page: PageLike, utf8: bytes | None = None) -> PageView:
     title = title or _first_title(tree)
     scripts = _machinery(tree)
     tree.strip_tags(_INVISIBLE)
-    headings = tuple(text for text in (_heading(node) for node in tree.css("h1")[:HEADINGS_READ]) if text)
+    headings = tuple(text for text in (_heading(node) for node in tree.tags("h1")[:HEADINGS_READ]) if text)
     main_text = _main_text(tree)
     main_words = _count_words(main_text)
     machinery = [refresh, *scripts] if main_words <= PARKED_PAGE_WORDS else [refresh]  # where the rule looks
@@ -475,8 +513,11 @@ _ERROR_SEGMENTS = frozenset(
 )  # fmt: skip
 
 
-def _segments(heading: str) -> list[str]:
-    return [part for part in (_fold(piece) for piece in _TITLE_SEPARATORS.split(heading)) if part]
+@lru_cache(maxsize=1024)  # a site's name ends the titles of all its pages, and a title often repeats its h1
+def _piece_marker(piece: str) -> str | None:
+    """The marker a piece of a heading (between separators), folded, consists of, if any."""
+    segment = _fold(piece)
+    return _dominant_marker(segment) if segment else None
 
 
 def _dominant_marker(segment: str) -> str | None:
@@ -494,9 +535,10 @@ def _dominant_marker(segment: str) -> str | None:
 
 
 def _heading_marker(headings: Iterable[str]) -> str | None:
+    """The error wording of the first heading piece (split at ``_TITLE_SEPARATORS``) that is a marker."""
     for heading in headings:
-        for segment in _segments(heading):
-            marker = _dominant_marker(segment)
+        for piece in _TITLE_SEPARATORS.split(heading):
+            marker = _piece_marker(piece)
             if marker:
                 return _ERROR_WORDING[marker]
     return None
@@ -562,11 +604,28 @@ _PARKING_HOSTS = (
     "uniregistry.com",
     "parkingpage.",
 )
-_PARKING_MACHINERY = re.compile(
-    r"(?<![a-z0-9-])(?:" + "|".join(re.escape(host) for host in _PARKING_HOSTS) + r")"
-    r"|/parking-lander|/adsense/domains/caf\.js"
-    r"|location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['\"](?:[^'\"]*/lander['\"?]|https?://ww\d+\.)"
+_MACHINERY_PATTERNS = (
+    r"(?<![a-z0-9-])(?:" + "|".join(re.escape(host) for host in _PARKING_HOSTS) + r")",
+    r"/parking-lander|/adsense/domains/caf\.js",
+    r"location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['\"](?:[^'\"]*/lander['\"?]|https?://ww\d+\.)",
 )
+_PARKING_MACHINERY = re.compile("|".join(_MACHINERY_PATTERNS))  # what a parking service's script or frame shows
+# Its alternatives searched apart (``_parking_machinery``): each then begins with a literal that the search skips
+# to, while the whole pattern tries every alternative at every character. The host names are searched for only in
+# a text holding one of their clues: a few stems, and the hosts that contain none of them.
+_MACHINERY_SEARCHES = tuple(re.compile(pattern) for pattern in _MACHINERY_PATTERNS)
+_HOST_CLUES: tuple[str, ...] = ("sedo", "bodis", "park")
+_HOST_CLUES += tuple(host for host in _PARKING_HOSTS if not any(clue in host for clue in _HOST_CLUES))
+
+
+def _parking_machinery(machinery: str) -> str | None:
+    """What ``_PARKING_MACHINERY.search(machinery)`` matches, if anything: the earliest match of the separate
+    searches (of two at the same place, the first, as in the alternation)."""
+    searches = _MACHINERY_SEARCHES if any(clue in machinery for clue in _HOST_CLUES) else _MACHINERY_SEARCHES[1:]
+    found = [match for match in (search.search(machinery) for search in searches) if match is not None]
+    return min(found, key=lambda match: match.start()).group(0) if found else None
+
+
 _PARKED_PHRASES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(pattern)
     for pattern in (
@@ -628,9 +687,9 @@ def is_parked(page: PageLike) -> str | None:
     if cited_service:
         return None
     if view.main_words <= PARKED_PAGE_WORDS:
-        found = _PARKING_MACHINERY.search(view.machinery)
-        if found:
-            return found.group(0)
+        evidence = _parking_machinery(view.machinery)
+        if evidence:
+            return evidence
     headings = [_fold(text) for text in (view.title, *view.headings)]
     short = view.main_words <= SHORT_PAGE_WORDS
     folded_main = _fold(view.main_text) if short else ""
@@ -662,7 +721,7 @@ def _comparable(url: str) -> tuple[str, str, str]:
 
 
 def _same_resource(first: str, second: str) -> bool:
-    return _comparable(first) == _comparable(second)
+    return first == second or _comparable(first) == _comparable(second)
 
 
 def _same_site(first: str, second: str) -> bool:
@@ -701,22 +760,57 @@ def _words_match(cited: str, found: str) -> bool:
 
 
 def _share_found(cited_words: Sequence[str], page_words: Sequence[str]) -> float:
+    """The share of ``cited_words`` found among ``page_words``, as such or as a word that ``_words_match``.
+
+    Two different words match only when both have five letters or more and the same first four, so only the
+    page's words with the cited word's first four letters are compared with it."""
     available = set(page_words)
+    by_start: dict[str, list[str]] = {}
+    for other in available:
+        if len(other) >= 5:
+            by_start.setdefault(other[:4], []).append(other)
     found = 0
     for word in cited_words:
-        if word in available or any(_words_match(word, other) for other in available):
+        if word in available or any(_words_match(word, other) for other in by_start.get(word[:4], ())):
             found += 1
     return found / len(cited_words)
 
 
+def _ratio(matches: int, length: int) -> float:
+    return 2.0 * matches / length if length else 1.0  # as difflib computes its ratios
+
+
 def _similar(first: str, second: str, threshold: float) -> bool:
-    """``SequenceMatcher(None, first, second).ratio() >= threshold``, its cheap upper bounds asked first."""
-    matcher = difflib.SequenceMatcher(None, first, second)
-    return (
-        matcher.real_quick_ratio() >= threshold
-        and matcher.quick_ratio() >= threshold
-        and matcher.ratio() >= threshold
-    )
+    """``SequenceMatcher(None, first, second).ratio() >= threshold``, its cheap upper bounds asked first and
+    computed without a matcher: ``real_quick_ratio`` from the lengths, ``quick_ratio`` from the characters the
+    two strings have in common (counted with multiplicity)."""
+    length = len(first) + len(second)
+    if _ratio(min(len(first), len(second)), length) < threshold:
+        return False
+    if _ratio((Counter(first) & Counter(second)).total(), length) < threshold:
+        return False
+    return difflib.SequenceMatcher(None, first, second).ratio() >= threshold
+
+
+def _opening(text: str) -> str:
+    """``_fold_latin_text(_squeeze(text[: 4 * TITLE_TEXT_CHARS])[:TITLE_TEXT_CHARS])``: the top of the text, where
+    a cited title may stand, folded.
+
+    A text's first characters squeeze to the start of what more of it squeezes to (its last word perhaps cut
+    short), so a short prefix is squeezed first and more only when it falls short. The squeezed text has one
+    space after each word but the last: the words before the cut's spaces are whole in it, and what follows its
+    last space is the word it ends in, cut short or not (none when the cut ends with a space)."""
+    words = text[: TITLE_TEXT_CHARS + TITLE_TEXT_CHARS // 4].split()
+    squeezed = " ".join(words)
+    if len(squeezed) < TITLE_TEXT_CHARS:
+        words = text[: 4 * TITLE_TEXT_CHARS].split()
+        squeezed = " ".join(words)
+    cut = squeezed[:TITLE_TEXT_CHARS]
+    kept = words[: cut.count(" ")]
+    last = cut[cut.rfind(" ") + 1 :]
+    if last:
+        kept.append(last)
+    return " ".join(filter(None, map(_fold_latin_word, kept)))  # ``_fold_latin_text`` of the cut's words
 
 
 def title_match(cited_titles: Sequence[str], page: PageLike) -> bool | None:
@@ -736,7 +830,7 @@ def title_match(cited_titles: Sequence[str], page: PageLike) -> bool | None:
     segments = [
         _fold_latin(part) for text in (view.title, *view.headings) for part in _TITLE_SEPARATORS.split(text)
     ]
-    opening = _fold_latin_text(_squeeze(view.main_text[: 4 * TITLE_TEXT_CHARS])[:TITLE_TEXT_CHARS])
+    opening: str | None = None  # folded when first needed: a heading usually decides first
     for title in cited:
         words = [word for word in title.split() if len(word) > 1 or word.isdigit()] or title.split()
         for heading in headings:
@@ -747,6 +841,8 @@ def title_match(cited_titles: Sequence[str], page: PageLike) -> bool | None:
         for segment in segments:
             if segment and _similar(title, segment, TITLE_MATCH_THRESHOLD):
                 return True
+        if opening is None:
+            opening = _opening(view.main_text)
         if _contains_phrase(opening, title):
             return True
     return False
