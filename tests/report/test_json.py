@@ -10,7 +10,7 @@ import pytest
 
 from linkaudit.models import Report
 from linkaudit.report import ReportError, from_dict, loads, summarize, to_dict
-from linkaudit.report.json import SCHEMA, LazyList, json_chunks, render
+from linkaudit.report.json import SCHEMA, LazyList, _encoded, _encoded_utf8, json_chunks, render
 from linkaudit.report.summary import verdict
 
 
@@ -193,6 +193,8 @@ def test_streamed_json_is_the_standard_librarys_text_byte_for_byte(value: Any) -
         "".join(json_chunks([_lazy([value]), value]))
         == json.dumps([[value], value], ensure_ascii=False, indent=2) + "\n"
     )
+    for depth in (0, 1, 2, 5):  # the UTF-8 a worker writes of a reference, at any depth, is that text's
+        assert _encoded_utf8(value, depth) == _encoded(value, depth).encode("utf-8", "surrogatepass")
 
 
 def test_a_long_lazy_list_streams_in_pieces() -> None:

@@ -213,9 +213,14 @@ def reference_chunk(references: list[Reference]) -> bytes:
     """The JSON of a chunk of references as ``LazyList.encoded`` reads it: each reference's as ``json_chunks``
     writes a list item at ``_CHUNK_DEPTH`` (``reference_to_dict``, indented), joined by the comma and indentation
     between two items; compressed UTF-8 (a lone surrogate kept as it is)."""
-    between = ",\n" + "  " * _CHUNK_DEPTH
-    text = between.join(_encoded(reference_to_dict(reference), _CHUNK_DEPTH) for reference in references)
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+    compressor = zlib.compressobj(1)  # fed a reference at a time: the chunk's text is never held whole
+    pieces = []
+    for index, reference in enumerate(references):
+        if index:
+            pieces.append(compressor.compress(b",\n" + b"  " * _CHUNK_DEPTH))
+        pieces.append(compressor.compress(_encoded_utf8(reference_to_dict(reference), _CHUNK_DEPTH)))
+    pieces.append(compressor.flush())
+    return b"".join(pieces)
 
 
 @contextmanager
@@ -312,6 +317,16 @@ def _encoded(value: Any, depth: int) -> str:
     except (TypeError, orjson.JSONEncodeError):
         text = json.dumps(value, ensure_ascii=False, indent=2)
     return text.replace("\n", "\n" + "  " * depth) if depth else text
+
+
+def _encoded_utf8(value: Any, depth: int) -> bytes:
+    """``_encoded(value, depth)`` in UTF-8 (a lone surrogate kept as it is), made without a str in between: a line
+    feed byte is only ever a line feed in UTF-8."""
+    try:
+        data = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except (TypeError, orjson.JSONEncodeError):
+        data = json.dumps(value, ensure_ascii=False, indent=2).encode("utf-8", "surrogatepass")
+    return data.replace(b"\n", b"\n" + b"  " * depth) if depth else data
 
 
 class JsonReporter:
