@@ -264,11 +264,14 @@ def _elements(tree: LexborHTMLParser, names: Sequence[str]) -> list[LexborNode]:
     return found[0] if found else []
 
 
-def _machinery(tree: LexborHTMLParser) -> list[str]:
-    """Script sources and text, frame sources: up to ``MACHINERY_CHARS`` in all."""
+def _machinery(nodes: Sequence[LexborNode]) -> list[str]:
+    """Script sources and text, frame sources: up to ``MACHINERY_CHARS`` in all.
+
+    ``nodes`` may have been taken out of the tree since they were found (``strip_tags``): that unlinks an element
+    from its parent and leaves it, with its attributes and what it holds, as it was until the tree is freed."""
     pieces: list[str] = []
     size = 0
-    for node in _elements(tree, _MACHINERY_TAGS)[:ELEMENTS_READ]:
+    for node in nodes:
         piece = " ".join([*(value or "" for value in node.attributes.values()), node.text(deep=False)])
         pieces.append(piece[: MACHINERY_CHARS - size])
         size += len(piece)
@@ -367,12 +370,12 @@ def read_page(page: PageLike, utf8: bytes | None = None) -> PageView:
     tree = _parse(page.text, utf8)
     og_title, refresh_target, refresh = _read_meta(tree, page.final_url)
     title = title or _first_title(tree)
-    scripts = _machinery(tree)
+    scripts = _elements(tree, _MACHINERY_TAGS)[:ELEMENTS_READ]  # read only if the rule is to look at them
     tree.strip_tags(_INVISIBLE)
     headings = tuple(text for text in (_heading(node) for node in tree.tags("h1")[:HEADINGS_READ]) if text)
     main_text = _main_text(tree)
     main_words = _count_words(main_text)
-    machinery = [refresh, *scripts] if main_words <= PARKED_PAGE_WORDS else [refresh]  # where the rule looks
+    machinery = [refresh, *_machinery(scripts)] if main_words <= PARKED_PAGE_WORDS else [refresh]  # where it looks
     return PageView(
         url=page.url,
         final_url=page.final_url,
