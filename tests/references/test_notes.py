@@ -539,3 +539,46 @@ def test_the_layout_lets_go_of_each_line_once_read() -> None:
     assert len(layout.lists[0].entries) == 50
     assert layout.lists[0].entries[49].text == "Новости Атырау, 2012, http://atyrau.example.kz/50"
     assert not any(reader.lines)
+
+
+def test_a_frame_stamp_without_a_page_break_is_still_dropped() -> None:
+    text = (
+        "1. Иванов И. Статья. URL: http://example.kz/1\n"
+        "Взам. инв. №     Подп. и дата     Инв. № подл.\n"
+        "2. Петров П. Статья. URL: http://example.kz/2\n"
+        "ИЗМ. ЛИСТ № ДОКУМ. 12\n"
+        "3. Сидоров С. Изменения в законе. URL: http://example.kz/3\n"
+    )
+    parsed = _parse(text)
+    assert [reference.text for reference in parsed.references] == [
+        "Иванов И. Статья. URL: http://example.kz/1",
+        "Петров П. Статья. URL: http://example.kz/2",
+        "Сидоров С. Изменения в законе. URL: http://example.kz/3",
+    ]
+
+
+def test_every_frame_stamp_passes_the_quick_test_in_any_case() -> None:
+    """``_may_be_stamp`` lets a line skip the frame-stamp pattern: it must say yes to every pair of letters the
+    pattern's IGNORECASE matches for "нв", "дп" and "зм" (found over all of Unicode), and to "№"."""
+    import re
+    import sys
+
+    from linkaudit.references import notes
+
+    letters = "нвдпзм"
+    any_letter = re.compile(f"[{letters}]", re.IGNORECASE)
+    forms: dict[str, list[str]] = {letter: [] for letter in letters}
+    for character in map(chr, range(sys.maxunicode + 1)):
+        if any_letter.fullmatch(character):
+            for letter in letters:
+                if re.fullmatch(letter, character, re.IGNORECASE):
+                    forms[letter].append(character)
+    assert "ᲀ" in forms["в"] and "ᲁ" in forms["д"]  # the old forms the pattern matches too
+    for first, second in ("нв", "дп", "зм"):
+        for a in forms[first]:
+            for b in forms[second]:
+                assert notes._may_be_stamp(f"x {a}{b} y"), a + b
+    assert notes._may_be_stamp("№ 5")
+    for stamp in ("Взам. инв. №", "Подп. и дата", "Инв. № подл.", "Изм. Лист", "№ докум."):
+        assert notes._FRAME_STAMP.search(stamp) and notes._may_be_stamp(stamp.upper())
+    assert not notes._may_be_stamp("1. «Таможенный союз: за и против», Новости Атырау, 3 ноября 2012 года")

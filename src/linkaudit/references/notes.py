@@ -155,6 +155,14 @@ _FRAME_STAMP = re.compile(
     r"Взам\.?\s*инв|Подп\.?\s*и\s*дата|Инв\.?\s*№\s*(?:подл|дубл)|Изм\.?\s*Лист|№\s*докум", re.IGNORECASE
 )
 _STAMP_LENGTH = 160
+
+
+def _may_be_stamp(line: str) -> bool:
+    """Whether ``_FRAME_STAMP`` may find a stamp in ``line`` (or in its shape, where blanks and digits are
+    collapsed): each of its stamps holds "нв", "дп", "зм" or "№", in any case (and ``ᲀ``, ``ᲁ``: old forms of
+    в and д that its IGNORECASE matches too). A few substring tests, where a line's shape is a regex pass."""
+    low = line.lower()
+    return "нв" in low or "нᲀ" in low or "дп" in low or "ᲁп" in low or "зм" in low or "№" in low
 # A line ending in a URL cut after a hyphen, slash or the like, and a line starting with a number glued to what
 # follows (``753459.html?…``): the number continues the URL, it does not start a note.
 _CUT_URL = re.compile(r"/\S*[-/_.=&?%]\Z")
@@ -181,10 +189,12 @@ def _furniture(lines: Sequence[str], page_breaks: Sequence[bool], headings: Sequ
     a line that holds only a URL is never furniture, even when many such lines look alike. ``headings``: whether
     each line is a notes heading.
     """
-    shapes = [_DIGITS.sub("0", " ".join(line.split())) for line in lines]
     counts: Counter[str] = Counter()
     near_counts: Counter[str] = Counter()
-    if any(page_breaks):  # else no line stands near a page break: none is a running title
+    if not any(page_breaks):  # no line stands near a page break: none is a running title, only a stamp can be
+        shapes = [_DIGITS.sub("0", " ".join(line.split())) if _may_be_stamp(line) else "" for line in lines]
+    else:
+        shapes = [_DIGITS.sub("0", " ".join(line.split())) for line in lines]
         near = _near_page_breaks(lines, page_breaks)
         counts = Counter(shapes)
         near_counts = Counter(shape for shape, close in zip(shapes, near, strict=True) if close)
