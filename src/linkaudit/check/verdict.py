@@ -243,8 +243,8 @@ _SELECTORS = threading.local()
 
 
 def _select(tree: LexborHTMLParser, query: str) -> list[LexborNode]:
-    """``tree.css(query)``, with one selector engine per thread for every page: a tree makes its own on its first
-    query, which costs more than the query (setting the engine up, and memory that is fresh on every page)."""
+    """``tree.css(query)``, with one selector engine per thread for every page: a tree makes its own engine on its
+    first query, which costs more than the query itself."""
     root = tree.root
     if root is None:
         return []
