@@ -17,18 +17,17 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from aiohttp.abc import AbstractResolver
 
 from . import __version__, spill
 from .check.engine import Checker, is_offline
 from .config import Config
-from .inputs import InputError, collect_contained
+from .documents import load_documents as load_documents  # where the command line and tests read inputs
 from .links import choose_candidates, collect_links, select_shard
 from .models import (
     CheckResult,
-    Document,
     Finding,
     History,
     Link,
@@ -39,9 +38,8 @@ from .models import (
     Snapshot,
 )
 from .observer import NullObserver, Observer
-from .references import parse_document
 from .references.crosscheck import url_and_doi_findings
-from .spill import joined, kept
+from .spill import joined
 from .status import ExitCode, FailOn
 from .store import Store
 
@@ -75,36 +73,6 @@ def run_returning(coroutine: Coroutine[Any, Any, T]) -> T:
 class Outcome:
     report: Report
     exit_code: ExitCode
-
-
-def load_documents(
-    paths: Sequence[str], *, stdin: BinaryIO | None = None, problems: list[str] | None = None
-) -> list[ParsedDocument]:
-    """Read and parse the inputs (no network), as the CLI does: an input that cannot be read or parsed is one
-    line appended to ``problems`` (pass a list to hear of them) and the others are still read. Raises
-    inputs.InputError, naming every problem, only when nothing at all could be read."""
-    collected = collect_contained(paths, stdin=stdin)
-    failed = list(collected.problems)
-    parsed: list[ParsedDocument] = []
-    for document in collected.documents:
-        one = _parsed_contained(document, failed)
-        if one is not None:
-            parsed.append(one)
-    if problems is not None:
-        problems.extend(failed)
-    if not parsed and failed:
-        if len(failed) == 1:
-            raise InputError(failed[0])
-        raise InputError(f"none of the {len(failed)} inputs could be read: " + "; ".join(failed))
-    return parsed
-
-
-def _parsed_contained(document: Document, failed: list[str]) -> ParsedDocument | None:
-    try:
-        return kept(parse_document(document))
-    except RecursionError:  # a parser limit on hostile input, contained per document
-        failed.append(f"{document.name}: too deeply nested to read")
-        return None
 
 
 def _run_key(parsed: Sequence[ParsedDocument], store: str | None) -> tuple[str, ...]:

@@ -688,26 +688,19 @@ def _load(paths: Sequence[str]) -> list[ParsedDocument]:
 def _load_contained(paths: Sequence[str]) -> tuple[list[ParsedDocument], list[str]]:
     """The inputs that can be read, parsed; one line for each that cannot (the others go on). Exit 2 only
     when nothing at all could be read. Readers' remarks (a watermark link set aside) are notes."""
-    from .inputs import collect_contained
-    from .references import parse_document
-    from .spill import kept
+    from .documents import load_documents
+    from .inputs import InputError
 
-    collected = collect_contained(paths)
-    problems = list(collected.problems)
-    parsed: list[ParsedDocument] = []
-    for document in collected.documents:
-        for remark in document.remarks:
-            click.echo(f"linkaudit: note: {document.name}: {remark}", err=True)
-        try:
-            parsed.append(kept(parse_document(document)))
-        except RecursionError:  # pragma: no cover - a parser limit on hostile input, contained per document
-            problems.append(f"{document.name}: too deeply nested to read")
+    problems: list[str] = []
+    try:
+        parsed = load_documents(paths, problems=problems)
+    except InputError as error:
+        raise UsageProblem(str(error)) from None
     if not parsed:
-        if not problems:
-            raise UsageProblem("no input could be read")
-        if len(problems) == 1:
-            raise UsageProblem(problems[0])
-        raise UsageProblem(f"none of the {len(problems)} inputs could be read: " + "; ".join(problems))
+        raise UsageProblem("no input could be read")
+    for item in parsed:
+        for remark in item.document.remarks:
+            click.echo(f"linkaudit: note: {item.document.name}: {remark}", err=True)
     for problem in problems:
         click.echo(f"linkaudit: error: {problem} (skipped; the other inputs are read)", err=True)
     return parsed, problems
