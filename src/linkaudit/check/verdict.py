@@ -52,6 +52,12 @@ def _fold(text: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1024)  # a page's h1 is folded whole for the parking rule and again as a piece of its title
+def _fold_heading(heading: str) -> str:
+    """``_fold`` of a heading or a piece of one (at most ``HEADING_CHARS`` long)."""
+    return _fold(heading)
+
+
 @lru_cache(maxsize=32_768)
 def _latin_word(word: str) -> str:
     return anyascii(word)
@@ -519,7 +525,7 @@ _ERROR_SEGMENTS = frozenset(
 @lru_cache(maxsize=1024)  # a site's name ends the titles of all its pages, and a title often repeats its h1
 def _piece_marker(piece: str) -> str | None:
     """The marker a piece of a heading (between separators), folded, consists of, if any."""
-    segment = _fold(piece)
+    segment = _fold_heading(piece)
     return _dominant_marker(segment) if segment else None
 
 
@@ -658,6 +664,7 @@ _PARKED_PHRASES: tuple[re.Pattern[str], ...] = tuple(
 _ANY_PARKED_PHRASE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _PARKED_PHRASES))
 
 
+@lru_cache(maxsize=1024)  # a page's address and its final address are mostly the same
 def _host(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower().rstrip(".")
@@ -693,7 +700,7 @@ def is_parked(page: PageLike) -> str | None:
         evidence = _parking_machinery(view.machinery)
         if evidence:
             return evidence
-    headings = [_fold(text) for text in (view.title, *view.headings)]
+    headings = [_fold_heading(text) for text in (view.title, *view.headings)]
     short = view.main_words <= SHORT_PAGE_WORDS
     folded_main = _fold(view.main_text) if short else ""
     texts = [text for text in (*headings, folded_main) if _ANY_PARKED_PHRASE.search(text)]
