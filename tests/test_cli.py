@@ -781,3 +781,33 @@ def test_the_program_sets_its_collector_once_and_still_writes_everything() -> No
     )  # fmt: skip
     assert program.stdout == _run("extract", "--format", "json", str(SAMPLE))[1]
     assert len(json.loads(program.stdout)["references"]) == 40
+
+
+def test_extract_json_of_a_long_list_is_the_text_the_references_give(tmp_path: Path) -> None:
+    """A list of more than 5,000 notes is read by worker processes, which also write its references' JSON; the
+    command's output is the text that converting the references themselves gives."""
+    from linkaudit.documents import load_documents
+    from linkaudit.report.json import LazyList, finding_to_dict, json_chunks, reference_to_dict
+    from linkaudit.spill import joined
+
+    document = tmp_path / "notes.txt"
+    document.write_text(
+        "".join(
+            f"{n}. «Таможенный союз, часть {n}», Новости Атырау, 3 ноября 2012 года, http://h{n % 40}.kz/doc/{n}.html "
+            f"(“Customs Union, part {n}”, Weekly Atyrau, 3 November, 2012, http://h{n % 40}.kz/doc/{n}.html).\n\n"
+            for n in range(1, 5_201)
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = _run("extract", str(document), "--format", "json")
+    assert code == 0
+    parsed = load_documents([str(document)])
+    expected = {
+        "schema": "linkaudit/1",
+        "tool_version": __import__("linkaudit").__version__,
+        "documents": [p.document.name for p in parsed],
+        "references": LazyList(joined([p.references for p in parsed]), reference_to_dict),
+        "findings": LazyList([f for p in parsed for f in p.findings], finding_to_dict),
+    }
+    assert out == "".join(json_chunks(expected))
+    assert len(json.loads(out)["references"]) == 5_200

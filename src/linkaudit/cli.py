@@ -988,7 +988,13 @@ def extract(paths: tuple[str, ...], output_format: str, config_file: str | None)
         paths = build_config((), config_file=config_file)[0].inputs
     if not paths:
         raise UsageProblem("no input: give a PATH (file, directory or -) or set inputs in [tool.linkaudit]")
-    parsed = _load(paths)
+    if output_format == "json":
+        from .report.json import references_encoded
+
+        with references_encoded():  # a long list's JSON made by the workers that read it
+            parsed = _load(paths)
+    else:
+        parsed = _load(paths)
     for item in parsed:
         if not item.references:
             click.echo(f"linkaudit: no references found in {item.document.name}", err=True)
@@ -1004,8 +1010,8 @@ def extract(paths: tuple[str, ...], output_format: str, config_file: str | None)
             "references": LazyList(joined([p.references for p in parsed]), reference_to_dict),
             "findings": LazyList([f for p in parsed for f in p.findings], finding_to_dict),
         }
-        for piece in json_chunks(data):
-            click.echo(piece, nl=False)
+        for piece in json_chunks(data):  # color=True: JSON escapes control characters, no ANSI scan per piece
+            click.echo(piece, nl=False, color=True)
         return
     for document in parsed:
         source = document.document
