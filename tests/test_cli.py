@@ -57,14 +57,16 @@ def test_extract_json_carries_both_halves_and_findings() -> None:
 
 def test_extract_of_a_notes_list_loads_no_network_archive_or_html_library() -> None:
     """Start-up stays light: extracting a plain-text notes list imports neither the checker's HTTP client, the
-    archive clients, the HTML report's templates nor the HTML document reader."""
+    archive clients, the HTML report's templates, the HTML document reader nor, for a UTF-8 text, the charset
+    detector."""
     script = (
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from linkaudit.cli import main\n"
         f"result = CliRunner().invoke(main, ['extract', '--format', 'json', {str(SAMPLE)!r}])\n"
         "assert result.exit_code == 0, result.output\n"
-        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & {'aiohttp', 'requests', 'jinja2', 'bs4'})))\n"
+        "loaded = {m.split('.')[0] for m in sys.modules}\n"
+        "print(' '.join(sorted(loaded & {'aiohttp', 'requests', 'jinja2', 'bs4', 'charset_normalizer'})))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip() == ""

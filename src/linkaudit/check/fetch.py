@@ -37,7 +37,6 @@ from dataclasses import dataclass, replace
 
 import aiohttp
 from aiohttp.helpers import get_env_proxy_for_url
-from charset_normalizer import from_bytes
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
@@ -661,6 +660,8 @@ def detect_charset(body: bytes) -> str | None:
     """
     if not body:
         return None
+    from charset_normalizer import from_bytes  # loaded only for a page that declares no charset it decodes in
+
     matches = from_bytes(body)
     best = matches.best()
     if best is None:

@@ -3,8 +3,6 @@ koi8-r as often as in UTF-8); a file that is not text is refused with a one-line
 
 from __future__ import annotations
 
-from charset_normalizer import from_bytes
-
 from .errors import InputError
 
 # Cyrillic single-byte encodings are told apart by which letters come out most frequent.
@@ -39,6 +37,8 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     cyrillic = _best_cyrillic(data)
     if cyrillic is not None:
         return cyrillic
+    from charset_normalizer import from_bytes  # loaded only for the rare text no quick rule reads
+
     best = from_bytes(data[:2_000_000]).best()
     if best is None or best.encoding is None:
         raise InputError(f"{name}: cannot tell the text encoding (not UTF-8, cp1251 or koi8-r)")
