@@ -345,32 +345,27 @@ async def fetch_only(urls: Sequence[str], per_host: int, concurrency: int) -> in
     return answered
 
 
-def run_floor(urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture) -> Measure:
-    """The fixture's floor: a client that only fetches (``fetch_only``), in this process."""
+def run_in_process(
+    tool: str, urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture, note: str = ""
+) -> Measure:
+    """``tool`` (linkaudit's ``Checker``, or the floor's ``fetch_only``) run in this process on ``urls``; CPU and
+    peak RSS are this process's own."""
     fixture.reset()
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    passed = asyncio.run(fetch_only(urls, args.per_host, args.concurrency))
+    if tool == "floor":
+        passed = asyncio.run(fetch_only(urls, args.per_host, args.concurrency))
+    else:
+        statuses = asyncio.run(check_with_linkaudit(urls, args.per_host, args.concurrency))
+        passed = sum(1 for status in statuses if status is Status.OK)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     requests, peak, mean = fixture.stats()
-    note = "fetch only, no verdict: what the fixture allows"
-    return Measure("floor", order, wall, cpu, after.ru_maxrss / 1024, passed, len(urls), requests, peak, mean, note)
+    return Measure(tool, order, wall, cpu, after.ru_maxrss / 1024, passed, len(urls), requests, peak, mean, note)
 
 
-def run_linkaudit(urls: Sequence[str], order: str, args: argparse.Namespace, fixture: Fixture) -> Measure:
-    fixture.reset()
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    started = time.perf_counter()
-    statuses = asyncio.run(check_with_linkaudit(urls, args.per_host, args.concurrency))
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    requests, peak, mean = fixture.stats()
-    passed = sum(1 for status in statuses if status is Status.OK)
-    rss = after.ru_maxrss / 1024
-    return Measure("linkaudit", order, wall, cpu, rss, passed, len(urls), requests, peak, mean)
+FLOOR_NOTE = "fetch only, no verdict: what the fixture allows"
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -659,10 +654,9 @@ def compare(args: argparse.Namespace, work: Path, rows: set[str]) -> None:
             for order in (name.strip() for name in args.orders.split(",")):
                 urls = orders[order]
                 for tool in tools:
-                    if tool == "floor":
-                        measures.append(run_floor(urls, order, args, fixture))
-                    elif tool == "linkaudit":
-                        measures.append(run_linkaudit(urls, order, args, fixture))
+                    if tool in ("floor", "linkaudit"):
+                        note = FLOOR_NOTE if tool == "floor" else ""
+                        measures.append(run_in_process(tool, urls, order, args, fixture, note))
                     elif tool == "linkaudit-cli":
                         measures.append(run_linkaudit_cli(urls, order, args, fixture, work))
                     elif tool == "lychee" and shutil.which("lychee"):
@@ -699,7 +693,7 @@ def scale(args: argparse.Namespace, work: Path) -> None:
         bound = describe(args.scale_urls, args.scale_hosts, args.scale_latency, args)
         measures = []
         if "floor" in args.tools.split(","):
-            measures.append(run_floor(urls, "grouped", args, fixture))
+            measures.append(run_in_process("floor", urls, "grouped", args, fixture, FLOOR_NOTE))
         measures.append(
             run_linkaudit_cli(
                 urls, "grouped", args, fixture, work, store=work / "scale.db", tool="linkaudit-scale",
