@@ -15,6 +15,8 @@ SHARED = ROOT.parent / "shared"
 ASSETS = Path(__file__).resolve().parent / "assets"
 EXAMPLES = ROOT / "examples"
 
+pytest_plugins = ["store_clock"]  # the store tests' clock and SQLite store fixtures
+
 
 def asset(name: str) -> Path:
     return ASSETS / name

@@ -6,9 +6,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from contextlib import closing
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,22 +15,9 @@ import pytest
 from linkaudit.models import CheckResult, Snapshot
 from linkaudit.status import Status
 from linkaudit.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError, format_time
+from store_clock import START, Clock
 
-START = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
 URL = "http://izvestia.ru/news/502761"
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.moment = start
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
 
 
 def result(status: Status, clock: Clock, url: str = URL, **extra: object) -> CheckResult:
@@ -42,17 +28,6 @@ def result(status: Status, clock: Clock, url: str = URL, **extra: object) -> Che
         checked_at=format_time(clock()),
         **extra,  # type: ignore[arg-type]
     )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    with Store(tmp_path / "history.db", clock=clock) as opened:
-        yield opened
 
 
 def run_once(store: Store, *results: CheckResult, offline: bool = False) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -14,28 +13,9 @@ from linkaudit import store as store_module
 from linkaudit.models import CheckResult
 from linkaudit.status import Status
 from linkaudit.store import RECENT_CHECKS, Store, format_time
+from store_clock import START, Clock
 
-START = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
 KINDS = (Status.OK, Status.DEAD, Status.TIMEOUT, Status.BLOCKED, Status.SERVER_ERROR, Status.SKIPPED)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.moment = START
-
-    def __call__(self) -> datetime:
-        return self.moment
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> Iterator[Store]:
-    with Store(tmp_path / "history.db", clock=clock) as opened:
-        yield opened
 
 
 def url(number: int) -> str:
