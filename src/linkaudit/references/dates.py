@@ -260,6 +260,8 @@ def find_dates(text: str) -> list[FoundDate]:
                 if month is not None:
                     iso = _iso(int(match.group("year")), month, int(match.group("day")))
                     add(match.start(), match.end(), iso, _FULL)
+    if len(found) == len(years) and all(taken[year] for year in years):
+        return found  # every date holds a year: none is left to find (and one pattern's matches come in order)
     kazakh = "ж" in text or "Ж" in text  # ``_YEAR_DAY_MONTH``'s year words hold one
     for year in years:  # ``_YEAR_DAY_MONTH`` and ``_ISO`` start at their year (``_ISO``: a hyphen after it)
         if taken[year]:

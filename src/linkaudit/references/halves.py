@@ -336,6 +336,7 @@ _CITY = re.compile(rf"(?:^|[.,]\s*+|\s–\s)(?:{_CITIES})\s*+(?:\.\s*+)?:\s*", r
 # per space.
 _TITLE_STOPS = re.compile(r"(?<!\s)\s*//|(?<!/)\s/\s?(?!/)|(?<=\S)/\s|\s\[|\s[–—]\s|\.\s++-\s")
 _OPEN_ALWAYS, _CLOSE_ALWAYS, _EITHER = "«„", "»", '“”"'
+_GUILLEMET = re.compile("[«»]")
 _QUOTE_MARK = re.compile(f"[{_OPEN_ALWAYS}{_CLOSE_ALWAYS}{_EITHER}]")
 _GOST_MARKS = re.compile(r"\s/\s|//|(?<=\S)/\s")
 _TITLE_END = re.compile(r",|\.\s")
@@ -499,23 +500,30 @@ def _outlet(rest: str) -> str | None:
 
 def _split_outside_guillemets(text: str) -> list[str]:
     """``text`` split at the commas that stand outside «…» (a comma is inside when the next guillemet after
-    it closes). One pass from the end, where a lookahead per comma would rescan the text after each one."""
+    it closes). The text is read a stretch at a time, each stretch ending at a guillemet: the commas of a
+    stretch ending at ``»`` are inside, the others split (as are those after the last guillemet)."""
     if "«" not in text and "»" not in text:
         return text.split(",")
-    inside = [False] * len(text)
-    closing_next = False
-    for position in range(len(text) - 1, -1, -1):
-        character = text[position]
-        if character in "«»":
-            closing_next = character == "»"
-        inside[position] = closing_next
     segments: list[str] = []
-    start = 0
-    for position, character in enumerate(text):
-        if character == "," and not inside[position]:
-            segments.append(text[start:position])
-            start = position + 1
-    segments.append(text[start:])
+    pending: list[str] = []  # the current segment's text so far, in pieces (joined once: linear)
+    position = 0
+    for match in _GUILLEMET.finditer(text):
+        stretch = text[position : match.end()]
+        position = match.end()
+        if match.group() == "»":
+            pending.append(stretch)
+            continue
+        parts = stretch.split(",")
+        if len(parts) > 1:
+            pending.append(parts[0])
+            segments.append("".join(pending))
+            segments.extend(parts[1:-1])
+            pending = []
+        pending.append(parts[-1])
+    parts = text[position:].split(",")
+    pending.append(parts[0])
+    segments.append("".join(pending))
+    segments.extend(parts[1:])
     return segments
 
 

@@ -344,8 +344,7 @@ def _links(view: str) -> list[tuple[int, int, str]]:
     but only where a link can be: its two patterns are run over each run of non-blank text holding ``.``, ``:`` or
     ``/``, from the blank before the run (which the patterns take as the boundary a link needs before it) to the
     blank after it (what their lookaheads see after a link's end), not over every position of the text. The
-    scheme validators still read the whole text, as linkify-it's do."""
-    detector = _detector()
+    scheme validators read the whole text, as linkify-it's do (a web link's, the run's tail: ``_tail_size``)."""
     schemes, fuzzy, scheme_at = _link_patterns()
     schemed: list[tuple[int, int, str]] = []
     guessed: list[tuple[int, int, str]] = []
@@ -356,7 +355,7 @@ def _links(view: str) -> list[tuple[int, int, str]]:
         if scheme is not None:
             # A run that starts with a scheme whose link takes in the run up to closing punctuation: no other
             # hit in it can start after the link, and the merge drops every hit starting inside it.
-            size = detector.test_schema_at(view, scheme.group(), scheme.end())
+            size = _tail_size(view, scheme.group(), scheme.end(), end)
             link_end = scheme.end() + size
             if size and _AFTER_LINK.fullmatch(view, link_end, end):
                 schemed.append((start, link_end, scheme.group().lower()))
@@ -364,7 +363,7 @@ def _links(view: str) -> list[tuple[int, int, str]]:
         window = (start - 1 if start else 0, end + 1 if end < length else end)
         if scheme_at.search(view, start, end) is not None:  # a scheme's own letters (and colon) or "//"
             for found in schemes.finditer(view, *window):
-                size = detector.test_schema_at(view, found.group(2), found.end())
+                size = _tail_size(view, found.group(2), found.end(), end)
                 if size:
                     schemed.append((found.start() + len(found.group(1)), found.end() + size, found.group(2).lower()))
         if _DOT_WORD.search(view, start, end) is not None:  # a fuzzy link's dot before its top-level domain
@@ -372,6 +371,39 @@ def _links(view: str) -> list[tuple[int, int, str]]:
                 (found.start() + len(found.group(1)), found.end(), "") for found in fuzzy.finditer(view, *window)
             )
     return _merged(schemed, guessed)
+
+
+# A web link's tail no longer than this is validated once per distinct tail (the same URL cited in both halves of
+# a note, or in note after note); a longer one every time, so the memo holds no long text.
+_MEMO_TAIL = 1_000
+
+
+def _tail_size(view: str, name: str, position: int, run_end: int) -> int:
+    """``test_schema_at(view, name, position)`` for a scheme found in the run of non-blank text ending at
+    ``run_end`` (``_LINK_RUN``). linkify-it's validator for web links (``_validate_http``) matches one pattern at
+    ``position``, with no lookbehind, that takes in no blank and whose lookaheads read a blank as they read the end
+    of the text (each ``$`` stands beside the blank classes): its answer is that of the run's tail alone. The
+    other validators are asked as they are (``//`` reads the text before the scheme)."""
+    if run_end - position <= _MEMO_TAIL and name.lower() in _web_schemes():
+        return _web_tail_size(view[position:run_end])
+    return int(_detector().test_schema_at(view, name, position))
+
+
+@lru_cache(maxsize=1)
+def _web_schemes() -> frozenset[str]:
+    """The schemes linkify-it validates with ``_validate_http`` (``http:``, ``https:``, ``ftp:``)."""
+    detector = _detector()
+    web = LinkifyIt._validate_http
+    return frozenset(
+        name
+        for name, rule in detector._compiled.items()
+        if rule and getattr(rule.get("validate"), "__func__", None) is web
+    )
+
+
+@lru_cache(maxsize=1024)
+def _web_tail_size(tail: str) -> int:
+    return int(_detector().test_schema_at(tail, "http:", 0))
 
 
 def _merged(schemed: list[tuple[int, int, str]], guessed: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

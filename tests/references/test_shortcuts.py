@@ -1,0 +1,125 @@
+"""Shortcuts in the per-note path checked against the plain computation they stand for: the memo of web-link
+validation (urls._tail_size), the split of an outlet's text at commas outside «…» (halves), and find_dates
+stopping once every year is in a date."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from linkaudit.references.dates import find_dates
+from linkaudit.references.halves import _split_outside_guillemets
+from linkaudit.references.urls import _LINK_RUN, _detector, _link_patterns, _tail_size, _web_schemes
+
+CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "linkify-it"
+
+
+def _plain_split(text: str) -> list[str]:
+    """The split as first written: a comma is inside when the next guillemet after it is ``»``."""
+    inside = [False] * len(text)
+    closing_next = False
+    for position in range(len(text) - 1, -1, -1):
+        if text[position] in "«»":
+            closing_next = text[position] == "»"
+        inside[position] = closing_next
+    segments: list[str] = []
+    start = 0
+    for position, character in enumerate(text):
+        if character == "," and not inside[position]:
+            segments.append(text[start:position])
+            start = position + 1
+    segments.append(text[start:])
+    return segments
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("», Новости Атырау, 3 ноября 2012 года,", ["»", " Новости Атырау", " 3 ноября 2012 года", ""]),
+        ("«a, b», c", ["«a, b»", " c"]),
+        ("a, «b, «c, d» e», f", ["a", " «b", " «c, d» e»", " f"]),
+        ("x » y, z", ["x » y", " z"]),
+        ("«", ["«"]),
+        ("", [""]),
+    ],
+)
+def test_split_outside_guillemets(text: str, expected: list[str]) -> None:
+    assert _split_outside_guillemets(text) == expected == _plain_split(text)
+
+
+def test_split_outside_guillemets_is_the_plain_split_on_random_text() -> None:
+    generator = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(generator.choice("«»,, a»«") for _ in range(generator.randint(0, 16)))
+        assert _split_outside_guillemets(text) == _plain_split(text), text
+
+
+def _lines() -> list[str]:
+    lines = ["see http://example.com/a.b, then (https://x.org/?q=1!) and ftp://h.net/f.", "http://a.b.c. x"]
+    for name in ("links.txt", "not_links.txt"):
+        path = CORPUS / name
+        if path.is_file():
+            lines.extend(line for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return lines
+
+
+def _with_blanks(line: str, generator: random.Random) -> str:
+    """``line`` with a few characters after its URLs' ends turned into the blanks linkify-it knows."""
+    characters = list(line)
+    for _ in range(3):
+        if characters:
+            characters[generator.randrange(len(characters))] = generator.choice(" \t\n\u00a0\u2003\x85\u3000")
+    return "".join(characters)
+
+
+def test_tail_size_is_what_linkify_it_validates() -> None:
+    """Every scheme in every run of linkify-it's fixtures (and of the same lines with blanks put in): the memoized
+    answer is the validator's over the whole text."""
+    detector = _detector()
+    _schemes, _fuzzy, scheme_at = _link_patterns()
+    generator = random.Random(3)
+    checked = web = 0
+    for line in _lines():
+        for text in (line, _with_blanks(line, generator), line + "\n", line + "."):
+            for run in _LINK_RUN.finditer(text):
+                for found in scheme_at.finditer(text, run.start(), run.end()):
+                    name = found.group()
+                    expected = detector.test_schema_at(text, name, found.end())
+                    assert _tail_size(text, name, found.end(), run.end()) == expected, (text, name)
+                    assert _tail_size(text, name, found.end(), run.end()) == expected, (text, name)  # memoized
+                    checked += 1
+                    web += name.lower() in _web_schemes()
+    assert web > 100 and checked > web
+
+
+def test_web_schemes_are_those_linkify_it_validates_as_links() -> None:
+    assert _web_schemes() == {"http:", "https:", "ftp:"}
+
+
+def test_a_long_tail_is_validated_without_the_memo() -> None:
+    text = "http://example.com/" + "a" * 5_000 + " next"
+    run = next(_LINK_RUN.finditer(text))
+    assert _tail_size(text, "http:", 5, run.end()) == run.end() - 5
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 ноября 2012 года", ["2012-11-03"]),
+        ("3 ноября 2012 года, переиздано 2013", ["2012-11-03", "2013"]),
+        ("3 November, 2012, 05.03.2014", ["2012-11-03", "2014-03-05"]),
+        ("3 ноября 2012 года и 4 ноября 2013 года", ["2012-11-03", "2013-11-04"]),
+    ],
+)
+def test_find_dates_goes_on_while_a_year_is_left(text: str, expected: list[str]) -> None:
+    assert [found.iso for found in find_dates(text)] == expected
+
+
+def test_tail_size_reads_no_blank_class_differently_from_the_end() -> None:
+    """The premise of the memo: every character Python's ``\\s`` matches is one linkify-it's patterns take as a
+    blank (its ``src_ZCc``)."""
+    blank = re.compile(_detector().re["src_ZCc"])
+    assert all(blank.match(chr(code)) for code in range(0x3001) if chr(code).isspace() or re.match(r"\s", chr(code)))
