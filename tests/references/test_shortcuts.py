@@ -1,18 +1,30 @@
 """Shortcuts in the per-note path checked against the plain computation they stand for: the memo of web-link
-validation (urls._tail_size), the split of an outlet's text at commas outside «…» (halves), and find_dates
-stopping once every year is in a date."""
+validation (urls._tail_size), the split of an outlet's text at commas outside «…» (halves), the city probes of
+halves._gost_from, the URL hint of dates._blank_urls, is_homepage reading a URL in normal form as it is, and
+find_dates stopping once every year is in a date."""
 
 from __future__ import annotations
 
 import random
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from linkaudit.references.dates import find_dates
-from linkaudit.references.halves import _split_outside_guillemets
-from linkaudit.references.urls import _LINK_RUN, _detector, _link_patterns, _tail_size, _web_schemes
+from linkaudit.references.dates import _URL_HINT, find_dates
+from linkaudit.references.halves import _CITY, _GOST_MARKS, _gost_from, _split_outside_guillemets
+from linkaudit.references.urls import (
+    _LINK_RUN,
+    LANDING_PAGES,
+    LANGUAGE_SEGMENTS,
+    _detector,
+    _link_patterns,
+    _tail_size,
+    _web_schemes,
+    is_homepage,
+    normalize_url,
+)
 
 CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "linkify-it"
 
@@ -123,3 +135,64 @@ def test_tail_size_reads_no_blank_class_differently_from_the_end() -> None:
     blank (its ``src_ZCc``)."""
     blank = re.compile(_detector().re["src_ZCc"])
     assert all(blank.match(chr(code)) for code in range(0x3001) if chr(code).isspace() or re.match(r"\s", chr(code)))
+
+
+def test_gost_from_is_the_plain_search_near_the_start() -> None:
+    """_gost_from probes only the positions where a city's match can start: its answer is the plain search's."""
+    pieces = ["М.:", "М", ".", ",", " ", "\u00a0", " – ", "Москва", ": ", "СПб", "«", "x", "1", "\n", "/", " / ", "Л."]
+    generator = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 8)))
+        for limit in range(0, 9):
+            found = _GOST_MARKS.search(text) or _CITY.search(text)
+            assert _gost_from(text, limit) == (found is not None and found.start() <= limit), (text, limit)
+
+
+def test_url_hint_matches_as_the_case_insensitive_pattern() -> None:
+    plain = re.compile(r"https?://|www\.|\.(?:html?|php|aspx?)", re.IGNORECASE)
+    pieces = ["h", "H", "ttp", "TTPS", "ſ", "://", "w", "W", "ww.", "WW.", ".", "htm", "HTML", "pHp", "aSpx", "x", " "]
+    generator = random.Random(5)
+    for _ in range(20_000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 8)))
+        one, other = _URL_HINT.search(text), plain.search(text)
+        assert (one and one.span()) == (other and other.span()), text
+    first_letters = {chr(code) for code in range(0x110000) if re.match("[hw]", chr(code), re.IGNORECASE)}
+    assert first_letters == set("hHwW")
+
+
+def _plain_is_homepage(url: str) -> bool:
+    """is_homepage as first written: the URL normalized, then its path read."""
+    try:
+        normalized = normalize_url(url)
+    except ValueError:
+        return False
+    parts = urlsplit(normalized)
+    if parts.query or parts.fragment:
+        return False
+    segments = [segment for segment in parts.path.lower().split("/") if segment]
+    if not segments:
+        return True
+    if len(segments) > 2:
+        return False
+    *languages, last = segments
+    return all(segment in LANGUAGE_SEGMENTS for segment in languages) and (
+        last in LANGUAGE_SEGMENTS or last in LANDING_PAGES
+    )
+
+
+@pytest.mark.parametrize("scheme", ["http", "https", "HTTP", "ftp"])
+@pytest.mark.parametrize(
+    "host", ["example.kz", "127.0.0.3:8080", "a.kz:80", "a.kz:443", "a.kz:99999", "doi.org", "Пример.рф"]
+)
+@pytest.mark.parametrize(
+    "path",
+    ["", "/", "/ru", "/ru/", "/en/main", "/index.php", "/doc/1.html", "/a/b/c", "/ru/?q=1", "/#!x", "/#x", "/Ru/Main"],
+)
+def test_is_homepage_is_the_plain_reading(scheme: str, host: str, path: str) -> None:
+    url = f"{scheme}://{host}{path}"
+    assert is_homepage(url) == _plain_is_homepage(url)
+
+
+def test_is_homepage_of_simple_urls() -> None:
+    assert is_homepage("http://127.0.0.3:8080") and is_homepage("https://a.kz/ru/") and is_homepage("http://a.kz/en/main")
+    assert not is_homepage("http://127.0.0.3:8080/doc/1.html") and not is_homepage("http://a.kz/a/b/c")

@@ -445,8 +445,12 @@ def _gost_from(text: str, limit: int) -> bool:
     marks = _GOST_MARKS.search(text) if "/" in text else None  # each of its signs holds a slash
     if marks is not None:
         return marks.start() <= limit
-    if limit < _CITY_PROBES:
-        return any(_CITY.match(text, position) for position in range(limit + 1))
+    if limit < _CITY_PROBES:  # a match starts at the text's start, at a ``.`` or ``,``, or at a blank (`` – ``)
+        return any(
+            _CITY.match(text, position)
+            for position in range(min(limit + 1, len(text)))
+            if position == 0 or text[position] in ".," or text[position].isspace()
+        )
     city = _CITY.search(text)
     return city is not None and city.start() <= limit
 

@@ -1088,13 +1088,22 @@ _SIMPLE_URL = re.compile(
 def _simple(url: str) -> tuple[str, str] | None:
     """(normalized URL, host) of a URL ``_SIMPLE_URL`` matches and normalize_url keeps (not a DOI resolver's,
     port in range), else None: the answer normalize_url and url_host would give, without parsing the URL."""
+    match = _simple_match(url)
+    if match is None:
+        return None
+    return (url if match.group("path") else url + "/"), match.group("host")
+
+
+def _simple_match(url: str) -> re.Match[str] | None:
+    """``_SIMPLE_URL``'s match of a URL that normalize_url gives back as it is (with ``/`` for an empty path):
+    see ``_simple``."""
     match = _SIMPLE_URL.match(url)
     if match is None:
         return None
     scheme, host, port = match.group("scheme", "host", "port")
     if host in _DOI_HOSTS or (port is not None and (int(port) > 65535 or int(port) == DEFAULT_PORTS[scheme])):
         return None
-    return (url if match.group("path") else url + "/"), host
+    return match
 
 
 def _split(url: str) -> SplitResult:
@@ -1204,12 +1213,15 @@ def url_scheme_problem(url: str) -> str | None:
 def is_homepage(url: str) -> bool:
     """Whether ``url`` is a site's root or generic landing page (``/``, ``/index.php``, ``/ru/``,
     ``/en/main``) without a query: where a deep link that lost its content is sent."""
-    try:
-        normalized = normalize_url(url)
-        simple = _SIMPLE_URL.match(normalized)  # without query and fragment: only its path counts
-        parts = urlsplit(normalized) if simple is None else None
-    except ValueError:
-        return False
+    simple = _simple_match(url)  # normalized as it is written (its path "/" when empty): only its path counts
+    parts = None
+    if simple is None:
+        try:
+            normalized = normalize_url(url)
+            simple = _SIMPLE_URL.match(normalized)  # without query and fragment: only its path counts
+            parts = urlsplit(normalized) if simple is None else None
+        except ValueError:
+            return False
     if parts is None:
         path = (simple.group("path") if simple is not None else "") or ""
     elif parts.query or parts.fragment:  # only a ``#!…`` fragment survives normalization: distinct content
