@@ -1,7 +1,8 @@
 """Shortcuts in the per-note path checked against the plain computation they stand for: the memo of web-link
 validation (urls._tail_size), the split of an outlet's text at commas outside «…» (halves), the city probes of
-halves._gost_from, the URL hint of dates._blank_urls, is_homepage reading a URL in normal form as it is, and
-find_dates stopping once every year is in a date."""
+halves._gost_from, the URL hint of dates._blank_urls, the link runs of urls._link_runs, is_homepage reading a
+URL in normal form as it is, the frame-stamp test of notes._furniture, and find_dates stopping once every year
+is in a date."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from linkaudit.references import notes
 from linkaudit.references.dates import _URL_HINT, find_dates
 from linkaudit.references.halves import _CITY, _GOST_MARKS, _gost_from, _split_outside_guillemets
 from linkaudit.references.urls import (
@@ -20,6 +22,7 @@ from linkaudit.references.urls import (
     LANGUAGE_SEGMENTS,
     _detector,
     _link_patterns,
+    _link_runs,
     _tail_size,
     _web_schemes,
     is_homepage,
@@ -196,3 +199,42 @@ def test_is_homepage_is_the_plain_reading(scheme: str, host: str, path: str) -> 
 def test_is_homepage_of_simple_urls() -> None:
     assert is_homepage("http://127.0.0.3:8080") and is_homepage("https://a.kz/ru/") and is_homepage("http://a.kz/en/main")
     assert not is_homepage("http://127.0.0.3:8080/doc/1.html") and not is_homepage("http://a.kz/a/b/c")
+
+
+def _texts() -> list[str]:
+    texts = _lines()
+    shared = CORPUS.parent
+    for folder in ("bilingual", "real"):
+        for path in sorted((shared / folder).glob("*")) if (shared / folder).is_dir() else []:
+            if path.suffix in (".txt", ".md", ".bib"):
+                texts.append(path.read_text(encoding="utf-8", errors="replace"))
+    return texts
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "a.b", " a.b", "a  b.c", "x\n\u00a0y:z", "abc def", "http://a.kz/x y", ".", " /", "a\u2003b/c d", "\tw."],
+)
+def test_link_runs_are_the_lookbehind_pattern_s(text: str) -> None:
+    assert list(_link_runs(text)) == [match.span() for match in _LINK_RUN.finditer(text)]
+
+
+def test_link_runs_on_the_fixtures_and_random_text() -> None:
+    generator = random.Random(13)
+    texts = _texts()
+    for _ in range(5_000):
+        texts.append("".join(generator.choice("ab.:/ \n\u00a0\u3000x") for _ in range(generator.randint(0, 30))))
+    for text in texts:
+        assert list(_link_runs(text)) == [match.span() for match in _LINK_RUN.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["Взам. инв. № 12", "ВЗАМ.ИНВ 3", "Подп. и дата", "ПОДП И ДАТА 2020", "Инв. № подл.", "Изм. Лист 4", "№ докум."],
+)
+def test_frame_stamps_near_page_breaks_are_furniture(stamp: str) -> None:
+    """With page breaks, a line is looked at by the stamp pattern only when ``_may_be_stamp`` lets it: every stamp
+    form still is furniture, an ordinary line is not."""
+    lines = ["Первая строка текста.", stamp, "Вторая строка текста, другая.", "Обычная строка без штампа."]
+    furniture = notes._furniture(lines, [False, True, False, True], [False] * len(lines))
+    assert furniture == [False, True, False, False]

@@ -205,7 +205,7 @@ def _furniture(lines: Sequence[str], page_breaks: Sequence[bool], headings: Sequ
             furniture.append(False)
         elif _URL_ONLY.match(shape):
             furniture.append(False)
-        elif len(shape) <= _STAMP_LENGTH and _FRAME_STAMP.search(shape):
+        elif len(shape) <= _STAMP_LENGTH and _may_be_stamp(shape) and _FRAME_STAMP.search(shape):
             furniture.append(True)
         else:
             repeated = counts[shape] >= 2 and near_counts[shape] >= 1

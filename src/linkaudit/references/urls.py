@@ -12,6 +12,7 @@ import functools
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import SplitResult, quote, unquote, urlsplit, urlunsplit
@@ -317,6 +318,22 @@ def _found_urls(text: str, bare_domains: bool) -> list[FoundUrl]:
 # exclude every Unicode space and control character), a link with a scheme holds ``:`` or ``//`` and one without
 # holds a dot. Anchored at a run's start, so each run is read once.
 _LINK_RUN = re.compile(r"(?<!\S)[^\s.:/]*[.:/]\S*")
+# The same runs found faster (``_link_runs``): the one at the text's start, then each after a blank, the search
+# skipping to a blank instead of trying a lookbehind at every position. Possessive: the letters before the
+# first ``.``, ``:`` or ``/`` hold none of them, so giving them back never helps.
+_FIRST_LINK_RUN = re.compile(r"[^\s.:/]*+[.:/]\S*")
+_LINK_RUN_AFTER_BLANK = re.compile(r"\s[^\s.:/]*+[.:/]\S*")
+
+
+def _link_runs(view: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each match of ``_LINK_RUN`` in ``view``, in order."""
+    position = 0
+    first = _FIRST_LINK_RUN.match(view)
+    if first is not None:
+        yield first.span()
+        position = first.end()
+    for run in _LINK_RUN_AFTER_BLANK.finditer(view, position):
+        yield run.start() + 1, run.end()
 
 
 # What may follow a link to the end of its run without starting another one (no letter, digit, ``/`` or ``_``).
@@ -349,8 +366,7 @@ def _links(view: str) -> list[tuple[int, int, str]]:
     schemed: list[tuple[int, int, str]] = []
     guessed: list[tuple[int, int, str]] = []
     length = len(view)
-    for run in _LINK_RUN.finditer(view):
-        start, end = run.span()
+    for start, end in _link_runs(view):
         scheme = scheme_at.match(view, start, end)
         if scheme is not None:
             # A run that starts with a scheme whose link takes in the run up to closing punctuation: no other
