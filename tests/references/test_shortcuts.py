@@ -92,7 +92,7 @@ def _with_blanks(line: str, generator: random.Random) -> str:
 
 def test_tail_size_is_what_linkify_it_validates() -> None:
     """Every scheme in every run of linkify-it's fixtures (and of the same lines with blanks put in): the memoized
-    answer is the validator's over the whole text."""
+    answer is the validator's over the whole text. Without the shared corpus, two built-in lines are checked."""
     detector = _detector()
     _schemes, _fuzzy, scheme_at = _link_patterns()
     generator = random.Random(3)
@@ -107,7 +107,7 @@ def test_tail_size_is_what_linkify_it_validates() -> None:
                     assert _tail_size(text, name, found.end(), run.end()) == expected, (text, name)  # memoized
                     checked += 1
                     web += name.lower() in _web_schemes()
-    assert web > 100 and checked > web
+    assert web > (100 if (CORPUS / "links.txt").is_file() else 10) and checked > web  # the two built-in lines alone
 
 
 def test_web_schemes_are_those_linkify_it_validates_as_links() -> None:
