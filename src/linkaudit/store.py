@@ -84,6 +84,7 @@ _SUCCESS_MARKS = ", ".join("?" for _ in _SUCCESSES)
 _RESULT_COLUMNS = (
     "url, normalized, checked_at, status, http_status, final_url, detail, title, title_match, attempts, redirects"
 )
+_CHECKS_RESULT_COLUMNS = ", ".join(f"checks.{name}" for name in _RESULT_COLUMNS.split(", "))
 # The checks that count as evidence (see ``_observations``), newest first.
 _EVIDENCE = (
     "JOIN runs ON runs.id = checks.run_id"
@@ -421,7 +422,7 @@ class Store:
             with self._guard() as connection:
                 rows = connection.execute(
                     f"WITH wanted(key) AS (VALUES {values})"
-                    f" SELECT wanted.key, {', '.join('checks.' + name for name in _RESULT_COLUMNS.split(', '))}"
+                    f" SELECT wanted.key, {_CHECKS_RESULT_COLUMNS}"
                     " FROM wanted JOIN checks ON checks.id = (SELECT id FROM checks"
                     " WHERE normalized = wanted.key ORDER BY checked_at DESC, id DESC LIMIT 1)",
                     wanted,

@@ -618,8 +618,7 @@ _MACHINERY_PATTERNS = (
     r"/parking-lander|/adsense/domains/caf\.js",
     r"location(?:\.href)?\s*(?:=|\.replace\(|\.assign\()\s*['\"](?:[^'\"]*/lander['\"?]|https?://ww\d+\.)",
 )
-_PARKING_MACHINERY = re.compile("|".join(_MACHINERY_PATTERNS))  # what a parking service's script or frame shows
-# Its alternatives searched apart (``_parking_machinery``): each then begins with a literal that the search skips
+# The alternatives searched apart (``_parking_machinery``): each then begins with a literal that the search skips
 # to, while the whole pattern tries every alternative at every character. The host names are searched for only in
 # a text holding one of their clues: a few stems, and the hosts that contain none of them.
 _MACHINERY_SEARCHES = tuple(re.compile(pattern) for pattern in _MACHINERY_PATTERNS)
@@ -628,8 +627,9 @@ _HOST_CLUES += tuple(host for host in _PARKING_HOSTS if not any(clue in host for
 
 
 def _parking_machinery(machinery: str) -> str | None:
-    """What ``_PARKING_MACHINERY.search(machinery)`` matches, if anything: the earliest match of the separate
-    searches (of two at the same place, the first, as in the alternation)."""
+    """What the alternation of ``_MACHINERY_PATTERNS`` (what a parking service's script or frame shows) matches
+    in ``machinery``, if anything: the earliest match of the separate searches (of two at the same place, the
+    first, as in the alternation)."""
     searches = _MACHINERY_SEARCHES if any(clue in machinery for clue in _HOST_CLUES) else _MACHINERY_SEARCHES[1:]
     found = [match for match in (search.search(machinery) for search in searches) if match is not None]
     return min(found, key=lambda match: match.start()).group(0) if found else None
@@ -820,7 +820,7 @@ def _opening(text: str) -> str:
     last = cut[cut.rfind(" ") + 1 :]
     if last:
         kept.append(last)
-    return " ".join(filter(None, map(_fold_latin_word, kept)))  # ``_fold_latin_text`` of the cut's words
+    return _fold_latin_text(" ".join(kept))
 
 
 def title_match(cited_titles: Sequence[str], page: PageLike) -> bool | None:

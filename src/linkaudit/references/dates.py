@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -248,20 +248,24 @@ def find_dates(text: str) -> list[FoundDate]:
         taken[start:end] = b"\x01" * (end - start)
         found.append(FoundDate(iso, start, end, precision))
 
+    def matches(pattern: re.Pattern[str], windows: Iterable[tuple[int, int, Sequence[int]]]) -> Iterator[re.Match[str]]:
+        """``pattern``'s matches in each window that still holds a year no date has taken (asked as each window
+        comes, after the dates found in the windows before it)."""
+        for start, stop, inside in windows:
+            if not all(taken[year] for year in inside):
+                yield from pattern.finditer(text, start, stop)
+
     # Each pattern is searched only around the years (a date holds exactly one, see ``_years``), and only where
     # what the pattern needs stands next to the year: the matches are those of a search over the whole text. A
     # match holding a year a date already holds would be dropped: stretches whose years all are taken are
     # skipped.
     worded = _windows(text, end, years, _WORDED_BEFORE, _worded_at)
     for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
-        for start, stop, inside in worded:
-            if all(taken[year] for year in inside):
-                continue
-            for match in pattern.finditer(text, start, stop):
-                month = _month_number(match.group("month"))
-                if month is not None:
-                    iso = _iso(int(match.group("year")), month, int(match.group("day")))
-                    add(match.start(), match.end(), iso, _FULL)
+        for match in matches(pattern, worded):
+            month = _month_number(match.group("month"))
+            if month is not None:
+                iso = _iso(int(match.group("year")), month, int(match.group("day")))
+                add(match.start(), match.end(), iso, _FULL)
     if len(found) == len(years) and all(taken[year] for year in years):
         return found  # every date holds a year: none is left to find (and one pattern's matches come in order)
     kazakh = "ж" in text or "Ж" in text  # ``_YEAR_DAY_MONTH``'s year words hold one
@@ -280,30 +284,21 @@ def find_dates(text: str) -> list[FoundDate]:
         if iso_match is not None:
             iso = _iso(int(iso_match.group("year")), int(iso_match.group("month")), int(iso_match.group("day")))
             add(iso_match.start(), iso_match.end(), iso, _FULL)
-    for start, stop, inside in _windows(text, end, years, _NUMERIC_BEFORE, _numeric_at):
-        if all(taken[year] for year in inside):
-            continue
-        for match in _NUMERIC.finditer(text, start, stop):
-            iso = _numeric(
-                int(match.group("first")),
-                int(match.group("second")),
-                match.group("separator"),
-                int(match.group("year")),
-            )
-            add(match.start(), match.end(), iso, _FULL)
-    for start, stop, inside in _windows(text, end, years, _NUMERIC_BEFORE + 1, _blank_numeric_at):
-        if all(taken[year] for year in inside):
-            continue
-        for match in _NUMERIC_BLANK.finditer(text, start, stop):
-            iso = _iso(int(match.group("year")), int(match.group("second")), int(match.group("first")))
-            add(match.start(), match.end(), iso, _FULL)
-    for start, stop, inside in worded:
-        if all(taken[year] for year in inside):
-            continue
-        for match in _MONTH_YEAR.finditer(text, start, stop):
-            month = _month_number(match.group("month"))
-            if month is not None:
-                add(match.start(), match.end(), _iso(int(match.group("year")), month), _MONTH_PRECISION)
+    for match in matches(_NUMERIC, _windows(text, end, years, _NUMERIC_BEFORE, _numeric_at)):
+        iso = _numeric(
+            int(match.group("first")),
+            int(match.group("second")),
+            match.group("separator"),
+            int(match.group("year")),
+        )
+        add(match.start(), match.end(), iso, _FULL)
+    for match in matches(_NUMERIC_BLANK, _windows(text, end, years, _NUMERIC_BEFORE + 1, _blank_numeric_at)):
+        iso = _iso(int(match.group("year")), int(match.group("second")), int(match.group("first")))
+        add(match.start(), match.end(), iso, _FULL)
+    for match in matches(_MONTH_YEAR, worded):
+        month = _month_number(match.group("month"))
+        if month is not None:
+            add(match.start(), match.end(), _iso(int(match.group("year")), month), _MONTH_PRECISION)
     for year in years:  # ``_YEAR_ONLY`` is a year alone
         alone = None if taken[year] else _YEAR_ONLY.match(text, year, end)
         if alone is not None:
