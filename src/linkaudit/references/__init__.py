@@ -19,10 +19,9 @@ from ..spill import Encode, Spiller, joined, spill
 from .annotations import apply_links, entry_references, with_pages
 from .findings import reference_findings
 from .halves import (
-    _DRIFT_MIN_PAIRS,
-    _PAIR_SHARE,
     is_translation_list,
     language_of,
+    lengths_may_pair,
     pair_lists,
     pair_neighbours,
     split_halves,
@@ -308,15 +307,14 @@ def _read_lists(found: Sequence[NoteList], *, straight: bool) -> list[_Listed]:
 
 def _may_pair(lists: Sequence[NoteList], position: int) -> bool:
     """Whether the list at ``position`` could be paired with a neighbour as its translation, by their lengths
-    alone (``is_translation_list`` needs as many matching notes as most of the longer list has). An unnumbered
-    neighbour's length is not known before its own entries are paired: it may pair."""
+    alone (``lengths_may_pair``). An unnumbered neighbour's length is not known before its own entries are
+    paired: it may pair."""
     length = len(lists[position].entries)
     for neighbour in (position - 1, position + 1):
         if 0 <= neighbour < len(lists):
             if lists[neighbour].style in _UNNUMBERED:
                 return True
-            other = len(lists[neighbour].entries)
-            if other == length or min(length, other) >= max(_DRIFT_MIN_PAIRS, _PAIR_SHARE * max(length, other)):
+            if lengths_may_pair(length, len(lists[neighbour].entries)):
                 return True
     return False
 

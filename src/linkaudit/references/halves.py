@@ -707,11 +707,17 @@ def _translates(original: Note, translation: Note) -> bool:
     return names_match(first, second) or bool(set(first.urls) & set(second.urls))
 
 
+def lengths_may_pair(length: int, other: int) -> bool:
+    """Whether two lists of these lengths may be a list and its translation (``is_translation_list``): of the same
+    length, or with room in the shorter for the matches in order that drifting numbering needs."""
+    return length == other or min(length, other) >= max(_DRIFT_MIN_PAIRS, _PAIR_SHARE * max(length, other))
+
+
 def is_translation_list(original: Sequence[Note], translation: Sequence[Note]) -> bool:
     """A Cyrillic list followed by an English list that renders it: of its length with notes matching position by
     position, or, when the numbering drifts (a note missing or added in one list), matching in order by content
     (authors, year, URL) for most notes."""
-    if not original or not translation:
+    if not original or not translation or not lengths_may_pair(len(original), len(translation)):
         return False
     if len(original) == len(translation):
         matched = sum(1 for one, other in zip(original, translation, strict=True) if _translates(one, other))
