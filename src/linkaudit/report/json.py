@@ -312,11 +312,8 @@ def _pieces(value: Any, depth: int) -> Iterator[str]:
 
 
 def _encoded(value: Any, depth: int) -> str:
-    try:
-        text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
-    except (TypeError, orjson.JSONEncodeError):
-        text = json.dumps(value, ensure_ascii=False, indent=2)
-    return text.replace("\n", "\n" + "  " * depth) if depth else text
+    """``value`` as indented JSON, its lines after the first indented by ``depth`` more levels."""
+    return _encoded_utf8(value, depth).decode("utf-8", "surrogatepass")
 
 
 def _encoded_utf8(value: Any, depth: int) -> bytes:
