@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -238,3 +239,57 @@ def test_frame_stamps_near_page_breaks_are_furniture(stamp: str) -> None:
     lines = ["Первая строка текста.", stamp, "Вторая строка текста, другая.", "Обычная строка без штампа."]
     furniture = notes._furniture(lines, [False, True, False, True], [False] * len(lines))
     assert furniture == [False, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("a", "a"),
+        ("aaaa", "a"),
+        ("a", "aaaa"),
+        ("abc", "xyz"),
+        ("таможенный союз", "customs union"),
+        ("таможенный союз за и против", "таможенный союз: за и против"),
+        ("aab ba", "ab"),
+        ("", ""),
+        ("", "ab"),
+    ],
+)
+def test_quick_ratio_is_difflib_s(a: str, b: str) -> None:
+    assert notes._quick_ratio(a, b) == SequenceMatcher(None, a, b).quick_ratio()
+
+
+def _plain_similar(firsts: list[str], seconds: list[str]) -> bool:
+    """notes._similar as first written: a fresh matcher for each pair, its own quick_ratio asked first."""
+    for a in firsts:
+        for b in seconds:
+            if len(a) < 8 or len(b) < 8 or 2.0 * min(len(a), len(b)) / (len(a) + len(b)) < 0.85:
+                continue
+            matcher = SequenceMatcher(None, a, b)
+            if matcher.quick_ratio() >= 0.85 and matcher.ratio() >= 0.85:
+                return True
+    return False
+
+
+def test_similar_titles_by_the_character_counts_are_difflib_s() -> None:
+    """_quick_ratio from each title's character counts is SequenceMatcher.quick_ratio to the last bit, so the
+    titles _similar finds alike (with matchers kept, as _drift does, or without) are those of difflib alone."""
+    generator = random.Random(17)
+    words = ["customs", "union", "pros", "and", "cons", "таможенный", "союз", "за", "и", "1", "2012", "аа", "a"]
+    titles = []
+    for _ in range(400):
+        title = " ".join(generator.choice(words) for _ in range(generator.randint(1, 7)))
+        if generator.random() < 0.5:  # a typo, a dropped or a doubled character: near misses of the threshold
+            position = generator.randrange(len(title))
+            title = title[:position] + generator.choice(["", "x", title[position] * 2, "ё"]) + title[position + 1 :]
+        titles.append(title)
+    for a in titles[:80]:
+        for b in titles:
+            assert notes._quick_ratio(a, b) == SequenceMatcher(None, a, b).quick_ratio()
+    matchers: dict[str, SequenceMatcher[str]] = {}
+    for index in range(0, len(titles) - 4, 2):
+        firsts, seconds = titles[index : index + 2], titles[index + 2 : index + 5]
+        expected = _plain_similar(firsts, seconds)
+        assert notes._similar(firsts, seconds) == expected
+        assert notes._similar(firsts, seconds, matchers) == expected
+    assert any(_plain_similar([a], [b]) for a in titles[:40] for b in titles if a != b)  # some pairs are alike
