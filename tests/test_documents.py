@@ -218,3 +218,16 @@ def test_without_meanwhile_reading_is_here_and_unchanged(tmp_path: Path) -> None
     with_meanwhile = load_documents([str(SAMPLE)], meanwhile=lambda: calls.append(1))  # threads here: read here
     assert with_meanwhile == load_documents([str(SAMPLE)])
     assert calls == [1]
+
+
+def test_reading_the_options_does_not_load_the_references(tmp_path: Path) -> None:
+    """``--format`` is parsed before the inputs are read; the references package loads in whatever reads them
+    (the forked copy, when there is one), not in the command's own start."""
+    code = (
+        "import sys, linkaudit.cli as cli\n"
+        "from linkaudit.report import parse_formats\n"
+        "parse_formats('html,json')\n"
+        "print(sorted(name for name in sys.modules if name.startswith('linkaudit.references')))\n"
+    )
+    program = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert program.stdout.strip() == "[]"

@@ -12,12 +12,27 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from enum import Enum
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..models import Report
 from .base import Reporter, ReportError
-from .json import JsonReporter, from_dict, loads, merge, to_dict
-from .summary import Summary, summarize
+
+if TYPE_CHECKING:
+    from .json import from_dict, loads, merge, to_dict
+    from .summary import Summary, summarize
+
+# Loaded on first use (PEP 562): the JSON reporter and the summary bring the references package with them,
+# which a command reading its options (``--format``) or its documents does not need yet.
+_LAZY = {
+    "from_dict": "json",
+    "loads": "json",
+    "merge": "json",
+    "to_dict": "json",
+    "Summary": "summary",
+    "summarize": "summary",
+}
 
 __all__ = [
     "ReportError",
@@ -50,6 +65,8 @@ class ReportFormat(str, Enum):
 
             return HtmlReporter()
         if self is ReportFormat.JSON:
+            from .json import JsonReporter
+
             return JsonReporter()
         if self is ReportFormat.MD:
             from .markdown import MarkdownReporter  # with the report translations: only when written
@@ -60,6 +77,15 @@ class ReportFormat(str, Enum):
 
             return CsvReporter()
         raise AssertionError(f"no reporter for {self!r}")  # pragma: no cover - the enum test guards this
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 
 _ALIASES = {"markdown": ReportFormat.MD, "htm": ReportFormat.HTML}
