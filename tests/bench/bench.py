@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -171,13 +171,21 @@ async def serve(hosts: int, latency: float, page_kb: int) -> None:
     """
     log = RequestLog()
     in_flight: list[int] = []  # requests being answered, sampled at each arrival
+    span: list[float] = []  # wall-clock times (time.time()) of the first arrival and of the latest answer
     bodies = news_bodies(page_kb) if page_kb else {}
     # LinkChecker throttles every host to at most 10 requests/s unless the server sends this header.
     headers = {"LinkChecker": "unthrottled"}
 
     async def page(request: web.Request) -> web.Response:
         in_flight.append(sum(log.in_flight.values()))
+        if not span:
+            span.append(time.time())
         await asyncio.sleep(latency)
+        response = answer(request)
+        span[1:] = [time.time()]
+        return response
+
+    def answer(request: web.Request) -> web.Response:
         cited = CITED_PATH.fullmatch(request.path)
         if cited is None:  # a real site: made-up addresses (the soft-404 probe) are 404
             return web.Response(status=404, text="<title>Not found</title>", content_type="text/html")
@@ -211,11 +219,18 @@ async def serve(hosts: int, latency: float, page_kb: int) -> None:
             if command == "reset":
                 log.clear()
                 in_flight.clear()
+                span.clear()
                 print("OK", flush=True)
             elif command == "stats":
                 counts = Counter(entry.host for entry in log.entries)
                 mean = sum(in_flight) / len(in_flight) if in_flight else 0.0
-                stats = {"requests": dict(counts), "peak": dict(log.peak), "mean_in_flight": mean}
+                stats = {
+                    "requests": dict(counts),
+                    "peak": dict(log.peak),
+                    "mean_in_flight": mean,
+                    "first": span[0] if span else None,
+                    "last": span[-1] if span else None,
+                }
                 print(json.dumps(stats), flush=True)
     finally:
         await runner.cleanup()
@@ -237,6 +252,8 @@ class Fixture:
             self.close()
             raise RuntimeError(f"the fixture did not start: {ready}")
         self.port = int(ready[1])
+        self.first: float | None = None  # see stats()
+        self.last: float | None = None
 
     def _read(self) -> str:
         assert self.process.stdout is not None
@@ -253,8 +270,10 @@ class Fixture:
         self._ask("reset")
 
     def stats(self) -> tuple[int, int, float]:
-        """(requests served, the most any one host served at once, the mean number in flight on arrival)."""
+        """(requests served, the most any one host served at once, the mean number in flight on arrival); the
+        wall-clock times of the first request's arrival and of the last answer go to ``first``/``last``."""
         data = json.loads(self._ask("stats"))
+        self.first, self.last = data["first"], data["last"]
         peak = max(data["peak"].values(), default=0)
         return sum(data["requests"].values()), peak, float(data["mean_in_flight"])
 
@@ -302,6 +321,14 @@ class Measure:
     mean_in_flight: float
     note: str = ""
     tree_mb: float = 0.0  # the highest sum of the proportional set sizes of the tool's processes (with workers)
+    start: float | None = None  # seconds from the launch to the first request's arrival at the fixture
+    tail: float | None = None  # seconds from the fixture's last answer to the tool's end
+
+
+def timed(fixture: Fixture, launched: float, ended: float) -> tuple[float | None, float | None]:
+    """The ``start`` and ``tail`` of a run launched and ended at these wall-clock times (after stats())."""
+    start = None if fixture.first is None else fixture.first - launched
+    return start, None if fixture.last is None else ended - fixture.last
 
 
 async def check_with_linkaudit(urls: Sequence[str], per_host: int, concurrency: int) -> list[Status]:
@@ -354,6 +381,7 @@ def run_in_process(
     CPU and peak RSS are this process's own."""
     fixture.reset()
     before = resource.getrusage(resource.RUSAGE_SELF)
+    launched = time.time()
     started = time.perf_counter()
     if tool == "fetch-only":
         passed = asyncio.run(fetch_only(urls, args.per_host, args.concurrency))
@@ -364,7 +392,9 @@ def run_in_process(
     after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     requests, peak, mean = fixture.stats()
-    return Measure(tool, order, wall, cpu, after.ru_maxrss / 1024, passed, len(urls), requests, peak, mean, note)
+    start, tail = timed(fixture, launched, launched + wall)
+    rss = after.ru_maxrss / 1024
+    return Measure(tool, order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, start=start, tail=tail)
 
 
 FETCH_ONLY_NOTE = "aiohttp, fetch only: no verdict, no probe, no report"
@@ -399,17 +429,26 @@ def tree_rss_mb(pid: int) -> float:
     return total
 
 
-def run_process(
-    command: Sequence[str], cwd: Path, limit: float, stdout: Path | None = None
-) -> tuple[int, float, float, float, float]:
-    """Run ``command``; (exit code, wall seconds, CPU seconds, peak RSS in MB, peak RSS of its process tree in
-    MB) measured for it alone. CPU counts the worker processes it waited for.
+class Ran(NamedTuple):
+    code: int
+    wall: float
+    cpu: float
+    rss: float
+    tree: float
+    launched: float  # wall-clock (time.time()) just before the launch
+    ended: float  # and just after the end
+
+
+def run_process(command: Sequence[str], cwd: Path, limit: float, stdout: Path | None = None) -> Ran:
+    """Run ``command``; its exit code, wall seconds, CPU seconds, peak RSS in MB, peak RSS of its process tree in
+    MB, measured for it alone, and its launch and end times. CPU counts the worker processes it waited for.
 
     The peak RSS is polled from /proc: ``wait4``'s ``ru_maxrss`` would also count this interpreter's memory,
     which the child holds between fork and exec. The tree's is the highest sum of the proportional set sizes of
     the command and its descendants seen by polling every 20 ms (a short peak can be missed). A run past ``limit``
     seconds is killed (exit code -9).
     """
+    launched = time.time()
     started = time.perf_counter()
     with contextlib.ExitStack() as files:
         out = files.enter_context(stdout.open("wb")) if stdout is not None else subprocess.DEVNULL
@@ -439,7 +478,8 @@ def run_process(
         if process.returncode not in (0, 1, 2):
             error = b"".join(errors).decode("utf-8", "replace")
             print(f"{command[0]} failed ({process.returncode}): {error[-2000:]}", file=sys.stderr)
-        return process.returncode, wall, usage.ru_utime + usage.ru_stime, rss, max(rss, tree)
+        cpu = usage.ru_utime + usage.ru_stime
+        return Ran(process.returncode, wall, cpu, rss, max(rss, tree), launched, launched + wall)
 
 
 def run_lychee(
@@ -462,14 +502,18 @@ def run_lychee(
         str(inputs),
     ]  # fmt: skip
     fixture.reset()
-    code, wall, cpu, rss, tree = run_process(command, work, args.tool_timeout)
+    ran = run_process(command, work, args.tool_timeout)
+    code, wall, cpu, rss, tree = ran[:5]
     requests, peak, mean = fixture.stats()
     passed = 0
     if output.exists():
         report = json.loads(output.read_text(encoding="utf-8"))
         passed = int(report.get("successful", 0))
     note = "" if code == 0 else ("killed: too slow" if code < 0 else f"exit {code}")
-    return Measure("lychee", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, tree)
+    start, tail = timed(fixture, ran.launched, ran.ended)
+    return Measure(
+        "lychee", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, tree, start=start, tail=tail
+    )
 
 
 def run_linkaudit_cli(
@@ -498,7 +542,8 @@ def run_linkaudit_cli(
         "--format", args.formats, "--output", str(output),
     ]  # fmt: skip
     fixture.reset()
-    code, wall, cpu, rss, tree = run_process(command, work, args.tool_timeout)
+    ran = run_process(command, work, args.tool_timeout)
+    code, wall, cpu, rss, tree = ran[:5]
     requests, peak, mean = fixture.stats()
     passed = 0
     report = output / "linkaudit.json"
@@ -506,7 +551,10 @@ def run_linkaudit_cli(
         data = json.loads(report.read_text(encoding="utf-8"))
         passed = int(data["summary"]["by_status"].get("ok", 0))
     note += "" if code in (0, 1) else f", exit {code}"
-    return Measure(tool, order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, tree)
+    start, tail = timed(fixture, ran.launched, ran.ended)
+    return Measure(
+        tool, order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, tree, start=start, tail=tail
+    )
 
 
 def notes_document(count: int, port: int, hosts: int) -> str:
@@ -528,7 +576,7 @@ def run_extract(args: argparse.Namespace, work: Path) -> Measure:
     document.write_text(notes_document(args.extract_notes, 8080, args.hosts), encoding="utf-8")
     output = work / "extract.json"
     command = [shutil.which("linkaudit") or "linkaudit", "extract", "--format", "json", str(document)]
-    code, wall, cpu, rss, tree = run_process(command, work, args.tool_timeout, stdout=output)
+    code, wall, cpu, rss, tree = run_process(command, work, args.tool_timeout, stdout=output)[:5]
     found = 0
     if code == 0:
         found = len(json.loads(output.read_text(encoding="utf-8"))["references"])
@@ -562,7 +610,8 @@ def run_linkchecker(
         str(page),
     ]  # fmt: skip
     fixture.reset()
-    code, wall, cpu, rss, tree = run_process(command, work, args.tool_timeout)
+    ran = run_process(command, work, args.tool_timeout)
+    code, wall, cpu, rss, tree = ran[:5]
     requests, peak, mean = fixture.stats()
     passed = 0
     if output.exists():
@@ -570,7 +619,11 @@ def run_linkchecker(
         rows = list(csv.DictReader(lines, delimiter=";"))
         passed = sum(1 for row in rows if row.get("parentname") and row.get("valid") == "True")
     note = "no per-host limit" + ("" if code == 0 else (", killed: too slow" if code < 0 else f", exit {code}"))
-    return Measure("LinkChecker", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, tree)
+    start, tail = timed(fixture, ran.launched, ran.ended)
+    return Measure(
+        "LinkChecker", order, wall, cpu, rss, passed, len(urls), requests, peak, mean, note, tree,
+        start=start, tail=tail,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -579,7 +632,8 @@ def run_linkchecker(
 def print_table(measures: Sequence[Measure], bound: float) -> None:
     header = (
         f"{'tool':<17} {'order':<8} {'wall s':>7} {'URL/s':>7} {'CPU ms/URL':>10} {'RSS MB':>7} {'tree MB':>7} "
-        f"{'ok':>13} {'requests':>8} {'peak/host':>9} {'in flight':>9} {'wall/bound':>10}  note"
+        f"{'ok':>13} {'requests':>8} {'peak/host':>9} {'in flight':>9} {'start s':>7} {'tail s':>6} "
+        f"{'wall/bound':>10}  note"
     )
     print(header)
     print("-" * len(header))
@@ -590,8 +644,12 @@ def print_table(measures: Sequence[Measure], bound: float) -> None:
             f"{1000 * m.cpu / m.total:>10.3f} "
             f"{m.rss_mb:>7.1f} {m.tree_mb or m.rss_mb:>7.1f} {f'{m.passed}/{m.total}':>13} "
             f"{m.requests:>8} {m.peak_per_host:>9} "
-            f"{m.mean_in_flight:>9.1f} {ratio}  {m.note}"
+            f"{m.mean_in_flight:>9.1f} {_seconds(m.start, 7)} {_seconds(m.tail, 6)} {ratio}  {m.note}"
         )
+
+
+def _seconds(value: float | None, width: int) -> str:
+    return f"{'-':>{width}}" if value is None else f"{value:>{width}.3f}"
 
 
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
