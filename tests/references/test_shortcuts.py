@@ -1,8 +1,9 @@
 """Shortcuts in the per-note path checked against the plain computation they stand for: the memo of web-link
 validation (urls._tail_size), the split of an outlet's text at commas outside «…» (halves), the city probes of
 halves._gost_from, the URL hint of dates._blank_urls, the link runs of urls._link_runs, is_homepage reading a
-URL in normal form as it is, the frame-stamp test of notes._furniture, and find_dates stopping once every year
-is in a date."""
+URL in normal form as it is, the frame-stamp test of notes._furniture (and of the whole text, _may_hold_stamp),
+find_dates stopping once every year is in a date, citation_dates without an access phrase, the quick ratio of
+two titles from their character counts (notes._quick_ratio) and note starts tried by their first character."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from linkaudit.references import notes
+from linkaudit.references import dates, notes
 from linkaudit.references.dates import _URL_HINT, find_dates
 from linkaudit.references.halves import _CITY, _GOST_MARKS, _gost_from, _split_outside_guillemets
 from linkaudit.references.urls import (
@@ -293,3 +294,82 @@ def test_similar_titles_by_the_character_counts_are_difflib_s() -> None:
         assert notes._similar(firsts, seconds) == expected
         assert notes._similar(firsts, seconds, matchers) == expected
     assert any(_plain_similar([a], [b]) for a in titles[:40] for b in titles if a != b)  # some pairs are alike
+
+
+def _plain_note_start(line: str) -> tuple[object, ...] | None:
+    """notes._note_start as first written: every pattern of ``_STARTS`` tried in turn."""
+    for style, pattern in notes._STARTS:
+        match = pattern.match(line)
+        if match:
+            label = match.groupdict().get("label") or ""
+            if style is notes.ListStyle.SUPERSCRIPT:
+                label = label.translate(notes._SUPERSCRIPT_TABLE)
+            return (style, label, match.group("rest"), len(match.group("indent").expandtabs()))
+    return None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "", " ", "1. a", "  12) b", "[3] c", "[^n]: d", "    [^n]: e", "¹ f", "²³x", "- g", "    - h", "• i", "+j",
+        "* k", "٣. l", "\u00a01. m", "1.5 n", "[x] o", "[^]: p", "a. q", "\t2. r", "1.", "[1]", "-", "—  s", "1)t",
+    ],
+)
+def test_note_start_tries_only_the_patterns_its_first_character_allows(line: str) -> None:
+    start = notes._note_start(line)
+    plain = _plain_note_start(line)
+    assert (start.style, start.label, start.rest, start.indent) == plain if start is not None else plain is None
+
+
+def test_note_start_on_random_lines() -> None:
+    generator = random.Random(19)
+    pieces = ["1", "12", "٣", "²", ".", ")", "[", "]", "^", ":", " ", "\t", "\u00a0", "-", "*", "•", "+", "a", "Б"]
+    for _ in range(20_000):
+        line = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 8)))
+        start = notes._note_start(line)
+        plain = _plain_note_start(line)
+        assert (start.style, start.label, start.rest, start.indent) == plain if start is not None else plain is None
+
+
+def test_a_text_without_stamp_signs_has_no_line_that_may_be_a_stamp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_may_hold_stamp of a text says yes whenever _may_be_stamp says yes of one of its lines (its slices overlap
+    by a character: slices of 3 here, so that signs fall across their edges), and the furniture of lines told
+    ``stamps=False`` is that of the lines asked one by one."""
+    monkeypatch.setattr(notes, "_STAMP_SLICE", 3)
+    generator = random.Random(23)
+    pieces = ["н", "Н", "в", "В", "д", "п", "П", "з", "м", "М", "№", "ᲀ", "ᲁ", "\n", "\f", " ", "a", "1", "Σ", "İ"]
+    for _ in range(5_000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 12)))
+        text = notes._MID_LINE_PAGE_BREAK.sub("\n\f", text)  # as the layout reads it: a page break ends a line
+        lines = text.split("\n")
+        if any(notes._may_be_stamp(line.replace("\f", "")) for line in lines):
+            assert notes._may_hold_stamp(text)
+        if not notes._may_hold_stamp(text):
+            breaks = [generator.random() < 0.3 for _ in lines]
+            headings = [False] * len(lines)
+            assert notes._furniture(lines, breaks, headings, stamps=False) == notes._furniture(lines, breaks, headings)
+    for stamp in ("Взам. инв. № 12", "ПОДП И ДАТА", "Изм. Лист"):
+        assert notes._may_hold_stamp("x" * 5 + stamp)
+
+
+def _plain_citation_dates(text: str) -> tuple[str | None, str | None]:
+    """dates.citation_dates as first written: every date asked whether it is an access date."""
+    spans = dates._access_spans(text)
+    found = dates.find_dates(text)
+    candidates = [item for item in found if not dates._is_access(item, spans)]
+    accessed = next((item.iso for item in found if dates._is_access(item, spans)), None)
+    if accessed is None and spans:
+        accessed = dates._short_access_date(text, spans)
+    if not candidates:
+        return None, accessed
+    best = max(item.precision for item in candidates)
+    return next(item.iso for item in candidates if item.precision == best), accessed
+
+
+def test_citation_dates_without_an_access_phrase_is_the_plain_reading() -> None:
+    generator = random.Random(29)
+    pieces = [" ", ", ", "3 ноября", "2012", " года", "May 5, 2011", "14.09.23", "12.03.2020", "дата обращения: ",
+              "accessed ", "(", ")", "2019-05-09", "x", "URL: http://a.kz/2011/05/03.html", "March 2010"]  # fmt: skip
+    for _ in range(5_000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 8)))
+        assert dates.citation_dates(text) == _plain_citation_dates(text)

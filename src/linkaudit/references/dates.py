@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _RUSSIAN_MONTHS = (
     "январ",
@@ -177,6 +178,7 @@ class FoundDate:
     precision: int
 
 
+@lru_cache(maxsize=2048)  # pure, and the same month words recur from note to note
 def _month_number(word: str) -> int | None:
     word = word.lower().rstrip(".")
     number = _MONTH_WORDS.get(word)
@@ -188,6 +190,7 @@ def _month_number(word: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # pure, and the same dates recur from note to note (a date object is made for each)
 def _iso(year: int, month: int | None = None, day: int | None = None) -> str | None:
     if month is None:
         return f"{year:04d}"
@@ -243,29 +246,22 @@ def find_dates(text: str) -> list[FoundDate]:
     taken = bytearray(len(text))  # 1 where a date was already found: constant work per date, however many
 
     def add(start: int, end: int, iso: str | None, precision: int) -> None:
-        if iso is None or taken.find(1, start, end) >= 0:
-            return
-        taken[start:end] = b"\x01" * (end - start)
-        found.append(FoundDate(iso, start, end, precision))
+        _add(found, taken, start, end, iso, precision)
 
     def matches(pattern: re.Pattern[str], windows: Iterable[tuple[int, int, Sequence[int]]]) -> Iterator[re.Match[str]]:
-        """``pattern``'s matches in each window that still holds a year no date has taken (asked as each window
-        comes, after the dates found in the windows before it)."""
-        for start, stop, inside in windows:
-            if not all(taken[year] for year in inside):
-                yield from pattern.finditer(text, start, stop)
+        return _matches(pattern, text, windows, taken)
 
     # Each pattern is searched only around the years (a date holds exactly one, see ``_years``), and only where
     # what the pattern needs stands next to the year: the matches are those of a search over the whole text. A
     # match holding a year a date already holds would be dropped: stretches whose years all are taken are
     # skipped.
     worded = _windows(text, end, years, _WORDED_BEFORE, _worded_at)
-    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
-        for match in matches(pattern, worded):
+    for pattern in _DAY_AND_MONTH:
+        for match in _matches(pattern, text, worded, taken):
             month = _month_number(match.group("month"))
             if month is not None:
-                iso = _iso(int(match.group("year")), month, int(match.group("day")))
-                add(match.start(), match.end(), iso, _FULL)
+                year, day = match.group("year", "day")
+                _add(found, taken, *match.span(), _iso(int(year), month, int(day)), _FULL)
     if len(found) == len(years) and all(taken[year] for year in years):
         return found  # every date holds a year: none is left to find (and one pattern's matches come in order)
     kazakh = "ж" in text or "Ж" in text  # ``_YEAR_DAY_MONTH``'s year words hold one
@@ -305,6 +301,25 @@ def find_dates(text: str) -> list[FoundDate]:
             add(alone.start(), alone.end(), _iso(int(alone.group("year"))), _YEAR_PRECISION)
     found.sort(key=lambda item: item.start)
     return found
+
+
+def _add(found: list[FoundDate], taken: bytearray, start: int, end: int, iso: str | None, precision: int) -> None:
+    """``found`` gets the date at ``start:end`` unless it is no date (``iso`` None) or overlaps one found before
+    (``taken``: 1 at each position a date holds)."""
+    if iso is None or taken.find(1, start, end) >= 0:
+        return
+    taken[start:end] = b"\x01" * (end - start)
+    found.append(FoundDate(iso, start, end, precision))
+
+
+def _matches(
+    pattern: re.Pattern[str], text: str, windows: Iterable[tuple[int, int, Sequence[int]]], taken: bytearray
+) -> Iterator[re.Match[str]]:
+    """``pattern``'s matches in each window that still holds a year no date has taken (asked as each window comes,
+    after the dates found in the windows before it)."""
+    for start, stop, inside in windows:
+        if not all(taken[year] for year in inside):
+            yield from pattern.finditer(text, start, stop)
 
 
 def _years(text: str, end: int) -> list[int]:
@@ -394,10 +409,12 @@ def citation_dates(text: str) -> tuple[str | None, str | None]:
     """(publication date, access date) of a note's text: find_date and find_access_date in one pass."""
     spans = _access_spans(text)
     found = find_dates(text)
-    candidates = [item for item in found if not _is_access(item, spans)]
-    accessed = next((item.iso for item in found if _is_access(item, spans)), None)
-    if accessed is None and spans:
-        accessed = _short_access_date(text, spans)
+    candidates, accessed = found, None  # without an access phrase: every date a candidate, none an access date
+    if spans:
+        candidates = [item for item in found if not _is_access(item, spans)]
+        accessed = next((item.iso for item in found if _is_access(item, spans)), None)
+        if accessed is None:
+            accessed = _short_access_date(text, spans)
     if not candidates:
         return None, accessed
     best = max(item.precision for item in candidates)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from ..models import Finding, FindingKind, FoundUrl, Half, Reference
@@ -129,6 +130,12 @@ _STARTS: tuple[tuple[ListStyle, re.Pattern[str]], ...] = (
     ),
     (ListStyle.BULLET, re.compile(r"^(?P<indent>\s{0,3})[-*•+]\s+(?P<rest>\S.*)$")),
 )
+# The patterns a line's first non-blank character lets match, in the order of ``_STARTS``: "[" only footnotes and
+# bracketed labels, a digit only ``1.`` and ``1)``, a bullet or a superscript digit only its own.
+_BRACKET_STARTS = tuple(start for start in _STARTS if start[0] in (ListStyle.FOOTNOTE, ListStyle.BRACKETED))
+_NUMBER_STARTS = tuple(start for start in _STARTS if start[0] in (ListStyle.NUMBERED, ListStyle.PARENTHESIS))
+_BULLET_STARTS = tuple(start for start in _STARTS if start[0] is ListStyle.BULLET)
+_SUPERSCRIPT_STARTS = tuple(start for start in _STARTS if start[0] is ListStyle.SUPERSCRIPT)
 _DISTINCT_STYLES = (ListStyle.BRACKETED, ListStyle.FOOTNOTE, ListStyle.SUPERSCRIPT)
 _MAX_SKIP = 3  # a numbered note may follow its predecessor after this many missing numbers at most
 _PROSE_LINES = 8  # body lines after a list under a heading from which a new "1." is the next article's text
@@ -163,6 +170,21 @@ def _may_be_stamp(line: str) -> bool:
     в and д that its IGNORECASE matches too). A few substring tests, where a line's shape is a regex pass."""
     low = line.lower()
     return "нв" in low or "нᲀ" in low or "дп" in low or "ᲁп" in low or "зм" in low or "№" in low
+
+
+_STAMP_SLICE = 1 << 20  # characters of a long text lowercased at a time (not a copy of the whole text)
+
+
+def _may_hold_stamp(text: str) -> bool:
+    """Whether ``_may_be_stamp`` may say yes of a line of ``text`` (one pass over the text instead of one per
+    line). A line is a piece of the text (a page break stands only at a line's start, and is dropped from it), and
+    its lowercase copy a piece of the text's: each of the signs it looks for, two characters at most, lies whole in
+    one of the slices read here, which overlap by one character."""
+    return any(
+        _may_be_stamp(text[start : start + _STAMP_SLICE + 1]) for start in range(0, max(len(text), 1), _STAMP_SLICE)
+    )
+
+
 # A line ending in a URL cut after a hyphen, slash or the like, and a line starting with a number glued to what
 # follows (``753459.html?…``): the number continues the URL, it does not start a note.
 _CUT_URL = re.compile(r"/\S*[-/_.=&?%]\Z")
@@ -182,17 +204,23 @@ def _indent(line: str) -> int:
 _DIGITS = re.compile(r"\d\d*")  # ``\d+``, written to start with a character set the search skips to
 
 
-def _furniture(lines: Sequence[str], page_breaks: Sequence[bool], headings: Sequence[bool]) -> list[bool]:
+def _furniture(
+    lines: Sequence[str], page_breaks: Sequence[bool], headings: Sequence[bool], *, stamps: bool = True
+) -> list[bool]:
     """Running titles, page numbers and GOST frame stamps of a PDF extraction: lines to drop wherever they fall.
 
     A running title is a line repeated next to page breaks (a line repeated elsewhere is text, however often);
     a line that holds only a URL is never furniture, even when many such lines look alike. ``headings``: whether
-    each line is a notes heading.
+    each line is a notes heading. ``stamps`` False: ``_may_be_stamp`` is known to say no of every line (it says
+    no of the whole text they were cut from), so that no line is asked.
     """
     counts: Counter[str] = Counter()
     near_counts: Counter[str] = Counter()
     if not any(page_breaks):  # no line stands near a page break: none is a running title, only a stamp can be
-        shapes = [_DIGITS.sub("0", " ".join(line.split())) if _may_be_stamp(line) else "" for line in lines]
+        if not stamps:
+            shapes = [""] * len(lines)
+        else:
+            shapes = [_DIGITS.sub("0", " ".join(line.split())) if _may_be_stamp(line) else "" for line in lines]
     else:
         shapes = [_DIGITS.sub("0", " ".join(line.split())) for line in lines]
         near = _near_page_breaks(lines, page_breaks)
@@ -201,11 +229,11 @@ def _furniture(lines: Sequence[str], page_breaks: Sequence[bool], headings: Sequ
     furniture = []
     for index, shape in enumerate(shapes):
         line = lines[index]
-        if not shape or len(shape) < 6 or not any(character.isalpha() for character in shape):
+        if not shape or len(shape) < 6 or not any(map(str.isalpha, shape)):
             furniture.append(False)
         elif _URL_ONLY.match(shape):
             furniture.append(False)
-        elif len(shape) <= _STAMP_LENGTH and _may_be_stamp(shape) and _FRAME_STAMP.search(shape):
+        elif len(shape) <= _STAMP_LENGTH and stamps and _may_be_stamp(shape) and _FRAME_STAMP.search(shape):
             furniture.append(True)
         else:
             repeated = counts[shape] >= 2 and near_counts[shape] >= 1
@@ -247,9 +275,19 @@ class _Start:
 
 def _note_start(line: str) -> _Start | None:
     first = line.lstrip()[:1]  # every label starts with "[", a digit, a superscript digit or a bullet
-    if not first or not (first in "[-*•+" or first.isdecimal() or first in _SUPERSCRIPT_DIGITS):
+    if not first:
         return None
-    for style, pattern in _STARTS:
+    if first == "[":
+        starts = _BRACKET_STARTS
+    elif first.isdecimal():
+        starts = _NUMBER_STARTS
+    elif first in "-*•+":
+        starts = _BULLET_STARTS
+    elif first in _SUPERSCRIPT_DIGITS:
+        starts = _SUPERSCRIPT_STARTS
+    else:
+        return None
+    for style, pattern in starts:
         match = pattern.match(line)
         if match:
             label = match.groupdict().get("label") or ""
@@ -297,7 +335,8 @@ class _TextLayout:
         if markdown:
             self._blank_code_fences()
         self.headings = [_is_heading(line) for line in self.lines]  # each line asked once
-        self.furniture = _furniture(self.lines, self.page_breaks, self.headings)
+        stamps = _may_hold_stamp(text)
+        self.furniture = _furniture(self.lines, self.page_breaks, self.headings, stamps=stamps)
         self.has_heading = any(self.headings)
         self.lists: list[_ListBuilder] = []
         self.open_lists: dict[ListStyle, _ListBuilder] = {}
@@ -867,7 +906,7 @@ def _quick_ratio(a: str, b: str) -> float:
     counts, other = _character_counts(a), _character_counts(b)
     if len(counts) > len(other):
         counts, other = other, counts
-    shared = sum(min(count, other.get(character, 0)) for character, count in counts.items())
+    shared = sum(map(min, counts.values(), map(other.get, counts, repeat(0))))  # min(count, other's count)
     length = len(a) + len(b)
     return 2.0 * shared / length if length else 1.0
 
