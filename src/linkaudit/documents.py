@@ -17,7 +17,7 @@ import stat
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from .inputs import InputError, collect_contained
 from .models import Document, ParsedDocument
@@ -138,7 +138,7 @@ def _read_beside(paths: Sequence[str], meanwhile: _Once) -> _Outcome | None:
             _end(child)
 
 
-def _serve_copy(paths: Sequence[str], read_end: int, write_end: int) -> None:  # pragma: no cover - in the copy
+def _serve_copy(paths: Sequence[str], read_end: int, write_end: int) -> NoReturn:  # pragma: no cover - the copy
     """The forked copy: read, send the pickled outcome, and leave at once (no exit handlers of the caller's,
     no buffers flushed twice). Any failure is exit 1 and nothing sent: the caller then reads the inputs itself."""
     code = 1
