@@ -3,7 +3,8 @@ validation (urls._tail_size), the split of an outlet's text at commas outside «
 halves._gost_from, the URL hint of dates._blank_urls, the link runs of urls._link_runs, is_homepage reading a
 URL in normal form as it is, the frame-stamp test of notes._furniture (and of the whole text, _may_hold_stamp),
 find_dates stopping once every year is in a date, citation_dates without an access phrase, the quick ratio of
-two titles from their character counts (notes._quick_ratio) and note starts tried by their first character."""
+two titles from their character counts (notes._quick_ratio), note starts tried by their first character, and a
+half's display text read without its URLs when none was repaired (halves._display)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from linkaudit.references import dates, notes
+from linkaudit.models import FoundUrl, Repair
+from linkaudit.references import dates, halves, notes
 from linkaudit.references.dates import _URL_HINT, find_dates
 from linkaudit.references.halves import _CITY, _GOST_MARKS, _gost_from, _split_outside_guillemets
 from linkaudit.references.urls import (
@@ -27,6 +29,7 @@ from linkaudit.references.urls import (
     _link_runs,
     _tail_size,
     _web_schemes,
+    find_urls,
     is_homepage,
     normalize_url,
 )
@@ -373,3 +376,42 @@ def test_citation_dates_without_an_access_phrase_is_the_plain_reading() -> None:
     for _ in range(5_000):
         text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 8)))
         assert dates.citation_dates(text) == _plain_citation_dates(text)
+
+
+def _plain_display(text: str, found: list[FoundUrl], offset: int) -> str:
+    """halves._display as first written: every URL looked at, whether any was repaired or not."""
+    pieces: list[str] = []
+    position = 0
+    for item in sorted(found, key=lambda f: f.start):
+        start, end = item.start - offset, item.end - offset
+        if start < position or start < 0 or end > len(text):
+            continue
+        if Repair.HYPHEN_WRAP in item.repairs or Repair.WHITESPACE in item.repairs:
+            pieces.append(text[position:start])
+            pieces.append(item.url)
+            position = end
+    pieces.append(text[position:])
+    shown = " ".join("".join(pieces).replace("**", "").split())
+    return text if shown == text else shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "См. http://a.kz/x-\ny.html и **жирный** текст",
+        "http://a.kz/x",
+        "  два   пробела  http: //a.kz/y ",
+        "URL: https://www.legislat ion.gov.uk/ukpga/2018/12/contents (дата обращения: 1.2.2020)",
+        "a http://a.kz,http://b.kz b",
+        "без ссылок\nв две строки",
+    ],
+)
+def test_display_skips_the_urls_when_none_was_repaired(text: str) -> None:
+    """The display text (and the URLs of a half: one URL is a tuple of it) are those of the plain reading, for
+    every offset a half may start at."""
+    found = find_urls(text)
+    for offset in range(len(text) + 1):
+        inside = [item for item in found if item.start >= offset]
+        assert halves._display(text[offset:], inside, offset) == _plain_display(text[offset:], inside, offset)
+    half = halves.describe(text, text, found, 0)
+    assert half.urls == tuple(dict.fromkeys(item.url for item in found))

@@ -227,6 +227,14 @@ def _strip_translation(text: str) -> str:
 
 def _display(text: str, found: Sequence[FoundUrl], offset: int) -> str:
     """One line of text for reports: URLs cut by a line wrap shown whole, whitespace collapsed."""
+    joined = _rejoined(text, found, offset) if any(item.repairs for item in found) else text  # else nothing to do
+    shown = " ".join(joined.replace("**", "").split())
+    return text if shown == text else shown  # one string, not two equal ones (a note that is just a URL)
+
+
+def _rejoined(text: str, found: Sequence[FoundUrl], offset: int) -> str:
+    """``text`` with each URL that a line wrap or a blank cut (``found``, offsets into the note: ``offset`` is
+    where ``text`` starts in it) written whole."""
     pieces: list[str] = []
     position = 0
     for item in sorted(found, key=lambda f: f.start):
@@ -238,8 +246,7 @@ def _display(text: str, found: Sequence[FoundUrl], offset: int) -> str:
             pieces.append(item.url)
             position = end
     pieces.append(text[position:])
-    shown = " ".join("".join(pieces).replace("**", "").split())
-    return text if shown == text else shown  # one string, not two equal ones (a note that is just a URL)
+    return "".join(pieces)
 
 
 def split_halves(text: str, found: Sequence[FoundUrl] = (), *, split: bool = True) -> tuple[Half, ...]:
@@ -290,7 +297,8 @@ def describe(
     A ``sentence`` (body text) gets a title only when it quotes one, and no authors or outlet: taking the
     whole sentence as the title would make every later title match against the live page fail.
     """
-    urls = tuple(dict.fromkeys(item.url for item in found))  # unique, in order, in linear time
+    # unique, in order, in linear time
+    urls = (found[0].url,) if len(found) == 1 else tuple(dict.fromkeys(item.url for item in found))
     if not masked or masked.isspace():  # nothing but URLs: no language, fields or dates to read
         return Half(lang="und", text=_display(raw, found, offset), urls=urls)
     if sentence:

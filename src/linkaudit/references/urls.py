@@ -516,7 +516,8 @@ def _found_url(
     if original_end < len(text) and text[original_end] in _URL_LEGAL_PUNCTUATION:
         repairs.append(Repair.TRAILING_PUNCTUATION)
     repairs = sorted(set(repairs), key=_REPAIR_ORDER.__getitem__) if repairs else repairs
-    candidates = tuple(dict.fromkeys(url for url in urls if url is not None))
+    # one reading is one candidate: none to list
+    candidates = tuple(dict.fromkeys(url for url in urls if url is not None)) if len(urls) > 1 else ()
     return FoundUrl(
         url=urls[0],
         raw=text[original_start:original_end] if prepared.edits else candidate,  # as written: one string
