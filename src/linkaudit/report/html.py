@@ -604,54 +604,109 @@ def trend_points(report: Report, width: float = 440.0, height: float = 150.0) ->
     ]
 
 
+def escaped(value: object) -> str:
+    """``str(markupsafe.escape(value))``, without a Markup object for a plain string: a row is many small pieces
+    of text, joined and made Markup once (the same five characters replaced, in markupsafe's order)."""
+    if type(value) is str:
+        return (
+            value.replace("&", "&amp;")
+            .replace(">", "&gt;")
+            .replace("<", "&lt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    return str(escape(value))
+
+
+MAX_DATES_HELD = 4096  # dates formatted once per page; the table's memory stays flat in its length
+
+
 class Snippets:
     """The page's small repeated pieces of markup, each as the template's macros wrote it (every value escaped),
-    bound to the report's language."""
+    bound to the report's language.
+
+    The rows are written as plain strings (``escaped``) and made Markup once each: a long document's table has
+    a few dozen pieces a link. The pieces that depend only on the language (labels, badges) are made once a page,
+    the dates once per date (up to ``MAX_DATES_HELD``)."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
+        self._labels: dict[str, str] = {}
+        self._terms: dict[tuple[str, str], str] = {}
+        self._badges: dict[tuple[Status, str], str] = {}
+        self._dates: dict[str, str] = {}
 
     def badge(self, status: Status, symbol_tone: str) -> Markup:
-        return Markup(
-            f'<span class="badge {escape(symbol_tone)}" data-i18n-status="{escape(status.value)}">'
-            f"{escape(i18n.status_label(status, self.lang))}</span>"
-        )
+        return Markup(self._badge(status, symbol_tone))
+
+    def _badge(self, status: Status, symbol_tone: str) -> str:
+        text = self._badges.get((status, symbol_tone))
+        if text is None:
+            text = self._badges[(status, symbol_tone)] = (
+                f'<span class="badge {escaped(symbol_tone)}" data-i18n-status="{escaped(status.value)}">'
+                f"{escaped(i18n.status_label(status, self.lang))}</span>"
+            )
+        return text
 
     def date(self, value: str | None) -> Markup:
+        return Markup(self._date(value))
+
+    def _date(self, value: str | None) -> str:
         if not value:
-            return Markup("")
-        return Markup(f'<time datetime="{escape(value)}">{escape(i18n.format_date(value, self.lang))}</time>')
+            return ""
+        text = self._dates.get(value)
+        if text is None:
+            if len(self._dates) >= MAX_DATES_HELD:
+                self._dates.clear()
+            text = self._dates[value] = (
+                f'<time datetime="{escaped(value)}">{escaped(i18n.format_date(value, self.lang))}</time>'
+            )
+        return text
 
     def tr(self, texts: Texts, tag: str = "span", class_: str = "") -> Markup:
         """Text in the report's language; the other languages' texts, where they differ, ride in data-<code>
         for the switch."""
+        return Markup(self._tr(texts, tag, class_))
+
+    def _tr(self, texts: Texts, tag: str = "span", class_: str = "") -> str:
         shown = texts[self.lang]
-        parts = [f"<{escape(tag)}"]
+        tag = escaped(tag)
+        parts = [f"<{tag}"]
         if class_:
-            parts.append(f' class="{escape(class_)}"')
+            parts.append(f' class="{escaped(class_)}"')
         others = [(code, text) for code, text in texts.items() if code != self.lang and text != shown]
         if others:
             parts.append(" data-tr")
-            parts.extend(f' data-{escape(code)}="{escape(text)}"' for code, text in others)
-        parts.append(f">{escape(shown)}</{escape(tag)}>")
-        return Markup("".join(parts))
+            parts.extend(f' data-{escaped(code)}="{escaped(text)}"' for code, text in others)
+        parts.append(f">{escaped(shown)}</{tag}>")
+        return "".join(parts)
 
     @staticmethod
     def url_link(url: str, href: str | None) -> Markup:
-        if href:
-            return Markup(f'<a class="url" href="{escape(href)}">{escape(url)}</a>')
-        return Markup(f'<span class="url inert">{escape(url)}</span>')
+        return Markup(_url_link(url, href))
 
     def t(self, key: str) -> Markup:
-        return escape(i18n.label(key, self.lang))
+        return Markup(self._label(key))
+
+    def _label(self, key: str) -> str:
+        text = self._labels.get(key)
+        if text is None:
+            text = self._labels[key] = escaped(i18n.label(key, self.lang))
+        return text
 
     def term(self, key: str, tag: str = "span") -> Markup:
         """A label the page's language switch rewrites: ``<span data-i18n="key">Label</span>``."""
-        return Markup(f'<{tag} data-i18n="{key}">{self.t(key)}</{tag}>')
+        return Markup(self._term(key, tag))
+
+    def _term(self, key: str, tag: str = "span") -> str:
+        text = self._terms.get((key, tag))
+        if text is None:
+            text = self._terms[(key, tag)] = f'<{tag} data-i18n="{key}">{self._label(key)}</{tag}>'
+        return text
 
     def row_block(self, row: RowView) -> Markup:
         """One row of the references table (a note, its links and its findings), as the template wrote it."""
-        t, e, term = self.t, escape, self.term
+        t, e, term = self._label, escaped, self._term
         reference = row.reference
         out = [f'<tr id="{e(row.anchor)}" data-status="{e(row.statuses)}"']
         if row.broken:
@@ -672,7 +727,7 @@ class Snippets:
         out.append(f'>\n<th scope="row" class="cell-number"><span class="ref-label">{e(row.label)}</span>')
         if row.document_label:
             out.append(f'<span class="doc">{e(row.document_label)}</span>')
-        out.append(f"</th>\n<td>{self.date(row.date)}</td>\n<td>\n")
+        out.append(f"</th>\n<td>{self._date(row.date)}</td>\n<td>\n")
         if reference.ibid_of:
             out.append(f'<p class="ibid">{term("ibid")} → ')
             if row.ibid_anchor:
@@ -692,7 +747,7 @@ class Snippets:
             out.append(f'<div class="halves"><div class="half">{e(reference.text)}</div></div>\n')
         out.append("</td>\n<td>\n")
         if row.links:
-            out.extend(f"{self.link_block(link)}\n" for link in row.links)
+            out.extend(f"{self._link_block(link)}\n" for link in row.links)
         else:
             out.append(f'<span class="muted" data-i18n="no_links">{t("no_links")}</span>\n')
         out.append("</td>\n<td>\n")
@@ -706,7 +761,7 @@ class Snippets:
             out.extend(
                 f'<li><span class="kind" data-i18n-finding="{e(finding.kind)}">'
                 f"{e(i18n.finding_label(finding.kind, self.lang))}</span> "
-                f"{self.tr(finding.messages, 'span', 'message')}</li>"
+                f"{self._tr(finding.messages, 'span', 'message')}</li>"
                 for finding in row.findings
             )
             out.append("</ul>")
@@ -716,8 +771,11 @@ class Snippets:
     def link_block(self, link: LinkView) -> Markup:
         """One link of a row: its status, URL, detail, repairs, readings, archived copy and details. Written
         here, not in the template, because a long document's table has one per link (the same markup)."""
-        t, e, term, url_link, date, tr = self.t, escape, self.term, self.url_link, self.date, self.tr
-        out = [f'<div class="link link-{e(link.tone)}">\n<div class="link-head">{self.badge(link.status, link.tone)}']
+        return Markup(self._link_block(link))
+
+    def _link_block(self, link: LinkView) -> str:
+        t, e, term, url_link, date, tr = self._label, escaped, self._term, _url_link, self._date, self._tr
+        out = [f'<div class="link link-{e(link.tone)}">\n<div class="link-head">{self._badge(link.status, link.tone)}']
         if link.http_status:
             out.append(f' <span class="http">{e(link.http_status)}</span>')
         if link.confirmed:
@@ -819,12 +877,18 @@ class Snippets:
             if link.checks:
                 out.append(f'{term("history", "dt")}<dd><ol class="checks">')
                 for checked_at, status, raw in link.checks:
-                    shown = self.badge(status, tone(status)) if status else e(raw)
+                    shown = self._badge(status, tone(status)) if status else e(raw)
                     out.append(f"<li>{date(i18n.datetime_date(checked_at))} {shown}</li>")
                 out.append("</ol></dd>")
             out.append("</dl>\n</details>\n")
         out.append("</div>")
-        return Markup("".join(out))
+        return "".join(out)
+
+
+def _url_link(url: str, href: str | None) -> str:
+    if href:
+        return f'<a class="url" href="{escaped(href)}">{escaped(url)}</a>'
+    return f'<span class="url inert">{escaped(url)}</span>'
 
 
 def _environment() -> jinja2.Environment:

@@ -1,0 +1,95 @@
+"""The HTML report's shortcuts give what the general computation gives: the plain-string escaping against
+markupsafe's, and the pieces made once a page against the same pieces made each time."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from markupsafe import Markup, escape
+
+from linkaudit.report import html, i18n
+from linkaudit.status import Status
+
+TRICKY = [
+    "",
+    "plain",
+    "a & b",
+    "&amp; already escaped text",
+    "<script>alert('x')</script>",
+    '"onmouseover="x" y=\'z\'',
+    "Страница не найдена «ёлка» — & <тег>",
+    "http://example.com/?a=1&b=2#<frag>",
+    "⏎ line\nbreak\ttab",
+    "&#39;&#34;&lt;&gt;",
+]
+ALPHABET = "&<>'\"aZ09 ёЖ«»—⏎\n;#/=:?"
+
+
+def _random_texts(count: int) -> list[str]:
+    chooser = random.Random(20240301)
+    return ["".join(chooser.choice(ALPHABET) for _ in range(chooser.randrange(0, 24))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("value", TRICKY + _random_texts(300))
+def test_escaped_text_is_markupsafe_escape(value: str) -> None:
+    assert html.escaped(value) == str(escape(value))
+    assert type(html.escaped(value)) is str
+
+
+@pytest.mark.parametrize(
+    "value",
+    [Markup("<b>safe &amp; sound</b>"), Markup(""), 404, 0, None, 2.5, Status.DEAD, Status.SOFT_404],
+)
+def test_escaped_other_values_is_markupsafe_escape(value: object) -> None:
+    assert html.escaped(value) == str(escape(value))
+
+
+def _general_badge(status: Status, tone: str, lang: str) -> str:
+    return (
+        f'<span class="badge {escape(tone)}" data-i18n-status="{escape(status.value)}">'
+        f"{escape(i18n.status_label(status, lang))}</span>"
+    )
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_badges_labels_and_terms_made_once_are_the_same(lang: str) -> None:
+    snippets = html.Snippets(lang)
+    for _ in range(2):  # made, then taken from what the page holds
+        for status in Status:
+            for tone in ("bad", "warn", "info", "good", "muted", html.tone(status)):
+                assert snippets.badge(status, tone) == _general_badge(status, tone, lang)
+        for key in i18n.LABELS[lang]:
+            assert snippets.t(key) == str(escape(i18n.label(key, lang)))
+            for tag in ("span", "dt"):
+                assert snippets.term(key, tag) == f'<{tag} data-i18n="{key}">{escape(i18n.label(key, lang))}</{tag}>'
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_dates_made_once_are_the_same_past_the_limit(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(html, "MAX_DATES_HELD", 5)
+    snippets = html.Snippets(lang)
+    values = [f"20{year:02d}-{month:02d}-0{day}" for year in range(8, 12) for month in (1, 11) for day in (1, 4)]
+    values += ["2012", "2012-11", "not a date <b>", "", None]
+    for value in values * 3:
+        expected = (
+            f'<time datetime="{escape(value)}">{escape(i18n.format_date(value, lang))}</time>' if value else ""
+        )
+        assert snippets.date(value) == expected
+        assert len(snippets._dates) <= 5
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize("text", TRICKY)
+def test_translated_text_and_links_escape_everything(lang: str, text: str) -> None:
+    snippets = html.Snippets(lang)
+    other = "ru" if lang == "en" else "en"
+    texts = {lang: text, other: text + " <другой> & 'x'"}
+    expected = (
+        f'<p class="{escape("detail a&b")}" data-tr data-{other}="{escape(texts[other])}">{escape(text)}</p>'
+    )
+    assert snippets.tr(texts, "p", "detail a&b") == expected
+    assert snippets.tr({lang: text, other: text}) == f"<span>{escape(text)}</span>"
+    if text:  # an empty href is no link
+        assert snippets.url_link(text, text) == f'<a class="url" href="{escape(text)}">{escape(text)}</a>'
+    assert snippets.url_link(text, None) == f'<span class="url inert">{escape(text)}</span>'
