@@ -415,3 +415,12 @@ def test_display_skips_the_urls_when_none_was_repaired(text: str) -> None:
         assert halves._display(text[offset:], inside, offset) == _plain_display(text[offset:], inside, offset)
     half = halves.describe(text, text, found, 0)
     assert half.urls == tuple(dict.fromkeys(item.url for item in found))
+
+
+@pytest.mark.parametrize("line", ["", " ", "\t", "\u00a0", "\u3000 "])
+def test_a_blank_line_is_no_heading(line: str) -> None:
+    """The layout asks _is_heading only of lines that are not empty once rstripped, as every line it reads is."""
+    assert not notes._is_heading(line)
+    assert not notes._is_heading(line.rstrip())
+    layout = notes.text_layout(f"Литература\n{line}\n1. Первая книга, 2012.\n{line}\n2. Вторая книга, 2013.\n")
+    assert [entry.number for entry in layout.lists[0].entries] == ["1", "2"]

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from enum import Enum
 from functools import lru_cache
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..models import Finding, FindingKind, FoundUrl, Half, Reference
 
@@ -265,8 +265,7 @@ def _near_page_breaks(lines: Sequence[str], page_breaks: Sequence[bool]) -> list
     return near
 
 
-@dataclass(frozen=True, slots=True)
-class _Start:
+class _Start(NamedTuple):  # one per line that starts a note: made faster than a frozen dataclass
     style: ListStyle
     label: str
     rest: str
@@ -334,7 +333,8 @@ class _TextLayout:
         self.markdown = markdown
         if markdown:
             self._blank_code_fences()
-        self.headings = [_is_heading(line) for line in self.lines]  # each line asked once
+        # each line asked once; a blank line (rstripped: empty) is no heading
+        self.headings = [_is_heading(line) if line else False for line in self.lines]
         stamps = _may_hold_stamp(text)
         self.furniture = _furniture(self.lines, self.page_breaks, self.headings, stamps=stamps)
         self.has_heading = any(self.headings)
