@@ -8,13 +8,19 @@ drawn here, so the file needs nothing from the network.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import json
+import os
+import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -891,9 +897,128 @@ def _url_link(url: str, href: str | None) -> str:
     return f'<span class="url inert">{escaped(url)}</span>'
 
 
-def _environment() -> jinja2.Environment:
+CACHE_FORMAT = 1  # raised when what a cache file holds changes
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The compiled templates kept between runs, one file per template in ``directory``, so a run does not
+    compile them again (~40 ms).
+
+    Never a reason for a report to fail or differ: a file that cannot be read or written is as good as none; a
+    file is checked against a SHA-256 of its contents and must hold code, else the template is compiled; jinja2
+    checks the template's source against the one the code was compiled from; the name of the file depends on
+    jinja2's version, Python's and the environment's options. A file is written beside its target and moved over
+    it, so a reader (another run writing the same template at the same time) sees one whole file or the other.
+    """
+
+    def __init__(self, directory: Path, salt: str) -> None:
+        self.directory = directory
+        self.salt = salt
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha256(f"{self.salt}\0{name}\0{filename}".encode()).hexdigest()
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.directory / f"{bucket.key}.bin"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            data = self._path(bucket).read_bytes()
+        except OSError:
+            return
+        digest, payload = data[:32], data[32:]
+        if not payload or hashlib.sha256(payload).digest() != digest:
+            return
+        try:
+            bucket.bytecode_from_string(payload)
+        except Exception:  # noqa: BLE001 - whatever a damaged file raises, the template is compiled instead
+            bucket.reset()
+        if not isinstance(bucket.code, CodeType):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        try:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not _private(self.directory):
+                return
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=f".{bucket.key}.", suffix=".tmp")
+        except OSError:
+            return  # a read-only or missing home: the next run compiles the template again
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(temporary, self._path(bucket))
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _private(directory: Path) -> bool:
+    """Whether only this user can write in ``directory`` (code is read from it)."""
+    if not hasattr(os, "getuid"):
+        return True  # Windows: the user's own profile folder
+    try:
+        status = directory.stat()
+    except OSError:
+        return False
+    return status.st_uid == os.getuid() and not status.st_mode & 0o022
+
+
+def cache_directory() -> Path | None:
+    """Where the compiled templates are kept: the user's cache directory (``$XDG_CACHE_HOME`` or ``~/.cache``;
+    ``%LOCALAPPDATA%`` on Windows, ``~/Library/Caches`` on macOS), None without a home."""
+    try:
+        if os.name == "nt":
+            local = os.environ.get("LOCALAPPDATA")
+            root = Path(local) if local else Path.home() / "AppData" / "Local"
+        elif sys.platform == "darwin":
+            root = Path.home() / "Library" / "Caches"
+        else:
+            xdg = os.environ.get("XDG_CACHE_HOME")
+            root = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    except (RuntimeError, KeyError):  # no home directory to be found
+        return None
+    return root / "linkaudit" / "templates"
+
+
+_COMPILED_WITH = (  # the settings of an environment that its compiled code depends on
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "autoescape",
+    "optimized",
+    "finalize",
+    "is_async",
+    "undefined",
+)
+
+
+def compiled_templates(environment: jinja2.Environment, directory: Path | None = None) -> CompiledTemplates | None:
+    """The cache of ``environment``'s compiled templates in ``directory`` (default ``cache_directory()``); None
+    when there is no such place, another user could write in it, or jinja2 does not say its version."""
+    directory = directory or cache_directory()
+    version = vars(jinja2).get("__version__")
+    if directory is None or not isinstance(version, str) or (directory.exists() and not _private(directory)):
+        return None
+    settings = [repr(getattr(environment, name)) for name in _COMPILED_WITH]
+    settings.append(repr(sorted(environment.extensions)))
+    salt = "\0".join([str(CACHE_FORMAT), version, sys.version, *settings])
+    return CompiledTemplates(directory, salt)
+
+
+def _environment(loader: jinja2.BaseLoader | None = None) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("linkaudit.report", "templates"),
+        loader=loader or jinja2.PackageLoader("linkaudit.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -915,6 +1040,7 @@ def _template() -> jinja2.Template:
     global _ENVIRONMENT
     if _ENVIRONMENT is None:
         _ENVIRONMENT = _environment()
+        _ENVIRONMENT.bytecode_cache = compiled_templates(_ENVIRONMENT)
     return _ENVIRONMENT.get_template("report.html.j2")
 
 
