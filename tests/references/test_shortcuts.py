@@ -4,7 +4,8 @@ halves._gost_from, the URL hint of dates._blank_urls, the link runs of urls._lin
 URL in normal form as it is, the frame-stamp test of notes._furniture (and of the whole text, _may_hold_stamp),
 find_dates stopping once every year is in a date, citation_dates without an access phrase, the quick ratio of
 two titles from their character counts (notes._quick_ratio), note starts tried by their first character, and a
-half's display text read without its URLs when none was repaired (halves._display)."""
+half's display text read without its URLs when none was repaired (halves._display), and a Latin-script half
+without French or German words or letters read as English at once (halves.latin_language)."""
 
 from __future__ import annotations
 
@@ -424,3 +425,30 @@ def test_a_blank_line_is_no_heading(line: str) -> None:
     assert not notes._is_heading(line.rstrip())
     layout = notes.text_layout(f"Литература\n{line}\n1. Первая книга, 2012.\n{line}\n2. Вторая книга, 2013.\n")
     assert [entry.number for entry in layout.lists[0].entries] == ["1", "2"]
+
+
+def _plain_latin_language(text: str) -> str:
+    """halves.latin_language as first written: every language scored."""
+    words = halves._LATIN_WORD.findall(text.lower())
+    if not words:
+        return "en"
+    english = sum(map(halves._ENGLISH_WORDS.__contains__, words))
+    joined = "".join(words)
+    scores = {
+        language: sum(map(markers.__contains__, words))
+        + (0 if halves._LATIN_LETTERS[language].search(joined) is None else 2 * halves._words_with(words, letters))
+        for language, (markers, letters) in halves._LATIN_LANGUAGES.items()
+    }
+    language, score = max(scores.items(), key=lambda item: item[1])
+    return language if score >= 2 and score > english else "en"
+
+
+def test_latin_language_without_a_language_s_words_or_letters_is_english() -> None:
+    generator = random.Random(31)
+    words = ["the", "of", "and", "le", "la", "des", "der", "die", "und", "für", "über", "été", "Straße", "news",
+             "Customs", "union", "l'état", "ÉTÉ", "x", "2012", ",", " ", "«", "Ǆ", "ſ"]  # fmt: skip
+    for _ in range(10_000):
+        text = " ".join(generator.choice(words) for _ in range(generator.randint(0, 9)))
+        assert halves.latin_language(text) == _plain_latin_language(text)
+    assert halves.latin_language("Die Straße und der Fluss") == "de"
+    assert halves.latin_language("Le droit de la mer et des États") == "fr"

@@ -244,13 +244,6 @@ def find_dates(text: str) -> list[FoundDate]:
         return []
     found: list[FoundDate] = []
     taken = bytearray(len(text))  # 1 where a date was already found: constant work per date, however many
-
-    def add(start: int, end: int, iso: str | None, precision: int) -> None:
-        _add(found, taken, start, end, iso, precision)
-
-    def matches(pattern: re.Pattern[str], windows: Iterable[tuple[int, int, Sequence[int]]]) -> Iterator[re.Match[str]]:
-        return _matches(pattern, text, windows, taken)
-
     # Each pattern is searched only around the years (a date holds exactly one, see ``_years``), and only where
     # what the pattern needs stands next to the year: the matches are those of a search over the whole text. A
     # match holding a year a date already holds would be dropped: stretches whose years all are taken are
@@ -262,8 +255,15 @@ def find_dates(text: str) -> list[FoundDate]:
             if month is not None:
                 year, day = match.group("year", "day")
                 _add(found, taken, *match.span(), _iso(int(year), month, int(day)), _FULL)
-    if len(found) == len(years) and all(taken[year] for year in years):
+    if len(found) == len(years) and all(map(taken.__getitem__, years)):
         return found  # every date holds a year: none is left to find (and one pattern's matches come in order)
+
+    def add(start: int, end: int, iso: str | None, precision: int) -> None:
+        _add(found, taken, start, end, iso, precision)
+
+    def matches(pattern: re.Pattern[str], windows: Iterable[tuple[int, int, Sequence[int]]]) -> Iterator[re.Match[str]]:
+        return _matches(pattern, text, windows, taken)
+
     kazakh = "ж" in text or "Ж" in text  # ``_YEAR_DAY_MONTH``'s year words hold one
     for year in years:  # ``_YEAR_DAY_MONTH`` and ``_ISO`` start at their year (``_ISO``: a hyphen after it)
         if taken[year]:
@@ -318,7 +318,7 @@ def _matches(
     """``pattern``'s matches in each window that still holds a year no date has taken (asked as each window comes,
     after the dates found in the windows before it)."""
     for start, stop, inside in windows:
-        if not all(taken[year] for year in inside):
+        if not all(map(taken.__getitem__, inside)):
             yield from pattern.finditer(text, start, stop)
 
 

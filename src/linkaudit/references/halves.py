@@ -66,6 +66,9 @@ _LATIN_LANGUAGES = {
     ),
 }
 _LATIN_LETTERS = {language: _any_of(letters) for language, (_, letters) in _LATIN_LANGUAGES.items()}
+# Every language's words and letters at once: a text with none of them scores nothing for any language.
+_MARKER_WORDS = frozenset().union(*(markers for markers, _ in _LATIN_LANGUAGES.values()))
+_MARKER_LETTER = _any_of(set().union(*(letters for _, letters in _LATIN_LANGUAGES.values())))
 
 
 def language_name(code: str) -> str:
@@ -124,8 +127,10 @@ def latin_language(text: str) -> str:
     words = _LATIN_WORD.findall(text.lower())
     if not words:
         return "en"
-    english = sum(map(_ENGLISH_WORDS.__contains__, words))
     joined = "".join(words)  # a language's letters are looked for word by word only when the words hold one
+    if _MARKER_WORDS.isdisjoint(words) and _MARKER_LETTER.search(joined) is None:
+        return "en"  # every language scores 0 (most English text)
+    english = sum(map(_ENGLISH_WORDS.__contains__, words))
     scores = {
         language: sum(map(markers.__contains__, words))
         + (0 if _LATIN_LETTERS[language].search(joined) is None else 2 * _words_with(words, letters))
