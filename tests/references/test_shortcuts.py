@@ -5,7 +5,8 @@ URL in normal form as it is, the frame-stamp test of notes._furniture (and of th
 find_dates stopping once every year is in a date, citation_dates without an access phrase, the quick ratio of
 two titles from their character counts (notes._quick_ratio), note starts tried by their first character, and a
 half's display text read without its URLs when none was repaired (halves._display), and a Latin-script half
-without French or German words or letters read as English at once (halves.latin_language)."""
+without French or German words or letters read as English at once (halves.latin_language), and breaking
+invisibles read as blanks without an edit each (urls._prepare)."""
 
 from __future__ import annotations
 
@@ -452,3 +453,62 @@ def test_latin_language_without_a_language_s_words_or_letters_is_english() -> No
         assert halves.latin_language(text) == _plain_latin_language(text)
     assert halves.latin_language("Die Straße und der Fluss") == "de"
     assert halves.latin_language("Le droit de la mer et des États") == "fr"
+
+
+_BREAKING = "\u00a0\u2007\u202f\u200b\u2060\ufeff"
+
+
+def _edited_blanks(text: str) -> object:
+    """urls._prepare of a text whose only edits are its breaking invisibles, as first written: each an edit of
+    its own (a blank for it), the view made of pieces."""
+    from linkaudit.references import urls as module
+
+    edits = [module._Edit(match.start(), match.end(), " ") for match in module._BREAKING_INVISIBLES.finditer(text)]
+    pieces: list[str] = []
+    piece_starts: list[int] = []
+    piece_origins: list[int] = []
+    position = 0
+    for edit in edits:
+        if edit.start > position:
+            piece_starts.append(position)
+            piece_origins.append(position)
+            pieces.append(text[position : edit.start])
+        piece_starts.append(edit.start)
+        piece_origins.append(edit.start)
+        pieces.append(" ")
+        position = edit.end
+    if position < len(text) or not pieces:
+        piece_starts.append(position)
+        piece_origins.append(position)
+        pieces.append(text[position:])
+    starts = tuple(edit.start for edit in edits)
+    return module._Prepared("".join(pieces), tuple(piece_starts), tuple(piece_origins), tuple(edits), starts, starts)
+
+
+def test_a_breaking_invisible_is_read_as_a_blank_without_an_edit() -> None:
+    """A text whose only edits would be its breaking invisibles (no-break and zero-width spaces…) is read with
+    blanks in their place (one character for one: the same positions) and no edit: the detector's view and every
+    URL found in it are those of the edits it had; among other edits, each is still an edit of its own."""
+    from linkaudit.references import urls as module
+
+    generator = random.Random(37)
+    pieces = ["http://a.kz/x", "www.b.ru", "doi:", "10.1234/abc", "см.", "example.com/p", " ", ".", ",", "(", ")",
+              "x", "\n", *_BREAKING, "\u00a0"]  # fmt: skip
+    checked = 0
+    for _ in range(3_000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(1, 10)))
+        prepared = module._prepare(text)
+        if prepared.edits or module._BREAKING_INVISIBLES.search(text) is None:
+            continue
+        checked += 1
+        edited = _edited_blanks(text)
+        assert prepared.text == edited.text  # type: ignore[attr-defined]
+        for start, end, schema in module._links(prepared.text):
+            for bare in (False, True):
+                short = module._found_url(text, prepared, schema, start, end, bare)
+                assert short == module._found_url(text, edited, schema, start, end, bare)  # type: ignore[arg-type]
+    assert checked > 1_000
+    assert find_urls("doi:\u00a010.1234/abc")[0].raw == "doi:\u00a010.1234/abc"
+    mixed = "http:\u00a0//a.kz/x\u00a0y и http: //b.kz/\u00ad"
+    edits = module._prepare(mixed).edits
+    assert [edit.start for edit in edits if edit.replacement == " " and not edit.repairs] == [5, 14]

@@ -71,7 +71,9 @@ _BREAKING_INVISIBLES = re.compile("[\u00a0\u2007\u202f\u200b\u2060\ufeff]")
 _JOINERS = re.compile("[\u200c\u200d]")
 _SOFT_HYPHEN = "\u00ad"
 _PDFIUM_HYPHEN = "\ufffe"  # how pdfium's text layer writes a hyphen that ended a line
-_INVISIBLE = re.compile("[\u00a0\u2007\u202f\u200b\u2060\ufeff\u200c\u200d\u00ad\ufffe]")  # any of the above
+_EDITED_INVISIBLE = re.compile("[\u200c\u200d\u00ad\ufffe]")  # any of the above but the breaking ones
+# The breaking ones read as blanks: one character for one, so that positions stay those of the text as written.
+_AS_BLANKS = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u200b\u2060\ufeff"), " ")
 # Blanks around the ``:`` and ``//`` of a scheme, and after it (``http: // x``, ``https:// www.x``). Each run
 # of blanks is matched atomically (lookahead and backreference), so a long run is never rescanned.
 # The three patterns below are searched without the condition on the character before them, which is checked at
@@ -508,7 +510,7 @@ def _found_url(
         repairs = prepared.repairs_between(original_start, original_end)
         undecided = prepared.alternatives_between(original_start, original_end)
         readings = [candidate, *_other_readings(candidate, start, undecided)]
-    else:  # the text as written: its positions, no repair made, one reading
+    else:  # the text as written (a breaking invisible read as a blank): its positions, no repair, one reading
         original_start, original_end, repairs, readings = start, end, [], [candidate]
     urls = [_as_link(reading, schema, repairs) for reading in readings]
     if urls[0] is None:
@@ -518,9 +520,14 @@ def _found_url(
     repairs = sorted(set(repairs), key=_REPAIR_ORDER.__getitem__) if repairs else repairs
     # one reading is one candidate: none to list
     candidates = tuple(dict.fromkeys(url for url in urls if url is not None)) if len(urls) > 1 else ()
+    if prepared.edits:
+        raw = text[original_start:original_end]
+    elif prepared.text is text or (raw := text[start:end]) == candidate:
+        raw = candidate  # as written: one string
+    # else a breaking invisible, read as a blank, stands inside it (``doi:\u00a010.…``): as written
     return FoundUrl(
         url=urls[0],
-        raw=text[original_start:original_end] if prepared.edits else candidate,  # as written: one string
+        raw=raw,
         start=original_start,
         end=original_end,
         repairs=tuple(repairs),
@@ -624,8 +631,11 @@ def _prepare(text: str) -> _Prepared:
     if "//" in text or _WWW.search(text) is not None:  # what every scheme, glue and layout edit needs
         starts = [match.start() for match in _STARTS.finditer(text)]
         edits += _scheme_space_edits(text, starts) + _glue_edits(text, starts) + _layout_edits(text, starts)
-    if not edits:  # the text as written is the detector's view
-        return _Prepared(text, (0,), (0,), (), (), ())
+    blanks = _BREAKING_INVISIBLES.search(text) is not None
+    if not edits:  # the text as written is the detector's view, a breaking invisible read as a blank in its place
+        return _Prepared(text.translate(_AS_BLANKS) if blanks else text, (0,), (0,), (), (), ())
+    if blanks:  # among other edits, each is one (it may stand where another edit starts: the first one wins)
+        edits = [_Edit(match.start(), match.end(), " ") for match in _BREAKING_INVISIBLES.finditer(text)] + edits
     edits.sort(key=lambda edit: (edit.start, edit.end))
     pieces: list[str] = []
     piece_starts: list[int] = []
@@ -665,9 +675,11 @@ def _prepare(text: str) -> _Prepared:
 
 
 def _invisible_edits(text: str) -> list[_Edit]:
-    if _INVISIBLE.search(text) is None:  # none of the characters below
+    """The edits of the invisible characters that are not simply read as a blank: joiners after ASCII, soft
+    hyphens, pdfium's hyphens (``_prepare`` reads each breaking invisible as a blank)."""
+    if _EDITED_INVISIBLE.search(text) is None:  # none of the characters below
         return []
-    edits = [_Edit(match.start(), match.end(), " ") for match in _BREAKING_INVISIBLES.finditer(text)]
+    edits: list[_Edit] = []
     for match in _JOINERS.finditer(text):
         before = text[match.start() - 1] if match.start() > 0 else " "
         if before.isascii() or unicodedata.category(before)[0] not in "LM":
