@@ -6,7 +6,8 @@ find_dates stopping once every year is in a date, citation_dates without an acce
 two titles from their character counts (notes._quick_ratio), note starts tried by their first character, and a
 half's display text read without its URLs when none was repaired (halves._display), and a Latin-script half
 without French or German words or letters read as English at once (halves.latin_language), and breaking
-invisibles read as blanks without an edit each (urls._prepare)."""
+invisibles read as blanks without an edit each (urls._prepare), and a URL's next piece on its line given up on
+by its first character (urls._join_next)."""
 
 from __future__ import annotations
 
@@ -512,3 +513,29 @@ def test_a_breaking_invisible_is_read_as_a_blank_without_an_edit() -> None:
     mixed = "http:\u00a0//a.kz/x\u00a0y и http: //b.kz/\u00ad"
     edits = module._prepare(mixed).edits
     assert [edit.start for edit in edits if edit.replacement == " " and not edit.repairs] == [5, 14]
+
+
+def test_join_next_gives_up_on_a_piece_that_cannot_continue_a_url() -> None:
+    """_join_next stops at once before a piece whose first character _URL_CHARACTERS does not allow: the answer
+    _blank_reading gives that piece (None) without cutting it out."""
+    from linkaudit.references import urls as module
+
+    generator = random.Random(41)
+    firsts = ["(", "«", "“", "a", "Z", "0", "%", "_", "/", "-", ".", "?", "\u00a0", "\u2003", "б", "Ω", ")", "", "h"]
+    rests = ["", "x", "ttp://b.kz", "/y", ".html", "=1", ")", " z", "\nq"]
+    for _ in range(5_000):
+        blanks = generator.choice(["", " ", "  ", "\t", "   "])
+        text = "http://a.kz/doc" + generator.choice(["", "/", "-"]) + blanks
+        text += generator.choice(firsts) + generator.choice(rests)
+        end = module._token_end(text, 0)
+        carried = text[:end]
+        after = module._skip_blanks(text, end)
+        expected = None
+        if after < len(text) and text[after] in "\r\n\f":
+            expected = module._join_line(text, carried, end, after)
+        elif after < len(text) and after - end <= module._MAX_INNER_BLANKS:
+            reading = module._blank_reading(carried, text[after : module._token_end(text, after)])
+            if reading is not None:
+                alternative = module._CUT if reading == "join?" else None
+                expected = (module._Edit(end, after, "", (Repair.WHITESPACE,), alternative), after)
+        assert module._join_next(text, carried, end) == expected

@@ -111,6 +111,7 @@ _STARTS_NEW_URL = re.compile(r"(?:https?:|ftp:|mailto:|file:|javascript:|www\.)"
 # What a wrapped line may start with when it continues a URL, and the signs that it does.
 _LIST_NUMBER = re.compile(r"(?:\d{1,7}[.)]|\[\d{1,7}\])\Z")
 _URL_CHARACTERS = re.compile(r"[A-Za-z0-9%_/][A-Za-z0-9\-_/.%?=&~+#:@!$*,;()]*\Z")
+_URL_FIRST_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%_/")  # its first
 _URL_LIKE_CONTINUATION = re.compile(
     r"[/?=&%#_\-]|[0-9]|\.(?:html?|shtml|php\d?|aspx?|jsp|cfm|cgi|pdf|docx?|xml|txt)(?![a-z])", re.IGNORECASE
 )
@@ -798,8 +799,8 @@ def _join_next(text: str, carried: str, end: int) -> tuple[_Edit, int] | None:
     following = text[after_blanks]
     if following in "\r\n\f":
         return _join_line(text, carried, end, after_blanks)
-    if after_blanks - end > _MAX_INNER_BLANKS:
-        return None
+    if after_blanks - end > _MAX_INNER_BLANKS or following not in _URL_FIRST_CHARACTERS:
+        return None  # a piece not starting as _URL_CHARACTERS needs is never joined (_blank_reading)
     piece = text[after_blanks : _token_end(text, after_blanks)]
     reading = _blank_reading(carried, piece)
     if reading is None:
