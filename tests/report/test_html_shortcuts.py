@@ -8,7 +8,10 @@ import random
 import pytest
 from markupsafe import Markup, escape
 
+from linkaudit.models import CheckResult, Half, Link, LinkReport, Reference
+from linkaudit.references.urls import url_key
 from linkaudit.report import html, i18n
+from linkaudit.report.summary import citing_langs
 from linkaudit.status import Status
 
 TRICKY = [
@@ -93,3 +96,42 @@ def test_translated_text_and_links_escape_everything(lang: str, text: str) -> No
     if text:  # an empty href is no link
         assert snippets.url_link(text, text) == f'<a class="url" href="{escape(text)}">{escape(text)}</a>'
     assert snippets.url_link(text, None) == f'<span class="url inert">{escape(text)}</span>'
+
+
+def test_tones_held_are_the_tone_of_each_status() -> None:
+    assert html._TONES == {status: html.tone(status) for status in Status}
+
+
+def _half(lang: str, urls: tuple[str, ...]) -> Half:
+    return Half(lang=lang, text=" ".join(urls), urls=urls)
+
+
+CITED = [
+    "http://example.com/a",
+    "http://example.com/a/",
+    "HTTP://EXAMPLE.COM/a",
+    "http://www.example.com/a",
+    "https://example.com/a",
+    "http://example.com/a?x=1&y=2",
+    "http://пример.рф/статья",
+    "http://xn--e1afmkfd.xn--p1ai/статья",
+    "http://example.com/b",
+    "example.com/a",
+    "",
+]
+
+
+@pytest.mark.parametrize("link_url", CITED[:-1])
+def test_citing_langs_is_the_general_one(link_url: str) -> None:
+    chooser = random.Random(link_url)
+    link = LinkReport(
+        link=Link(url=link_url, normalized=url_key(link_url), references=("notes.txt#1",)),
+        result=CheckResult(url=link_url, normalized=url_key(link_url), status=Status.OK),
+    )
+    for _ in range(60):
+        halves = tuple(
+            _half(chooser.choice(["ru", "en", "kk", "und"]), tuple(chooser.sample(CITED, chooser.randrange(0, 4))))
+            for _ in range(chooser.randrange(0, 4))
+        )
+        reference = Reference(id="notes.txt#1", document="notes.txt", text="", line=1, halves=halves)
+        assert html._citing_langs(reference, link) == citing_langs(reference, link)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup, escape
@@ -36,7 +36,7 @@ from .summary import (
     archived_phrasings,
     chunked,
     cited_date,
-    citing_langs,
+    cites,
     group_links,
     in_citing_order,
     link_host,
@@ -81,6 +81,9 @@ def tone(status: Status) -> str:
     if status.is_success:
         return "good"
     return "muted"
+
+
+_TONES = {status: tone(status) for status in Status}  # ``tone`` of each status, looked up once a link
 
 
 _SCRIPT_ESCAPES = {
@@ -139,8 +142,7 @@ class ReadingView:
     chosen: bool
 
 
-@dataclass(frozen=True)
-class LinkView:
+class LinkView(NamedTuple):  # one per link of the table: made faster than a frozen dataclass
     url: str
     href: str | None
     host: str
@@ -201,8 +203,7 @@ class HomepageLine:
     references: tuple[tuple[str, str], ...]  # (label, anchor)
 
 
-@dataclass(frozen=True)
-class RowView:
+class RowView(NamedTuple):  # one per row of the table: made faster than a frozen dataclass
     reference: Reference
     anchor: str  # the row's element id
     ibid_anchor: str | None  # the row of the note an "Ibid." repeats, when the report has it
@@ -305,7 +306,7 @@ def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
                 status = None
             checks.append((checked_at, status, status_text))
     final_url = result.final_url if result.final_url and result.final_url != item.link.url else None
-    langs = citing_langs(reference, item)
+    langs = _citing_langs(reference, item)
     phrasings: tuple[Phrasing, ...] = ()
     if snapshot is not None and result.status.is_broken:
         phrasings = archived_phrasings(snapshot, langs, lang)
@@ -316,7 +317,7 @@ def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
         href=safe_href(item.link.url),
         host=link_host(item),
         status=result.status,
-        tone=tone(result.status),
+        tone=_TONES[result.status],
         http_status=result.http_status,
         final_url=final_url,
         final_href=safe_href(final_url),
@@ -342,6 +343,17 @@ def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
         repairs=repair_views(item),
         readings=reading_views(item),
     )
+
+
+def _citing_langs(reference: Reference, item: LinkReport) -> tuple[str, ...]:
+    """``summary.citing_langs``, a half that writes the link's own URL taken without working out URL keys (the
+    usual case: a URL cites itself)."""
+    url = item.link.url
+    langs: dict[str, None] = {}
+    for half in reference.halves:
+        if half.lang not in langs and any(cited == url or cites(cited, item) for cited in half.urls):
+            langs[half.lang] = None
+    return tuple(langs)
 
 
 def _reference_label(reference: Reference) -> str:
@@ -483,8 +495,22 @@ def _rows(report: Report, lang: str, known: Survey) -> Iterator[RowView]:
             ibid_anchor = known.ibid_later.get(reference.ibid_of) or ibid_before.get(reference.ibid_of)
         links = tuple(_link_view(item, reference, lang) for item in cited.get(reference.id, ()))
         dates = sorted({half.date for half in reference.halves if half.date})
-        statuses = list(dict.fromkeys(link.status.value for link in links))
-        domains = list(dict.fromkeys(link.host for link in links if link.host))
+        statuses: dict[str, None] = {}
+        domains: dict[str, None] = {}
+        sort_status = len(SEVERITY)
+        broken = attention = archived = False
+        for link in links:  # the row's links in one pass (most rows have one)
+            status = link.status
+            statuses[status.value] = None
+            if link.host:
+                domains[link.host] = None
+            sort_status = min(sort_status, rank[status])
+            if status.is_broken:
+                broken = attention = True
+            elif status.is_blocked:
+                attention = True
+            if link.archive is not None:
+                archived = True
         own = tuple(findings.get(reference.id, ()))
         yield RowView(
             reference=reference,
@@ -503,10 +529,10 @@ def _rows(report: Report, lang: str, known: Survey) -> Iterator[RowView]:
                 )
             ),
             langs=" ".join(dict.fromkeys(half.lang for half in reference.halves)),
-            sort_status=min((rank[link.status] for link in links), default=len(SEVERITY)),
-            broken=any(link.status.is_broken for link in links),
-            attention=any(link.status.is_broken or link.status.is_blocked for link in links),
-            archived=any(link.archive is not None for link in links),
+            sort_status=sort_status,
+            broken=broken,
+            attention=attention,
+            archived=archived,
             homepage_only=reference.id in homepage_only,
         )
 
@@ -883,7 +909,7 @@ class Snippets:
             if link.checks:
                 out.append(f'{term("history", "dt")}<dd><ol class="checks">')
                 for checked_at, status, raw in link.checks:
-                    shown = self._badge(status, tone(status)) if status else e(raw)
+                    shown = self._badge(status, _TONES[status]) if status else e(raw)
                     out.append(f"<li>{date(i18n.datetime_date(checked_at))} {shown}</li>")
                 out.append("</ol></dd>")
             out.append("</dl>\n</details>\n")
