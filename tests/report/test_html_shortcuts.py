@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from linkaudit.models import CheckResult, Half, Link, LinkReport, Reference
 from linkaudit.references.urls import url_key
 from linkaudit.report import html, i18n
-from linkaudit.report.summary import citing_langs
+from linkaudit.report.summary import cited_date, citing_langs
 from linkaudit.status import Status
 
 TRICKY = [
@@ -135,3 +135,25 @@ def test_citing_langs_is_the_general_one(link_url: str) -> None:
         )
         reference = Reference(id="notes.txt#1", document="notes.txt", text="", line=1, halves=halves)
         assert html._citing_langs(reference, link) == citing_langs(reference, link)
+
+
+@pytest.mark.parametrize("link_url", CITED[:-1])
+def test_cited_date_is_the_general_one(link_url: str) -> None:
+    chooser = random.Random(link_url + "date")
+    link = LinkReport(
+        link=Link(url=link_url, normalized=url_key(link_url), references=("notes.txt#1",)),
+        result=CheckResult(url=link_url, normalized=url_key(link_url), status=Status.OK),
+    )
+    dates = [None, "", "2011-10-03", "2012", "2013-04"]
+    for _ in range(80):
+        halves = tuple(
+            Half(
+                lang=chooser.choice(["ru", "en"]),
+                text="",
+                date=chooser.choice(dates),
+                urls=tuple(chooser.sample(CITED, chooser.randrange(0, 4))),
+            )
+            for _ in range(chooser.randrange(0, 4))
+        )
+        reference = Reference(id="notes.txt#1", document="notes.txt", text="", line=1, halves=halves)
+        assert html._cited_date(reference, link) == cited_date(reference, link)
