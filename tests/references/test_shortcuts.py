@@ -7,7 +7,8 @@ two titles from their character counts (notes._quick_ratio), note starts tried b
 half's display text read without its URLs when none was repaired (halves._display), and a Latin-script half
 without French or German words or letters read as English at once (halves.latin_language), and breaking
 invisibles read as blanks without an edit each (urls._prepare), and a URL's next piece on its line given up on
-by its first character (urls._join_next)."""
+by its first character (urls._join_next), and the URL-line pattern of notes._furniture tried only on lines that
+would be furniture."""
 
 from __future__ import annotations
 
@@ -539,3 +540,44 @@ def test_join_next_gives_up_on_a_piece_that_cannot_continue_a_url() -> None:
                 alternative = module._CUT if reading == "join?" else None
                 expected = (module._Edit(end, after, "", (Repair.WHITESPACE,), alternative), after)
         assert module._join_next(text, carried, end) == expected
+
+
+def _plain_furniture(lines: list[str], page_breaks: list[bool], headings: list[bool]) -> list[bool]:
+    """notes._furniture as first written: every shape tried as a URL line first, every line's shape made."""
+    from collections import Counter
+
+    shapes = [notes._DIGITS.sub("0", " ".join(line.split())) for line in lines]
+    near = notes._near_page_breaks(lines, page_breaks) if any(page_breaks) else [False] * len(lines)
+    counts = Counter(shapes) if any(page_breaks) else Counter()
+    near_counts = Counter(shape for shape, close in zip(shapes, near, strict=True) if close)
+    furniture = []
+    for index, shape in enumerate(shapes):
+        if not shape or len(shape) < 6 or not any(character.isalpha() for character in shape):
+            furniture.append(False)
+        elif notes._URL_ONLY.match(shape):
+            furniture.append(False)
+        elif len(shape) <= notes._STAMP_LENGTH and notes._FRAME_STAMP.search(shape):
+            furniture.append(True)
+        else:
+            repeated = counts[shape] >= 2 and near_counts[shape] >= 1
+            furniture.append(repeated and not headings[index] and notes._note_start(lines[index]) is None)
+    for index, line in enumerate(lines):
+        if notes._PAGE_NUMBER.match(line):
+            neighbours = [index - 1, index + 1]
+            if page_breaks[index] or any(
+                0 <= n < len(lines) and (not lines[n].strip() or furniture[n] or page_breaks[n]) for n in neighbours
+            ):
+                furniture[index] = True
+    return furniture
+
+
+def test_furniture_tries_the_url_pattern_only_on_lines_that_would_be_furniture() -> None:
+    generator = random.Random(43)
+    choices = ["Журнал «Вестник» № 5", "http://a.kz/x", "www.b.ru/page", "[12] http://c.kz/d", "Взам. инв. № 3",
+               "Подп. и дата", "12", "", "1. Первая заметка", "Литература", "Running title 2020", "a.kz/x y",
+               "Текст статьи о чём-то, 2019.", "- 7 -", "Изм. Лист http://d.kz/e"]  # fmt: skip
+    for _ in range(3_000):
+        lines = [generator.choice(choices) for _ in range(generator.randint(1, 14))]
+        breaks = [generator.random() < 0.25 for _ in lines]
+        headings = [notes._is_heading(line) for line in lines]
+        assert notes._furniture(lines, breaks, headings) == _plain_furniture(lines, breaks, headings)

@@ -228,16 +228,17 @@ def _furniture(
         near_counts = Counter(shape for shape, close in zip(shapes, near, strict=True) if close)
     furniture = []
     for index, shape in enumerate(shapes):
-        line = lines[index]
         if not shape or len(shape) < 6 or not any(map(str.isalpha, shape)):
             furniture.append(False)
-        elif _URL_ONLY.match(shape):
-            furniture.append(False)
-        elif len(shape) <= _STAMP_LENGTH and stamps and _may_be_stamp(shape) and _FRAME_STAMP.search(shape):
-            furniture.append(True)
-        else:
+            continue
+        # A stamp, or a running title (repeated near page breaks, no heading, no note's start), unless it is a URL
+        # alone: the URL pattern is tried only on those.
+        if not (len(shape) <= _STAMP_LENGTH and stamps and _may_be_stamp(shape) and _FRAME_STAMP.search(shape)):
             repeated = counts[shape] >= 2 and near_counts[shape] >= 1
-            furniture.append(repeated and not headings[index] and _note_start(line) is None)
+            if not (repeated and not headings[index] and _note_start(lines[index]) is None):
+                furniture.append(False)
+                continue
+        furniture.append(_URL_ONLY.match(shape) is None)
     for index, line in enumerate(lines):
         if _PAGE_NUMBER.match(line):
             neighbours = [index - 1, index + 1]
