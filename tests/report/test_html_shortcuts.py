@@ -42,7 +42,20 @@ def test_escaped_text_is_markupsafe_escape(value: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [Markup("<b>safe &amp; sound</b>"), Markup(""), 404, 0, None, 2.5, Status.DEAD, Status.SOFT_404],
+    [
+        Markup("<b>safe &amp; sound</b>"),
+        Markup(""),
+        404,
+        0,
+        -3,
+        10**30,
+        True,
+        False,
+        None,
+        2.5,
+        Status.DEAD,
+        Status.SOFT_404,
+    ],
 )
 def test_escaped_other_values_is_markupsafe_escape(value: object) -> None:
     assert html.escaped(value) == str(escape(value))
@@ -75,9 +88,7 @@ def test_dates_made_once_are_the_same_past_the_limit(lang: str, monkeypatch: pyt
     values = [f"20{year:02d}-{month:02d}-0{day}" for year in range(8, 12) for month in (1, 11) for day in (1, 4)]
     values += ["2012", "2012-11", "not a date <b>", "", None]
     for value in values * 3:
-        expected = (
-            f'<time datetime="{escape(value)}">{escape(i18n.format_date(value, lang))}</time>' if value else ""
-        )
+        expected = f'<time datetime="{escape(value)}">{escape(i18n.format_date(value, lang))}</time>' if value else ""
         assert snippets.date(value) == expected
         assert len(snippets._dates) <= 5
 
@@ -88,9 +99,7 @@ def test_translated_text_and_links_escape_everything(lang: str, text: str) -> No
     snippets = html.Snippets(lang)
     other = "ru" if lang == "en" else "en"
     texts = {lang: text, other: text + " <другой> & 'x'"}
-    expected = (
-        f'<p class="{escape("detail a&b")}" data-tr data-{other}="{escape(texts[other])}">{escape(text)}</p>'
-    )
+    expected = f'<p class="{escape("detail a&b")}" data-tr data-{other}="{escape(texts[other])}">{escape(text)}</p>'
     assert snippets.tr(texts, "p", "detail a&b") == expected
     assert snippets.tr({lang: text, other: text}) == f"<span>{escape(text)}</span>"
     if text:  # an empty href is no link

@@ -660,6 +660,8 @@ def escaped(value: object) -> str:
             .replace("'", "&#39;")
             .replace('"', "&#34;")
         )
+    if type(value) is int:  # an HTTP status, a count: digits and a sign, nothing to escape
+        return str(value)
     return str(escape(value))
 
 
