@@ -1,8 +1,10 @@
 """The HTML report: one self-contained page a reader can open anywhere, even offline or with scripts off.
 
-Everything from documents and web pages is hostile until escaped: jinja2 autoescapes every value, only http(s)
-URLs become links, and the data the page script reads is JSON made safe inside ``<script>``. Charts are SVG
-drawn here, so the file needs nothing from the network.
+Everything from documents and web pages is hostile until escaped: jinja2 autoescapes every value (the table's
+rows, written here by ``Snippets``, escape each through ``escaped``), only http(s) URLs become links, and the data
+the page script reads is JSON made safe inside ``<script>``. Charts are SVG drawn here, so the file needs nothing
+from the network. The compiled template is kept in the user's cache directory (``CompiledTemplates``), never a
+reason for a page to fail or differ.
 """
 
 from __future__ import annotations
