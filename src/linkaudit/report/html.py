@@ -19,7 +19,6 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import CodeType
@@ -111,8 +110,11 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-@dataclass(frozen=True)
-class ArchiveView:
+# The views are NamedTuples: as immutable as frozen dataclasses, made several times faster (a long table makes a
+# LinkView and a RowView a row) and defined faster when the module loads.
+
+
+class ArchiveView(NamedTuple):
     url: str
     href: str | None
     date: str | None  # ISO date of the capture
@@ -123,8 +125,7 @@ class ArchiveView:
     far: bool  # more than a year from the cited date: the copy may show another version
 
 
-@dataclass(frozen=True)
-class RepairView:
+class RepairView(NamedTuple):
     """The repairs made to one spelling of a link in the text: what they were, what the text said, what was
     checked when that differs from the link shown."""
 
@@ -134,8 +135,7 @@ class RepairView:
     checked: str | None  # the URL checked for this spelling, when it is not the link's own URL
 
 
-@dataclass(frozen=True)
-class ReadingView:
+class ReadingView(NamedTuple):
     """One reading of an ambiguous spelling; the one that answered (or the text's first) is ``chosen``."""
 
     url: str
@@ -143,7 +143,7 @@ class ReadingView:
     chosen: bool
 
 
-class LinkView(NamedTuple):  # one per link of the table: made faster than a frozen dataclass
+class LinkView(NamedTuple):
     url: str
     href: str | None
     host: str
@@ -175,8 +175,7 @@ class LinkView(NamedTuple):  # one per link of the table: made faster than a fro
     readings: tuple[ReadingView, ...] = ()
 
 
-@dataclass(frozen=True)
-class SavedView:
+class SavedView(NamedTuple):
     """A link submitted to Save Page Now in this run, with its capture and the notes citing it."""
 
     url: str
@@ -187,16 +186,14 @@ class SavedView:
     references: tuple[tuple[str, str | None], ...]  # (label, anchor of its row or None)
 
 
-@dataclass(frozen=True)
-class FindingView:
+class FindingView(NamedTuple):
     kind: str
     message: str
     url: str | None
     messages: Texts  # ``message`` in each report language
 
 
-@dataclass(frozen=True)
-class HomepageLine:
+class HomepageLine(NamedTuple):
     """One line per document for its notes that cite only a home page (instead of one finding each)."""
 
     document: str
@@ -204,7 +201,7 @@ class HomepageLine:
     references: tuple[tuple[str, str], ...]  # (label, anchor)
 
 
-class RowView(NamedTuple):  # one per row of the table: made faster than a frozen dataclass
+class RowView(NamedTuple):
     reference: Reference
     anchor: str  # the row's element id
     ibid_anchor: str | None  # the row of the note an "Ibid." repeats, when the report has it
@@ -224,15 +221,13 @@ class RowView(NamedTuple):  # one per row of the table: made faster than a froze
     homepage_only: bool
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     label: str
     value: int
     width: float
 
 
-@dataclass(frozen=True)
-class YearColumn:
+class YearColumn(NamedTuple):
     year: str
     total: int
     gone: int
@@ -242,8 +237,7 @@ class YearColumn:
     share_gone: int  # percent
 
 
-@dataclass(frozen=True)
-class TrendPoint:
+class TrendPoint(NamedTuple):
     run_id: int
     date: str | None
     time: str | None  # "10:05 UTC" when another run fell on the same day
@@ -383,8 +377,7 @@ def qualified_label(reference: Reference, several: bool) -> str:
     return f"{reference.document} {label}" if several else label
 
 
-@dataclass(frozen=True)
-class Named:
+class Named(NamedTuple):
     """What the page shows of a reference that a finding or a saved link names: its anchor and labels."""
 
     anchor: str
@@ -393,8 +386,7 @@ class Named:
     document: str
 
 
-@dataclass
-class Survey:
+class Survey(NamedTuple):
     """What the page needs from the references before their table, gathered in one reading of them: the
     references are read twice in all (this, then the table), and never held together."""
 
