@@ -231,3 +231,17 @@ def test_reading_the_options_does_not_load_the_references(tmp_path: Path) -> Non
     )
     program = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert program.stdout.strip() == "[]"
+
+
+def test_loading_the_checker_does_not_load_the_note_half_and_date_readers() -> None:
+    """What ``check`` loads while its forked copy reads the inputs: the audit needs the URL rules of the
+    references stage, not its readers (those load where the inputs are read)."""
+    code = (
+        "import sys, linkaudit.cli, linkaudit.audit\n"
+        "print(sorted(name for name in sys.modules if name.startswith('linkaudit.references')))\n"
+    )
+    program = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    loaded = program.stdout.strip()
+    assert "linkaudit.references.urls" in loaded
+    for reader in ("notes", "halves", "dates", "findings", "document", "parallel"):
+        assert f"linkaudit.references.{reader}'" not in loaded

@@ -240,7 +240,7 @@ def test_the_json_of_a_long_lists_references_is_made_by_the_workers_and_is_the_s
     """Under ``references_encoded`` each chunk's JSON comes back from the worker that read it: the report is the
     same text, byte for byte, written without reading a spilled reference back (a lone surrogate, which orjson
     refuses, included)."""
-    import linkaudit.references as references
+    import linkaudit.references.document as references
     from linkaudit.report.json import LazyList, json_chunks, reference_chunk, reference_to_dict, references_encoded
 
     monkeypatch.setattr(references, "PARALLEL_ABOVE", 200)  # a list this long is read straight into references

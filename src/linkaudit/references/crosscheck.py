@@ -14,7 +14,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import unquote, urlsplit
 
 from ..models import CheckResult, Finding, FindingKind, Link, Reference
-from .findings import _label
 from .urls import is_doi_url
 
 # Second-level labels under which a country's sites register their names (``example.co.uk``, ``msu.ac.ru``).
@@ -80,6 +79,8 @@ def url_and_doi_findings(
             if doi_final is None or any(same_place(doi_final, final) for _, final in reached):
                 continue
             url, url_final = reached[0]
+            from .findings import _label  # here: findings loads the half and note readers, which a check needs not
+
             findings.append(
                 Finding(
                     FindingKind.URL_AND_DOI_DIFFER,
