@@ -813,3 +813,52 @@ def test_extract_json_of_a_long_list_is_the_text_the_references_give(tmp_path: P
     }
     assert out == "".join(json_chunks(expected))
     assert len(json.loads(out)["references"]) == 5_200
+
+
+# -- leaving without the interpreter's teardown (cli._leave) ---------------------------------------------------------
+
+_RUN_WITH_HANDLER = (
+    "import atexit, sys\n"
+    "import linkaudit.cli as cli\n"
+    "atexit.register(lambda: print('exit handler ran', file=sys.stderr))\n"
+    "sys.argv[0] = 'linkaudit'\n"
+    "cli.run()\n"
+)
+
+
+def _program(*args: str, stdout: Path | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", _RUN_WITH_HANDLER, *args]
+    if stdout is None:
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    with stdout.open("w", encoding="utf-8") as out:
+        return subprocess.run(command, stdout=out, stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+
+
+def test_the_program_writes_all_its_output_runs_exit_handlers_and_keeps_its_exit_code(tmp_path: Path) -> None:
+    """``run`` leaves with os._exit: a long output sent to a file is whole (the streams were flushed), exit
+    handlers ran, and the exit code is the command's."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("".join(f"{n}. http://example{n % 7}.kz/news/{n}.html\n" for n in range(1, 3001)), "utf-8")
+    written = tmp_path / "out.json"
+    done = _program("extract", "--format", "json", str(notes), stdout=written)
+    assert done.returncode == 0, done.stderr
+    assert "exit handler ran" in done.stderr
+    in_process = CliRunner().invoke(main, ["extract", "--format", "json", str(notes)])
+    assert written.read_text(encoding="utf-8") == in_process.output
+    assert len(json.loads(written.read_text(encoding="utf-8"))["references"]) == 3000
+    missing = _program("check", str(tmp_path / "missing.txt"))
+    assert missing.returncode == 2 and "missing.txt" in missing.stderr and "exit handler ran" in missing.stderr
+    shown = _program("--version")
+    assert shown.returncode == 0 and "linkaudit, version" in shown.stdout
+
+
+def test_leave_turns_each_kind_of_exit_code_into_a_status() -> None:
+    code = (
+        "import sys, linkaudit.cli as cli\n"
+        "cli._leave(None if sys.argv[1] == 'none' else (int(sys.argv[1]) if sys.argv[1].isdigit() else sys.argv[1]))\n"
+    )
+    statuses = {}
+    for given in ("none", "0", "1", "3", "a message"):
+        done = subprocess.run([sys.executable, "-c", code, given], capture_output=True, text=True, timeout=60)
+        statuses[given] = (done.returncode, done.stderr.strip())
+    assert statuses == {"none": (0, ""), "0": (0, ""), "1": (1, ""), "3": (3, ""), "a message": (1, "a message")}
