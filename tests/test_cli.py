@@ -862,3 +862,27 @@ def test_leave_turns_each_kind_of_exit_code_into_a_status() -> None:
         done = subprocess.run([sys.executable, "-c", code, given], capture_output=True, text=True, timeout=60)
         statuses[given] = (done.returncode, done.stderr.strip())
     assert statuses == {"none": (0, ""), "0": (0, ""), "1": (1, ""), "3": (3, ""), "a message": (1, "a message")}
+
+
+class _Unread(tuple):  # type: ignore[type-arg]
+    """References that must not be read: iterating them fails the test."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("the references were read")
+
+
+def test_a_report_with_nothing_broken_lists_nothing_without_reading_its_references() -> None:
+    """The broken listing of a long all-clear report (100,000 spilled references) reads none of them back."""
+    import dataclasses
+
+    from linkaudit.cli import broken_listing
+    from linkaudit.status import Status
+
+    report = _broken_report(4)
+    fine = tuple(
+        dataclasses.replace(item, result=dataclasses.replace(item.result, status=Status.OK, detail=None))
+        for item in report.links
+    )
+    assert broken_listing(dataclasses.replace(report, links=fine, references=_Unread(report.references)), None) == []
+    with pytest.raises(AssertionError, match="were read"):  # broken links do read them, to say where they are cited
+        broken_listing(dataclasses.replace(report, references=_Unread(report.references)), None)

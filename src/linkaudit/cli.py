@@ -926,6 +926,8 @@ def _location(reference: Reference | None, url: str) -> tuple[str, int, str]:
 def _references_of(report: Report, items: Sequence[LinkReport]) -> dict[str, Reference]:
     """The references citing ``items``, by id, in one pass (not the whole list of a long document)."""
     wanted = {reference_id for item in items for reference_id in item.link.references}
+    if not wanted:  # nothing broken: a long document's references are not read back for nothing
+        return {}
     return {reference.id: reference for reference in report.references if reference.id in wanted}
 
 
@@ -935,6 +937,8 @@ def broken_listing(report: Report, hint: str | None, limit: int = LISTED, *, bas
     with a pointer to the full report. An archived copy saved beside the report (the demo's) is shown under
     ``base``, the report's folder."""
     broken_items = [item for item in report.links if item.result.status.is_broken]
+    if not broken_items:
+        return []
     references = _references_of(report, broken_items)
     cited: dict[str, dict[str, list[tuple[int, str]]]] = {}  # document -> link URL -> [(line, where)]
     items: dict[str, LinkReport] = {}
