@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -154,3 +154,25 @@ def test_same_place_is_loose_about_hosts_and_paths() -> None:
     assert same_place("https://pub.org/index.php/j/article/view/77", "https://pub.org/j/article/download/77/90")
     assert not same_place("https://pub.org/article/12", "https://other.org/article/12")
     assert not same_place("https://pub.org/article/12", "https://pub.org/news/2020-prices")
+
+
+def test_without_a_checked_doi_the_references_are_not_read() -> None:
+    """Only a checked DOI can lead somewhere else: with none among the links, the references (a long document's
+    are spilled) are not read back; with one, they are."""
+    from linkaudit.models import CheckResult, Link
+    from linkaudit.references.crosscheck import url_and_doi_findings
+    from linkaudit.status import Status
+
+    def unread() -> Iterator[object]:
+        raise AssertionError("the references were read")
+        yield  # pragma: no cover
+
+    web_page = Link(url="http://journal.example/a", normalized="http://journal.example/a", references=("r",))
+    doi = Link(url="https://doi.org/10.1234/one", normalized="https://doi.org/10.1234/one", references=("r",))
+    results = {
+        link.normalized: CheckResult(url=link.url, normalized=link.normalized, status=Status.OK)
+        for link in (web_page, doi)
+    }
+    assert url_and_doi_findings(unread(), [web_page], results) == ()  # type: ignore[arg-type]
+    with pytest.raises(AssertionError, match="were read"):
+        url_and_doi_findings(unread(), [web_page, doi], results)  # type: ignore[arg-type]

@@ -57,6 +57,8 @@ def url_and_doi_findings(
     references: Iterable[Reference], links: Sequence[Link], results: Mapping[str, CheckResult]
 ) -> tuple[Finding, ...]:
     """One finding per reference whose DOI leads somewhere no web URL it cites leads to (both checked)."""
+    if not any(is_doi_url(link.normalized) or is_doi_url(link.url) for link in links):
+        return ()  # no DOI was checked, so none led anywhere: the references (maybe spilled) are not read back
     by_url: dict[str, CheckResult] | None = None  # made at the first DOI: 100,000 links citing none need none
     findings = []
     for reference in references:
