@@ -33,7 +33,8 @@ DETAIL_FUNCTIONS = {"http_detail", "_with_attempts", "url_scheme_problem"}
 # Not sentences a reader sees: exception texts that only name a programming error.
 # A bibliography entry's own text ("(accessed …)") is the reference, not a sentence linkaudit writes.
 INTERNAL = re.compile(
-    r"^(not a timestamp|report\.js must not|rate must be positive|Checker is not open|\(accessed )"
+    r"^(not a timestamp|report\.js must not|rate must be positive|Checker is not open|\(accessed "
+    r"|module \S+ has no attribute)"
 )
 
 
