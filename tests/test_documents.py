@@ -220,28 +220,29 @@ def test_without_meanwhile_reading_is_here_and_unchanged(tmp_path: Path) -> None
     assert calls == [1]
 
 
-def test_reading_the_options_does_not_load_the_references(tmp_path: Path) -> None:
-    """``--format`` is parsed before the inputs are read; the references package loads in whatever reads them
-    (the forked copy, when there is one), not in the command's own start."""
-    code = (
-        "import sys, linkaudit.cli as cli\n"
-        "from linkaudit.report import parse_formats\n"
-        "parse_formats('html,json')\n"
-        "print(sorted(name for name in sys.modules if name.startswith('linkaudit.references')))\n"
+def _references_loaded(*statements: str) -> list[str]:
+    """The references modules a fresh interpreter holds after ``statements``."""
+    code = "\n".join(
+        ["import sys", *statements, "print([n for n in sorted(sys.modules) if n.startswith('linkaudit.references')])"]
     )
     program = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
-    assert program.stdout.strip() == "[]"
+    loaded: list[str] = json.loads(program.stdout.strip().replace("'", '"'))
+    return loaded
+
+
+def test_reading_the_options_does_not_load_the_references() -> None:
+    """``--format`` is parsed before the inputs are read; the references package loads in whatever reads them
+    (the forked copy, when there is one), not in the command's own start."""
+    loaded = _references_loaded(
+        "import linkaudit.cli", "from linkaudit.report import parse_formats", "parse_formats('html,json')"
+    )
+    assert loaded == []
 
 
 def test_loading_the_checker_does_not_load_the_note_half_and_date_readers() -> None:
     """What ``check`` loads while its forked copy reads the inputs: the audit needs the URL rules of the
     references stage, not its readers (those load where the inputs are read)."""
-    code = (
-        "import sys, linkaudit.cli, linkaudit.audit\n"
-        "print(sorted(name for name in sys.modules if name.startswith('linkaudit.references')))\n"
-    )
-    program = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
-    loaded = program.stdout.strip()
+    loaded = _references_loaded("import linkaudit.cli, linkaudit.audit")
     assert "linkaudit.references.urls" in loaded
     for reader in ("notes", "halves", "dates", "findings", "document", "parallel"):
-        assert f"linkaudit.references.{reader}'" not in loaded
+        assert f"linkaudit.references.{reader}" not in loaded
