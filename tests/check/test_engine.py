@@ -712,6 +712,42 @@ async def test_long_pages_are_judged_in_the_verdict_thread_as_on_the_loop(
         assert classify(page, link(result.url)).status is result.status
 
 
+@pytest.mark.parametrize("backlog", [2, 10_000])
+async def test_pages_wait_for_the_verdict_thread_when_it_falls_behind(
+    backlog: int, long_site: str, make_config: ConfigFactory, link: LinkFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verdict thread slower than the network: new requests wait while ``VERDICT_BACKLOG`` pages wait to be
+    judged, so at most that many plus the requests already in flight are held (with no limit, far more)."""
+    import time
+
+    import linkaudit.check.engine as engine
+
+    real = engine._read_and_classify
+    queued: list[int] = []
+    original_judge = engine._VerdictThread.judge
+
+    def slow(page: Page, link: Link, utf8: bytes | None = None) -> tuple[PageView, Verdict]:
+        time.sleep(0.02)  # the thread's reading of a page, slower than the loopback answers
+        return real(page, link, utf8)
+
+    def judge(self: Any, page: Page, link: Link, utf8: bytes | None) -> Any:
+        future = original_judge(self, page, link, utf8)
+        queued.append(len(self._jobs))
+        return future
+
+    monkeypatch.setattr(engine, "_read_and_classify", slow)
+    monkeypatch.setattr(engine._VerdictThread, "judge", judge)
+    monkeypatch.setattr(engine, "VERDICT_BACKLOG", backlog)
+    links = [link(f"{long_site}/long/article?n={n}") for n in range(40)]
+    async with Checker(make_config(retries=0, concurrency=4, per_host=4, probe=False)) as checker:
+        results = await checker.check(links)
+    assert [result.status for result in results] == [Status.OK] * 40
+    if backlog == 2:
+        assert max(queued) <= 2 + 4  # the backlog, and the requests that were already under way
+    else:
+        assert max(queued) > 2 + 4  # without the wait the pages pile up: the bound above is the wait's doing
+
+
 async def test_a_bug_while_judging_in_the_verdict_thread_stays_with_its_link(
     long_site: str, make_config: ConfigFactory, link: LinkFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

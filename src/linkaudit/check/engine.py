@@ -69,6 +69,7 @@ MAX_FIELD_SIZE = 64 * 1024
 MAX_HEADERS = 256
 CHECK_WINDOW = 4  # checks started ahead per request slot (the rest wait as plain list entries, not as tasks)
 CHECK_WINDOW_MIN = 256
+VERDICT_BACKLOG = 32  # pages waiting for the verdict thread at most, before new requests wait for room
 OFF_LOOP_CHARS = 64 * 1024  # pages this long are read in the verdict thread (the parser releases the GIL)
 DETAIL_LIMIT = 500  # a result's detail is one line of at most this many characters
 WATCH_INTERVAL = 0.5  # seconds between looks at the network watch while a check runs
@@ -646,7 +647,8 @@ class Checker:
         """One request (with its redirects) for a check, seen by the network watch (under ``first_host``, the
         cited URL's host key); ``bodies`` is given the page and its UTF-8 body. ``parsed``: the target parsed."""
         watch = self._watch
-        gate = _AttemptGate(self._limiter, watch, first_host, granted)
+        room = self._verdicts.room if self._verdicts is not None else None
+        gate = _AttemptGate(self._limiter, watch, first_host, granted, room)
         try:
             page, utf8 = await self._fetch_with_body(target, self._settings, gate=gate, parsed=parsed)
         except FetchError as error:
@@ -869,6 +871,15 @@ class _VerdictThread:
         self._wake_pending = False
         self._stopped = False
         self._thread: threading.Thread | None = None
+        self._room: list[asyncio.Future[None]] = []  # requests waiting for the backlog to shrink (loop side)
+
+    async def room(self) -> None:
+        """Wait while ``VERDICT_BACKLOG`` pages or more wait to be judged: when pages come faster than the thread
+        reads them (a fast network, long pages), each would otherwise be held, body and text, until its turn."""
+        while len(self._jobs) >= VERDICT_BACKLOG and not self._stopped:
+            future: asyncio.Future[None] = self._loop.create_future()
+            self._room.append(future)
+            await future
 
     def judge(self, page: Page, link: Link, utf8: bytes | None) -> asyncio.Future[tuple[PageView, Verdict]]:
         future: asyncio.Future[tuple[PageView, Verdict]] = self._loop.create_future()
@@ -886,6 +897,7 @@ class _VerdictThread:
             self._stopped = True
             self._jobs.clear()
             self._ready.notify()
+        self._make_room()
 
     def _work(self) -> None:
         while True:
@@ -912,6 +924,14 @@ class _VerdictThread:
             done, self._judged = self._judged, []
             self._wake_pending = False
         _settle(done)
+        if self._room and len(self._jobs) < VERDICT_BACKLOG:
+            self._make_room()
+
+    def _make_room(self) -> None:
+        waiting, self._room = self._room, []
+        for future in waiting:
+            if not future.done():
+                future.set_result(None)
 
 
 _Judged = tuple[tuple[PageView, Verdict] | None, BaseException | None]
@@ -940,20 +960,36 @@ def _settle(done: list[_Done]) -> None:
 
 
 class _AttemptGate:
-    """The request slots of one check's attempt (a ``Gate``): each hop waits for its host's slot; the first
-    grant is noted (``elapsed_ms`` measures requests, not queues) and so is the request, for the network watch."""
+    """The request slots of one check's attempt (a ``Gate``): each hop waits for its host's slot, then for room in
+    the verdict thread's backlog (``room``); the first grant is noted (``elapsed_ms`` measures requests, not
+    queues) and so is the request, for the network watch."""
 
-    __slots__ = ("_limiter", "_watch", "_first_host", "_granted", "request")
+    __slots__ = ("_limiter", "_watch", "_first_host", "_granted", "_room", "request")
 
-    def __init__(self, limiter: HostLimiter, watch: NetworkWatch | None, first_host: str, granted: list[float]) -> None:
+    def __init__(
+        self,
+        limiter: HostLimiter,
+        watch: NetworkWatch | None,
+        first_host: str,
+        granted: list[float],
+        room: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._limiter = limiter
         self._watch = watch
         self._first_host = first_host
         self._granted = granted
+        self._room = room
         self.request: int | None = None
 
     def __call__(self, host: str) -> _Slot:
         return _Slot(self._limiter, host, self)
+
+    async def ready(self) -> None:
+        """With the slot: wait for room in the verdict backlog (holding the slot, which a backlog leaves idle
+        anyway: the pages come faster than they are judged), then note the request."""
+        if self._room is not None:
+            await self._room()
+        self.started()
 
     def started(self) -> None:
         if not self._granted:
@@ -977,7 +1013,7 @@ class _Slot:
         await self._limiter.acquire(self._host, first=self._first)
         if self._gate is not None:
             try:
-                self._gate.started()
+                await self._gate.ready()
             except BaseException:
                 self._limiter.release(self._host)
                 raise
