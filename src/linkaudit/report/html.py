@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup, escape
 
-from ..models import FindingKind, Half, LinkReport, Reference, Repair, Report, RunSummary
+from ..models import FindingKind, LinkReport, Reference, Repair, Report, RunSummary
 from ..status import Status
 from . import i18n
 from .base import ReportError
@@ -36,7 +36,8 @@ from .summary import (
     Summary,
     archived_phrasings,
     chunked,
-    cites,
+    cited_date,
+    citing_langs,
     group_links,
     in_citing_order,
     link_host,
@@ -301,7 +302,7 @@ def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
                 status = None
             checks.append((checked_at, status, status_text))
     final_url = result.final_url if result.final_url and result.final_url != item.link.url else None
-    langs = _citing_langs(reference, item)
+    langs = citing_langs(reference, item)
     phrasings: tuple[Phrasing, ...] = ()
     if snapshot is not None and result.status.is_broken:
         phrasings = archived_phrasings(snapshot, langs, lang)
@@ -338,31 +339,6 @@ def _link_view(item: LinkReport, reference: Reference, lang: str) -> LinkView:
         repairs=repair_views(item),
         readings=reading_views(item),
     )
-
-
-def _citing_langs(reference: Reference, item: LinkReport) -> tuple[str, ...]:
-    """``summary.citing_langs``, a half that writes the link's own URL taken without working out URL keys (the
-    usual case: a URL cites itself)."""
-    langs: dict[str, None] = {}
-    for half in reference.halves:
-        if half.lang not in langs and _cites(half, item):
-            langs[half.lang] = None
-    return tuple(langs)
-
-
-def _cites(half: Half, item: LinkReport) -> bool:
-    """Whether ``half`` cites the link (``summary.citing_halves``), its own URL taken as is."""
-    url = item.link.url
-    return any(cited == url or cites(cited, item) for cited in half.urls)
-
-
-def _cited_date(reference: Reference, item: LinkReport) -> str | None:
-    """``summary.cited_date``: the date of the first half citing the link, else any half's date (a half without a
-    date is not asked whether it cites the link)."""
-    for half in reference.halves:
-        if half.date and _cites(half, item):
-            return half.date
-    return reference.cited_date(item.link.url)
 
 
 def _reference_label(reference: Reference) -> str:
@@ -439,7 +415,7 @@ def survey(report: Report) -> Survey:
         if items:
             in_citing_order(items, reference)
             for item in items:
-                _count_year(tally, _cited_date(reference, item) or item.link.cited_date, item)
+                _count_year(tally, cited_date(reference, item) or item.link.cited_date, item)
     for items in unread.values():
         for item in items:
             _count_year(tally, item.link.cited_date, item)

@@ -203,7 +203,10 @@ def chunked(pieces: Iterable[str], size: int | None = None) -> Iterator[str]:
 
 
 def cites(url: str, item: LinkReport) -> bool:
-    """Whether ``url`` (as a half or a reference writes it) is the link ``item`` reports on."""
+    """Whether ``url`` (as a half or a reference writes it) is the link ``item`` reports on (the usual case, the
+    link's own spelling, without working out URL keys)."""
+    if url == item.link.url:
+        return True
     key = url_key(url)
     return key == item.link.normalized or key == url_key(item.link.url)
 
@@ -214,8 +217,13 @@ def citing_halves(reference: Reference, item: LinkReport) -> tuple[Half, ...]:
 
 
 def citing_langs(reference: Reference, item: LinkReport) -> tuple[str, ...]:
-    """The languages of the halves of ``reference`` whose text cites the link, each once, in half order."""
-    return tuple(dict.fromkeys(half.lang for half in citing_halves(reference, item)))
+    """The languages of the halves of ``reference`` whose text cites the link, each once, in half order (a half
+    in a language already found is not asked)."""
+    langs: dict[str, None] = {}
+    for half in reference.halves:
+        if half.lang not in langs and any(cites(url, item) for url in half.urls):
+            langs[half.lang] = None
+    return tuple(langs)
 
 
 def report_langs(references: Mapping[str, Reference], item: LinkReport) -> tuple[str, ...]:
@@ -233,9 +241,10 @@ def report_langs(references: Mapping[str, Reference], item: LinkReport) -> tuple
 
 
 def cited_date(reference: Reference, item: LinkReport) -> str | None:
-    """The date of the first half citing the link, else any half's date (links matched as they are made)."""
-    for half in citing_halves(reference, item):
-        if half.date:
+    """The date of the first half citing the link, else any half's date (links matched as they are made; a half
+    without a date is not asked whether it cites the link)."""
+    for half in reference.halves:
+        if half.date and any(cites(url, item) for url in half.urls):
             return half.date
     return reference.cited_date(item.link.url)
 
