@@ -937,8 +937,6 @@ def broken_listing(report: Report, hint: str | None, limit: int = LISTED, *, bas
     with a pointer to the full report. An archived copy saved beside the report (the demo's) is shown under
     ``base``, the report's folder."""
     broken_items = [item for item in report.links if item.result.status.is_broken]
-    if not broken_items:
-        return []
     references = _references_of(report, broken_items)
     cited: dict[str, dict[str, list[tuple[int, str]]]] = {}  # document -> link URL -> [(line, where)]
     items: dict[str, LinkReport] = {}

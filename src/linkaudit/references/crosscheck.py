@@ -59,6 +59,7 @@ def url_and_doi_findings(
     """One finding per reference whose DOI leads somewhere no web URL it cites leads to (both checked)."""
     if not any(is_doi_url(link.normalized) or is_doi_url(link.url) for link in links):
         return ()  # no DOI was checked, so none led anywhere: the references (maybe spilled) are not read back
+    from .findings import _label  # here, not at import: findings loads the half and note readers
     by_url: dict[str, CheckResult] | None = None  # made at the first DOI: 100,000 links citing none need none
     findings = []
     for reference in references:
@@ -81,8 +82,6 @@ def url_and_doi_findings(
             if doi_final is None or any(same_place(doi_final, final) for _, final in reached):
                 continue
             url, url_final = reached[0]
-            from .findings import _label  # here: findings loads the half and note readers, which a check needs not
-
             findings.append(
                 Finding(
                     FindingKind.URL_AND_DOI_DIFFER,
