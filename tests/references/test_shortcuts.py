@@ -383,19 +383,8 @@ def test_citation_dates_without_an_access_phrase_is_the_plain_reading() -> None:
 
 
 def _plain_display(text: str, found: list[FoundUrl], offset: int) -> str:
-    """halves._display as first written: every URL looked at, whether any was repaired or not."""
-    pieces: list[str] = []
-    position = 0
-    for item in sorted(found, key=lambda f: f.start):
-        start, end = item.start - offset, item.end - offset
-        if start < position or start < 0 or end > len(text):
-            continue
-        if Repair.HYPHEN_WRAP in item.repairs or Repair.WHITESPACE in item.repairs:
-            pieces.append(text[position:start])
-            pieces.append(item.url)
-            position = end
-    pieces.append(text[position:])
-    shown = " ".join("".join(pieces).replace("**", "").split())
+    """halves._display as first written: every URL looked at (``_rejoined``), whether any was repaired or not."""
+    shown = " ".join(halves._rejoined(text, found, offset).replace("**", "").split())
     return text if shown == text else shown
 
 
