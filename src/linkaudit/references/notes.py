@@ -233,12 +233,15 @@ def _furniture(
             continue
         # A stamp, or a running title (repeated near page breaks, no heading, no note's start), unless it is a URL
         # alone: the URL pattern is tried only on those.
-        if not (len(shape) <= _STAMP_LENGTH and stamps and _may_be_stamp(shape) and _FRAME_STAMP.search(shape)):
-            repeated = counts[shape] >= 2 and near_counts[shape] >= 1
-            if not (repeated and not headings[index] and _note_start(lines[index]) is None):
-                furniture.append(False)
-                continue
-        furniture.append(_URL_ONLY.match(shape) is None)
+        stamp = len(shape) <= _STAMP_LENGTH and stamps and _may_be_stamp(shape) and bool(_FRAME_STAMP.search(shape))
+        title = (
+            not stamp
+            and counts[shape] >= 2
+            and near_counts[shape] >= 1
+            and not headings[index]
+            and _note_start(lines[index]) is None
+        )
+        furniture.append((stamp or title) and _URL_ONLY.match(shape) is None)
     for index, line in enumerate(lines):
         if _PAGE_NUMBER.match(line):
             neighbours = [index - 1, index + 1]
@@ -912,7 +915,7 @@ def _quick_ratio(a: str, b: str) -> float:
     return 2.0 * shared / length if length else 1.0
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # the titles of neighbouring notes, compared again and again; a few MB at most
 def _character_counts(title: str) -> dict[str, int]:
     return dict(Counter(title))
 
